@@ -1,0 +1,71 @@
+/*
+ * The wasock core: protocol-independent socket logic, compiled to Wasm for the
+ * TypeScript library and linked into Wasm guests. It performs no syscalls; it
+ * reaches the OS only through the imports in <wasock/host.h>.
+ *
+ * Conventions: functions return 0 (or a count) on success and a negative
+ * Linux errno on failure, except where a glibc function is mirrored, in which
+ * case glibc's return convention is kept and noted.
+ */
+#ifndef WASOCK_CORE_H
+#define WASOCK_CORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <wasock/host.h>
+
+#if defined(__wasm__)
+#define WSK_EXPORT(name) __attribute__((export_name(name)))
+#else
+#define WSK_EXPORT(name)
+#endif
+
+/* Linux values the core needs; the full sets live in the generated tables. */
+enum {
+	WSK_AF_UNSPEC = 0,
+	WSK_AF_UNIX = 1,
+	WSK_AF_INET = 2,
+	WSK_AF_INET6 = 10,
+};
+
+/* A deadline passed in timeout mode. Not an errno: the host raises `timeout`. */
+#define WSK_ETIMEOUT (-1000)
+
+/* ---- text forms of addresses (inet_*.c) -------------------------------- */
+
+/* glibc's inet_pton: 1 on success, 0 when src is not a valid address of af,
+ * -EAFNOSUPPORT for another af. dst receives 4 or 16 bytes, network order. */
+int wsk_inet_pton(int af, const char *src, void *dst);
+/* glibc's inet_ntop output (RFC 5952 for IPv6, dotted-quad tail for
+ * v4-mapped/compatible). Returns 0, -EAFNOSUPPORT or -ENOSPC. */
+int wsk_inet_ntop(int af, const void *src, char *dst, uint32_t size);
+/* glibc's inet_aton: every classful, octal and hex form. 1 ok, 0 invalid. */
+int wsk_inet_aton(const char *cp, uint32_t *addr_be);
+/* Dotted quad of a network-order address; out holds at least 16 bytes. */
+void wsk_inet_ntoa(uint32_t addr_be, char *out);
+
+/* ---- byte order (byteorder.c) ------------------------------------------- */
+
+uint32_t wsk_htonl(uint32_t x);
+uint16_t wsk_htons(uint16_t x);
+uint32_t wsk_ntohl(uint32_t x);
+uint16_t wsk_ntohs(uint16_t x);
+
+/* ---- error texts (errno_table.c, generated) ------------------------------ */
+
+/* glibc's strerror text, "Unknown error N" written to buf when unknown.
+ * Returns buf or a static string. */
+const char *wsk_strerror(int errnum, char *buf, uint32_t size);
+/* "ECONNREFUSED" etc., or NULL when errnum has no name. */
+const char *wsk_errno_name(int errnum);
+/* glibc's gai_strerror text for an EAI_* value (negative on Linux). */
+const char *wsk_gai_strerror(int eai);
+
+/* ---- small freestanding helpers (str.c) ---------------------------------- */
+
+size_t wsk_strlen(const char *s);
+void *wsk_memcpy(void *dst, const void *src, size_t n);
+void *wsk_memset(void *dst, int c, size_t n);
+int wsk_memcmp(const void *a, const void *b, size_t n);
+
+#endif

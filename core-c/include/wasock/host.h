@@ -1,0 +1,84 @@
+/*
+ * The wasock host import ABI, version 1.
+ *
+ * This is the only way the C core (and any Wasm guest linked with it) reaches
+ * the network. Every import lives in the Wasm import module "wasock" and is
+ * syscall-shaped:
+ *
+ *  - the return value is 0 on success or a positive Linux errno;
+ *  - outputs go through pointers into the caller's linear memory;
+ *  - addresses cross as raw Linux `struct sockaddr_*` bytes: the core encodes
+ *    and decodes them, the host only checks policy on them;
+ *  - descriptors are the host's handles (real fds for the trusted library
+ *    instance, virtual ones for sandboxed guests);
+ *  - the host bounds-checks every pointer/length pair against linear memory
+ *    and answers EFAULT rather than trapping.
+ *
+ * Structures crossing the boundary use the Linux x86_64/wasm32 common layout:
+ * struct pollfd is { int32 fd; int16 events; int16 revents; } (8 bytes).
+ *
+ * Natively (tests, fuzzers) the same declarations are satisfied by a C shim.
+ */
+#ifndef WASOCK_HOST_H
+#define WASOCK_HOST_H
+
+#include <stdint.h>
+
+#define WASOCK_ABI_VERSION 1
+
+#if defined(__wasm__)
+#define WASOCK_IMPORT(name) \
+	__attribute__((import_module("wasock"), import_name(name)))
+#else
+#define WASOCK_IMPORT(name)
+#endif
+
+typedef uint32_t wsk_socklen;
+
+WASOCK_IMPORT("socket")
+int wsk_host_socket(int domain, int type, int proto, int32_t *fd_out);
+WASOCK_IMPORT("socketpair")
+int wsk_host_socketpair(int domain, int type, int proto, int32_t fds_out[2]);
+WASOCK_IMPORT("bind")
+int wsk_host_bind(int fd, const void *sa, wsk_socklen salen);
+WASOCK_IMPORT("connect")
+int wsk_host_connect(int fd, const void *sa, wsk_socklen salen);
+WASOCK_IMPORT("listen")
+int wsk_host_listen(int fd, int backlog);
+/* sa may be NULL (then salen is ignored); *salen is in/out as in accept4(2). */
+WASOCK_IMPORT("accept")
+int wsk_host_accept(int fd, void *sa, wsk_socklen *salen, int flags,
+		    int32_t *fd_out);
+/* sa may be NULL for a connected socket. MSG_NOSIGNAL is always added. */
+WASOCK_IMPORT("sendto")
+int wsk_host_sendto(int fd, const void *buf, uint32_t len, int flags,
+		    const void *sa, wsk_socklen salen, uint32_t *n_out);
+WASOCK_IMPORT("recvfrom")
+int wsk_host_recvfrom(int fd, void *buf, uint32_t len, int flags, void *sa,
+		      wsk_socklen *salen, uint32_t *n_out);
+WASOCK_IMPORT("shutdown")
+int wsk_host_shutdown(int fd, int how);
+WASOCK_IMPORT("close")
+int wsk_host_close(int fd);
+WASOCK_IMPORT("getsockopt")
+int wsk_host_getsockopt(int fd, int level, int name, void *val,
+			wsk_socklen *len);
+WASOCK_IMPORT("setsockopt")
+int wsk_host_setsockopt(int fd, int level, int name, const void *val,
+			wsk_socklen len);
+WASOCK_IMPORT("getsockname")
+int wsk_host_getsockname(int fd, void *sa, wsk_socklen *salen);
+WASOCK_IMPORT("getpeername")
+int wsk_host_getpeername(int fd, void *sa, wsk_socklen *salen);
+/* timeout_ms < 0 waits forever. */
+WASOCK_IMPORT("poll")
+int wsk_host_poll(void *fds, uint32_t nfds, int timeout_ms, uint32_t *n_out);
+WASOCK_IMPORT("set_nonblock")
+int wsk_host_set_nonblock(int fd, int on);
+WASOCK_IMPORT("dup")
+int wsk_host_dup(int fd, int32_t *fd_out);
+/* Monotonic clock in nanoseconds. */
+WASOCK_IMPORT("clock_ns")
+int wsk_host_clock_ns(uint64_t *ns_out);
+
+#endif
