@@ -61,6 +61,28 @@ const char *wsk_errno_name(int errnum);
 /* glibc's gai_strerror text for an EAI_* value (negative on Linux). */
 const char *wsk_gai_strerror(int eai);
 
+/* ---- the operation loop (deadline.c, sock_io.c, sock_conn.c) ------------
+ * timeout: < 0 blocking (None), 0 non-blocking, > 0 seconds. Results are a
+ * count or descriptor (>= 0), -errno, or WSK_ETIMEOUT. */
+
+int64_t wsk_deadline_start(double timeout);
+int wsk_deadline_left_ms(int64_t deadline);
+int wsk_wait_ready(int fd, int events, double timeout, int64_t deadline);
+int wsk_should_retry(int *err, int fd, int events, double timeout,
+		     int64_t deadline);
+
+int wsk_socket(int family, int type, int proto, double timeout);
+int wsk_settimeout(int fd, double timeout);
+int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout);
+int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout);
+int wsk_recvfrom(int fd, void *buf, uint32_t len, int flags, void *sa,
+		 wsk_socklen *salen, double timeout);
+int wsk_sendto(int fd, const void *buf, uint32_t len, int flags,
+	       const void *sa, wsk_socklen salen, double timeout);
+int wsk_sendall(int fd, const void *buf, uint32_t len, int flags,
+		double timeout, uint32_t *sent);
+int wsk_close(int fd);
+
 /* ---- small freestanding helpers (str.c) ---------------------------------- */
 
 size_t wsk_strlen(const char *s);

@@ -77,6 +77,9 @@ WASOCK_IMPORT("set_nonblock")
 int wsk_host_set_nonblock(int fd, int on);
 WASOCK_IMPORT("dup")
 int wsk_host_dup(int fd, int32_t *fd_out);
+/* The name of interface `index`, NUL-terminated, for scoped IPv6 text. */
+WASOCK_IMPORT("if_indextoname")
+int wsk_host_if_indextoname(uint32_t index, char *buf, uint32_t size);
 /* Monotonic clock in nanoseconds. */
 WASOCK_IMPORT("clock_ns")
 int wsk_host_clock_ns(uint64_t *ns_out);

@@ -1,0 +1,95 @@
+/*
+ * Creating, connecting, accepting and closing in the seed's three modes. The
+ * mode lives in the descriptor's O_NONBLOCK flag exactly as CPython keeps it:
+ * set whenever a timeout is in force (timeout >= 0), so poll() and not the
+ * kernel decides how long an operation may take.
+ */
+#include <wasock/core.h>
+#include <wasock/linux.h>
+
+WSK_EXPORT("wsk_settimeout")
+int wsk_settimeout(int fd, double timeout)
+{
+	return -wsk_host_set_nonblock(fd, timeout >= 0);
+}
+
+WSK_EXPORT("wsk_socket")
+int wsk_socket(int family, int type, int proto, double timeout)
+{
+	int32_t fd = -1;
+	int err = wsk_host_socket(family, type, proto, &fd);
+
+	if (err)
+		return -err;
+	if (timeout >= 0 && (err = wsk_host_set_nonblock(fd, 1))) {
+		wsk_host_close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+WSK_EXPORT("wsk_accept")
+int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout)
+{
+	int64_t deadline = wsk_deadline_start(timeout);
+	wsk_socklen cap = *salen;
+	int32_t nfd;
+	int err;
+
+	do {
+		*salen = cap;
+		nfd = -1;
+		err = wsk_host_accept(fd, sa, salen, 0, &nfd);
+		if (!err)
+			return nfd;
+	} while (wsk_should_retry(&err, fd, WSK_POLLIN, timeout, deadline));
+	return -err;
+}
+
+/* After waiting for writability, the outcome of the connect is SO_ERROR. */
+static int connect_result(int fd)
+{
+	int32_t soerr = 0;
+	wsk_socklen len = sizeof soerr;
+	int err = wsk_host_getsockopt(fd, WSK_SOL_SOCKET, WSK_SO_ERROR, &soerr,
+				      &len);
+
+	if (err)
+		return err;
+	return soerr == WSK_EISCONN ? 0 : soerr;
+}
+
+/*
+ * connect(2) in the three modes, as CPython's internal_connect: in timeout
+ * mode EINPROGRESS waits for writability until the deadline; in blocking
+ * mode an EINTR leaves the connect running, so it is waited for too. A
+ * timeout is WSK_ETIMEOUT (connect_ex turns it into EAGAIN as CPython does).
+ */
+WSK_EXPORT("wsk_connect")
+int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout)
+{
+	int err = wsk_host_connect(fd, sa, salen);
+	int64_t deadline;
+	int w;
+
+	if (!err)
+		return 0;
+	if (err == WSK_EINTR ? timeout == 0
+			     : !(timeout > 0 && err == WSK_EINPROGRESS))
+		return -err;
+	deadline = wsk_deadline_start(timeout);
+	w = wsk_wait_ready(fd, WSK_POLLOUT, timeout, deadline);
+	if (w)
+		return w;
+	return -connect_result(fd);
+}
+
+/* ECONNRESET on close means the peer went first; the descriptor is gone
+ * either way, so CPython does not report it, and neither do we. */
+WSK_EXPORT("wsk_close")
+int wsk_close(int fd)
+{
+	int err = wsk_host_close(fd);
+
+	return err == WSK_ECONNRESET ? 0 : -err;
+}

@@ -1,0 +1,73 @@
+/*
+ * Data transfer in the seed's three modes. Each call tries the operation
+ * first and waits only on EAGAIN: a ready socket costs one host call.
+ * Buffers are opaque addresses passed to the host untouched, so they may
+ * name memory outside this instance (the library's JS buffers).
+ */
+#include <wasock/core.h>
+#include <wasock/linux.h>
+
+WSK_EXPORT("wsk_recvfrom")
+int wsk_recvfrom(int fd, void *buf, uint32_t len, int flags, void *sa,
+		 wsk_socklen *salen, double timeout)
+{
+	int64_t deadline = wsk_deadline_start(timeout);
+	uint32_t n;
+	int err;
+
+	do {
+		n = 0;
+		err = wsk_host_recvfrom(fd, buf, len, flags, sa, salen, &n);
+		if (!err)
+			return (int)n;
+	} while (wsk_should_retry(&err, fd, WSK_POLLIN, timeout, deadline));
+	return -err;
+}
+
+WSK_EXPORT("wsk_sendto")
+int wsk_sendto(int fd, const void *buf, uint32_t len, int flags,
+	       const void *sa, wsk_socklen salen, double timeout)
+{
+	int64_t deadline = wsk_deadline_start(timeout);
+	uint32_t n;
+	int err;
+
+	do {
+		n = 0;
+		err = wsk_host_sendto(fd, buf, len, flags, sa, salen, &n);
+		if (!err)
+			return (int)n;
+	} while (wsk_should_retry(&err, fd, WSK_POLLOUT, timeout, deadline));
+	return -err;
+}
+
+/*
+ * One deadline covers every partial send, as in CPython: a peer that reads
+ * slowly cannot stretch a 1 s timeout into many. Returns 0, or -errno /
+ * WSK_ETIMEOUT with *sent telling how much went out before the failure.
+ */
+WSK_EXPORT("wsk_sendall")
+int wsk_sendall(int fd, const void *buf, uint32_t len, int flags,
+		double timeout, uint32_t *sent)
+{
+	int64_t deadline = wsk_deadline_start(timeout);
+	uintptr_t p = (uintptr_t)buf;
+	uint32_t done = 0, n;
+	int err;
+
+	while (done < len) {
+		n = 0;
+		err = wsk_host_sendto(fd, (const void *)(p + done), len - done,
+				      flags, 0, 0, &n);
+		if (!err) {
+			done += n;
+			continue;
+		}
+		if (!wsk_should_retry(&err, fd, WSK_POLLOUT, timeout, deadline)) {
+			*sent = done;
+			return -err;
+		}
+	}
+	*sent = done;
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * AF_INET addresses: ('host', port) <-> struct sockaddr_in. Hosts here are
+ * already numeric or one of the seed's two symbolic forms; names are
+ * resolved by the caller first (the codec answers WSK_ADDR_NAME for them).
+ */
+#include <wasock/core.h>
+#include <wasock/linux.h>
+#include <wasock/sockaddr.h>
+
+static int streq(const char *a, const char *b)
+{
+	size_t n = wsk_strlen(b);
+
+	return wsk_strlen(a) == n && wsk_memcmp(a, b, n) == 0;
+}
+
+/* The seed's special forms: '' is INADDR_ANY, '<broadcast>' INADDR_BROADCAST.
+ * Returns 1 when host was one of them. */
+static int symbolic_in(const char *host, uint32_t *addr_be)
+{
+	if (host[0] == 0) {
+		*addr_be = 0;
+		return 1;
+	}
+	if (streq(host, "<broadcast>")) {
+		*addr_be = 0xffffffffu;
+		return 1;
+	}
+	return 0;
+}
+
+WSK_EXPORT("wsk_sockaddr_in")
+int wsk_sockaddr_in(const char *host, uint32_t port, void *sa,
+		    wsk_socklen *salen)
+{
+	struct wsk_sockaddr_in in;
+
+	wsk_memset(&in, 0, sizeof in);
+	in.family = WSK_AF_INET;
+	in.port = wsk_htons((uint16_t)port);
+	if (!symbolic_in(host, &in.addr) &&
+	    wsk_inet_pton(WSK_AF_INET, host, &in.addr) != 1)
+		return WSK_ADDR_NAME;
+	wsk_memcpy(sa, &in, sizeof in);
+	*salen = sizeof in;
+	return 0;
+}
+
+int wsk_decode_in(const void *sa, wsk_socklen salen, struct wsk_addr_text *out)
+{
+	struct wsk_sockaddr_in in;
+
+	if (salen < sizeof in)
+		return -WSK_EINVAL;
+	wsk_memcpy(&in, sa, sizeof in);
+	out->family = WSK_AF_INET;
+	out->port = wsk_ntohs(in.port);
+	wsk_inet_ntop(WSK_AF_INET, &in.addr, out->text, sizeof out->text);
+	out->len = (uint32_t)wsk_strlen(out->text);
+	return 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * AF_INET6 addresses: ('host', port, flowinfo, scope_id) <-> sockaddr_in6.
+ */
+#include <wasock/core.h>
+#include <wasock/linux.h>
+#include <wasock/sockaddr.h>
+
+WSK_EXPORT("wsk_sockaddr_in6")
+int wsk_sockaddr_in6(const char *host, uint32_t port, uint32_t flowinfo,
+		     uint32_t scope_id, void *sa, wsk_socklen *salen)
+{
+	struct wsk_sockaddr_in6 in6;
+
+	wsk_memset(&in6, 0, sizeof in6);
+	in6.family = WSK_AF_INET6;
+	in6.port = wsk_htons((uint16_t)port);
+	in6.flowinfo = wsk_htonl(flowinfo);
+	in6.scope_id = scope_id;
+	/* '' means the wildcard for INET6 too; '<broadcast>' does not exist. */
+	if (host[0] != 0 && wsk_inet_pton(WSK_AF_INET6, host, in6.addr) != 1)
+		return WSK_ADDR_NAME;
+	wsk_memcpy(sa, &in6, sizeof in6);
+	*salen = sizeof in6;
+	return 0;
+}
+
+static int is_link_scoped(const uint8_t *a)
+{
+	int unicast = a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+	int multicast = a[0] == 0xff && (a[1] & 0x0f) == 0x02;
+
+	return unicast || multicast;
+}
+
+static uint32_t utoa(uint32_t v, char *out)
+{
+	char tmp[10];
+	uint32_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = 0;
+	return n;
+}
+
+/*
+ * glibc's getnameinfo(NI_NUMERICHOST) suffix: '%ifname' for a link-scoped
+ * address whose interface exists, '%N' for any other non-zero scope.
+ * Appends to text (NUL-terminated, `size` bytes in all).
+ */
+void wsk_append_scope(char *text, uint32_t size, const uint8_t *addr,
+		      uint32_t scope_id)
+{
+	size_t at = wsk_strlen(text);
+	char name[WSK_IFNAMSIZ + 11];
+
+	if (scope_id == 0 || at + sizeof name + 1 > size)
+		return;
+	if (!is_link_scoped(addr) ||
+	    wsk_host_if_indextoname(scope_id, name, WSK_IFNAMSIZ) != 0)
+		utoa(scope_id, name);
+	name[sizeof name - 1] = 0;
+	text[at] = '%';
+	wsk_memcpy(text + at + 1, name, wsk_strlen(name) + 1);
+}
+
+int wsk_decode_in6(const void *sa, wsk_socklen salen,
+		   struct wsk_addr_text *out)
+{
+	struct wsk_sockaddr_in6 in6;
+
+	if (salen < sizeof in6)
+		return -WSK_EINVAL;
+	wsk_memcpy(&in6, sa, sizeof in6);
+	out->family = WSK_AF_INET6;
+	out->port = wsk_ntohs(in6.port);
+	out->flowinfo = wsk_ntohl(in6.flowinfo);
+	out->scope_id = in6.scope_id;
+	wsk_inet_ntop(WSK_AF_INET6, in6.addr, out->text, sizeof out->text);
+	wsk_append_scope(out->text, sizeof out->text, in6.addr, in6.scope_id);
+	out->len = (uint32_t)wsk_strlen(out->text);
+	return 0;
+}
