@@ -1,0 +1,124 @@
+// Python address tuples <-> the core's sockaddr codecs. Type and range checks
+// happen here, with CPython's messages; the bytes are the core's business.
+import { core, memory, putText, scratch, WSK_ADDR_NAME } from './core.js';
+import { error, gaiError, osError } from './errors.js';
+import { AF_INET, AF_INET6, AF_UNIX } from './constants.generated.js';
+import { addon } from './native.js';
+import { asBytes, asInt, typeName } from './convert.js';
+
+export type Address = string | Uint8Array | [string, number] | [string, number, number, number] | unknown[];
+
+const utf8 = new TextEncoder();
+const ENAMETOOLONG = 36;
+
+function hostBytes(host: unknown): Uint8Array {
+  if (typeof host === 'string') return utf8.encode(host);
+  if (host instanceof Uint8Array) return host;
+  throw new TypeError(`str, bytes or bytearray expected, not ${typeName(host)}`);
+}
+
+function hostText(host: unknown): string {
+  return typeof host === 'string' ? host : new TextDecoder().decode(hostBytes(host));
+}
+
+function port(v: unknown, caller: string): number {
+  const p = asInt(v);
+  if (p < 0 || p > 0xffff) throw new RangeError(`${caller}(): port must be 0-65535.`);
+  return p;
+}
+
+function u32(v: unknown, what: string): number {
+  const n = asInt(v);
+  if (n < 0 || n > 0xffffffff) throw new RangeError(`${what} must be 0-4294967295`);
+  return n;
+}
+
+// Runs a codec on a host; a name is resolved (numeric result) and retried.
+function encodeHost(host: unknown, family: number, run: (text: number) => number): void {
+  if (!putText(hostBytes(host))) throw new error('host name too long');
+  let r = run(scratch.text);
+  if (r === WSK_ADDR_NAME) {
+    if (hostText(host) === '<broadcast>') throw new error('address family mismatched');
+    putText(utf8.encode(resolveNumeric(hostText(host), family)));
+    r = run(scratch.text);
+  }
+  if (r < 0) throw osError(-r);
+}
+
+function tupleOf(addr: unknown, family: string, caller: string): unknown[] {
+  if (!Array.isArray(addr)) {
+    throw new TypeError(`${caller}(): ${family} address must be tuple, not ${typeName(addr)}`);
+  }
+  return addr;
+}
+
+// Encodes `addr` for a socket of `family` into scratch.sa; returns salen.
+export function encodeAddress(family: number, addr: unknown, caller: string): number {
+  const salenPtr = scratch.salen;
+  if (family === AF_INET) {
+    const t = tupleOf(addr, 'AF_INET', caller);
+    if (t.length !== 2) throw new TypeError('AF_INET address must be a pair (host, port)');
+    hostBytes(t[0]);
+    const p = port(t[1], caller);
+    encodeHost(t[0], AF_INET, (text) => core.wsk_sockaddr_in(text, p, scratch.sa, salenPtr));
+  } else if (family === AF_INET6) {
+    const t = tupleOf(addr, 'AF_INET6', caller);
+    if (t.length < 2 || t.length > 4) {
+      throw new TypeError('AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])');
+    }
+    hostBytes(t[0]);
+    const p = port(t[1], caller);
+    const flowinfo = t.length > 2 ? u32(t[2], 'flowinfo') : 0;
+    const scope = t.length > 3 ? u32(t[3], 'scope_id') : 0;
+    if (flowinfo > 0xfffff) throw new RangeError(`${caller}(): flowinfo must be 0-1048575.`);
+    encodeHost(t[0], AF_INET6, (text) => core.wsk_sockaddr_in6(text, p, flowinfo, scope, scratch.sa, salenPtr));
+  } else if (family === AF_UNIX) {
+    const path = typeof addr === 'string' ? utf8.encode(addr) : asBytes(addr);
+    if (!putText(path)) throw new error('AF_UNIX path too long');
+    const r = core.wsk_sockaddr_un(scratch.text, path.length, scratch.sa, salenPtr);
+    if (r === -ENAMETOOLONG) throw new error('AF_UNIX path too long');
+    if (r < 0) throw osError(-r);
+  } else {
+    throw new error(`${caller}(): bad family`);
+  }
+  return memory().dv.getUint32(salenPtr, true);
+}
+
+const utf8d = new TextDecoder();
+const SOCK_DGRAM = 2;
+const EAI_SYSTEM = -11;
+
+// CPython's setipaddr for a name: the first getaddrinfo answer of the
+// socket's family, as numeric text for the codec. Until the core's own
+// resolver lands this asks the system's getaddrinfo through the addon.
+function resolveNumeric(host: string, family: number): string {
+  const res = addon.getaddrinfo(host, null, family, SOCK_DGRAM, 0, 0);
+  if (typeof res === 'number') throw res === EAI_SYSTEM ? osError(5) : gaiError(res);
+  const sa = res[0][4];
+  memory().u8.set(sa, scratch.sa);
+  const decoded = decodeAddress(scratch.sa, sa.length) as [string, number];
+  return decoded[0].replace(/%.*/, '');
+}
+
+
+// Decodes the sockaddr at `sa` (salen bytes) as CPython's makesockaddr does.
+export function decodeAddress(sa: number, salen: number): unknown {
+  if (salen === 0) return null;
+  const out = scratch.addr;
+  const r = core.wsk_sockaddr_decode(sa, salen, out);
+  const m = memory();
+  const family = m.dv.getInt32(out, true);
+  if (r < 0) {
+    // No codec for this family: CPython's (family, sa_data) fallback.
+    return [family, m.u8.slice(sa + 2, sa + 16)];
+  }
+  const port = m.dv.getUint32(out + 4, true);
+  const len = m.dv.getUint32(out + 20, true);
+  const text = m.u8.subarray(out + 24, out + 24 + len);
+  if (family === AF_INET) return [utf8d.decode(text), port];
+  if (family === AF_INET6) {
+    return [utf8d.decode(text), port, m.dv.getUint32(out + 8, true), m.dv.getUint32(out + 12, true)];
+  }
+  const abstract = m.dv.getUint32(out + 16, true) !== 0;
+  return abstract ? Uint8Array.from(text) : utf8d.decode(text);
+}

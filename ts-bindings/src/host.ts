@@ -1,0 +1,181 @@
+// The host side of the import ABI (core-c/include/wasock/host.h) over the
+// addon. Every import returns 0 or a positive errno and writes its outputs
+// through pointers into the instance's memory; a pointer that does not fit
+// that memory is EFAULT, never a trap in the host.
+import { addon, type Mem } from './native.js';
+
+const EFAULT = 14;
+
+// Addresses at or above EXT_BASE name the library's current JS buffer instead
+// of linear memory, so recv/send move bytes between the socket and the
+// caller's Uint8Array directly. The core never dereferences buffer pointers,
+// it only passes and offsets them, which is what makes this sound. The core's
+// memory is far smaller than 2 GiB, so the ranges cannot overlap.
+export const EXT_BASE = 0x8000_0000;
+
+export interface ExternalWindow {
+  buf: Uint8Array | null;
+}
+
+export class HostMemory {
+  private memory: WebAssembly.Memory | null = null;
+  private ab = new ArrayBuffer(0);
+  u8 = new Uint8Array(0);
+  dv = new DataView(this.ab);
+
+  attach(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+    this.refresh();
+  }
+
+  // Linear memory may grow; views over the old buffer would then be detached.
+  refresh(): void {
+    const ab = this.memory!.buffer;
+    if (ab !== this.ab) {
+      this.ab = ab;
+      this.u8 = new Uint8Array(ab);
+      this.dv = new DataView(ab);
+    }
+  }
+
+  fits(ptr: number, len: number): boolean {
+    this.refresh();
+    return ptr >= 0 && len >= 0 && ptr + len <= this.ab.byteLength;
+  }
+}
+
+export type Imports = Record<string, (...args: number[]) => number>;
+
+// Builds the "wasock" import module for one instance. `ext` enables the
+// external-buffer window; only the library's own trusted core gets one.
+export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Imports {
+  // (bufOf, offOf) of the last resolved data pointer; module-level to keep the
+  // data path free of allocations.
+  let rb: Mem = mem.u8;
+  let ro = 0;
+
+  function data(ptr: number, len: number): boolean {
+    ptr >>>= 0;
+    len >>>= 0;
+    if (ext !== null && ptr >= EXT_BASE) {
+      const b = ext.buf;
+      const off = ptr - EXT_BASE;
+      if (b === null || off + len > b.byteLength) return false;
+      rb = b;
+      ro = off;
+      return true;
+    }
+    if (!mem.fits(ptr, len)) return false;
+    rb = mem.u8;
+    ro = ptr;
+    return true;
+  }
+
+  function put32(ptr: number, v: number): number {
+    ptr >>>= 0;
+    if (!mem.fits(ptr, 4)) return EFAULT;
+    mem.dv.setUint32(ptr, v >>> 0, true);
+    return 0;
+  }
+
+  function get32(ptr: number): number {
+    return mem.dv.getUint32(ptr >>> 0, true);
+  }
+
+  // Result of an addon call that yields a value to store at `out`.
+  function yieldTo(r: number, out: number): number {
+    return r < 0 ? -r : put32(out, r);
+  }
+
+  // Optional sockaddr in/out pair: sa == 0 means NULL.
+  function saOk(sa: number, salenPtr: number): boolean {
+    if (sa === 0) return true;
+    if (!mem.fits(salenPtr >>> 0, 4)) return false;
+    return mem.fits(sa >>> 0, get32(salenPtr));
+  }
+
+  return {
+    socket: (domain, type, proto, out) => yieldTo(addon.socket(domain, type, proto), out),
+    socketpair(domain, type, proto, out) {
+      if (!mem.fits(out >>> 0, 8)) return EFAULT;
+      const r = addon.socketpair(domain, type, proto, mem.u8, out >>> 0);
+      return r < 0 ? -r : 0;
+    },
+    bind(fd, sa, salen) {
+      if (!mem.fits(sa >>> 0, salen >>> 0)) return EFAULT;
+      return -addon.bind(fd, mem.u8, sa >>> 0, salen >>> 0);
+    },
+    connect(fd, sa, salen) {
+      if (!mem.fits(sa >>> 0, salen >>> 0)) return EFAULT;
+      return -addon.connect(fd, mem.u8, sa >>> 0, salen >>> 0);
+    },
+    listen: (fd, backlog) => -addon.listen(fd, backlog),
+    accept(fd, sa, salenPtr, flags, out) {
+      if (!saOk(sa, salenPtr)) return EFAULT;
+      const r = addon.accept4(fd, mem.u8, sa === 0 ? -1 : sa >>> 0, sa === 0 ? -1 : salenPtr >>> 0, flags);
+      return yieldTo(r, out);
+    },
+    sendto(fd, buf, len, flags, sa, salen, out) {
+      if (!data(buf, len)) return EFAULT;
+      let r: number;
+      if (sa === 0) {
+        r = addon.send(fd, rb, ro, len >>> 0, flags);
+      } else {
+        if (!mem.fits(sa >>> 0, salen >>> 0)) return EFAULT;
+        r = addon.sendto(fd, rb, ro, len >>> 0, flags, mem.u8, sa >>> 0, salen >>> 0);
+      }
+      return yieldTo(r, out);
+    },
+    recvfrom(fd, buf, len, flags, sa, salenPtr, out) {
+      if (!data(buf, len)) return EFAULT;
+      let r: number;
+      if (sa === 0) {
+        r = addon.recv(fd, rb, ro, len >>> 0, flags);
+      } else {
+        if (!saOk(sa, salenPtr)) return EFAULT;
+        r = addon.recvfrom(fd, rb, ro, len >>> 0, flags, mem.u8, sa >>> 0, salenPtr >>> 0);
+      }
+      return yieldTo(r, out);
+    },
+    shutdown: (fd, how) => -addon.shutdown(fd, how),
+    close: (fd) => -addon.close(fd),
+    getsockopt(fd, level, name, val, lenPtr) {
+      if (!mem.fits(lenPtr >>> 0, 4) || !mem.fits(val >>> 0, get32(lenPtr))) return EFAULT;
+      return -addon.getsockopt(fd, level, name, mem.u8, val >>> 0, lenPtr >>> 0);
+    },
+    setsockopt(fd, level, name, val, len) {
+      if (!mem.fits(val >>> 0, len >>> 0)) return EFAULT;
+      return -addon.setsockopt(fd, level, name, mem.u8, val >>> 0, len >>> 0);
+    },
+    getsockname(fd, sa, salenPtr) {
+      if (sa === 0 || !saOk(sa, salenPtr)) return EFAULT;
+      return -addon.getsockname(fd, mem.u8, sa >>> 0, salenPtr >>> 0);
+    },
+    getpeername(fd, sa, salenPtr) {
+      if (sa === 0 || !saOk(sa, salenPtr)) return EFAULT;
+      return -addon.getpeername(fd, mem.u8, sa >>> 0, salenPtr >>> 0);
+    },
+    poll(fds, nfds, timeoutMs, out) {
+      nfds >>>= 0;
+      if (nfds > 65536 || !mem.fits(fds >>> 0, nfds * 8)) return nfds > 65536 ? 22 : EFAULT;
+      return yieldTo(addon.poll(mem.u8, fds >>> 0, nfds, timeoutMs), out);
+    },
+    set_nonblock: (fd, on) => -addon.setNonblock(fd, on),
+    dup: (fd, out) => yieldTo(addon.dup(fd), out),
+    if_indextoname(index, buf, size) {
+      const name = addon.ifIndexToName(index >>> 0);
+      if (typeof name === 'number') return -name;
+      const bytes = Buffer.from(name + '\0', 'latin1');
+      if (bytes.length > (size >>> 0)) return 34; // ERANGE
+      if (!mem.fits(buf >>> 0, bytes.length)) return EFAULT;
+      mem.u8.set(bytes, buf >>> 0);
+      return 0;
+    },
+    clock_ns(out) {
+      out >>>= 0;
+      if (!mem.fits(out, 8)) return EFAULT;
+      mem.dv.setBigUint64(out, BigInt(Math.floor(addon.clockNs())), true);
+      return 0;
+    },
+  };
+}

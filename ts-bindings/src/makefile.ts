@@ -1,0 +1,246 @@
+// socket.makefile(): a synchronous file object with the semantics of Python's
+// SocketIO behind BufferedReader/BufferedWriter (binary) or TextIOWrapper
+// (text). Closing the file leaves the socket open.
+import { asInt, typeName } from './convert.js';
+
+export type FileMode = 'r' | 'w' | 'rw' | 'wr' | 'rb' | 'wb' | 'rwb' | 'wrb' | 'br' | 'bw';
+
+interface Sock {
+  recv(n: number): Uint8Array;
+  sendall(data: Uint8Array): void;
+  fileno(): number;
+}
+
+const DEFAULT_BUFFER_SIZE = 8192;
+
+export class SocketFile {
+  readonly mode: string;
+  #sock: Sock;
+  #reading: boolean;
+  #writing: boolean;
+  #binary: boolean;
+  #bufsize: number;
+  #rbuf: Uint8Array = new Uint8Array(0);
+  #wbuf: Uint8Array[] = [];
+  #wlen = 0;
+  #eof = false;
+  #closed = false;
+  #decoder: TextDecoder;
+  #encoding: string;
+  #text = '';
+  #pendingCR = false;
+
+  constructor(sock: Sock, mode: string, buffering: unknown, encoding: unknown, _errors: unknown,
+    _newline: unknown) {
+    const set = new Set(mode);
+    if (set.size !== mode.length || ![...set].every((c) => 'rwb'.includes(c)) || !(set.has('r') || set.has('w'))) {
+      throw new RangeError(`invalid mode '${mode}' (only r, w, b allowed)`);
+    }
+    this.#sock = sock;
+    this.#reading = set.has('r');
+    this.#writing = set.has('w');
+    this.#binary = set.has('b');
+    this.mode = mode;
+    const b = buffering === null || buffering === undefined ? -1 : asInt(buffering);
+    if (b === 0 && !this.#binary) throw new RangeError('unbuffered streams must be binary');
+    this.#bufsize = b < 0 ? DEFAULT_BUFFER_SIZE : b;
+    if (encoding !== null && encoding !== undefined && typeof encoding !== 'string') {
+      throw new TypeError(`makefile() argument 'encoding' must be str or None, not ${typeName(encoding)}`);
+    }
+    this.#encoding = (encoding as string | null) ?? 'utf-8';
+    this.#decoder = new TextDecoder(this.#encoding);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  fileno(): number {
+    return this.#sock.fileno();
+  }
+
+  readable(): boolean {
+    this.#checkOpen();
+    return this.#reading;
+  }
+
+  writable(): boolean {
+    this.#checkOpen();
+    return this.#writing;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new RangeError('I/O operation on closed file.');
+  }
+
+  #checkRead(): void {
+    this.#checkOpen();
+    if (!this.#reading) throw new Error('File not open for reading');
+  }
+
+  // One recv into the read buffer; false at end of stream.
+  #fill(): boolean {
+    if (this.#eof) return false;
+    const chunk = this.#sock.recv(Math.max(this.#bufsize, 1));
+    if (chunk.length === 0) {
+      this.#eof = true;
+      return false;
+    }
+    const merged = new Uint8Array(this.#rbuf.length + chunk.length);
+    merged.set(this.#rbuf);
+    merged.set(chunk, this.#rbuf.length);
+    this.#rbuf = merged;
+    return true;
+  }
+
+  #take(n: number): Uint8Array {
+    const out = this.#rbuf.slice(0, n);
+    this.#rbuf = this.#rbuf.subarray(n);
+    return out;
+  }
+
+  #readBytes(size: number): Uint8Array {
+    if (size < 0) {
+      while (this.#fill());
+      return this.#take(this.#rbuf.length);
+    }
+    while (this.#rbuf.length < size && this.#fill());
+    return this.#take(Math.min(size, this.#rbuf.length));
+  }
+
+  #readLineBytes(limit: number): Uint8Array {
+    for (let from = 0; ; ) {
+      const nl = this.#rbuf.indexOf(10, from);
+      if (nl >= 0 && (limit < 0 || nl < limit)) return this.#take(nl + 1);
+      if (limit >= 0 && this.#rbuf.length >= limit) return this.#take(limit);
+      from = this.#rbuf.length;
+      if (!this.#fill()) return this.#take(this.#rbuf.length);
+    }
+  }
+
+  // Text mode decodes incrementally with universal newlines (newline=None).
+  #decode(bytes: Uint8Array, final: boolean): void {
+    let s = this.#decoder.decode(bytes, { stream: !final });
+    if (this.#pendingCR) {
+      s = '\r' + s;
+      this.#pendingCR = false;
+    }
+    if (!final && s.endsWith('\r')) {
+      this.#pendingCR = true;
+      s = s.slice(0, -1);
+    }
+    this.#text += s.replace(/\r\n?/g, '\n');
+  }
+
+  #fillText(): boolean {
+    const more = this.#fill();
+    this.#decode(this.#take(this.#rbuf.length), !more);
+    return more;
+  }
+
+  read(size: unknown = -1): Uint8Array | string {
+    this.#checkRead();
+    const n = size === null || size === undefined ? -1 : asInt(size);
+    if (this.#binary) return this.#readBytes(n);
+    if (n < 0) {
+      while (this.#fillText());
+    } else {
+      while (this.#text.length < n && this.#fillText());
+    }
+    const end = n < 0 ? this.#text.length : Math.min(n, this.#text.length);
+    const out = this.#text.slice(0, end);
+    this.#text = this.#text.slice(end);
+    return out;
+  }
+
+  readline(limit: unknown = -1): Uint8Array | string {
+    this.#checkRead();
+    const n = limit === null || limit === undefined ? -1 : asInt(limit);
+    if (this.#binary) return this.#readLineBytes(n);
+    for (;;) {
+      const nl = this.#text.indexOf('\n');
+      const cut = nl >= 0 ? nl + 1 : -1;
+      if (cut >= 0 && (n < 0 || cut <= n)) return this.#cutText(cut);
+      if (n >= 0 && this.#text.length >= n) return this.#cutText(n);
+      if (!this.#fillText()) return this.#cutText(this.#text.length);
+    }
+  }
+
+  #cutText(n: number): string {
+    const out = this.#text.slice(0, n);
+    this.#text = this.#text.slice(n);
+    return out;
+  }
+
+  readlines(hint: unknown = -1): Array<Uint8Array | string> {
+    const h = hint === null || hint === undefined ? -1 : asInt(hint);
+    const lines: Array<Uint8Array | string> = [];
+    let total = 0;
+    for (;;) {
+      const line = this.readline();
+      if (line.length === 0) return lines;
+      lines.push(line);
+      total += line.length;
+      if (h > 0 && total >= h) return lines;
+    }
+  }
+
+  readinto(b: Uint8Array): number {
+    this.#checkRead();
+    const got = this.#readBytes(b.length);
+    b.set(got);
+    return got.length;
+  }
+
+  *[Symbol.iterator](): Iterator<Uint8Array | string> {
+    for (;;) {
+      const line = this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+
+  write(data: unknown): number {
+    this.#checkOpen();
+    if (!this.#writing) throw new Error('File not open for writing');
+    let bytes: Uint8Array;
+    if (this.#binary) {
+      if (typeof data === 'string') throw new TypeError(`a bytes-like object is required, not 'str'`);
+      if (!ArrayBuffer.isView(data)) throw new TypeError(`a bytes-like object is required, not '${typeName(data)}'`);
+      bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    } else {
+      if (typeof data !== 'string') throw new TypeError(`write() argument must be str, not ${typeName(data)}`);
+      bytes = Buffer.from(data, this.#encoding as BufferEncoding);
+    }
+    this.#wbuf.push(bytes);
+    this.#wlen += bytes.length;
+    if (this.#wlen >= this.#bufsize) this.flush();
+    return this.#binary ? bytes.length : (data as string).length;
+  }
+
+  writelines(lines: Iterable<unknown>): void {
+    for (const l of lines) this.write(l);
+  }
+
+  flush(): void {
+    this.#checkOpen();
+    if (this.#wlen === 0) return;
+    const all = Buffer.concat(this.#wbuf, this.#wlen);
+    this.#wbuf = [];
+    this.#wlen = 0;
+    this.#sock.sendall(all);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    try {
+      if (this.#writing) this.flush();
+    } finally {
+      this.#closed = true;
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

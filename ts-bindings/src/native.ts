@@ -1,0 +1,43 @@
+// The N-API addon: one raw syscall per function, each returning its result or
+// -errno. Buffers are (buffer, offset, length) triples so reads and writes land
+// in the caller's memory (Wasm memory or a JS buffer) with no copy.
+import { createRequire } from 'node:module';
+
+export type Mem = ArrayBuffer | ArrayBufferView;
+
+export interface Addon {
+  version: number;
+  socket(domain: number, type: number, proto: number): number;
+  socketpair(domain: number, type: number, proto: number, mem: Mem, off: number): number;
+  bind(fd: number, mem: Mem, off: number, len: number): number;
+  connect(fd: number, mem: Mem, off: number, len: number): number;
+  listen(fd: number, backlog: number): number;
+  accept4(fd: number, mem: Mem, saOff: number, salenOff: number, flags: number): number;
+  send(fd: number, buf: Mem, off: number, len: number, flags: number): number;
+  sendto(fd: number, buf: Mem, off: number, len: number, flags: number, mem: Mem, saOff: number, saLen: number): number;
+  recv(fd: number, buf: Mem, off: number, len: number, flags: number): number;
+  recvfrom(fd: number, buf: Mem, off: number, len: number, flags: number, mem: Mem, saOff: number, salenOff: number): number;
+  shutdown(fd: number, how: number): number;
+  close(fd: number): number;
+  getsockopt(fd: number, level: number, name: number, mem: Mem, valOff: number, lenOff: number): number;
+  setsockopt(fd: number, level: number, name: number, mem: Mem, valOff: number, len: number): number;
+  getsockname(fd: number, mem: Mem, saOff: number, salenOff: number): number;
+  getpeername(fd: number, mem: Mem, saOff: number, salenOff: number): number;
+  poll(mem: Mem, off: number, nfds: number, timeoutMs: number): number;
+  setNonblock(fd: number, on: number): number;
+  getNonblock(fd: number): number;
+  dup(fd: number): number;
+  fdType(fd: number): number;
+  gethostname(): string | number;
+  ifNameToIndex(name: string): number;
+  ifIndexToName(index: number): string | number;
+  ifNameIndex(): Array<[number, string]> | number;
+  getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number,
+    flags: number): Array<[number, number, number, string, Uint8Array]> | number;
+  clockNs(): number;
+}
+
+const require = createRequire(import.meta.url);
+
+// dist/*.js sit one level below the package root, as does ts-bindings/.
+export const addon: Addon = require('../ts-bindings/native/build/Release/wasock.node');

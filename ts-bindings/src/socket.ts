@@ -1,0 +1,371 @@
+// SocketType: the seed's socket object over the core's operation loop. The
+// core decides blocking/non-blocking/timeout behaviour; this class converts
+// arguments, keeps Python's per-object state (family, type, proto, timeout)
+// and turns results into values or exceptions.
+import { core, ext, EXT_BASE, memory, scratch, WSK_ETIMEOUT } from './core.js';
+import { addon } from './native.js';
+import { decodeAddress, encodeAddress } from './address.js';
+import { error, osError, timedOut } from './errors.js';
+import { asBytes, asCInt, asInt, asSize, asTimeout, asWritable, typeName } from './convert.js';
+import { SocketFile, type FileMode } from './makefile.js';
+import {
+  AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE,
+  SOMAXCONN,
+} from './constants.generated.js';
+
+const EAGAIN = 11;
+const EBADF = 9;
+
+let defaultTimeout: number | null = null;
+
+export function getdefaulttimeout(): number | null {
+  return defaultTimeout;
+}
+
+export function setdefaulttimeout(timeout: unknown): void {
+  defaultTimeout = asTimeout(timeout);
+}
+
+// A core timeout: None is -1 (blocking).
+function coreTimeout(t: number | null): number {
+  return t === null ? -1 : t;
+}
+
+function check(r: number): number {
+  if (r >= 0) return r;
+  if (r === WSK_ETIMEOUT) throw timedOut();
+  throw osError(-r);
+}
+
+// Sockets left to the garbage collector still close their descriptor.
+const finalizer = new FinalizationRegistry<number>((fd) => {
+  addon.close(fd);
+});
+
+export class SocketType {
+  #fd: number;
+  #family: number;
+  #type: number;
+  #proto: number;
+  #timeout: number | null;
+
+  constructor(family: unknown = -1, type: unknown = -1, proto: unknown = -1, fileno: unknown = null) {
+    let fam = family === null ? -1 : asCInt(family);
+    let typ = type === null ? -1 : asCInt(type);
+    let pro = proto === null ? -1 : asCInt(proto);
+    if (fileno !== null && fileno !== undefined) {
+      const fd = asCInt(fileno);
+      if (fd < 0) throw new RangeError('negative file descriptor');
+      // Like CPython, ask the kernel what the descriptor is.
+      if (fam === -1) fam = sockoptInt(fd, SO_DOMAIN);
+      if (typ === -1) typ = sockoptInt(fd, SO_TYPE);
+      if (pro === -1) pro = sockoptInt(fd, SO_PROTOCOL);
+      this.#fd = fd;
+    } else {
+      if (fam === -1) fam = AF_INET;
+      if (typ === -1) typ = SOCK_STREAM;
+      if (pro === -1) pro = 0;
+      this.#fd = -1;
+    }
+    this.#family = fam;
+    this.#type = typ & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    this.#proto = pro;
+    this.#timeout = typ & SOCK_NONBLOCK ? 0 : defaultTimeout;
+    if (this.#fd === -1) {
+      this.#fd = check(core.wsk_socket(fam, typ, pro, coreTimeout(this.#timeout)));
+    } else {
+      check(core.wsk_settimeout(this.#fd, coreTimeout(this.#timeout)));
+    }
+    finalizer.register(this, this.#fd, this);
+  }
+
+  get family(): number { return this.#family; }
+  get type(): number { return this.#type; }
+  get proto(): number { return this.#proto; }
+  get timeout(): number | null { return this.#timeout; }
+
+  fileno(): number {
+    return this.#fd;
+  }
+
+  #open(): number {
+    if (this.#fd < 0) throw osError(EBADF);
+    return this.#fd;
+  }
+
+  close(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#fd = -1;
+    finalizer.unregister(this);
+    check(core.wsk_close(fd));
+  }
+
+  detach(): number {
+    const fd = this.#fd;
+    this.#fd = -1;
+    finalizer.unregister(this);
+    return fd;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  bind(address: unknown): void {
+    const fd = this.#open();
+    const salen = encodeAddress(this.#family, address, 'bind');
+    const r = addon.bind(fd, memory().u8, scratch.sa, salen);
+    if (r < 0) throw osError(-r);
+  }
+
+  #connect(address: unknown, caller: string): number {
+    const fd = this.#open();
+    const salen = encodeAddress(this.#family, address, caller);
+    return core.wsk_connect(fd, scratch.sa, salen, coreTimeout(this.#timeout));
+  }
+
+  connect(address: unknown): void {
+    check(this.#connect(address, 'connect'));
+  }
+
+  // Errors of the connect itself are returned; a timeout is EAGAIN, as CPython.
+  connect_ex(address: unknown): number {
+    const r = this.#connect(address, 'connect_ex');
+    if (r === WSK_ETIMEOUT) return EAGAIN;
+    return -r;
+  }
+
+  listen(backlog?: unknown): void {
+    const fd = this.#open();
+    let b = backlog === undefined || backlog === null ? Math.min(SOMAXCONN, 128) : asCInt(backlog);
+    if (b < 0) b = 0;
+    const r = addon.listen(fd, b);
+    if (r < 0) throw osError(-r);
+  }
+
+  accept(): [SocketType, unknown] {
+    const fd = this.#open();
+    memory().dv.setUint32(scratch.salen, 128, true);
+    const nfd = check(core.wsk_accept(fd, scratch.sa, scratch.salen, coreTimeout(this.#timeout)));
+    const addr = decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true));
+    // The new socket takes the default timeout, not the listener's.
+    const conn = new SocketType(this.#family, this.#type, this.#proto, nfd);
+    return [conn, addr];
+  }
+
+  #name(fn: typeof addon.getsockname): unknown {
+    const fd = this.#open();
+    const m = memory();
+    m.u8.fill(0, scratch.sa, scratch.sa + 128);
+    m.dv.setUint32(scratch.salen, 128, true);
+    const r = fn(fd, m.u8, scratch.sa, scratch.salen);
+    if (r < 0) throw osError(-r);
+    return decodeAddress(scratch.sa, m.dv.getUint32(scratch.salen, true));
+  }
+
+  getsockname(): unknown {
+    return this.#name(addon.getsockname);
+  }
+
+  getpeername(): unknown {
+    return this.#name(addon.getpeername);
+  }
+
+  getsockopt(level: unknown, optname: unknown, buflen: unknown = 0): number | Uint8Array {
+    const fd = this.#open();
+    const lvl = asCInt(level);
+    const name = asCInt(optname);
+    const len = asCInt(buflen ?? 0);
+    if (len === 0) return sockoptInt(fd, name, lvl);
+    if (len < 0 || len > scratch.optSize) throw new error('getsockopt buflen out of range');
+    const m = memory();
+    m.dv.setUint32(scratch.salen, len, true);
+    const r = addon.getsockopt(fd, lvl, name, m.u8, scratch.opt, scratch.salen);
+    if (r < 0) throw osError(-r);
+    const got = m.dv.getUint32(scratch.salen, true);
+    return m.u8.slice(scratch.opt, scratch.opt + got);
+  }
+
+  setsockopt(level: unknown, optname: unknown, value: unknown, optlen?: unknown): void {
+    const fd = this.#open();
+    const lvl = asCInt(level);
+    const name = asCInt(optname);
+    const m = memory();
+    let len: number;
+    if (value === null && optlen !== undefined) {
+      // setsockopt(level, optname, None, optlen): a NULL value of that length.
+      len = asInt(optlen);
+      const r = addon.setsockopt(fd, lvl, name, m.u8, 0, len);
+      if (r < 0) throw osError(-r);
+      return;
+    }
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+      const v = asInt(value);
+      if (v > 2147483647 || v < -2147483648) {
+        throw new TypeError(`a bytes-like object is required, not 'int'`);
+      }
+      m.dv.setInt32(scratch.opt, v, true);
+      len = 4;
+    } else {
+      const b = asBytes(value);
+      if (b.length > scratch.optSize) throw osError(22);
+      m.u8.set(b, scratch.opt);
+      len = b.length;
+    }
+    const r = addon.setsockopt(fd, lvl, name, m.u8, scratch.opt, len);
+    if (r < 0) throw osError(-r);
+  }
+
+  setblocking(flag: unknown): void {
+    this.settimeout(flag ? null : 0);
+  }
+
+  getblocking(): boolean {
+    return this.#timeout !== 0;
+  }
+
+  settimeout(value: unknown): void {
+    const t = asTimeout(value);
+    this.#timeout = t;
+    if (this.#fd >= 0) check(core.wsk_settimeout(this.#fd, coreTimeout(t)));
+  }
+
+  gettimeout(): number | null {
+    return this.#timeout;
+  }
+
+  shutdown(how: unknown): void {
+    const fd = this.#open();
+    const r = addon.shutdown(fd, asCInt(how));
+    if (r < 0) throw osError(-r);
+  }
+
+  // recv_into/recvfrom_into read straight into `buf` through the core's
+  // external-buffer window: no copy between the kernel and the caller.
+  #recvInto(buf: Uint8Array, n: number, flags: number, withAddr: boolean): number {
+    const fd = this.#open();
+    ext.buf = buf;
+    try {
+      if (withAddr) memory().dv.setUint32(scratch.salen, 128, true);
+      return check(core.wsk_recvfrom(fd, EXT_BASE, n, flags, withAddr ? scratch.sa : 0,
+        withAddr ? scratch.salen : 0, coreTimeout(this.#timeout)));
+    } finally {
+      ext.buf = null;
+    }
+  }
+
+  #fromAddr(): unknown {
+    return decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true));
+  }
+
+  recv(bufsize: unknown, flags: unknown = 0): Uint8Array {
+    const size = asSize(bufsize);
+    if (size < 0) throw new RangeError('negative buffersize in recv');
+    const fl = asCInt(flags);
+    if (size === 0) {
+      this.#open();
+      return new Uint8Array(0);
+    }
+    const buf = Buffer.allocUnsafe(size);
+    const n = this.#recvInto(buf, size, fl, false);
+    return n === size ? buf : buf.subarray(0, n);
+  }
+
+  recvfrom(bufsize: unknown, flags: unknown = 0): [Uint8Array, unknown] {
+    const size = asSize(bufsize);
+    if (size < 0) throw new RangeError('negative buffersize in recvfrom');
+    const fl = asCInt(flags);
+    const buf = Buffer.allocUnsafe(size);
+    const n = this.#recvInto(buf, size, fl, true);
+    return [n === size ? buf : buf.subarray(0, n), this.#fromAddr()];
+  }
+
+  recv_into(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): number {
+    const buf = asWritable(buffer);
+    const n = asSize(nbytes);
+    if (n < 0) throw new RangeError('negative buffersize in recv_into');
+    if (n > buf.length) throw new RangeError('buffer too small for requested bytes');
+    return this.#recvInto(buf, n === 0 ? buf.length : n, asCInt(flags), false);
+  }
+
+  recvfrom_into(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): [number, unknown] {
+    const buf = asWritable(buffer);
+    const n = asSize(nbytes);
+    if (n < 0) throw new RangeError('negative buffersize in recvfrom_into');
+    if (n > buf.length) throw new RangeError('nbytes is greater than the length of the buffer');
+    const got = this.#recvInto(buf, n === 0 ? buf.length : n, asCInt(flags), true);
+    return [got, this.#fromAddr()];
+  }
+
+  send(data: unknown, flags: unknown = 0): number {
+    const buf = asBytes(data);
+    const fl = asCInt(flags);
+    const fd = this.#open();
+    ext.buf = buf;
+    try {
+      return check(core.wsk_sendto(fd, EXT_BASE, buf.length, fl, 0, 0, coreTimeout(this.#timeout)));
+    } finally {
+      ext.buf = null;
+    }
+  }
+
+  sendall(data: unknown, flags: unknown = 0): void {
+    const buf = asBytes(data);
+    const fl = asCInt(flags);
+    const fd = this.#open();
+    ext.buf = buf;
+    try {
+      check(core.wsk_sendall(fd, EXT_BASE, buf.length, fl, coreTimeout(this.#timeout), scratch.count));
+    } finally {
+      ext.buf = null;
+    }
+  }
+
+  // sendto(data, address) or sendto(data, flags, address), as the seed writes it.
+  sendto(data: unknown, flagsOrAddress: unknown, address?: unknown): number {
+    let flags: unknown = 0;
+    let addr = flagsOrAddress;
+    if (arguments.length >= 3) {
+      flags = flagsOrAddress;
+      addr = address;
+    }
+    const buf = asBytes(data);
+    const fl = asCInt(flags);
+    const fd = this.#open();
+    const salen = encodeAddress(this.#family, addr, 'sendto');
+    ext.buf = buf;
+    try {
+      return check(core.wsk_sendto(fd, EXT_BASE, buf.length, fl, scratch.sa, salen, coreTimeout(this.#timeout)));
+    } finally {
+      ext.buf = null;
+    }
+  }
+
+  makefile(mode: unknown = 'r', buffering: unknown = null, encoding: unknown = null, errors: unknown = null,
+    newline: unknown = null): SocketFile {
+    if (typeof mode !== 'string') throw new TypeError(`makefile() argument 'mode' must be str, not ${typeName(mode)}`);
+    return new SocketFile(this, mode as FileMode, buffering, encoding, errors, newline);
+  }
+
+  dup(): SocketType {
+    const fd = this.#open();
+    const nfd = addon.dup(fd);
+    if (nfd < 0) throw osError(-nfd);
+    return new SocketType(this.#family, this.#type, this.#proto, nfd);
+  }
+
+  toString(): string {
+    return `<socket.socket fd=${this.#fd}, family=${this.#family}, type=${this.#type}, proto=${this.#proto}>`;
+  }
+}
+
+function sockoptInt(fd: number, name: number, level: number = SOL_SOCKET): number {
+  const m = memory();
+  m.dv.setUint32(scratch.salen, 4, true);
+  m.dv.setInt32(scratch.opt, 0, true);
+  const r = addon.getsockopt(fd, level, name, m.u8, scratch.opt, scratch.salen);
+  if (r < 0) throw osError(-r);
+  return m.dv.getInt32(scratch.opt, true);
+}
+

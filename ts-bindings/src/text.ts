@@ -1,0 +1,79 @@
+// inet_aton/ntoa/pton/ntop and the byte-order functions: argument handling
+// here, the conversions themselves in the core (core-c/src/inet_*.c).
+import { core, cString, memory, putText, scratch } from './core.js';
+import { error, osError } from './errors.js';
+import { asBytes, asInt, typeName } from './convert.js';
+import { AF_INET, AF_INET6 } from './constants.generated.js';
+
+const utf8 = new TextEncoder();
+const EAFNOSUPPORT = 97;
+
+function strArg(fn: string, n: number, v: unknown): Uint8Array {
+  if (typeof v !== 'string') throw new TypeError(`${fn}() argument ${n} must be str, not ${typeName(v)}`);
+  if (v.includes('\0')) throw new RangeError('embedded null character');
+  return utf8.encode(v);
+}
+
+export function inet_aton(ip: unknown): Uint8Array {
+  if (!putText(strArg('inet_aton', 1, ip)) || core.wsk_inet_aton(scratch.text, scratch.opt) !== 1) {
+    throw new error('illegal IP address string passed to inet_aton');
+  }
+  return memory().u8.slice(scratch.opt, scratch.opt + 4);
+}
+
+export function inet_ntoa(packed: unknown): string {
+  const b = asBytes(packed);
+  if (b.length !== 4) throw new error('packed IP wrong length for inet_ntoa');
+  core.wsk_inet_ntoa(new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true), scratch.text);
+  return cString(scratch.text);
+}
+
+export function inet_pton(family: unknown, ip: unknown): Uint8Array {
+  const af = asInt(family);
+  const text = strArg('inet_pton', 2, ip);
+  if (!putText(text)) throw new error('illegal IP address string passed to inet_pton');
+  const r = core.wsk_inet_pton(af, scratch.text, scratch.opt);
+  if (r < 0) throw osError(EAFNOSUPPORT);
+  if (r === 0) throw new error('illegal IP address string passed to inet_pton');
+  return memory().u8.slice(scratch.opt, scratch.opt + (af === AF_INET ? 4 : 16));
+}
+
+export function inet_ntop(family: unknown, packed: unknown): string {
+  const af = asInt(family);
+  const b = asBytes(packed);
+  if (af !== AF_INET && af !== AF_INET6) throw new RangeError(`unknown address family ${af}`);
+  if (b.length !== (af === AF_INET ? 4 : 16)) throw new RangeError('invalid length of packed IP address string');
+  memory().u8.set(b, scratch.opt);
+  const r = core.wsk_inet_ntop(af, scratch.opt, scratch.text, scratch.textSize);
+  if (r < 0) throw osError(-r);
+  return cString(scratch.text);
+}
+
+function swap16(x: number): number {
+  return ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
+}
+
+function swap32(x: number): number {
+  return (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+}
+
+function u16(fn: string, v: unknown): number {
+  const x = asInt(v);
+  if (x < 0) throw new RangeError(`${fn}: can't convert negative Python int to C 16-bit unsigned integer`);
+  if (x > 0x7fffffff) throw new RangeError('signed integer is greater than maximum');
+  if (x > 0xffff) throw new RangeError(`${fn}: Python int too large to convert to C 16-bit unsigned integer`);
+  return x;
+}
+
+function u32(v: unknown): number {
+  const x = asInt(v);
+  if (x < 0) throw new RangeError("can't convert negative value to unsigned int");
+  if (x > 0xffffffff) throw new RangeError('int larger than 32 bits');
+  return x;
+}
+
+// The host is little-endian (x86_64, aarch64), so network order is a swap.
+export const htons = (x: unknown): number => swap16(u16('htons', x));
+export const ntohs = (x: unknown): number => swap16(u16('ntohs', x));
+export const htonl = (x: unknown): number => swap32(u32(x));
+export const ntohl = (x: unknown): number => swap32(u32(x));
