@@ -80,8 +80,8 @@ int wsk_decode_in6(const void *sa, wsk_socklen salen,
 	out->port = wsk_ntohs(in6.port);
 	out->flowinfo = wsk_ntohl(in6.flowinfo);
 	out->scope_id = in6.scope_id;
+	/* CPython's make_ipv6_addr: plain inet_ntop, the scope is the tuple's. */
 	wsk_inet_ntop(WSK_AF_INET6, in6.addr, out->text, sizeof out->text);
-	wsk_append_scope(out->text, sizeof out->text, in6.addr, in6.scope_id);
 	out->len = (uint32_t)wsk_strlen(out->text);
 	return 0;
 }

@@ -97,7 +97,7 @@ function resolveNumeric(host: string, family: number): string {
   const sa = res[0][4];
   memory().u8.set(sa, scratch.sa);
   const decoded = decodeAddress(scratch.sa, sa.length) as [string, number];
-  return decoded[0].replace(/%.*/, '');
+  return decoded[0];
 }
 
 

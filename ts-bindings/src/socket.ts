@@ -196,7 +196,7 @@ export class SocketType {
     if (value === null && optlen !== undefined) {
       // setsockopt(level, optname, None, optlen): a NULL value of that length.
       len = asInt(optlen);
-      const r = addon.setsockopt(fd, lvl, name, m.u8, 0, len);
+      const r = addon.setsockopt(fd, lvl, name, m.u8, -1, len);
       if (r < 0) throw osError(-r);
       return;
     }

@@ -1,0 +1,369 @@
+/*
+ * getaddrinfo for numeric hosts and services, as glibc 2.36 answers
+ * (sysdeps/posix/getaddrinfo.c: getaddrinfo, gaih_inet,
+ * text_to_binary_address; inet/inet6_scopeid_pton.c). The checks run in
+ * glibc's order, so the first error is glibc's first error. Wherever glibc
+ * would ask NSS, an interface name or the interface list, the answer is
+ * WSK_GAI_LOOKUP instead.
+ */
+#include <stddef.h>
+#include <wasock/core.h>
+#include <wasock/netdb.h>
+#include <wasock/sockaddr.h>
+
+#if defined(__wasm32__)
+/* ts-bindings/src/netdb.ts reads the answer at these offsets. */
+_Static_assert(offsetof(struct wsk_gai_out, canonname) == 8, "layout");
+_Static_assert(offsetof(struct wsk_gai_out, entries) == 12, "layout");
+_Static_assert(sizeof(struct wsk_gai_entry) == 44, "layout");
+#endif
+
+/* Flags glibc accepts: AI_PASSIVE..AI_CANONIDN, its two deprecated IDN
+ * flags (0x100, 0x200) and AI_NUMERICSERV. */
+#define VALID_FLAGS 0x07ff
+
+/* One address before it is paired with the service triples. */
+struct addrtuple {
+	int family;
+	uint8_t addr[16];
+	uint32_t scope_id;
+};
+
+static struct wsk_gai_out gai_out;
+
+WSK_EXPORT("wsk_gai_out")
+struct wsk_gai_out *wsk_gai_out(void)
+{
+	return &gai_out;
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static const char *find_char(const char *s, char c)
+{
+	for (; *s; s++)
+		if (*s == c)
+			return s;
+	return 0;
+}
+
+static int has_non_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+/* glibc maps "*" to NULL (None) for both host and service. */
+static const char *star_is_null(const char *s)
+{
+	return s && s[0] == '*' && s[1] == 0 ? 0 : s;
+}
+
+/*
+ * AI_ADDRCONFIG: with only one of IPv4/IPv6 configured, an AF_UNSPEC
+ * request narrows to it; a request for an unconfigured family fails.
+ */
+static int addrconfig(int *family, uint32_t seen)
+{
+	int v4 = (seen & WSK_GAI_SEEN_V4) != 0;
+	int v6 = (seen & WSK_GAI_SEEN_V6) != 0;
+
+	if (!(seen & WSK_GAI_SEEN_KNOWN))
+		return WSK_GAI_LOOKUP;
+	if (*family == WSK_AF_UNSPEC && (v4 || v6)) {
+		if (v4 != v6)
+			*family = v4 ? WSK_AF_INET : WSK_AF_INET6;
+	} else if ((*family == WSK_AF_INET && !v4) ||
+		   (*family == WSK_AF_INET6 && !v6)) {
+		return WSK_EAI_NONAME;
+	}
+	return 0;
+}
+
+/*
+ * No host: the wildcard with AI_PASSIVE, else loopback. glibc builds IPv6
+ * then IPv4 and sorts the pair by RFC 3484 with its default tables: the
+ * loopback pair keeps ::1 first (precedence 50 over 35), the wildcard pair
+ * puts 0.0.0.0 first (:: carries the IPv4-compatible label, which its
+ * source address ::1 does not share; 0.0.0.0 and 127.0.0.1 share theirs).
+ * This assumes both families are usable, as measured on Linux.
+ */
+static int null_host(int family, int flags, struct addrtuple *at)
+{
+	int passive = (flags & WSK_AI_PASSIVE) != 0;
+	struct addrtuple *v6 = at, *v4 = at;
+	int n = 0;
+
+	if (family == WSK_AF_UNSPEC) {
+		v4 = passive ? &at[0] : &at[1];
+		v6 = passive ? &at[1] : &at[0];
+	}
+	wsk_memset(at, 0, 2 * sizeof *at);
+	if (family != WSK_AF_INET) {
+		v6->family = WSK_AF_INET6;
+		v6->addr[15] = passive ? 0 : 1;
+		n++;
+	}
+	if (family != WSK_AF_INET6) {
+		v4->family = WSK_AF_INET;
+		if (!passive) {
+			v4->addr[0] = 127;
+			v4->addr[3] = 1;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* glibc's __inet_aton_exact: inet_aton without the trailing blank+junk. */
+static int aton_exact(const char *host, uint8_t *addr)
+{
+	const char *s;
+	uint32_t be;
+
+	for (s = host; *s; s++)
+		if (is_space((unsigned char)*s))
+			return 0;
+	if (!wsk_inet_aton(host, &be))
+		return 0;
+	wsk_memcpy(addr, &be, 4);
+	return 1;
+}
+
+/* An IPv4 literal: AF_INET, or v4-mapped for AF_INET6 with AI_V4MAPPED. */
+static int ipv4_literal(int family, int flags, struct addrtuple *at)
+{
+	if (family == WSK_AF_UNSPEC || family == WSK_AF_INET) {
+		at->family = WSK_AF_INET;
+		return 0;
+	}
+	if (family == WSK_AF_INET6 && (flags & WSK_AI_V4MAPPED)) {
+		wsk_memcpy(at->addr + 12, at->addr, 4);
+		wsk_memset(at->addr, 0, 10);
+		at->addr[10] = at->addr[11] = 0xff;
+		at->family = WSK_AF_INET6;
+		return 0;
+	}
+	return WSK_EAI_ADDRFAMILY;
+}
+
+static int is_v4mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0,
+					    0, 0, 0, 0, 0xff, 0xff };
+
+	return wsk_memcmp(a, prefix, 12) == 0;
+}
+
+/* An IPv6 literal: AF_INET6, or AF_INET when v4-mapped and asked for. */
+static int ipv6_literal(int family, struct addrtuple *at)
+{
+	if (family == WSK_AF_UNSPEC || family == WSK_AF_INET6) {
+		at->family = WSK_AF_INET6;
+		return 0;
+	}
+	if (family == WSK_AF_INET && is_v4mapped(at->addr)) {
+		wsk_memcpy(at->addr, at->addr + 12, 4);
+		at->family = WSK_AF_INET;
+		return 0;
+	}
+	return WSK_EAI_ADDRFAMILY;
+}
+
+/* Link-local unicast, or node- and link-local multicast: the scopes
+ * __inet6_scopeid_pton first reads as interface names. */
+static int scope_by_name(const uint8_t *a)
+{
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return 1;
+	return a[0] == 0xff && ((a[1] & 0x0f) == 1 || (a[1] & 0x0f) == 2);
+}
+
+/* All decimal digits, at most UINT32_MAX (glibc: strtoull, then range). */
+static int scope_number(const char *s, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > 0xffffffffu)
+			return 0;
+	}
+	if (*s)
+		return 0;
+	*out = (uint32_t)v;
+	return 1;
+}
+
+/*
+ * The text after '%'. Where glibc tries if_nametoindex first, a number is
+ * taken as a number (an interface named by digits alone is not looked for)
+ * and anything else needs the lookup; elsewhere only a number is valid.
+ */
+static int scope_id(const uint8_t *addr, const char *scope, uint32_t *out)
+{
+	if (scope_number(scope, out))
+		return 0;
+	return scope_by_name(addr) ? WSK_GAI_LOOKUP : WSK_EAI_NONAME;
+}
+
+/* Parses "v6addr" or "v6addr%scope"; 1 when it is one, else 0 or error. */
+static int ipv6_text(const char *host, int family, struct addrtuple *at)
+{
+	const char *pct = find_char(host, '%');
+	size_t len = pct ? (size_t)(pct - host) : wsk_strlen(host);
+	char buf[64];
+	int r;
+
+	/* The longest IPv6 text is 45 characters: longer is not one. */
+	if (len >= sizeof buf)
+		return 0;
+	wsk_memcpy(buf, host, len);
+	buf[len] = 0;
+	if (wsk_inet_pton(WSK_AF_INET6, buf, at->addr) != 1)
+		return 0;
+	r = ipv6_literal(family, at);
+	if (r == 0 && pct)
+		r = scope_id(at->addr, pct + 1, &at->scope_id);
+	return r < 0 ? r : 1;
+}
+
+/* glibc's text_to_binary_address: 1 numeric, or an error/lookup code. */
+static int numeric_host(const char *host, int family, int flags,
+			struct addrtuple *at)
+{
+	int r;
+
+	wsk_memset(at, 0, sizeof *at);
+	/* AI_IDN converts non-ASCII names first; that is libidn2's job. */
+	if ((flags & WSK_AI_IDN) && has_non_ascii(host))
+		return WSK_GAI_LOOKUP;
+	if (aton_exact(host, at->addr)) {
+		r = ipv4_literal(family, flags, at);
+		return r < 0 ? r : 1;
+	}
+	r = ipv6_text(host, family, at);
+	if (r != 0)
+		return r;
+	return (flags & WSK_AI_NUMERICHOST) ? WSK_EAI_NONAME : WSK_GAI_LOOKUP;
+}
+
+static uint32_t put_sockaddr(const struct addrtuple *at, uint16_t port_be,
+			     uint8_t *out)
+{
+	if (at->family == WSK_AF_INET) {
+		struct wsk_sockaddr_in in;
+
+		wsk_memset(&in, 0, sizeof in);
+		in.family = WSK_AF_INET;
+		in.port = port_be;
+		wsk_memcpy(&in.addr, at->addr, 4);
+		wsk_memcpy(out, &in, sizeof in);
+		return sizeof in;
+	} else {
+		struct wsk_sockaddr_in6 in6;
+
+		wsk_memset(&in6, 0, sizeof in6);
+		in6.family = WSK_AF_INET6;
+		in6.port = port_be;
+		wsk_memcpy(in6.addr, at->addr, 16);
+		in6.scope_id = at->scope_id;
+		wsk_memcpy(out, &in6, sizeof in6);
+		return sizeof in6;
+	}
+}
+
+/* Every address with every triple, addresses outermost, as glibc lists. */
+static int emit(const struct addrtuple *at, int nat,
+		const struct wsk_gai_serv *st, int nst,
+		struct wsk_gai_out *out)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < nat; i++) {
+		for (j = 0; j < nst; j++, n++) {
+			struct wsk_gai_entry *e = &out->entries[n];
+
+			e->family = at[i].family;
+			e->socktype = st[j].socktype;
+			e->protocol = st[j].protocol;
+			e->addrlen = put_sockaddr(&at[i], st[j].port_be,
+						  e->addr);
+		}
+	}
+	out->count = (uint32_t)n;
+	return n;
+}
+
+/* The request checks glibc makes before it looks at host or service. */
+static int check_request(const char *host, const char *serv, int family,
+			 int flags)
+{
+	if (!host && !serv)
+		return WSK_EAI_NONAME;
+	if (flags & ~VALID_FLAGS)
+		return WSK_EAI_BADFLAGS;
+	if ((flags & WSK_AI_CANONNAME) && !host)
+		return WSK_EAI_BADFLAGS;
+	if (family != WSK_AF_UNSPEC && family != WSK_AF_INET &&
+	    family != WSK_AF_INET6)
+		return WSK_EAI_FAMILY;
+	return 0;
+}
+
+/* The service string: absent, a number, or a name (num < 0 then). */
+static int read_service(const char *serv, int flags, int *has, int *num)
+{
+	*has = serv && serv[0];
+	*num = 0;
+	if (!*has)
+		return 0;
+	if (!wsk_gai_parse_port(serv, num)) {
+		if (flags & WSK_AI_NUMERICSERV)
+			return WSK_EAI_NONAME;
+		*num = -1;
+	}
+	return 0;
+}
+
+WSK_EXPORT("wsk_getaddrinfo_numeric")
+int wsk_getaddrinfo_numeric(const char *host, const char *serv, int family,
+			    int socktype, int proto, int flags,
+			    struct wsk_gai_out *out)
+{
+	struct wsk_gai_serv st[WSK_GAI_SERV_MAX];
+	struct addrtuple at[2];
+	int r, nst, nat, has_serv, num;
+
+	out->count = 0;
+	out->canonname = 0;
+	host = star_is_null(host);
+	serv = star_is_null(serv);
+	r = check_request(host, serv, family, flags);
+	if (r == 0 && (flags & WSK_AI_ADDRCONFIG))
+		r = addrconfig(&family, out->seen);
+	if (r == 0)
+		r = read_service(serv, flags, &has_serv, &num);
+	if (r < 0)
+		return r;
+	nst = wsk_gai_servtuples(socktype, proto, has_serv, num, st);
+	if (nst < 0)
+		return nst;
+	if (!host) {
+		nat = null_host(family, flags, at);
+	} else {
+		nat = numeric_host(host, family, flags, at);
+		if (nat < 0)
+			return nat;
+		if (flags & WSK_AI_CANONNAME)
+			out->canonname = host;
+	}
+	return emit(at, nat, st, nst, out);
+}

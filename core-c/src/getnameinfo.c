@@ -1,0 +1,155 @@
+/*
+ * getnameinfo as glibc 2.36 answers it (inet/getnameinfo.c), for the
+ * numeric forms: the checks in glibc's order, host before service, and
+ * EAI_OVERFLOW where glibc's buffers would be too short. A reverse lookup,
+ * a service name or the host name (for AF_UNIX) is not the core's to make:
+ * those answer WSK_GAI_LOOKUP.
+ */
+#include <wasock/core.h>
+#include <wasock/netdb.h>
+#include <wasock/sockaddr.h>
+
+/* NI_NUMERICHOST..NI_DGRAM, NI_IDN and its two deprecated companions. */
+#define VALID_FLAGS 0xff
+
+static uint16_t sa_family(const void *sa)
+{
+	uint16_t family;
+
+	wsk_memcpy(&family, sa, sizeof family);
+	return family;
+}
+
+/* The shortest sockaddr glibc accepts for each family it knows. */
+static int check_length(uint16_t family, uint32_t salen)
+{
+	switch (family) {
+	case WSK_AF_UNIX:
+		return salen < WSK_SUN_PATH_OFFSET ? WSK_EAI_FAMILY : 0;
+	case WSK_AF_INET:
+		return salen < sizeof(struct wsk_sockaddr_in) ? WSK_EAI_FAMILY
+							      : 0;
+	case WSK_AF_INET6:
+		return salen < sizeof(struct wsk_sockaddr_in6) ? WSK_EAI_FAMILY
+							       : 0;
+	default:
+		return WSK_EAI_FAMILY;
+	}
+}
+
+/* Copies text with its NUL, or EAI_OVERFLOW as glibc's checked copies. */
+static int copy_out(char *dst, uint32_t size, const char *text)
+{
+	size_t len = wsk_strlen(text) + 1;
+
+	if (len > size)
+		return WSK_EAI_OVERFLOW;
+	wsk_memcpy(dst, text, len);
+	return 0;
+}
+
+/* inet_ntop, then for IPv6 the '%scope' glibc appends (wsk_append_scope). */
+static int numeric_inet(const void *sa, char *host, uint32_t hostlen)
+{
+	/* 45 characters of address, '%' and an interface name or number. */
+	char text[96];
+
+	if (sa_family(sa) == WSK_AF_INET) {
+		struct wsk_sockaddr_in in;
+
+		wsk_memcpy(&in, sa, sizeof in);
+		wsk_inet_ntop(WSK_AF_INET, &in.addr, text, sizeof text);
+	} else {
+		struct wsk_sockaddr_in6 in6;
+
+		wsk_memcpy(&in6, sa, sizeof in6);
+		wsk_inet_ntop(WSK_AF_INET6, in6.addr, text, sizeof text);
+		wsk_append_scope(text, sizeof text, in6.addr, in6.scope_id);
+	}
+	return copy_out(host, hostlen, text);
+}
+
+/*
+ * glibc's gni_host_inet and gni_host_local: a name first unless
+ * NI_NUMERICHOST (the lookup), then the numeric form unless NI_NAMEREQD.
+ * A failed reverse lookup falls back to the numeric form: that decision
+ * is the resolver's too.
+ */
+static int host_part(const void *sa, char *host, uint32_t hostlen, int flags)
+{
+	if (!(flags & WSK_NI_NUMERICHOST))
+		return WSK_GAI_LOOKUP;
+	if (flags & WSK_NI_NAMEREQD)
+		return WSK_EAI_NONAME;
+	if (sa_family(sa) == WSK_AF_UNIX)
+		return copy_out(host, hostlen, "localhost");
+	return numeric_inet(sa, host, hostlen);
+}
+
+static uint32_t utoa(uint32_t v, char *out)
+{
+	char tmp[10];
+	uint32_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = 0;
+	return n;
+}
+
+/* AF_UNIX: the path to its NUL. glibc reads sun_path whatever salen says;
+ * the read stops at the end of sun_path here. */
+static int unix_path(const void *sa, char *serv, uint32_t servlen)
+{
+	const char *path = (const char *)sa + WSK_SUN_PATH_OFFSET;
+	uint32_t len = 0;
+
+	while (len < sizeof(((struct wsk_sockaddr_un *)0)->path) && path[len])
+		len++;
+	if (len + 1 > servlen)
+		return WSK_EAI_OVERFLOW;
+	wsk_memcpy(serv, path, len);
+	serv[len] = 0;
+	return 0;
+}
+
+/* glibc's gni_serv: the service name (NI_DGRAM picks udp) unless
+ * NI_NUMERICSERV, else the port in decimal. */
+static int serv_part(const void *sa, char *serv, uint32_t servlen, int flags)
+{
+	struct wsk_sockaddr_in in;
+	char text[8];
+
+	if (sa_family(sa) == WSK_AF_UNIX)
+		return unix_path(sa, serv, servlen);
+	if (!(flags & WSK_NI_NUMERICSERV))
+		return WSK_GAI_LOOKUP;
+	/* The port sits at the same offset in sockaddr_in and _in6. */
+	wsk_memcpy(&in, sa, 4);
+	utoa(wsk_ntohs(in.port), text);
+	return copy_out(serv, servlen, text);
+}
+
+WSK_EXPORT("wsk_getnameinfo")
+int wsk_getnameinfo(const void *sa, uint32_t salen, char *host,
+		    uint32_t hostlen, char *serv, uint32_t servlen, int flags)
+{
+	int r;
+
+	if (flags & ~VALID_FLAGS)
+		return WSK_EAI_BADFLAGS;
+	if (!sa || salen < sizeof(uint16_t))
+		return WSK_EAI_FAMILY;
+	if ((flags & WSK_NI_NAMEREQD) && !host && !serv)
+		return WSK_EAI_NONAME;
+	r = check_length(sa_family(sa), salen);
+	if (r == 0 && host && hostlen)
+		r = host_part(sa, host, hostlen, flags);
+	if (r == 0 && serv && servlen)
+		r = serv_part(sa, serv, servlen, flags);
+	return r;
+}
