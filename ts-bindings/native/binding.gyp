@@ -1,0 +1,14 @@
+{
+  "targets": [
+    {
+      "target_name": "wasock",
+      "sources": ["wasock.c"],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags": ["-O2", "-Wall", "-std=c11", "-fvisibility=hidden"],
+      "cflags!": ["-O3", "-Os"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-O2", "-Wall", "-std=c11"]
+      }
+    }
+  ]
+}

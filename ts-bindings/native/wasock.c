@@ -1,0 +1,771 @@
+/*
+ * wasock N-API addon: raw socket syscalls for the TypeScript host.
+ *
+ * Conventions (every function):
+ *  - returns a JS number: >= 0 on success, -errno on failure (errno is read
+ *    right after the failing syscall);
+ *  - a data buffer is passed as (buf, off, len); buf is an ArrayBuffer or any
+ *    ArrayBufferView (off is relative to the view); bad off/len -> -EFAULT;
+ *  - "mem" is the same kind of buffer; struct inputs/outputs live at offsets
+ *    in it; an offset of -1 means NULL;
+ *  - wrong JS argument types -> -EINVAL (the TS layer validates first);
+ *  - every fd created is close-on-exec; every send adds MSG_NOSIGNAL.
+ *
+ * The data path (send/recv/sendto/recvfrom/poll) allocates nothing and creates
+ * no JS objects besides the returned number; I/O goes straight into the
+ * caller's memory.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#ifndef NAPI_VERSION
+#define NAPI_VERSION 8
+#endif
+#include <node_api.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WASOCK_ADDON_VERSION 1
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Largest integer a double holds exactly (2^53). */
+#define MAX_SAFE 9007199254740992.0
+
+/* ---- result helpers -------------------------------------------------- */
+
+static napi_value ret_int(napi_env env, int64_t v)
+{
+	napi_value r;
+	if (LIKELY(v >= INT32_MIN && v <= INT32_MAX))
+		napi_create_int32(env, (int32_t)v, &r);
+	else
+		napi_create_double(env, (double)v, &r);
+	return r;
+}
+
+/* Return -errno (errno captured by the caller into e). */
+#define RET_ERR(e) return ret_int(env, -(int64_t)(e))
+/* Return ssize_t-like result of a syscall, or -errno. */
+#define RET_SYS(expr)                               \
+	do {                                        \
+		int64_t r_ = (int64_t)(expr);       \
+		if (UNLIKELY(r_ < 0))               \
+			r_ = -(int64_t)errno;       \
+		return ret_int(env, r_);            \
+	} while (0)
+
+/* ---- argument helpers ------------------------------------------------ */
+
+static inline int arg_i32(napi_env env, napi_value v, int32_t *out)
+{
+	return napi_get_value_int32(env, v, out) == napi_ok ? 0 : -EINVAL;
+}
+
+/*
+ * An offset or length: an integral number in [-1, 2^53]. Non-numbers -> -EINVAL,
+ * non-integral / out-of-range numbers -> -EFAULT.
+ */
+static inline int arg_off(napi_env env, napi_value v, int64_t *out)
+{
+	double d;
+	if (UNLIKELY(napi_get_value_double(env, v, &d) != napi_ok))
+		return -EINVAL;
+	if (UNLIKELY(!(d >= -1.0 && d <= MAX_SAFE)))
+		return -EFAULT;
+	int64_t i = (int64_t)d;
+	if (UNLIKELY((double)i != d))
+		return -EFAULT;
+	*out = i;
+	return 0;
+}
+
+/* Base pointer and byte length of an ArrayBuffer or ArrayBufferView. */
+static inline int arg_mem(napi_env env, napi_value v, char **base,
+			  size_t *size)
+{
+	void *p;
+	size_t n;
+	/* napi_get_buffer_info accepts any ArrayBufferView (Buffer, every
+	 * TypedArray, DataView) and already applies the view's byte offset. */
+	if (LIKELY(napi_get_buffer_info(env, v, &p, &n) == napi_ok)) {
+		*base = p;
+		*size = n;
+		return 0;
+	}
+	if (napi_get_arraybuffer_info(env, v, &p, &n) == napi_ok) {
+		*base = p;
+		*size = n;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* off/len inside [0, size]; -1 is not allowed here. */
+static inline int in_bounds(int64_t off, int64_t len, size_t size)
+{
+	return off >= 0 && len >= 0 && (uint64_t)off + (uint64_t)len <= size;
+}
+
+/* Resolve (buf, off, len) into a pointer and length. */
+static inline int arg_range(napi_env env, napi_value bufv, napi_value offv,
+			    napi_value lenv, char **p, size_t *len)
+{
+	char *base;
+	size_t size;
+	int64_t off, n;
+	int rc;
+	if (UNLIKELY((rc = arg_mem(env, bufv, &base, &size)) != 0))
+		return rc;
+	if (UNLIKELY((rc = arg_off(env, offv, &off)) != 0))
+		return rc;
+	if (UNLIKELY((rc = arg_off(env, lenv, &n)) != 0))
+		return rc;
+	if (UNLIKELY(!in_bounds(off, n, size)))
+		return -EFAULT;
+	*p = base + off;
+	*len = (size_t)n;
+	return 0;
+}
+
+static inline uint32_t load_u32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline void store_u32(char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+/*
+ * An optional in/out (sockaddr, socklen) pair in mem: saOff == -1 -> NULL.
+ * Otherwise the uint32 at lenOff must lie in mem and saOff..saOff+*len too.
+ */
+static int arg_sa_out(napi_env env, napi_value memv, napi_value saoffv,
+		      napi_value lenoffv, char **sa, char **lenp,
+		      socklen_t *salen)
+{
+	char *base;
+	size_t size;
+	int64_t saoff, lenoff;
+	int rc;
+	if ((rc = arg_off(env, saoffv, &saoff)) != 0)
+		return rc;
+	if (saoff == -1) {
+		*sa = NULL;
+		*lenp = NULL;
+		*salen = 0;
+		return 0;
+	}
+	if ((rc = arg_mem(env, memv, &base, &size)) != 0)
+		return rc;
+	if ((rc = arg_off(env, lenoffv, &lenoff)) != 0)
+		return rc;
+	if (!in_bounds(lenoff, 4, size))
+		return -EFAULT;
+	uint32_t l = load_u32(base + lenoff);
+	if (!in_bounds(saoff, l, size))
+		return -EFAULT;
+	*sa = base + saoff;
+	*lenp = base + lenoff;
+	*salen = (socklen_t)l;
+	return 0;
+}
+
+/* An input (mem, off, len) block; off == -1 -> NULL (len ignored). */
+static int arg_in_block(napi_env env, napi_value memv, napi_value offv,
+			napi_value lenv, const char **p, socklen_t *len)
+{
+	char *base;
+	size_t size;
+	int64_t off, n;
+	int rc;
+	if ((rc = arg_off(env, offv, &off)) != 0)
+		return rc;
+	if ((rc = arg_off(env, lenv, &n)) != 0)
+		return rc;
+	if (off == -1) {
+		*p = NULL;
+		*len = 0;
+		return 0;
+	}
+	if ((rc = arg_mem(env, memv, &base, &size)) != 0)
+		return rc;
+	if (!in_bounds(off, n, size) || n > UINT32_MAX)
+		return -EFAULT;
+	*p = base + off;
+	*len = (socklen_t)n;
+	return 0;
+}
+
+#define ARGS(n)                                                              \
+	napi_value argv[n];                                                  \
+	size_t argc = n;                                                     \
+	if (UNLIKELY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != \
+		     napi_ok))                                               \
+		RET_ERR(EINVAL)
+
+#define I32(var, idx)                                        \
+	int32_t var;                                         \
+	do {                                                 \
+		if (UNLIKELY(arg_i32(env, argv[idx], &var))) \
+			RET_ERR(EINVAL);                     \
+	} while (0)
+
+#define CHECK(expr)                           \
+	do {                                  \
+		int rc_ = (expr);             \
+		if (UNLIKELY(rc_ != 0))       \
+			return ret_int(env, rc_); \
+	} while (0)
+
+/* ---- sockets --------------------------------------------------------- */
+
+/* socket(domain, type, proto) -> fd */
+static napi_value f_socket(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	I32(domain, 0);
+	I32(type, 1);
+	I32(proto, 2);
+	RET_SYS(socket(domain, type | SOCK_CLOEXEC, proto));
+}
+
+/* socketpair(domain, type, proto, mem, off) -> 0; two int32 fds at mem+off */
+static napi_value f_socketpair(napi_env env, napi_callback_info info)
+{
+	ARGS(5);
+	I32(domain, 0);
+	I32(type, 1);
+	I32(proto, 2);
+	char *base;
+	size_t size;
+	int64_t off;
+	CHECK(arg_mem(env, argv[3], &base, &size));
+	CHECK(arg_off(env, argv[4], &off));
+	if (!in_bounds(off, 8, size))
+		RET_ERR(EFAULT);
+	char *p = base + off;
+	int sv[2];
+	if (socketpair(domain, type | SOCK_CLOEXEC, proto, sv) < 0)
+		RET_ERR(errno);
+	memcpy(p, sv, 8);
+	return ret_int(env, 0);
+}
+
+/* bind(fd, mem, off, len) */
+static napi_value f_bind(napi_env env, napi_callback_info info)
+{
+	ARGS(4);
+	I32(fd, 0);
+	const char *sa;
+	socklen_t len;
+	CHECK(arg_in_block(env, argv[1], argv[2], argv[3], &sa, &len));
+	RET_SYS(bind(fd, (const struct sockaddr *)sa, len));
+}
+
+/* connect(fd, mem, off, len) */
+static napi_value f_connect(napi_env env, napi_callback_info info)
+{
+	ARGS(4);
+	I32(fd, 0);
+	const char *sa;
+	socklen_t len;
+	CHECK(arg_in_block(env, argv[1], argv[2], argv[3], &sa, &len));
+	RET_SYS(connect(fd, (const struct sockaddr *)sa, len));
+}
+
+/* listen(fd, backlog) */
+static napi_value f_listen(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	I32(backlog, 1);
+	RET_SYS(listen(fd, backlog));
+}
+
+/* accept4(fd, mem, saOff, salenOff, flags) -> newfd */
+static napi_value f_accept4(napi_env env, napi_callback_info info)
+{
+	ARGS(5);
+	I32(fd, 0);
+	I32(flags, 4);
+	char *sa, *lenp;
+	socklen_t salen;
+	CHECK(arg_sa_out(env, argv[1], argv[2], argv[3], &sa, &lenp, &salen));
+	int r = accept4(fd, (struct sockaddr *)sa, sa ? &salen : NULL,
+			flags | SOCK_CLOEXEC);
+	if (r < 0)
+		RET_ERR(errno);
+	if (lenp)
+		store_u32(lenp, salen);
+	return ret_int(env, r);
+}
+
+/* send(fd, buf, off, len, flags) -> n */
+static napi_value f_send(napi_env env, napi_callback_info info)
+{
+	ARGS(5);
+	I32(fd, 0);
+	I32(flags, 4);
+	char *p;
+	size_t n;
+	CHECK(arg_range(env, argv[1], argv[2], argv[3], &p, &n));
+	RET_SYS(send(fd, p, n, flags | MSG_NOSIGNAL));
+}
+
+/* sendto(fd, buf, off, len, flags, mem, saOff, saLen) -> n */
+static napi_value f_sendto(napi_env env, napi_callback_info info)
+{
+	ARGS(8);
+	I32(fd, 0);
+	I32(flags, 4);
+	char *p;
+	size_t n;
+	CHECK(arg_range(env, argv[1], argv[2], argv[3], &p, &n));
+	const char *sa;
+	socklen_t salen;
+	CHECK(arg_in_block(env, argv[5], argv[6], argv[7], &sa, &salen));
+	RET_SYS(sendto(fd, p, n, flags | MSG_NOSIGNAL,
+		       (const struct sockaddr *)sa, salen));
+}
+
+/* recv(fd, buf, off, len, flags) -> n */
+static napi_value f_recv(napi_env env, napi_callback_info info)
+{
+	ARGS(5);
+	I32(fd, 0);
+	I32(flags, 4);
+	char *p;
+	size_t n;
+	CHECK(arg_range(env, argv[1], argv[2], argv[3], &p, &n));
+	RET_SYS(recv(fd, p, n, flags));
+}
+
+/* recvfrom(fd, buf, off, len, flags, mem, saOff, salenOff) -> n */
+static napi_value f_recvfrom(napi_env env, napi_callback_info info)
+{
+	ARGS(8);
+	I32(fd, 0);
+	I32(flags, 4);
+	char *p;
+	size_t n;
+	CHECK(arg_range(env, argv[1], argv[2], argv[3], &p, &n));
+	char *sa, *lenp;
+	socklen_t salen;
+	CHECK(arg_sa_out(env, argv[5], argv[6], argv[7], &sa, &lenp, &salen));
+	ssize_t r = recvfrom(fd, p, n, flags, (struct sockaddr *)sa,
+			     sa ? &salen : NULL);
+	if (r < 0)
+		RET_ERR(errno);
+	if (lenp)
+		store_u32(lenp, salen);
+	return ret_int(env, r);
+}
+
+/* shutdown(fd, how) */
+static napi_value f_shutdown(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	I32(how, 1);
+	RET_SYS(shutdown(fd, how));
+}
+
+/* close(fd). EINTR on Linux still closes the fd: report success. */
+static napi_value f_close(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	I32(fd, 0);
+	int r = close(fd);
+	if (r < 0 && errno != EINTR)
+		RET_ERR(errno);
+	return ret_int(env, 0);
+}
+
+/* getsockopt(fd, level, name, mem, valOff, lenOff); uint32 len in/out */
+static napi_value f_getsockopt(napi_env env, napi_callback_info info)
+{
+	ARGS(6);
+	I32(fd, 0);
+	I32(level, 1);
+	I32(name, 2);
+	char *val, *lenp;
+	socklen_t len;
+	CHECK(arg_sa_out(env, argv[3], argv[4], argv[5], &val, &lenp, &len));
+	int r = getsockopt(fd, level, name, val, val ? &len : NULL);
+	if (r < 0)
+		RET_ERR(errno);
+	if (lenp)
+		store_u32(lenp, len);
+	return ret_int(env, 0);
+}
+
+/* setsockopt(fd, level, name, mem, valOff, len) */
+static napi_value f_setsockopt(napi_env env, napi_callback_info info)
+{
+	ARGS(6);
+	I32(fd, 0);
+	I32(level, 1);
+	I32(name, 2);
+	const char *val;
+	socklen_t len;
+	CHECK(arg_in_block(env, argv[3], argv[4], argv[5], &val, &len));
+	RET_SYS(setsockopt(fd, level, name, val, len));
+}
+
+typedef int (*name_fn)(int, struct sockaddr *, socklen_t *);
+
+static napi_value sock_name(napi_env env, napi_callback_info info, name_fn fn)
+{
+	ARGS(4);
+	I32(fd, 0);
+	char *sa, *lenp;
+	socklen_t salen;
+	CHECK(arg_sa_out(env, argv[1], argv[2], argv[3], &sa, &lenp, &salen));
+	int r = fn(fd, (struct sockaddr *)sa, sa ? &salen : NULL);
+	if (r < 0)
+		RET_ERR(errno);
+	if (lenp)
+		store_u32(lenp, salen);
+	return ret_int(env, 0);
+}
+
+/* getsockname(fd, mem, saOff, salenOff) */
+static napi_value f_getsockname(napi_env env, napi_callback_info info)
+{
+	return sock_name(env, info, getsockname);
+}
+
+/* getpeername(fd, mem, saOff, salenOff) */
+static napi_value f_getpeername(napi_env env, napi_callback_info info)
+{
+	return sock_name(env, info, getpeername);
+}
+
+/* poll(mem, off, nfds, timeoutMs) -> n; struct pollfd[nfds] at mem+off */
+static napi_value f_poll(napi_env env, napi_callback_info info)
+{
+	ARGS(4);
+	char *base;
+	size_t size;
+	int64_t off, nfds;
+	I32(timeout, 3);
+	CHECK(arg_off(env, argv[1], &off));
+	CHECK(arg_off(env, argv[2], &nfds));
+	if (nfds < 0 || nfds > (int64_t)UINT32_MAX)
+		RET_ERR(EINVAL);
+	CHECK(arg_mem(env, argv[0], &base, &size));
+	if (!in_bounds(off, nfds * (int64_t)sizeof(struct pollfd), size))
+		RET_ERR(EFAULT);
+	/* The kernel copies the array bytewise: alignment does not matter. */
+	RET_SYS(poll((struct pollfd *)(base + off), (nfds_t)nfds, timeout));
+}
+
+/* setNonblock(fd, on) -> 0 */
+static napi_value f_setNonblock(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	bool b;
+	int32_t on;
+	if (napi_get_value_bool(env, argv[1], &b) == napi_ok)
+		on = b;
+	else if (arg_i32(env, argv[1], &on))
+		RET_ERR(EINVAL);
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		RET_ERR(errno);
+	int nfl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	if (nfl != fl && fcntl(fd, F_SETFL, nfl) < 0)
+		RET_ERR(errno);
+	return ret_int(env, 0);
+}
+
+/* getNonblock(fd) -> 0/1 */
+static napi_value f_getNonblock(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	I32(fd, 0);
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		RET_ERR(errno);
+	return ret_int(env, (fl & O_NONBLOCK) ? 1 : 0);
+}
+
+/* dup(fd) -> newfd (close-on-exec) */
+static napi_value f_dup(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	I32(fd, 0);
+	RET_SYS(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+}
+
+/* fdType(fd) -> st_mode & S_IFMT */
+static napi_value f_fdType(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	I32(fd, 0);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		RET_ERR(errno);
+	return ret_int(env, st.st_mode & S_IFMT);
+}
+
+/* clockNs() -> CLOCK_MONOTONIC in ns (double) */
+static napi_value f_clockNs(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	struct timespec ts;
+	napi_value r;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		RET_ERR(errno);
+	napi_create_double(env, (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec,
+			   &r);
+	return r;
+}
+
+/* ---- names (not on the data path) ------------------------------------ */
+
+static napi_value make_str(napi_env env, const char *s)
+{
+	napi_value r;
+	if (napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &r) != napi_ok)
+		return ret_int(env, -ENOMEM);
+	return r;
+}
+
+/*
+ * Copy a JS string argument to a heap C string. Returns 0, -EINVAL (not a
+ * string / embedded NUL) or -ENOMEM. *out must be freed.
+ */
+static int arg_str(napi_env env, napi_value v, char **out)
+{
+	size_t len;
+	if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok)
+		return -EINVAL;
+	char *s = malloc(len + 1);
+	if (!s)
+		return -ENOMEM;
+	if (napi_get_value_string_utf8(env, v, s, len + 1, &len) != napi_ok) {
+		free(s);
+		return -EINVAL;
+	}
+	if (strlen(s) != len) {
+		free(s);
+		return -EINVAL;
+	}
+	*out = s;
+	return 0;
+}
+
+/* gethostname() -> string */
+static napi_value f_gethostname(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	char buf[HOST_NAME_MAX + 2];
+	if (gethostname(buf, sizeof buf - 1) < 0)
+		RET_ERR(errno);
+	buf[sizeof buf - 1] = 0;
+	return make_str(env, buf);
+}
+
+/* ifNameToIndex(name) -> index > 0 */
+static napi_value f_ifNameToIndex(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	char *name;
+	CHECK(arg_str(env, argv[0], &name));
+	errno = 0;
+	unsigned idx = if_nametoindex(name);
+	int e = errno;
+	free(name);
+	if (idx == 0)
+		RET_ERR(e ? e : ENODEV);
+	return ret_int(env, (int64_t)idx);
+}
+
+/* ifIndexToName(index) -> string */
+static napi_value f_ifIndexToName(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	double d;
+	if (napi_get_value_double(env, argv[0], &d) != napi_ok ||
+	    !(d >= 0 && d <= UINT32_MAX) || d != (double)(uint32_t)d)
+		RET_ERR(EINVAL);
+	char buf[IF_NAMESIZE + 1];
+	if (!if_indextoname((unsigned)d, buf))
+		RET_ERR(errno);
+	return make_str(env, buf);
+}
+
+/* ifNameIndex() -> [[index, name], ...] */
+static napi_value f_ifNameIndex(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	struct if_nameindex *ni = if_nameindex();
+	if (!ni)
+		RET_ERR(errno);
+	napi_value arr;
+	napi_create_array(env, &arr);
+	uint32_t i = 0;
+	for (struct if_nameindex *p = ni; p->if_index != 0 || p->if_name;
+	     p++, i++) {
+		napi_value pair, v;
+		napi_create_array_with_length(env, 2, &pair);
+		napi_create_double(env, p->if_index, &v);
+		napi_set_element(env, pair, 0, v);
+		napi_set_element(env, pair, 1, make_str(env, p->if_name));
+		napi_set_element(env, arr, i, pair);
+	}
+	if_freenameindex(ni);
+	return arr;
+}
+
+/* [EAI_SYSTEM, errno] */
+static napi_value eai_system(napi_env env, int e)
+{
+	napi_value arr;
+	napi_create_array_with_length(env, 2, &arr);
+	napi_set_element(env, arr, 0, ret_int(env, EAI_SYSTEM));
+	napi_set_element(env, arr, 1, ret_int(env, e));
+	return arr;
+}
+
+/*
+ * getaddrinfo(host|null, port|null, family, type, proto, flags)
+ *   -> [[family, type, proto, canonname, sockaddr(Uint8Array)], ...]
+ *    | EAI_* (a negative number, glibc numbering)
+ *    | [EAI_SYSTEM, errno]  for EAI_SYSTEM (and for bad argument types,
+ *                           as [EAI_SYSTEM, EINVAL]).
+ * canonname is '' when the resolver gave none (as CPython reports it).
+ */
+static napi_value f_getaddrinfo(napi_env env, napi_callback_info info)
+{
+	napi_value argv[6];
+	size_t argc = 6;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok)
+		return eai_system(env, EINVAL);
+	char *host = NULL, *port = NULL;
+	int32_t v[4];
+	int rc = 0;
+	for (int i = 0; i < 2 && !rc; i++) {
+		napi_valuetype t;
+		if (napi_typeof(env, argv[i], &t) != napi_ok)
+			rc = -EINVAL;
+		else if (t == napi_null || t == napi_undefined)
+			continue;
+		else
+			rc = arg_str(env, argv[i], i ? &port : &host);
+	}
+	for (int i = 0; i < 4 && !rc; i++)
+		rc = arg_i32(env, argv[2 + i], &v[i]);
+	if (rc) {
+		free(host);
+		free(port);
+		return eai_system(env, -rc);
+	}
+	struct addrinfo hints, *res = NULL;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = v[0];
+	hints.ai_socktype = v[1];
+	hints.ai_protocol = v[2];
+	hints.ai_flags = v[3];
+	errno = 0;
+	int g = getaddrinfo(host, port, &hints, &res);
+	int e = errno;
+	free(host);
+	free(port);
+	if (g == EAI_SYSTEM)
+		return eai_system(env, e ? e : EIO);
+	if (g != 0)
+		return ret_int(env, g);
+
+	napi_value arr;
+	napi_create_array(env, &arr);
+	uint32_t i = 0;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next, i++) {
+		napi_value ent, ab, u8;
+		void *data;
+		napi_create_array_with_length(env, 5, &ent);
+		napi_set_element(env, ent, 0, ret_int(env, ai->ai_family));
+		napi_set_element(env, ent, 1, ret_int(env, ai->ai_socktype));
+		napi_set_element(env, ent, 2, ret_int(env, ai->ai_protocol));
+		napi_set_element(env, ent, 3,
+				 make_str(env, ai->ai_canonname ?
+						       ai->ai_canonname :
+						       ""));
+		napi_create_arraybuffer(env, ai->ai_addrlen, &data, &ab);
+		if (ai->ai_addrlen)
+			memcpy(data, ai->ai_addr, ai->ai_addrlen);
+		napi_create_typedarray(env, napi_uint8_array, ai->ai_addrlen,
+				       ab, 0, &u8);
+		napi_set_element(env, ent, 4, u8);
+		napi_set_element(env, arr, i, ent);
+	}
+	freeaddrinfo(res);
+	return arr;
+}
+
+/* ---- module ---------------------------------------------------------- */
+
+#define FN(name, fn) \
+	{ name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
+
+NAPI_MODULE_INIT()
+{
+	napi_value ver;
+	napi_create_int32(env, WASOCK_ADDON_VERSION, &ver);
+	napi_property_descriptor props[] = {
+		FN("socket", f_socket),
+		FN("socketpair", f_socketpair),
+		FN("bind", f_bind),
+		FN("connect", f_connect),
+		FN("listen", f_listen),
+		FN("accept4", f_accept4),
+		FN("sendto", f_sendto),
+		FN("send", f_send),
+		FN("recvfrom", f_recvfrom),
+		FN("recv", f_recv),
+		FN("shutdown", f_shutdown),
+		FN("close", f_close),
+		FN("getsockopt", f_getsockopt),
+		FN("setsockopt", f_setsockopt),
+		FN("getsockname", f_getsockname),
+		FN("getpeername", f_getpeername),
+		FN("poll", f_poll),
+		FN("setNonblock", f_setNonblock),
+		FN("getNonblock", f_getNonblock),
+		FN("dup", f_dup),
+		FN("fdType", f_fdType),
+		FN("gethostname", f_gethostname),
+		FN("ifNameToIndex", f_ifNameToIndex),
+		FN("ifIndexToName", f_ifIndexToName),
+		FN("ifNameIndex", f_ifNameIndex),
+		FN("getaddrinfo", f_getaddrinfo),
+		FN("clockNs", f_clockNs),
+		{ "version", NULL, NULL, NULL, NULL, ver, napi_enumerable,
+		  NULL },
+	};
+	if (napi_define_properties(env, exports,
+				   sizeof props / sizeof props[0],
+				   props) != napi_ok)
+		return NULL;
+	return exports;
+}
