@@ -264,10 +264,6 @@ function sockaddrFor(host: string, port: number, tupleLen: number, flowinfo: num
   return sa.length;
 }
 
-// The addon's reverse lookup, when it has one: (sockaddr bytes, flags) ->
-// [host, serv] | EAI_* | [EAI_SYSTEM, errno].
-type AddonNameinfo = (sa: Uint8Array, flags: number) => [string, string] | number | unknown[];
-
 export function getnameinfo(sockaddr: unknown, flags?: unknown): [string, string] {
   if (flags === undefined) throw new TypeError('getnameinfo() takes exactly 2 arguments (1 given)');
   const flg = asCInt(flags);
@@ -277,10 +273,8 @@ export function getnameinfo(sockaddr: unknown, flags?: unknown): [string, string
   const r = netdb.wsk_getnameinfo(scratch.sa, salen, scratch.text, scratch.textSize, servBuf, SERV_LEN, flg);
   if (r === 0) return [cString(scratch.text), cString(servBuf)];
   if (r !== GAI_LOOKUP) throw gaiError(r);
-  const lookup = (addon as unknown as { getnameinfo?: AddonNameinfo }).getnameinfo;
-  // A name or service lookup without a resolver to ask: no name is known.
-  if (typeof lookup !== 'function') throw gaiError(EAI_NONAME);
-  const res = lookup(memory().u8.slice(scratch.sa, scratch.sa + salen), flg);
+  // A name or service lookup: the system resolver until the core has its own.
+  const res = addon.getnameinfo(memory().u8.slice(scratch.sa, scratch.sa + salen), flg);
   if (typeof res === 'number' || typeof (res as unknown[])[0] === 'number') raiseFor(res as AddonAnswer);
   return res as [string, string];
 }
