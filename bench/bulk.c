@@ -1,0 +1,84 @@
+// Bulk transfer over TCP on 127.0.0.1: a sender thread (main) writes the total
+// in 64 KiB chunks, a receiver pthread recv()s into one preallocated 64 KiB
+// buffer. The timed part starts after a warm-up transfer and ends when the
+// receiver has every byte (pthread_join).
+// Usage: bulk [total_bytes] [warmup_bytes]. Prints one JSON line.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK 65536
+
+static void die(const char *what) { perror(what); exit(1); }
+
+static double now(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+struct rx { int fd; long long expect; long long got; };
+
+static void *receiver(void *arg) {
+	struct rx *r = arg;
+	static unsigned char buf[CHUNK];
+	while (r->got < r->expect) {
+		ssize_t n = recv(r->fd, buf, CHUNK, 0);
+		if (n <= 0) die("recv");
+		r->got += n;
+	}
+	return NULL;
+}
+
+static void send_all(int fd, const unsigned char *buf, size_t len) {
+	while (len) {
+		ssize_t n = send(fd, buf, len, 0);
+		if (n < 0) die("send");
+		buf += n; len -= (size_t)n;
+	}
+}
+
+int main(int argc, char **argv) {
+	long long total = argc > 1 ? atoll(argv[1]) : (1LL << 30);
+	long long warm = argc > 2 ? atoll(argv[2]) : (64LL << 20);
+	struct sockaddr_in sa = {0};
+	socklen_t salen = sizeof sa;
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+
+	int lst = socket(AF_INET, SOCK_STREAM, 0);
+	if (lst < 0) die("socket");
+	if (bind(lst, (struct sockaddr *)&sa, sizeof sa) < 0) die("bind");
+	if (listen(lst, 1) < 0) die("listen");
+	if (getsockname(lst, (struct sockaddr *)&sa, &salen) < 0) die("getsockname");
+	int rxfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (rxfd < 0) die("socket");
+	if (connect(rxfd, (struct sockaddr *)&sa, sizeof sa) < 0) die("connect");
+	int txfd = accept(lst, NULL, NULL);
+	if (txfd < 0) die("accept");
+
+	struct rx r = { rxfd, warm + total, 0 };
+	pthread_t th;
+	if (pthread_create(&th, NULL, receiver, &r)) die("pthread_create");
+
+	static unsigned char chunk[CHUNK];
+	memset(chunk, 'x', CHUNK);
+	for (long long s = 0; s < warm; s += CHUNK) send_all(txfd, chunk, CHUNK);
+	double t0 = now();
+	for (long long s = 0; s < total; s += CHUNK) send_all(txfd, chunk, CHUNK);
+	pthread_join(th, NULL);
+	double dt = now() - t0;
+
+	close(txfd); close(rxfd); close(lst);
+	printf("{\"impl\":\"c\",\"test\":\"bulk\",\"bytes\":%lld,\"warmup\":%lld,\"chunk\":%d,"
+	       "\"seconds\":%.6f,\"rate\":%.1f,\"receiver\":\"pthread\"}\n",
+	       total, warm, CHUNK, dt, total / dt / 1048576.0);
+	return 0;
+}

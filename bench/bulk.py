@@ -1,0 +1,57 @@
+"""Bulk transfer over TCP on 127.0.0.1: the main thread sendall()s the total in
+64 KiB chunks, a threading.Thread receiver recv_into()s one preallocated 64 KiB
+bytearray (the GIL is released during the socket calls). Timed after a warm-up
+transfer until the receiver has every byte (join).
+Usage: bulk.py [total_bytes] [warmup_bytes]"""
+import json
+import socket
+import sys
+import threading
+import time
+
+CHUNK = 65536
+
+
+def receiver(sock, expect, result):
+    buf = bytearray(CHUNK)
+    recv_into = sock.recv_into
+    got = 0
+    while got < expect:
+        n = recv_into(buf)
+        if n == 0:
+            raise RuntimeError('eof')
+        got += n
+    result.append(got)
+
+
+def main():
+    total = int(sys.argv[1]) if len(sys.argv) > 1 else 1 << 30
+    warm = int(sys.argv[2]) if len(sys.argv) > 2 else 64 << 20
+    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst.bind(('127.0.0.1', 0))
+    lst.listen(1)
+    rx = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    rx.connect(lst.getsockname())
+    tx, _ = lst.accept()
+
+    result = []
+    th = threading.Thread(target=receiver, args=(rx, warm + total, result))
+    th.start()
+    chunk = b'x' * CHUNK
+    sendall = tx.sendall
+    for _ in range(warm // CHUNK):
+        sendall(chunk)
+    t0 = time.perf_counter()
+    for _ in range(total // CHUNK):
+        sendall(chunk)
+    th.join()
+    dt = time.perf_counter() - t0
+    assert result == [warm + total]
+
+    tx.close(); rx.close(); lst.close()
+    print(json.dumps({'impl': 'cpython', 'test': 'bulk', 'bytes': total, 'warmup': warm,
+                      'chunk': CHUNK, 'seconds': round(dt, 6), 'rate': round(total / dt / 1048576, 1),
+                      'receiver': 'threading.Thread', 'python': sys.version.split()[0]}))
+
+
+main()
