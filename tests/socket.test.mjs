@@ -52,14 +52,14 @@ test('socket(): bad family / type / proto are OS errors (97, 22, 93)', () => {
 });
 
 test('socket(fileno=-1) is a RangeError, an unused fd is EBADF', () => {
-  throws(() => socket.socket(null, null, null, -1), RangeError, { message: 'negative file descriptor' });
-  throwsErrno(() => socket.socket(null, null, null, 99999), E.EBADF);
+  throws(() => socket.socket(undefined, undefined, undefined, -1), RangeError, { message: 'negative file descriptor' });
+  throwsErrno(() => socket.socket(undefined, undefined, undefined, 99999), E.EBADF);
 });
 
 test('socket(fileno=fd) of an existing socket asks the kernel for family/type/proto', () => {
   const a = pool.add(socket.socket(socket.AF_INET6, socket.SOCK_DGRAM));
   const fd = a.detach();
-  const b = pool.add(socket.socket(null, null, null, fd));
+  const b = pool.add(socket.socket(undefined, undefined, undefined, fd));
   assert.is(b.fileno(), fd);
   assert.equal([b.family, b.type, b.proto], [10, 2, 17]);
 });

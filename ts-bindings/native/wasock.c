@@ -188,7 +188,7 @@ static int arg_sa_out(napi_env env, napi_value memv, napi_value saoffv,
 	return 0;
 }
 
-/* An input (mem, off, len) block; off == -1 -> NULL (len ignored). */
+/* An input (mem, off, len) block; off == -1 -> NULL (len kept). */
 static int arg_in_block(napi_env env, napi_value memv, napi_value offv,
 			napi_value lenv, const char **p, socklen_t *len)
 {
@@ -201,8 +201,9 @@ static int arg_in_block(napi_env env, napi_value memv, napi_value offv,
 	if ((rc = arg_off(env, lenv, &n)) != 0)
 		return rc;
 	if (off == -1) {
+		/* NULL with a length: setsockopt(level, name, None, optlen). */
 		*p = NULL;
-		*len = 0;
+		*len = (socklen_t)n;
 		return 0;
 	}
 	if ((rc = arg_mem(env, memv, &base, &size)) != 0)

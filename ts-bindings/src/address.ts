@@ -4,7 +4,7 @@ import { core, memory, putText, scratch, WSK_ADDR_NAME } from './core.js';
 import { error, gaiError, osError } from './errors.js';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants.generated.js';
 import { addon } from './native.js';
-import { asBytes, asInt, typeName } from './convert.js';
+import { asBytes, asInt, asUIntMask, typeName } from './convert.js';
 
 export type Address = string | Uint8Array | [string, number] | [string, number, number, number] | unknown[];
 
@@ -12,9 +12,12 @@ const utf8 = new TextEncoder();
 const ENAMETOOLONG = 36;
 
 function hostBytes(host: unknown): Uint8Array {
-  if (typeof host === 'string') return utf8.encode(host);
-  if (host instanceof Uint8Array) return host;
-  throw new TypeError(`str, bytes or bytearray expected, not ${typeName(host)}`);
+  let bytes: Uint8Array;
+  if (typeof host === 'string') bytes = utf8.encode(host);
+  else if (host instanceof Uint8Array) bytes = host;
+  else throw new TypeError(`str, bytes or bytearray expected, not ${typeName(host)}`);
+  if (bytes.includes(0)) throw new TypeError('host name must not contain null character');
+  return bytes;
 }
 
 function hostText(host: unknown): string {
@@ -25,12 +28,6 @@ function port(v: unknown, caller: string): number {
   const p = asInt(v);
   if (p < 0 || p > 0xffff) throw new RangeError(`${caller}(): port must be 0-65535.`);
   return p;
-}
-
-function u32(v: unknown, what: string): number {
-  const n = asInt(v);
-  if (n < 0 || n > 0xffffffff) throw new RangeError(`${what} must be 0-4294967295`);
-  return n;
 }
 
 // Runs a codec on a host; a name is resolved (numeric result) and retried.
@@ -68,8 +65,9 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
     }
     hostBytes(t[0]);
     const p = port(t[1], caller);
-    const flowinfo = t.length > 2 ? u32(t[2], 'flowinfo') : 0;
-    const scope = t.length > 3 ? u32(t[3], 'scope_id') : 0;
+    // CPython parses both with 'I' (wrapped to 32 bits); only flowinfo's 20-bit field is checked.
+    const flowinfo = t.length > 2 ? asUIntMask(t[2]) : 0;
+    const scope = t.length > 3 ? asUIntMask(t[3]) : 0;
     if (flowinfo > 0xfffff) throw new RangeError(`${caller}(): flowinfo must be 0-1048575.`);
     encodeHost(t[0], AF_INET6, (text) => core.wsk_sockaddr_in6(text, p, flowinfo, scope, scratch.sa, salenPtr));
   } else if (family === AF_UNIX) {

@@ -13,26 +13,72 @@ export function typeName(v: unknown): string {
   return (v as object).constructor?.name ?? 'object';
 }
 
-// An integer argument (PyNumber_Index): integral numbers, bigints and bools.
-export function asInt(v: unknown): number {
-  if (typeof v === 'number') {
-    if (Number.isInteger(v)) return v;
-    if (Number.isNaN(v) || !Number.isFinite(v)) {
-      throw new TypeError(`'float' object cannot be interpreted as an integer`);
-    }
-    throw new TypeError(`'float' object cannot be interpreted as an integer`);
-  }
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'bigint') return Number(v);
-  throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+// How Python escapes a character it won't show: \xNN, \uNNNN or \UNNNNNNNN.
+export function escapeChar(cp: number): string {
+  if (cp < 0x100) return `\\x${cp.toString(16).padStart(2, '0')}`;
+  if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, '0')}`;
+  return `\\U${cp.toString(16).padStart(8, '0')}`;
 }
 
-// A C int argument: TypeError for non-integers, RangeError past 32 bits.
+// repr() of a str: Python's quote choice, and escapes for what str.isprintable() rejects.
+export function strRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    if (ch === q || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) out += escapeChar(ch.codePointAt(0) as number);
+    else out += ch;
+  }
+  return q + out + q;
+}
+
+// Python's int: integral numbers, bigints and bools (bool is an int subclass).
+export function isInt(v: unknown): v is number | bigint | boolean {
+  return typeof v === 'bigint' || typeof v === 'boolean' || Number.isInteger(v);
+}
+
+// An integer argument (PyNumber_Index), exact: a bigint stays a bigint.
+export function asIndex(v: unknown): number | bigint {
+  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+  return typeof v === 'boolean' ? Number(v) : v;
+}
+
+// Where only the value's rough size matters.
+export function asInt(v: unknown): number {
+  return Number(asIndex(v));
+}
+
+// The range checks below compare number|bigint against exact doubles, which JS does exactly.
+
+// A C long ('l' and the first step of 'i').
+export function asCLong(v: unknown): number {
+  const n = asIndex(v);
+  if (n < -(2 ** 63) || n >= 2 ** 63) throw new RangeError('Python int too large to convert to C long');
+  return Number(n);
+}
+
+// A C int parsed by PyArg_ParseTuple's 'i': TypeError for non-integers, RangeError past 32 bits.
 export function asCInt(v: unknown): number {
-  const n = asInt(v);
+  const n = asCLong(v);
   if (n > 2147483647) throw new RangeError('signed integer is greater than maximum');
   if (n < -2147483648) throw new RangeError('signed integer is less than minimum');
   return n;
+}
+
+// A C int parsed by Argument Clinic (_PyLong_AsInt): one message either way.
+export function asClinicInt(v: unknown): number {
+  const n = asIndex(v);
+  if (n < -2147483648 || n > 2147483647) throw new RangeError('Python int too large to convert to C int');
+  return Number(n);
+}
+
+// 'I': any int, silently wrapped to 32 bits.
+export function asUIntMask(v: unknown): number {
+  const n = asIndex(v);
+  return typeof n === 'bigint' ? Number(BigInt.asUintN(32, n)) : n >>> 0;
 }
 
 // A Py_ssize_t argument.
@@ -50,21 +96,45 @@ export function asBytes(v: unknown): Uint8Array {
   throw new TypeError(`a bytes-like object is required, not '${typeName(v)}'`);
 }
 
-// A writable buffer argument (recv_into): the same views, in place.
-export function asWritable(v: unknown): Uint8Array {
-  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return asBytes(v);
-  throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${typeName(v)}`);
+// How PyArg_Parse's "argument N must be X, not Y" names a value: None by name, others by type.
+export function argTypeName(v: unknown): string {
+  return v === null ? 'None' : typeName(v);
 }
 
-// A timeout argument: null (None) or seconds >= 0.
+// A writable buffer argument (recv_into): the same views, in place.
+export function asWritable(v: unknown, fn: string): Uint8Array {
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return asBytes(v);
+  throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${argTypeName(v)}`);
+}
+
+// A timeout argument: null (None) or seconds >= 0, as _PyTime_FromSecondsObject
+// converts it: to int64 nanoseconds, rounding away from zero.
 export function asTimeout(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean') {
     throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
   }
-  const t = Number(v);
-  if (Number.isNaN(t)) throw new RangeError('Invalid value NaN (not a number)');
-  if (t < 0) throw new RangeError('Timeout value out of range');
-  if (!Number.isFinite(t) || t > 9.2e9) throw new RangeError('timeout doesn\'t fit into C timeval');
-  return t;
+  if (Number.isNaN(v)) throw new RangeError('Invalid value NaN (not a number)');
+  const ns = typeof v === 'bigint' ? v * 1_000_000_000n : Number(v) * 1e9;
+  if (!(ns >= -(2 ** 63) && ns < 2 ** 63)) throw new RangeError('timestamp too large to convert to C _PyTime_t');
+  if (ns < 0) throw new RangeError('Timeout value out of range');
+  return Number(v);
+}
+
+// Python's truth value of an argument.
+export function truthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (ArrayBuffer.isView(v)) return v.byteLength > 0;
+  return Number.isNaN(v) || Boolean(v);
+}
+
+// `a, b = v`: any iterable of exactly n items.
+export function unpack(v: unknown, n: number): unknown[] {
+  if (v === null || v === undefined || typeof (v as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`cannot unpack non-iterable ${typeName(v)} object`);
+  }
+  const items = [...(v as Iterable<unknown>)];
+  if (items.length > n) throw new RangeError(`too many values to unpack (expected ${n})`);
+  if (items.length < n) throw new RangeError(`not enough values to unpack (expected ${n}, got ${items.length})`);
+  return items;
 }

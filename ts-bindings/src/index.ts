@@ -4,7 +4,7 @@ import { SocketType, getdefaulttimeout, setdefaulttimeout } from './socket.js';
 import { addon } from './native.js';
 import { memory, scratch } from './core.js';
 import { error, osError } from './errors.js';
-import { asCInt, asInt, typeName } from './convert.js';
+import { asCInt, asInt, truthy, typeName, unpack } from './convert.js';
 import { AF_UNIX, SOCK_STREAM } from './constants.generated.js';
 import { getaddrinfo } from './netdb.js';
 
@@ -20,7 +20,7 @@ export const has_ipv6 = true;
 // socket.socket(...) works with and without `new`, and `instanceof socket`
 // holds, as in Python where the class is called to construct.
 export const socket = function socket(family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown) {
-  return new SocketType(family ?? -1, type ?? -1, proto ?? -1, fileno ?? null);
+  return new SocketType(family, type, proto, fileno);
 } as unknown as {
   new (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): SocketType;
   (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): SocketType;
@@ -30,9 +30,9 @@ socket.prototype = SocketType.prototype;
 
 export function socketpair(family: unknown = null, type: unknown = SOCK_STREAM, proto: unknown = 0):
   [SocketType, SocketType] {
-  const fam = family === null || family === undefined ? AF_UNIX : asCInt(family);
-  const typ = asCInt(type ?? SOCK_STREAM);
-  const pro = asCInt(proto ?? 0);
+  const fam = family === null ? AF_UNIX : asCInt(family);
+  const typ = asCInt(type);
+  const pro = asCInt(proto);
   const r = addon.socketpair(fam, typ, pro, memory().u8, scratch.fds);
   if (r < 0) throw osError(-r);
   const dv = memory().dv;
@@ -49,29 +49,27 @@ export function fromfd(fd: unknown, family: unknown, type: unknown, proto: unkno
 }
 
 // CPython's create_connection: try each getaddrinfo answer in order, keep the
-// first that connects, raise the first OS error otherwise. `timeout` left
+// first that connects, raise the last OS error otherwise. `timeout` left
 // undefined means the default timeout; null means blocking.
 export function create_connection(address: unknown, timeout: unknown = undefined,
   source_address: unknown = null): SocketType {
-  if (!Array.isArray(address)) throw new TypeError(`cannot unpack non-iterable ${typeName(address)} object`);
-  if (address.length !== 2) throw new RangeError(`expected 2 values to unpack, got ${address.length}`);
-  const [host, port] = address;
-  const errors: unknown[] = [];
+  const [host, port] = unpack(address, 2);
+  let last: error | null = null;
   for (const [af, socktype, proto, , sa] of getaddrinfoFor(host, port)) {
     let sock: SocketType | null = null;
     try {
       sock = new SocketType(af, socktype, proto);
       if (timeout !== undefined) sock.settimeout(timeout);
-      if (source_address) sock.bind(source_address);
+      if (truthy(source_address)) sock.bind(source_address);
       sock.connect(sa);
       return sock;
     } catch (e) {
       if (!(e instanceof error)) throw e;
-      errors.push(e);
+      last = e;
       sock?.close();
     }
   }
-  if (errors.length) throw errors[0];
+  if (last) throw last;
   throw new error('getaddrinfo returns an empty list');
 }
 

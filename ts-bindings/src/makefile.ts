@@ -1,9 +1,8 @@
 // socket.makefile(): a synchronous file object with the semantics of Python's
 // SocketIO behind BufferedReader/BufferedWriter (binary) or TextIOWrapper
-// (text). Closing the file leaves the socket open.
-import { asInt, typeName } from './convert.js';
-
-export type FileMode = 'r' | 'w' | 'rw' | 'wr' | 'rb' | 'wb' | 'rwb' | 'wrb' | 'br' | 'bw';
+// (text). Closing the file leaves the socket open (unless socket.close() was
+// called meanwhile: then the socket's close completes).
+import { asInt, escapeChar, strRepr, typeName } from './convert.js';
 
 interface Sock {
   recv(n: number): Uint8Array;
@@ -12,6 +11,79 @@ interface Sock {
 }
 
 const DEFAULT_BUFFER_SIZE = 8192;
+
+interface Decoder {
+  decode(bytes: Uint8Array, options: { stream: boolean }): string;
+}
+
+interface Codec {
+  encode(text: string): Uint8Array;
+  decoder(): Decoder;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+// A single-byte codec (errors='strict'): code points below `limit` are the bytes.
+// Not TextDecoder: WHATWG's 'latin1' label is windows-1252, not Python's latin-1.
+function singleByte(name: string, limit: number): Codec {
+  const range = `ordinal not in range(${limit})`;
+  return {
+    encode(text) {
+      let i = 0;
+      for (const ch of text) {
+        const cp = ch.codePointAt(0) as number;
+        if (cp >= limit) {
+          throw new RangeError(`'${name}' codec can't encode character '${escapeChar(cp)}' in position ${i}: ${range}`);
+        }
+        i++;
+      }
+      return Buffer.from(text, 'latin1');
+    },
+    decoder: () => ({
+      decode(bytes) {
+        const bad = bytes.findIndex((b) => b >= limit);
+        if (bad >= 0) {
+          const byte = bytes[bad].toString(16).padStart(2, '0');
+          throw new RangeError(`'${name}' codec can't decode byte 0x${byte} in position ${bad}: ${range}`);
+        }
+        return latin1(bytes);
+      },
+    }),
+  };
+}
+
+const utf8: Codec = {
+  encode: (text) => Buffer.from(text, 'utf8'),
+  decoder: () => new TextDecoder('utf-8'),
+};
+const latin1Codec = singleByte('latin-1', 0x100);
+const ascii = singleByte('ascii', 0x80);
+
+// Python's codec names and aliases (encodings.aliases) for the codecs offered;
+// 'locale' is what io.text_encoding(None) gives, UTF-8 here.
+const codecs = new Map<string, Codec>([
+  ...['utf_8', 'cp65001', 'u8', 'utf', 'utf8', 'utf8_ucs2', 'utf8_ucs4', 'locale'].map((n) => [n, utf8] as const),
+  ...['latin_1', '8859', 'cp819', 'csisolatin1', 'ibm819', 'iso8859', 'iso8859_1', 'iso_8859_1',
+    'iso_8859_1_1987', 'iso_ir_100', 'l1', 'latin', 'latin1'].map((n) => [n, latin1Codec] as const),
+  ...['ascii', '646', 'ansi_x3.4_1968', 'ansi_x3.4_1986', 'ansi_x3_4_1968', 'cp367', 'csascii', 'ibm367',
+    'iso646_us', 'iso_646.irv_1991', 'iso_ir_6', 'us', 'us_ascii'].map((n) => [n, ascii] as const),
+]);
+
+// codecs.lookup: the name normalised as encodings.normalize_encoding does.
+function lookup(encoding: string): Codec {
+  const norm = encoding.toLowerCase().replace(/[^a-z0-9.]+/g, '_').replace(/^_|_$/g, '');
+  const codec = codecs.get(norm) ?? codecs.get(norm.replace(/\./g, '_'));
+  if (!codec) throw new RangeError(`unknown encoding: ${encoding}`);
+  return codec;
+}
+
+// socket.makefile's check: the set of characters used, so 'rbb' and '' pass.
+function modeChars(mode: unknown): unknown[] {
+  if (typeof mode === 'string' || Array.isArray(mode)) return [...mode];
+  throw new TypeError(`'${typeName(mode)}' object is not iterable`);
+}
 
 export class SocketFile {
   readonly mode: string;
@@ -25,30 +97,38 @@ export class SocketFile {
   #wlen = 0;
   #eof = false;
   #closed = false;
-  #decoder: TextDecoder;
-  #encoding: string;
+  #codec: Codec;
+  #decoder: Decoder;
   #text = '';
   #pendingCR = false;
+  #onClose: () => void;
 
-  constructor(sock: Sock, mode: string, buffering: unknown, encoding: unknown, _errors: unknown,
-    _newline: unknown) {
-    const set = new Set(mode);
-    if (set.size !== mode.length || ![...set].every((c) => 'rwb'.includes(c)) || !(set.has('r') || set.has('w'))) {
-      throw new RangeError(`invalid mode '${mode}' (only r, w, b allowed)`);
+  // onClose runs once, when the file closes.
+  constructor(sock: Sock, mode: unknown, buffering: unknown, encoding: unknown, _errors: unknown,
+    _newline: unknown, onClose: () => void) {
+    const chars = modeChars(mode);
+    if (!chars.every((c) => c === 'r' || c === 'w' || c === 'b')) {
+      throw new RangeError(`invalid mode ${typeof mode === 'string' ? strRepr(mode) : String(mode)} (only r, w, b allowed)`);
     }
     this.#sock = sock;
-    this.#reading = set.has('r');
-    this.#writing = set.has('w');
-    this.#binary = set.has('b');
-    this.mode = mode;
+    this.#writing = chars.includes('w');
+    this.#reading = chars.includes('r') || !this.#writing;
+    this.#binary = chars.includes('b');
+    // Binary files show the raw SocketIO's mode; text files the mode given.
+    this.mode = this.#binary ? `${this.#reading ? 'r' : ''}${this.#writing ? 'w' : ''}b` : chars.join('');
     const b = buffering === null || buffering === undefined ? -1 : asInt(buffering);
     if (b === 0 && !this.#binary) throw new RangeError('unbuffered streams must be binary');
     this.#bufsize = b < 0 ? DEFAULT_BUFFER_SIZE : b;
-    if (encoding !== null && encoding !== undefined && typeof encoding !== 'string') {
-      throw new TypeError(`makefile() argument 'encoding' must be str or None, not ${typeName(encoding)}`);
+    // Only a text file looks at the encoding.
+    if (this.#binary || encoding === null || encoding === undefined) {
+      this.#codec = utf8;
+    } else if (typeof encoding === 'string') {
+      this.#codec = lookup(encoding);
+    } else {
+      throw new TypeError(`TextIOWrapper() argument 'encoding' must be str or None, not ${typeName(encoding)}`);
     }
-    this.#encoding = (encoding as string | null) ?? 'utf-8';
-    this.#decoder = new TextDecoder(this.#encoding);
+    this.#decoder = this.#codec.decoder();
+    this.#onClose = onClose;
   }
 
   get closed(): boolean {
@@ -210,7 +290,7 @@ export class SocketFile {
       bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     } else {
       if (typeof data !== 'string') throw new TypeError(`write() argument must be str, not ${typeName(data)}`);
-      bytes = Buffer.from(data, this.#encoding as BufferEncoding);
+      bytes = this.#codec.encode(data);
     }
     this.#wbuf.push(bytes);
     this.#wlen += bytes.length;
@@ -237,6 +317,7 @@ export class SocketFile {
       if (this.#writing) this.flush();
     } finally {
       this.#closed = true;
+      this.#onClose();
     }
   }
 

@@ -6,8 +6,10 @@ import { core, ext, EXT_BASE, memory, scratch, WSK_ETIMEOUT } from './core.js';
 import { addon } from './native.js';
 import { decodeAddress, encodeAddress } from './address.js';
 import { error, osError, timedOut } from './errors.js';
-import { asBytes, asCInt, asInt, asSize, asTimeout, asWritable, typeName } from './convert.js';
-import { SocketFile, type FileMode } from './makefile.js';
+import {
+  asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt,
+} from './convert.js';
+import { SocketFile } from './makefile.js';
 import {
   AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE,
   SOMAXCONN,
@@ -48,11 +50,14 @@ export class SocketType {
   #type: number;
   #proto: number;
   #timeout: number | null;
+  // socket.py's _io_refs/_closed: close() waits for the last makefile() file.
+  #ioRefs = 0;
+  #closed = false;
 
   constructor(family: unknown = -1, type: unknown = -1, proto: unknown = -1, fileno: unknown = null) {
-    let fam = family === null ? -1 : asCInt(family);
-    let typ = type === null ? -1 : asCInt(type);
-    let pro = proto === null ? -1 : asCInt(proto);
+    let fam = asClinicInt(family);
+    let typ = asClinicInt(type);
+    let pro = asClinicInt(proto);
     if (fileno !== null && fileno !== undefined) {
       const fd = asCInt(fileno);
       if (fd < 0) throw new RangeError('negative file descriptor');
@@ -94,6 +99,11 @@ export class SocketType {
   }
 
   close(): void {
+    this.#closed = true;
+    if (this.#ioRefs <= 0) this.#realClose();
+  }
+
+  #realClose(): void {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
@@ -102,6 +112,7 @@ export class SocketType {
   }
 
   detach(): number {
+    this.#closed = true;
     const fd = this.#fd;
     this.#fd = -1;
     finalizer.unregister(this);
@@ -113,16 +124,16 @@ export class SocketType {
   }
 
   bind(address: unknown): void {
-    const fd = this.#open();
     const salen = encodeAddress(this.#family, address, 'bind');
-    const r = addon.bind(fd, memory().u8, scratch.sa, salen);
+    const r = addon.bind(this.#open(), memory().u8, scratch.sa, salen);
     if (r < 0) throw osError(-r);
   }
 
+  // -errno or WSK_ETIMEOUT; a closed socket is EBADF, after the address checks.
   #connect(address: unknown, caller: string): number {
-    const fd = this.#open();
     const salen = encodeAddress(this.#family, address, caller);
-    return core.wsk_connect(fd, scratch.sa, salen, coreTimeout(this.#timeout));
+    if (this.#fd < 0) return -EBADF;
+    return core.wsk_connect(this.#fd, scratch.sa, salen, coreTimeout(this.#timeout));
   }
 
   connect(address: unknown): void {
@@ -137,10 +148,9 @@ export class SocketType {
   }
 
   listen(backlog?: unknown): void {
-    const fd = this.#open();
-    let b = backlog === undefined || backlog === null ? Math.min(SOMAXCONN, 128) : asCInt(backlog);
+    let b = backlog === undefined ? Math.min(SOMAXCONN, 128) : asCInt(backlog);
     if (b < 0) b = 0;
-    const r = addon.listen(fd, b);
+    const r = addon.listen(this.#open(), b);
     if (r < 0) throw osError(-r);
   }
 
@@ -173,10 +183,10 @@ export class SocketType {
   }
 
   getsockopt(level: unknown, optname: unknown, buflen: unknown = 0): number | Uint8Array {
-    const fd = this.#open();
     const lvl = asCInt(level);
     const name = asCInt(optname);
-    const len = asCInt(buflen ?? 0);
+    const len = asCInt(buflen);
+    const fd = this.#open();
     if (len === 0) return sockoptInt(fd, name, lvl);
     if (len < 0 || len > scratch.optSize) throw new error('getsockopt buflen out of range');
     const m = memory();
@@ -187,25 +197,30 @@ export class SocketType {
     return m.u8.slice(scratch.opt, scratch.opt + got);
   }
 
+  // CPython tries three parses in turn: (level, optname, int), (level, optname,
+  // None, optlen) passing NULL, (level, optname, bytes); errors are the last one's.
   setsockopt(level: unknown, optname: unknown, value: unknown, optlen?: unknown): void {
-    const fd = this.#open();
+    if (optlen !== undefined) {
+      let parsed = value === null;
+      let lvl = 0, name = 0, len = 0;
+      try {
+        [lvl, name, len] = [asCInt(level), asCInt(optname), asUIntMask(optlen)];
+      } catch {
+        parsed = false;
+      }
+      if (!parsed) throw new TypeError('setsockopt() takes exactly 3 arguments (4 given)');
+      const r = addon.setsockopt(this.#open(), lvl, name, memory().u8, -1, len);
+      if (r < 0) throw osError(-r);
+      return;
+    }
     const lvl = asCInt(level);
     const name = asCInt(optname);
     const m = memory();
     let len: number;
-    if (value === null && optlen !== undefined) {
-      // setsockopt(level, optname, None, optlen): a NULL value of that length.
-      len = asInt(optlen);
-      const r = addon.setsockopt(fd, lvl, name, m.u8, -1, len);
-      if (r < 0) throw osError(-r);
-      return;
-    }
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-      const v = asInt(value);
-      if (v > 2147483647 || v < -2147483648) {
-        throw new TypeError(`a bytes-like object is required, not 'int'`);
-      }
-      m.dv.setInt32(scratch.opt, v, true);
+    if (isInt(value)) {
+      const v = asIndex(value);
+      if (v > 2147483647 || v < -2147483648) throw new TypeError(`a bytes-like object is required, not 'int'`);
+      m.dv.setInt32(scratch.opt, Number(v), true);
       len = 4;
     } else {
       const b = asBytes(value);
@@ -213,12 +228,12 @@ export class SocketType {
       m.u8.set(b, scratch.opt);
       len = b.length;
     }
-    const r = addon.setsockopt(fd, lvl, name, m.u8, scratch.opt, len);
+    const r = addon.setsockopt(this.#open(), lvl, name, m.u8, scratch.opt, len);
     if (r < 0) throw osError(-r);
   }
 
   setblocking(flag: unknown): void {
-    this.settimeout(flag ? null : 0);
+    this.#setTimeout(asCLong(flag) ? null : 0);
   }
 
   getblocking(): boolean {
@@ -226,9 +241,13 @@ export class SocketType {
   }
 
   settimeout(value: unknown): void {
-    const t = asTimeout(value);
+    this.#setTimeout(asTimeout(value));
+  }
+
+  // As CPython, the timeout is kept even when the descriptor then fails (EBADF when closed).
+  #setTimeout(t: number | null): void {
     this.#timeout = t;
-    if (this.#fd >= 0) check(core.wsk_settimeout(this.#fd, coreTimeout(t)));
+    check(core.wsk_settimeout(this.#fd, coreTimeout(t)));
   }
 
   gettimeout(): number | null {
@@ -236,14 +255,16 @@ export class SocketType {
   }
 
   shutdown(how: unknown): void {
-    const fd = this.#open();
-    const r = addon.shutdown(fd, asCInt(how));
+    const h = asClinicInt(how);
+    const r = addon.shutdown(this.#open(), h);
     if (r < 0) throw osError(-r);
   }
 
   // recv_into/recvfrom_into read straight into `buf` through the core's
   // external-buffer window: no copy between the kernel and the caller.
+  // Like CPython's sock_recv_guts, recv of 0 bytes makes no call (recvfrom always does).
   #recvInto(buf: Uint8Array, n: number, flags: number, withAddr: boolean): number {
+    if (n === 0 && !withAddr) return 0;
     const fd = this.#open();
     ext.buf = buf;
     try {
@@ -263,10 +284,6 @@ export class SocketType {
     const size = asSize(bufsize);
     if (size < 0) throw new RangeError('negative buffersize in recv');
     const fl = asCInt(flags);
-    if (size === 0) {
-      this.#open();
-      return new Uint8Array(0);
-    }
     const buf = Buffer.allocUnsafe(size);
     const n = this.#recvInto(buf, size, fl, false);
     return n === size ? buf : buf.subarray(0, n);
@@ -282,7 +299,7 @@ export class SocketType {
   }
 
   recv_into(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): number {
-    const buf = asWritable(buffer);
+    const buf = asWritable(buffer, 'recv_into');
     const n = asSize(nbytes);
     if (n < 0) throw new RangeError('negative buffersize in recv_into');
     if (n > buf.length) throw new RangeError('buffer too small for requested bytes');
@@ -290,7 +307,7 @@ export class SocketType {
   }
 
   recvfrom_into(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): [number, unknown] {
-    const buf = asWritable(buffer);
+    const buf = asWritable(buffer, 'recvfrom_into');
     const n = asSize(nbytes);
     if (n < 0) throw new RangeError('negative buffersize in recvfrom_into');
     if (n > buf.length) throw new RangeError('nbytes is greater than the length of the buffer');
@@ -332,8 +349,8 @@ export class SocketType {
     }
     const buf = asBytes(data);
     const fl = asCInt(flags);
-    const fd = this.#open();
     const salen = encodeAddress(this.#family, addr, 'sendto');
+    const fd = this.#open();
     ext.buf = buf;
     try {
       return check(core.wsk_sendto(fd, EXT_BASE, buf.length, fl, scratch.sa, salen, coreTimeout(this.#timeout)));
@@ -344,8 +361,17 @@ export class SocketType {
 
   makefile(mode: unknown = 'r', buffering: unknown = null, encoding: unknown = null, errors: unknown = null,
     newline: unknown = null): SocketFile {
-    if (typeof mode !== 'string') throw new TypeError(`makefile() argument 'mode' must be str, not ${typeName(mode)}`);
-    return new SocketFile(this, mode as FileMode, buffering, encoding, errors, newline);
+    const file = new SocketFile(this, mode, buffering, encoding, errors, newline, () => this.#decrefIO());
+    // Counted once the file exists: CPython counts before its checks, so a refused
+    // makefile('w', 0) leaves a reference that keeps close() from ever closing.
+    this.#ioRefs++;
+    return file;
+  }
+
+  // socket.py's _decref_socketios: a makefile() file closed.
+  #decrefIO(): void {
+    if (this.#ioRefs > 0) this.#ioRefs--;
+    if (this.#closed) this.close();
   }
 
   dup(): SocketType {

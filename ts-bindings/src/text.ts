@@ -2,14 +2,14 @@
 // here, the conversions themselves in the core (core-c/src/inet_*.c).
 import { core, cString, memory, putText, scratch } from './core.js';
 import { error, osError } from './errors.js';
-import { asBytes, asInt, typeName } from './convert.js';
+import { argTypeName, asBytes, asCInt, asIndex, isInt, typeName } from './convert.js';
 import { AF_INET, AF_INET6 } from './constants.generated.js';
 
 const utf8 = new TextEncoder();
 const EAFNOSUPPORT = 97;
 
 function strArg(fn: string, n: number, v: unknown): Uint8Array {
-  if (typeof v !== 'string') throw new TypeError(`${fn}() argument ${n} must be str, not ${typeName(v)}`);
+  if (typeof v !== 'string') throw new TypeError(`${fn}() argument ${n} must be str, not ${argTypeName(v)}`);
   if (v.includes('\0')) throw new RangeError('embedded null character');
   return utf8.encode(v);
 }
@@ -29,7 +29,7 @@ export function inet_ntoa(packed: unknown): string {
 }
 
 export function inet_pton(family: unknown, ip: unknown): Uint8Array {
-  const af = asInt(family);
+  const af = asCInt(family);
   const text = strArg('inet_pton', 2, ip);
   if (!putText(text)) throw new error('illegal IP address string passed to inet_pton');
   const r = core.wsk_inet_pton(af, scratch.text, scratch.opt);
@@ -39,7 +39,7 @@ export function inet_pton(family: unknown, ip: unknown): Uint8Array {
 }
 
 export function inet_ntop(family: unknown, packed: unknown): string {
-  const af = asInt(family);
+  const af = asCInt(family);
   const b = asBytes(packed);
   if (af !== AF_INET && af !== AF_INET6) throw new RangeError(`unknown address family ${af}`);
   if (b.length !== (af === AF_INET ? 4 : 16)) throw new RangeError('invalid length of packed IP address string');
@@ -57,19 +57,22 @@ function swap32(x: number): number {
   return (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
 }
 
+// htons/ntohs parse a C int ('i'), then check the 16-bit range.
 function u16(fn: string, v: unknown): number {
-  const x = asInt(v);
+  const x = asCInt(v);
   if (x < 0) throw new RangeError(`${fn}: can't convert negative Python int to C 16-bit unsigned integer`);
-  if (x > 0x7fffffff) throw new RangeError('signed integer is greater than maximum');
   if (x > 0xffff) throw new RangeError(`${fn}: Python int too large to convert to C 16-bit unsigned integer`);
   return x;
 }
 
+// htonl/ntohl take only ints (no __index__) as a C unsigned long, then check 32 bits.
 function u32(v: unknown): number {
-  const x = asInt(v);
+  if (!isInt(v)) throw new TypeError(`expected int, ${typeName(v)} found`);
+  const x = asIndex(v);
   if (x < 0) throw new RangeError("can't convert negative value to unsigned int");
+  if (x >= 2 ** 64) throw new RangeError('Python int too large to convert to C unsigned long');
   if (x > 0xffffffff) throw new RangeError('int larger than 32 bits');
-  return x;
+  return Number(x);
 }
 
 // The host is little-endian (x86_64, aarch64), so network order is a swap.
