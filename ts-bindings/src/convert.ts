@@ -62,6 +62,7 @@ export function asCLong(v: unknown): number {
 
 // A C int parsed by PyArg_ParseTuple's 'i': TypeError for non-integers, RangeError past 32 bits.
 export function asCInt(v: unknown): number {
+  if (typeof v === 'number' && (v | 0) === v) return v; // the usual case, checked first: flags on the data path
   const n = asCLong(v);
   if (n > 2147483647) throw new RangeError('signed integer is greater than maximum');
   if (n < -2147483648) throw new RangeError('signed integer is less than minimum');

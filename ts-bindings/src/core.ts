@@ -10,11 +10,13 @@ export interface CoreExports {
   wsk_settimeout(fd: number, timeout: number): number;
   wsk_connect(fd: number, sa: number, salen: number, timeout: number): number;
   wsk_accept(fd: number, sa: number, salenPtr: number, timeout: number): number;
+  // tried: errno of the caller's own failed first attempt (0: none made).
   wsk_recvfrom(fd: number, buf: number, len: number, flags: number, sa: number, salenPtr: number,
-    timeout: number): number;
+    timeout: number, tried: number): number;
   wsk_sendto(fd: number, buf: number, len: number, flags: number, sa: number, salen: number,
-    timeout: number): number;
-  wsk_sendall(fd: number, buf: number, len: number, flags: number, timeout: number, sentPtr: number): number;
+    timeout: number, tried: number): number;
+  wsk_sendall(fd: number, buf: number, len: number, flags: number, timeout: number, sentPtr: number,
+    tried: number): number;
   wsk_close(fd: number): number;
   wsk_sockaddr_in(host: number, port: number, sa: number, salenPtr: number): number;
   wsk_sockaddr_in6(host: number, port: number, flowinfo: number, scope: number, sa: number,

@@ -75,12 +75,13 @@ int wsk_socket(int family, int type, int proto, double timeout);
 int wsk_settimeout(int fd, double timeout);
 int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout);
 int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout);
+/* tried: errno of an attempt the caller already made, 0 for none. */
 int wsk_recvfrom(int fd, void *buf, uint32_t len, int flags, void *sa,
-		 wsk_socklen *salen, double timeout);
+		 wsk_socklen *salen, double timeout, int tried);
 int wsk_sendto(int fd, const void *buf, uint32_t len, int flags,
-	       const void *sa, wsk_socklen salen, double timeout);
+	       const void *sa, wsk_socklen salen, double timeout, int tried);
 int wsk_sendall(int fd, const void *buf, uint32_t len, int flags,
-		double timeout, uint32_t *sent);
+		double timeout, uint32_t *sent, int tried);
 int wsk_close(int fd);
 
 /* ---- small freestanding helpers (str.c) ---------------------------------- */
