@@ -7,7 +7,9 @@
 #include <wasock/sockaddr.h>
 
 /* Returns 0, or -EAFNOSUPPORT for a family without a codec (the caller then
- * falls back to CPython's (family, sa_data) form). */
+ * falls back to CPython's (family, sa_data) form), or -EINVAL for an AF_TIPC
+ * address of an unknown type (CPython's ValueError). AF_NETLINK, AF_PACKET,
+ * AF_TIPC and AF_VSOCK fill `out` as a struct wsk_addr_tuple. */
 WSK_EXPORT("wsk_sockaddr_decode")
 int wsk_sockaddr_decode(const void *sa, wsk_socklen salen,
 			struct wsk_addr_text *out)
@@ -26,6 +28,14 @@ int wsk_sockaddr_decode(const void *sa, wsk_socklen salen,
 		return wsk_decode_in6(sa, salen, out);
 	case WSK_AF_UNIX:
 		return wsk_decode_un(sa, salen, out);
+	case WSK_AF_NETLINK:
+		return wsk_decode_nl(sa, salen, out);
+	case WSK_AF_PACKET:
+		return wsk_decode_ll(sa, salen, out);
+	case WSK_AF_TIPC:
+		return wsk_decode_tipc(sa, salen, out);
+	case WSK_AF_VSOCK:
+		return wsk_decode_vm(sa, salen, out);
 	}
 	return -WSK_EAFNOSUPPORT;
 }

@@ -65,4 +65,97 @@ int wsk_decode_un(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
 void wsk_append_scope(char *text, uint32_t size, const uint8_t *addr,
 		      uint32_t scope_id);
 
+/* ---- AF_NETLINK, AF_PACKET, AF_TIPC, AF_VSOCK ------------------------------
+ * Their tuples are integers, with AF_PACKET's interface name first and its
+ * hardware address last. Decoded, they share the storage of struct
+ * wsk_addr_text (family first) as struct wsk_addr_tuple: CPython's tuple is
+ * [name if has_name] + ints[0..nints) + [bytes if has_bytes], every integer
+ * unsigned as CPython builds it.
+ */
+enum {
+	WSK_AF_NETLINK = 16,
+	WSK_AF_PACKET = 17,
+	WSK_AF_TIPC = 30,
+	WSK_AF_VSOCK = 40,
+};
+
+enum {
+	WSK_TIPC_ADDR_NAMESEQ = 1,
+	WSK_TIPC_ADDR_NAME = 2,
+	WSK_TIPC_ADDR_ID = 3,
+	WSK_TIPC_CLUSTER_SCOPE = 2,
+};
+
+struct wsk_sockaddr_nl {
+	uint16_t family;
+	uint16_t pad;
+	uint32_t pid;
+	uint32_t groups;
+};
+
+struct wsk_sockaddr_ll {
+	uint16_t family;
+	uint16_t protocol;	/* network order */
+	int32_t ifindex;
+	uint16_t hatype;
+	uint8_t pkttype;
+	uint8_t halen;
+	uint8_t addr[8];
+};
+
+/* addr: NAMESEQ {type, lower, upper}, NAME {type, instance, domain},
+ * ID {ref, node} (the kernel's order: ref first). */
+struct wsk_sockaddr_tipc {
+	uint16_t family;
+	uint8_t addrtype;
+	int8_t scope;
+	uint32_t addr[3];
+};
+
+struct wsk_sockaddr_vm {
+	uint16_t family;
+	uint16_t reserved1;
+	uint32_t port;
+	uint32_t cid;
+	uint8_t flags;
+	uint8_t zero[3];
+};
+
+struct wsk_addr_tuple {
+	int32_t family;
+	uint32_t nints;
+	uint32_t ints[5];
+	uint32_t has_name;
+	uint32_t name_len;
+	char name[WSK_IFNAMSIZ + 4];
+	uint32_t has_bytes;
+	uint32_t bytes_len;
+	uint8_t bytes[8];
+};
+
+_Static_assert(sizeof(struct wsk_addr_tuple) <= sizeof(struct wsk_addr_text),
+	       "wsk_addr_tuple shares wsk_addr_text's storage");
+
+/* Encoders: 0 and *salen set, or a negative errno (-EINVAL: TIPC's
+ * "Invalid address type"). Interface names are resolved by the caller. */
+int wsk_sockaddr_nl(uint32_t pid, uint32_t groups, void *sa, wsk_socklen *salen);
+int wsk_sockaddr_ll(uint32_t ifindex, uint32_t proto, uint32_t pkttype,
+		    uint32_t hatype, const uint8_t *addr, uint32_t addrlen,
+		    void *sa, wsk_socklen *salen);
+int wsk_sockaddr_tipc(uint32_t addrtype, uint32_t v1, uint32_t v2, uint32_t v3,
+		      uint32_t scope, void *sa, wsk_socklen *salen);
+int wsk_sockaddr_vm(uint32_t cid, uint32_t port, void *sa, wsk_socklen *salen);
+
+/* Decoders (struct wsk_addr_text storage, read as struct wsk_addr_tuple).
+ * TIPC answers -EINVAL for an unknown addrtype (CPython's ValueError). */
+int wsk_decode_nl(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
+int wsk_decode_ll(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
+int wsk_decode_tipc(const void *sa, wsk_socklen salen,
+		    struct wsk_addr_text *out);
+int wsk_decode_vm(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
+/* Copies min(salen, size) bytes of sa into a zeroed dst (short addresses
+ * decode as CPython reads its zero-filled buffer). */
+void wsk_sockaddr_fetch(void *dst, uint32_t size, const void *sa,
+			wsk_socklen salen);
+
 #endif
