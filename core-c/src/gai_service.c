@@ -5,6 +5,7 @@
  */
 #include <wasock/core.h>
 #include <wasock/netdb.h>
+#include <wasock/resolv.h>
 
 enum {
 	PROTO_NOSERVICE = 1, /* a service makes no sense: EAI_SERVICE */
@@ -31,6 +32,10 @@ static const struct typeproto table[] = {
 };
 
 #define NTABLE (sizeof table / sizeof table[0])
+
+/* The protocol names glibc passes to getservbyname_r, by table entry. */
+static const char *const proto_names[] = { "tcp", "udp", "dccp", "udplite",
+					   "sctp", "sctp", "" };
 
 static int is_space(unsigned char c)
 {
@@ -126,4 +131,52 @@ int wsk_gai_servtuples(int socktype, int proto, int has_service, int num,
 			set(&st[n++], table[i].socktype, table[i].protocol,
 			    port);
 	return n;
+}
+
+/* getservbyname_r(name, proto) over the core's /etc/services. */
+static int service_port(const char *name, const char *proto, uint16_t *port_be)
+{
+	struct wsk_servent se;
+	uint32_t len;
+	const char *text = wsk_rfile(WSK_RFILE_SERVICES, &len);
+
+	if (!wsk_services_byname(text, len, name, proto, &se))
+		return 0;
+	*port_be = wsk_htons((uint16_t)se.port);
+	return 1;
+}
+
+/*
+ * glibc's gaih_inet_serv path for a service name: the one matching table
+ * entry must know the name for its protocol, or without type and protocol
+ * every default entry that knows it is returned (EAI_SERVICE if none).
+ */
+int wsk_gai_servtuples_named(int socktype, int proto, const char *name,
+			     struct wsk_gai_serv *st)
+{
+	uint16_t port;
+	unsigned i;
+	int n = 0;
+
+	if (socktype || proto) {
+		int at = match(socktype, proto);
+
+		if (at < 0)
+			return socktype ? WSK_EAI_SOCKTYPE : WSK_EAI_SERVICE;
+		if (table[at].protoflag & PROTO_NOSERVICE)
+			return WSK_EAI_SERVICE;
+		if (!service_port(name, proto_names[at], &port))
+			return WSK_EAI_SERVICE;
+		set(st, table[at].socktype,
+		    (table[at].protoflag & PROTO_ANY) ? proto : table[at].protocol,
+		    port);
+		return 1;
+	}
+	for (i = 0; i < NTABLE; i++) {
+		if (!table[i].by_default || (table[i].protoflag & PROTO_NOSERVICE))
+			continue;
+		if (service_port(name, proto_names[i], &port))
+			set(&st[n++], table[i].socktype, table[i].protocol, port);
+	}
+	return n ? n : WSK_EAI_SERVICE;
 }

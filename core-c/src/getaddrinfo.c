@@ -10,6 +10,8 @@
 #include <wasock/core.h>
 #include <wasock/netdb.h>
 #include <wasock/sockaddr.h>
+#include <wasock/resolv.h>
+#include <wasock/linux.h>
 
 #if defined(__wasm32__)
 /* ts-bindings/src/netdb.ts reads the answer at these offsets. */
@@ -207,15 +209,22 @@ static int scope_number(const char *s, uint32_t *out)
  * taken as a number (an interface named by digits alone is not looked for)
  * and anything else needs the lookup; elsewhere only a number is valid.
  */
-static int scope_id(const uint8_t *addr, const char *scope, uint32_t *out)
+static int scope_id(const uint8_t *addr, const char *scope, uint32_t *out,
+		    int resolve)
 {
 	if (scope_number(scope, out))
 		return 0;
-	return scope_by_name(addr) ? WSK_GAI_LOOKUP : WSK_EAI_NONAME;
+	if (!scope_by_name(addr))
+		return WSK_EAI_NONAME;
+	if (!resolve)
+		return WSK_GAI_LOOKUP;
+	return wsk_host_if_nametoindex(scope, out) == 0 && *out ? 0
+							       : WSK_EAI_NONAME;
 }
 
 /* Parses "v6addr" or "v6addr%scope"; 1 when it is one, else 0 or error. */
-static int ipv6_text(const char *host, int family, struct addrtuple *at)
+static int ipv6_text(const char *host, int family, struct addrtuple *at,
+		     int resolve)
 {
 	const char *pct = find_char(host, '%');
 	size_t len = pct ? (size_t)(pct - host) : wsk_strlen(host);
@@ -231,13 +240,13 @@ static int ipv6_text(const char *host, int family, struct addrtuple *at)
 		return 0;
 	r = ipv6_literal(family, at);
 	if (r == 0 && pct)
-		r = scope_id(at->addr, pct + 1, &at->scope_id);
+		r = scope_id(at->addr, pct + 1, &at->scope_id, resolve);
 	return r < 0 ? r : 1;
 }
 
 /* glibc's text_to_binary_address: 1 numeric, or an error/lookup code. */
 static int numeric_host(const char *host, int family, int flags,
-			struct addrtuple *at)
+			struct addrtuple *at, int resolve)
 {
 	int r;
 
@@ -249,7 +258,7 @@ static int numeric_host(const char *host, int family, int flags,
 		r = ipv4_literal(family, flags, at);
 		return r < 0 ? r : 1;
 	}
-	r = ipv6_text(host, family, at);
+	r = ipv6_text(host, family, at, resolve);
 	if (r != 0)
 		return r;
 	return (flags & WSK_AI_NUMERICHOST) ? WSK_EAI_NONAME : WSK_GAI_LOOKUP;
@@ -333,37 +342,270 @@ static int read_service(const char *serv, int flags, int *has, int *num)
 	return 0;
 }
 
-WSK_EXPORT("wsk_getaddrinfo_numeric")
-int wsk_getaddrinfo_numeric(const char *host, const char *serv, int family,
-			    int socktype, int proto, int flags,
-			    struct wsk_gai_out *out)
+/* A name: resolved per glibc's family rules (see names_for). */
+static int name_host(const char *host, int family, int flags,
+		     struct addrtuple *at, const char **canon);
+static void sort_addrs(struct addrtuple *at, int nat);
+static int addrconfig_seen(void);
+
+static int run(const char *host, const char *serv, int family, int socktype,
+	       int proto, int flags, struct wsk_gai_out *out, int resolve)
 {
+	static struct addrtuple at[WSK_HOST_ADDRS];
 	struct wsk_gai_serv st[WSK_GAI_SERV_MAX];
-	struct addrtuple at[2];
 	int r, nst, nat, has_serv, num;
+	const char *canon = 0;
 
 	out->count = 0;
 	out->canonname = 0;
 	host = star_is_null(host);
 	serv = star_is_null(serv);
 	r = check_request(host, serv, family, flags);
-	if (r == 0 && (flags & WSK_AI_ADDRCONFIG))
+	if (r == 0 && (flags & WSK_AI_ADDRCONFIG)) {
+		if (resolve && !(out->seen & WSK_GAI_SEEN_KNOWN))
+			out->seen = (uint32_t)addrconfig_seen();
 		r = addrconfig(&family, out->seen);
+	}
 	if (r == 0)
 		r = read_service(serv, flags, &has_serv, &num);
 	if (r < 0)
 		return r;
 	nst = wsk_gai_servtuples(socktype, proto, has_serv, num, st);
+	if (nst == WSK_GAI_LOOKUP && resolve)
+		nst = wsk_gai_servtuples_named(socktype, proto, serv, st);
 	if (nst < 0)
 		return nst;
 	if (!host) {
 		nat = null_host(family, flags, at);
 	} else {
-		nat = numeric_host(host, family, flags, at);
+		nat = numeric_host(host, family, flags, at, resolve);
+		if (nat == WSK_GAI_LOOKUP && resolve &&
+		    !((flags & WSK_AI_IDN) && has_non_ascii(host))) {
+			nat = name_host(host, family, flags, at, &canon);
+			if (nat > 1)
+				sort_addrs(at, nat);
+		} else if (nat >= 0) {
+			canon = host;
+		}
 		if (nat < 0)
 			return nat;
 		if (flags & WSK_AI_CANONNAME)
-			out->canonname = host;
+			out->canonname = canon;
 	}
+	if (nat * nst > WSK_GAI_MAX)
+		nat = WSK_GAI_MAX / nst;
 	return emit(at, nat, st, nst, out);
+}
+
+WSK_EXPORT("wsk_getaddrinfo_numeric")
+int wsk_getaddrinfo_numeric(const char *host, const char *serv, int family,
+			    int socktype, int proto, int flags,
+			    struct wsk_gai_out *out)
+{
+	return run(host, serv, family, socktype, proto, flags, out, 0);
+}
+
+WSK_EXPORT("wsk_getaddrinfo")
+int wsk_getaddrinfo(const char *host, const char *serv, int family,
+		    int socktype, int proto, int flags, struct wsk_gai_out *out)
+{
+	return run(host, serv, family, socktype, proto, flags, out, 1);
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static struct wsk_hostent hbuf;
+static char canon_buf[WSK_DNAME_MAX];
+
+/* Appends hbuf's addresses; IPv4 as v4-mapped when map is set. */
+static int take(struct addrtuple *at, int n, int map)
+{
+	uint32_t i;
+
+	for (i = 0; i < hbuf.naddrs && n < WSK_HOST_ADDRS; i++, n++) {
+		const struct wsk_haddr *a = &hbuf.addrs[i];
+
+		wsk_memset(&at[n], 0, sizeof at[n]);
+		at[n].family = a->family;
+		if (map && a->family == WSK_AF_INET) {
+			at[n].family = WSK_AF_INET6;
+			at[n].addr[10] = at[n].addr[11] = 0xff;
+			wsk_memcpy(at[n].addr + 12, a->addr, 4);
+		} else {
+			wsk_memcpy(at[n].addr, a->addr, 16);
+		}
+	}
+	return n;
+}
+
+static void keep_canon(const char **canon)
+{
+	if (*canon)
+		return;
+	wsk_span_copy((struct wsk_span){ hbuf.names,
+					 (uint32_t)wsk_strlen(hbuf.names) },
+		      canon_buf, sizeof canon_buf);
+	*canon = canon_buf;
+}
+
+static int drop_mapped(struct addrtuple *at, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (!is_v4mapped(at[i].addr))
+			at[k++] = at[i];
+	return k;
+}
+
+/*
+ * glibc 2.36's get_nss_addresses: AF_UNSPEC asks for every family at once
+ * (gethostbyname4); AF_INET and AF_INET6 ask for theirs, and AF_INET6 with
+ * AI_V4MAPPED adds the IPv4 addresses, mapped, when there is no IPv6 one
+ * or AI_ALL is set. The canonical name is the first answer's.
+ */
+static int name_host(const char *host, int family, int flags,
+		     struct addrtuple *at, const char **canon)
+{
+	int herr, r, n = 0;
+
+	int mapped_only = family == WSK_AF_INET6 &&
+			  (flags & (WSK_AI_V4MAPPED | WSK_AI_ALL)) == WSK_AI_V4MAPPED;
+
+	r = wsk_lookup_name(host, family, &hbuf, &herr);
+	if (r == 0) {
+		n = take(at, 0, 0);
+		keep_canon(canon);
+		/* Measured against glibc: with AI_V4MAPPED alone, a v4-mapped
+		 * hosts line counts as an IPv6 answer yet yields nothing. */
+		if (mapped_only)
+			n = drop_mapped(at, n);
+	}
+	if (family == WSK_AF_INET6 && (flags & WSK_AI_V4MAPPED) &&
+	    ((r != 0 && n == 0) || (flags & WSK_AI_ALL))) {
+		int r4 = wsk_lookup_name(host, WSK_AF_INET, &hbuf, &herr);
+
+		if (r4 == 0) {
+			n = take(at, n, 1);
+			keep_canon(canon);
+		} else if (n == 0) {
+			r = r4;
+		}
+	}
+	if (n == 0)
+		return r < 0 ? r : WSK_EAI_NONAME;
+	return n;
+}
+
+/* ---- the interface list and the sort ------------------------------------ */
+
+#define IFA_MAX 64
+
+static uint8_t ifa_buf[IFA_MAX * 24];
+
+static uint32_t read_ifaddrs(void)
+{
+	uint32_t n = 0;
+
+	if (wsk_host_ifaddrs(ifa_buf, IFA_MAX, &n) != 0)
+		return 0;
+	return n > IFA_MAX ? IFA_MAX : n;
+}
+
+static void ifa_get(uint32_t i, int32_t *family, uint32_t *plen, uint8_t *addr)
+{
+	wsk_memcpy(family, ifa_buf + i * 24, 4);
+	wsk_memcpy(plen, ifa_buf + i * 24 + 4, 4);
+	wsk_memcpy(addr, ifa_buf + i * 24 + 8, 16);
+}
+
+/* glibc's __check_pf: non-loopback addresses of each family. */
+static int addrconfig_seen(void)
+{
+	static const uint8_t lo6[16] = { 0, 0, 0, 0, 0, 0, 0, 0,
+					 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t lo4[4] = { 127, 0, 0, 1 };
+	uint32_t n = read_ifaddrs(), i, plen;
+	uint8_t a[16];
+	int32_t fam;
+	int seen = WSK_GAI_SEEN_KNOWN;
+
+	for (i = 0; i < n; i++) {
+		ifa_get(i, &fam, &plen, a);
+		if (fam == WSK_AF_INET && wsk_memcmp(a, lo4, 4) != 0)
+			seen |= WSK_GAI_SEEN_V4;
+		if (fam == WSK_AF_INET6 && wsk_memcmp(a, lo6, 16) != 0)
+			seen |= WSK_GAI_SEEN_V6;
+	}
+	return seen;
+}
+
+/* The source address the kernel would pick: a UDP connect, as glibc. */
+static int source_of(const struct addrtuple *dst, struct wsk_haddr *src)
+{
+	uint8_t sa[WSK_GAI_ADDRMAX];
+	wsk_socklen len = put_sockaddr(dst, wsk_htons(9), sa);
+	int32_t fd = -1;
+	int ok = 0;
+
+	if (wsk_host_socket(dst->family, WSK_SOCK_DGRAM, 0, &fd) != 0)
+		return 0;
+	if (wsk_host_connect(fd, sa, len) == 0) {
+		len = sizeof sa;
+		ok = wsk_host_getsockname(fd, sa, &len) == 0;
+	}
+	wsk_host_close(fd);
+	if (!ok)
+		return 0;
+	wsk_memset(src, 0, sizeof *src);
+	if (dst->family == WSK_AF_INET) {
+		src->family = WSK_AF_INET;
+		wsk_memcpy(src->addr, sa + 4, 4);
+	} else if (is_v4mapped(sa + 8)) {
+		src->family = WSK_AF_INET;
+		wsk_memcpy(src->addr, sa + 20, 4);
+	} else {
+		src->family = WSK_AF_INET6;
+		wsk_memcpy(src->addr, sa + 8, 16);
+	}
+	return 1;
+}
+
+static uint32_t prefixlen_of(const struct wsk_haddr *src, uint32_t nifa)
+{
+	uint32_t i, plen;
+	uint8_t a[16];
+	int32_t fam;
+
+	for (i = 0; i < nifa; i++) {
+		ifa_get(i, &fam, &plen, a);
+		if (fam == src->family &&
+		    wsk_memcmp(a, src->addr, fam == WSK_AF_INET ? 4 : 16) == 0)
+			return plen;
+	}
+	return 0;
+}
+
+static void sort_addrs(struct addrtuple *at, int nat)
+{
+	static struct wsk_sort_item items[WSK_HOST_ADDRS];
+	uint32_t nifa = read_ifaddrs();
+	int i;
+
+	for (i = 0; i < nat; i++) {
+		wsk_memset(&items[i], 0, sizeof items[i]);
+		items[i].dst.family = at[i].family;
+		wsk_memcpy(items[i].dst.addr, at[i].addr, 16);
+		items[i].dst.scope_id = at[i].scope_id;
+		items[i].index = (uint32_t)i;
+		items[i].has_src = source_of(&at[i], &items[i].src);
+		if (items[i].has_src)
+			items[i].src_prefixlen = prefixlen_of(&items[i].src, nifa);
+	}
+	wsk_gai_sort(items, (uint32_t)nat, wsk_gaiconf_current());
+	for (i = 0; i < nat; i++) {
+		at[i].family = items[i].dst.family;
+		wsk_memcpy(at[i].addr, items[i].dst.addr, 16);
+		at[i].scope_id = items[i].dst.scope_id;
+	}
 }

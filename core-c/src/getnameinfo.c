@@ -8,6 +8,7 @@
 #include <wasock/core.h>
 #include <wasock/netdb.h>
 #include <wasock/sockaddr.h>
+#include <wasock/resolv.h>
 
 /* NI_NUMERICHOST..NI_DGRAM, NI_IDN and its two deprecated companions. */
 #define VALID_FLAGS 0xff
@@ -134,9 +135,112 @@ static int serv_part(const void *sa, char *serv, uint32_t servlen, int flags)
 	return copy_out(serv, servlen, text);
 }
 
+static int run(const void *sa, uint32_t salen, char *host, uint32_t hostlen,
+	       char *serv, uint32_t servlen, int flags, int resolve);
+
 WSK_EXPORT("wsk_getnameinfo")
 int wsk_getnameinfo(const void *sa, uint32_t salen, char *host,
 		    uint32_t hostlen, char *serv, uint32_t servlen, int flags)
+{
+	return run(sa, salen, host, hostlen, serv, servlen, flags, 0);
+}
+
+WSK_EXPORT("wsk_getnameinfo_full")
+int wsk_getnameinfo_full(const void *sa, uint32_t salen, char *host,
+			 uint32_t hostlen, char *serv, uint32_t servlen,
+			 int flags)
+{
+	return run(sa, salen, host, hostlen, serv, servlen, flags, 1);
+}
+
+/* ---- the lookups --------------------------------------------------------- */
+
+static struct wsk_hostent hbuf;
+
+/* NI_NOFQDN: the local domain (after the host name's first dot, or of
+ * its canonical name) is cut from a name inside it, as glibc does. */
+static void strip_local_domain(char *name)
+{
+	char me[256];
+	const char *dom = 0;
+	uint32_t i, ln, ld;
+	int herr;
+
+	if (wsk_host_gethostname(me, sizeof me) != 0)
+		return;
+	for (i = 0; me[i] && me[i] != '.'; i++)
+		;
+	if (me[i] == '.') {
+		dom = me + i + 1;
+	} else if (wsk_lookup_name(me, WSK_AF_INET, &hbuf, &herr) == 0) {
+		for (i = 0; hbuf.names[i] && hbuf.names[i] != '.'; i++)
+			;
+		if (hbuf.names[i] == '.')
+			dom = hbuf.names + i + 1;
+	}
+	if (!dom)
+		return;
+	ln = (uint32_t)wsk_strlen(name);
+	ld = (uint32_t)wsk_strlen(dom);
+	if (ln > ld + 1 && name[ln - ld - 1] == '.' &&
+	    wsk_strcasecmp(name + ln - ld, dom) == 0)
+		name[ln - ld - 1] = 0;
+}
+
+/* glibc's gni_host_inet_name, then the numeric fallback. */
+static int host_lookup(const void *sa, char *host, uint32_t hostlen, int flags)
+{
+	struct wsk_sockaddr_in6 in6;
+	struct wsk_sockaddr_in in;
+	char name[WSK_DNAME_MAX];
+	int af = sa_family(sa), herr, r;
+
+	if (af == WSK_AF_UNIX) {
+		if (wsk_host_gethostname(name, sizeof name) != 0)
+			return WSK_EAI_SYSTEM;
+		return copy_out(host, hostlen, name);
+	}
+	if (af == WSK_AF_INET) {
+		wsk_memcpy(&in, sa, sizeof in);
+		r = wsk_lookup_addr(af, (const uint8_t *)&in.addr, &hbuf, &herr);
+	} else {
+		wsk_memcpy(&in6, sa, sizeof in6);
+		r = wsk_lookup_addr(af, in6.addr, &hbuf, &herr);
+	}
+	if (r == 0) {
+		wsk_span_copy((struct wsk_span){ hbuf.names,
+						 (uint32_t)wsk_strlen(hbuf.names) },
+			      name, sizeof name);
+		if (flags & WSK_NI_NOFQDN)
+			strip_local_domain(name);
+		return copy_out(host, hostlen, name);
+	}
+	if (herr == WSK_TRY_AGAIN)
+		return WSK_EAI_AGAIN;
+	if (flags & WSK_NI_NAMEREQD)
+		return WSK_EAI_NONAME;
+	return numeric_inet(sa, host, hostlen);
+}
+
+/* glibc's gni_serv: getservbyport_r(port, "udp" or "tcp"). */
+static int serv_lookup(const void *sa, char *serv, uint32_t servlen, int flags)
+{
+	struct wsk_sockaddr_in in;
+	struct wsk_servent se;
+	uint32_t len;
+	const char *text = wsk_rfile(WSK_RFILE_SERVICES, &len);
+	char num[8];
+
+	wsk_memcpy(&in, sa, 4);
+	if (wsk_services_byport(text, len, wsk_ntohs(in.port),
+				(flags & WSK_NI_DGRAM) ? "udp" : "tcp", &se))
+		return copy_out(serv, servlen, se.name);
+	utoa(wsk_ntohs(in.port), num);
+	return copy_out(serv, servlen, num);
+}
+
+static int run(const void *sa, uint32_t salen, char *host, uint32_t hostlen,
+	       char *serv, uint32_t servlen, int flags, int resolve)
 {
 	int r;
 
@@ -147,9 +251,15 @@ int wsk_getnameinfo(const void *sa, uint32_t salen, char *host,
 	if ((flags & WSK_NI_NAMEREQD) && !host && !serv)
 		return WSK_EAI_NONAME;
 	r = check_length(sa_family(sa), salen);
-	if (r == 0 && host && hostlen)
+	if (r == 0 && host && hostlen) {
 		r = host_part(sa, host, hostlen, flags);
-	if (r == 0 && serv && servlen)
+		if (r == WSK_GAI_LOOKUP && resolve)
+			r = host_lookup(sa, host, hostlen, flags);
+	}
+	if (r == 0 && serv && servlen) {
 		r = serv_part(sa, serv, servlen, flags);
+		if (r == WSK_GAI_LOOKUP && resolve)
+			r = serv_lookup(sa, serv, servlen, flags);
+	}
 	return r;
 }

@@ -1,13 +1,13 @@
-// getaddrinfo and getnameinfo with CPython 3.11's argument handling. Numeric
-// hosts and services are answered by the core (core-c/src/getaddrinfo.c,
-// getnameinfo.c) exactly as glibc would; whatever needs a lookup (a host
-// name, a service name, a reverse lookup, AI_ADDRCONFIG's interface list)
-// is handed to the system resolver through the addon.
+// The netdb functions with CPython 3.11's argument handling. The answers
+// come from the core (core-c/src/getaddrinfo.c, getnameinfo.c, lookup.c,
+// netdb_names.c): its own hosts/services/protocols parsers and DNS stub
+// resolver, configured through the host (resolver.ts). Only AI_IDN with a
+// non-ASCII name still goes to the system resolver through the addon.
 import { domainToASCII } from 'node:url';
 import { core, cString, memory, scratch } from './core.js';
 import { addon } from './native.js';
 import { decodeAddress } from './address.js';
-import { error, gaiError, osError } from './errors.js';
+import { error, gaiError, herror, osError } from './errors.js';
 import { asCInt, asInt } from './convert.js';
 
 // The core's netdb exports (core-c/include/wasock/netdb.h).
@@ -17,6 +17,17 @@ interface NetdbExports {
   wsk_gai_out(): number;
   wsk_getnameinfo(sa: number, salen: number, host: number, hostlen: number, serv: number,
     servlen: number, flags: number): number;
+  wsk_getaddrinfo(host: number, serv: number, family: number, type: number, proto: number,
+    flags: number, out: number): number;
+  wsk_getnameinfo_full(sa: number, salen: number, host: number, hostlen: number, serv: number,
+    servlen: number, flags: number): number;
+  wsk_hostent_out(): number;
+  wsk_servent_out(): number;
+  wsk_getservbyname(name: number, proto: number): number;
+  wsk_getservbyport(port: number, proto: number): number;
+  wsk_getprotobyname(name: number): number;
+  wsk_gethostbyname(name: number, af: number): number;
+  wsk_gethostbyaddr(addr: number, af: number): number;
 }
 const netdb = core as unknown as NetdbExports;
 
@@ -175,7 +186,7 @@ function numeric(host: Uint8Array | null, port: Uint8Array | null, family: numbe
   if (at === null) return null;
   // The interface list AI_ADDRCONFIG needs is not known here: 0 defers it.
   memory().dv.setUint32(gaiOut + OUT_SEEN, 0, true);
-  const r = netdb.wsk_getaddrinfo_numeric(at[0], at[1], family, type, proto, flags, gaiOut);
+  const r = netdb.wsk_getaddrinfo(at[0], at[1], family, type, proto, flags, gaiOut);
   if (r === GAI_LOOKUP) return null;
   if (r < 0) throw gaiError(r);
   return r;
@@ -270,11 +281,204 @@ export function getnameinfo(sockaddr: unknown, flags?: unknown): [string, string
   const [host, port, flowinfo, scope] = sockaddrArg(sockaddr);
   const salen = sockaddrFor(host, port, (sockaddr as unknown[]).length, flowinfo, scope);
   const servBuf = scratch.opt;
-  const r = netdb.wsk_getnameinfo(scratch.sa, salen, scratch.text, scratch.textSize, servBuf, SERV_LEN, flg);
+  const r = netdb.wsk_getnameinfo_full(scratch.sa, salen, scratch.text, scratch.textSize, servBuf, SERV_LEN,
+    flg);
   if (r === 0) return [cString(scratch.text), cString(servBuf)];
   if (r !== GAI_LOOKUP) throw gaiError(r);
   // A name or service lookup: the system resolver until the core has its own.
   const res = addon.getnameinfo(memory().u8.slice(scratch.sa, scratch.sa + salen), flg);
   if (typeof res === 'number' || typeof (res as unknown[])[0] === 'number') raiseFor(res as AddonAnswer);
   return res as [string, string];
+}
+
+// ---- the rest of the netdb family ---------------------------------------
+
+export { configureResolver } from './resolver.js';
+export type { ResolverOptions, Nameserver } from './resolver.js';
+
+const AF_UNSPEC = 0;
+const AI_PASSIVE = 1;
+// struct wsk_hostent's wasm32 layout (core-c/include/wasock/resolv.h).
+const HE_NADDRS = 4;
+const HE_NNAMES = 8;
+const HE_ADDRS = 12;
+const HADDR_SIZE = 24;
+const HOST_ADDRS = 48;
+const HE_NAMES = HE_ADDRS + HOST_ADDRS * HADDR_SIZE;
+// struct wsk_servent: name[64], proto[32], port.
+const SE_PORT = 96;
+
+// hstrerror's texts, by h_errno.
+const H_ERRORS = ['Resolver Error 0 (no error)', 'Unknown host', 'Host name lookup failure',
+  'Unknown server error', 'No address associated with name'];
+
+function hError(h: number): herror {
+  return new herror(h, H_ERRORS[h] ?? 'Unknown resolver error');
+}
+
+function typeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'boolean') return 'bool';
+  if (v instanceof Uint8Array) return 'bytes';
+  if (Array.isArray(v)) return 'tuple';
+  return typeof v === 'string' ? 'str' : typeof v;
+}
+
+// PyArg "s": a str without NUL, UTF-8 encoded.
+function strArg(fn: string, pos: number, v: unknown): Uint8Array {
+  if (typeof v !== 'string') throw new TypeError(`${fn}() argument ${pos} must be str, not ${typeName(v)}`);
+  if (v.includes('\0')) throw new RangeError('embedded null character');
+  return strictUtf8(v);
+}
+
+// Two NUL-terminated strings in the scratch text area (the second may be null).
+function putTwo(a: Uint8Array, b: Uint8Array | null): [number, number] {
+  const at = putStrings(a, b);
+  if (at === null) throw new RangeError('argument too long');
+  return at;
+}
+
+export function getservbyname(servicename: unknown, protocolname: unknown = null): number {
+  const name = strArg('getservbyname', 1, servicename);
+  const proto = protocolname === null || protocolname === undefined ? null :
+    strArg('getservbyname', 2, protocolname);
+  const [n, p] = putTwo(name, proto);
+  if (!netdb.wsk_getservbyname(n, p)) throw new error('service/proto not found');
+  return memory().dv.getInt32(netdb.wsk_servent_out() + SE_PORT, true);
+}
+
+export function getservbyport(port: unknown, protocolname: unknown = null): string {
+  const num = asCInt(port);
+  const proto = protocolname === null || protocolname === undefined ? null :
+    strArg('getservbyport', 2, protocolname);
+  if (num < 0 || num > 0xffff) throw new RangeError('getservbyport: port must be 0-65535.');
+  const [p] = proto === null ? [0] : putTwo(proto, null);
+  if (!netdb.wsk_getservbyport(num, p)) throw new error('port/proto not found');
+  return cString(netdb.wsk_servent_out());
+}
+
+export function getprotobyname(protocolname: unknown): number {
+  const [n] = putTwo(strArg('getprotobyname', 1, protocolname), null);
+  const r = netdb.wsk_getprotobyname(n);
+  if (r < 0) throw new error('protocol not found');
+  return r;
+}
+
+// CPython's gethostbyname*/gethostbyaddr argument: str (IDNA) or bytes.
+function hostnameArg(fn: string, v: unknown): Uint8Array {
+  if (typeof v === 'string') {
+    const b = idnaEncode(v);
+    if (b.includes(0)) throw new RangeError('embedded null byte');
+    return b;
+  }
+  if (v instanceof Uint8Array) {
+    if (v.includes(0)) throw new RangeError('embedded null byte');
+    return v;
+  }
+  throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${typeName(v)}`);
+}
+
+// CPython's setipaddr: the address a host argument stands for (the first
+// getaddrinfo answer), with its special cases. Returns [family, bytes].
+export function setipaddr(name: Uint8Array, af: number): [number, Uint8Array] {
+  const text = new TextDecoder().decode(name);
+  if (name.length === 0) {
+    const n = numeric(null, utf8.encode('0'), af, SOCK_DGRAM, 0, AI_PASSIVE)!;
+    if (n > 1) throw new error('wildcard resolved to multiple address');
+    return entryAddr(0);
+  }
+  if (text === '255.255.255.255' || text === '<broadcast>') {
+    if (af !== AF_INET && af !== AF_UNSPEC) throw new error('address family mismatched');
+    return [AF_INET, Uint8Array.of(255, 255, 255, 255)];
+  }
+  if (numeric(name, null, af, 0, 0, 0) === null) {
+    const res = resolve(name, null, af, 0, 0, 0);
+    const sa = res[0][4];
+    const fam = sa[0] | (sa[1] << 8);
+    return [fam, fam === AF_INET ? sa.slice(4, 8) : sa.slice(8, 24)];
+  }
+  return entryAddr(0);
+}
+
+function entryAddr(i: number): [number, Uint8Array] {
+  const e = entryPtr(i);
+  const fam = memory().dv.getInt32(e, true);
+  const sa = e + ENTRY_ADDR;
+  return [fam, memory().u8.slice(fam === AF_INET ? sa + 4 : sa + 8, fam === AF_INET ? sa + 8 : sa + 24)];
+}
+
+function addrText(fam: number, b: Uint8Array): string {
+  const u8 = memory().u8;
+  u8.set(b, scratch.sa);
+  core.wsk_inet_ntop(fam, scratch.sa, scratch.text, scratch.textSize);
+  return cString(scratch.text);
+}
+
+// The static hostent the core filled: [name, aliases, addresses].
+function readHostent(): [string, string[], string[]] {
+  const he = netdb.wsk_hostent_out();
+  const dv = memory().dv;
+  const nnames = dv.getUint32(he + HE_NNAMES, true);
+  const naddrs = dv.getUint32(he + HE_NADDRS, true);
+  const names: string[] = [];
+  let p = he + HE_NAMES;
+  for (let i = 0; i < nnames; i++) {
+    const s = cString(p);
+    names.push(s);
+    p += utf8.encode(s).length + 1;
+  }
+  const addrs: string[] = [];
+  for (let i = 0; i < naddrs; i++) {
+    const a = he + HE_ADDRS + i * HADDR_SIZE;
+    const fam = dv.getInt32(a, true);
+    addrs.push(addrText(fam, memory().u8.slice(a + 4, a + 4 + (fam === AF_INET ? 4 : 16))));
+  }
+  return [names[0] ?? '', names.slice(1), addrs];
+}
+
+export function gethostbyname(hostname: unknown): string {
+  const [fam, a] = setipaddr(hostnameArg('gethostbyname', hostname), AF_INET);
+  return addrText(fam, a);
+}
+
+export function gethostbyname_ex(hostname: unknown): [string, string[], string[]] {
+  const name = hostnameArg('gethostbyname_ex', hostname);
+  setipaddr(name, AF_INET);
+  const [n] = putTwo(name, null);
+  const h = netdb.wsk_gethostbyname(n, AF_INET);
+  if (h !== 0) throw hError(h);
+  return readHostent();
+}
+
+export function gethostbyaddr(ip_address: unknown): [string, string[], string[]] {
+  const [fam, a] = setipaddr(hostnameArg('gethostbyaddr', ip_address), AF_UNSPEC);
+  memory().u8.set(a, scratch.sa);
+  const h = netdb.wsk_gethostbyaddr(scratch.sa, fam);
+  if (h !== 0) throw hError(h);
+  return readHostent();
+}
+
+export function gethostname(): string {
+  const r = addon.gethostname();
+  if (typeof r === 'number') throw osError(-r);
+  return r;
+}
+
+// socket.py's getfqdn, line for line.
+export function getfqdn(name: unknown = ''): string {
+  if (typeof name !== 'string') throw new TypeError(`'${typeName(name)}' object has no attribute 'strip'`);
+  let n = name.trim();
+  if (!n || n === '0.0.0.0' || n === '::') n = gethostname();
+  let res: [string, string[], string[]];
+  try {
+    res = gethostbyaddr(n);
+  } catch (e) {
+    if (e instanceof error) return n;
+    throw e;
+  }
+  const [hostname, aliases] = res;
+  for (const a of [hostname, ...aliases]) if (a.includes('.')) return a;
+  return hostname;
 }

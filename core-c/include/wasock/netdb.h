@@ -16,6 +16,7 @@ enum {
 	WSK_EAI_NONAME = -2,
 	WSK_EAI_AGAIN = -3,
 	WSK_EAI_FAIL = -4,
+	WSK_EAI_NODATA = -5,
 	WSK_EAI_FAMILY = -6,
 	WSK_EAI_SOCKTYPE = -7,
 	WSK_EAI_SERVICE = -8,
@@ -68,7 +69,7 @@ enum {
 	WSK_GAI_SEEN_KNOWN = 4,
 };
 
-#define WSK_GAI_MAX 64
+#define WSK_GAI_MAX 160
 /* sizeof (struct sockaddr_in6): the largest address getaddrinfo returns. */
 #define WSK_GAI_ADDRMAX 28
 
@@ -144,5 +145,21 @@ int wsk_gai_parse_port(const char *serv, int *num);
  */
 int wsk_gai_servtuples(int socktype, int proto, int has_service, int num,
 		       struct wsk_gai_serv *st);
+/* The same for a service name, from the core's /etc/services. */
+int wsk_gai_servtuples_named(int socktype, int proto, const char *name,
+			     struct wsk_gai_serv *st);
+
+/*
+ * The full getaddrinfo: names through the core's resolver (hosts file,
+ * DNS), service names through its /etc/services, results sorted as glibc
+ * sorts them. Returns as wsk_getaddrinfo_numeric; WSK_GAI_LOOKUP remains
+ * only for AI_IDN with non-ASCII names.
+ */
+int wsk_getaddrinfo(const char *host, const char *serv, int family,
+		    int socktype, int proto, int flags, struct wsk_gai_out *out);
+/* getnameinfo with reverse lookups and service names. */
+int wsk_getnameinfo_full(const void *sa, uint32_t salen, char *host,
+			 uint32_t hostlen, char *serv, uint32_t servlen,
+			 int flags);
 
 #endif

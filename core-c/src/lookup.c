@@ -1,0 +1,239 @@
+/*
+ * Host lookups the way glibc's NSS makes them for the `hosts` database:
+ * the sources of nsswitch.conf in order (files, dns), the first that
+ * finds the name answers. Parsed configuration is cached by the files'
+ * generations, so an unchanged file costs one host call per lookup.
+ */
+#include <wasock/core.h>
+#include <wasock/netdb.h>
+#include <wasock/resolv.h>
+
+static struct wsk_nss nss;
+static uint32_t nss_gen = (uint32_t)-1;
+static struct wsk_resconf rc;
+static uint32_t rc_gen = (uint32_t)-1;
+static struct wsk_gaiconf gc;
+static uint32_t gc_gen = (uint32_t)-1;
+static struct wsk_dns_query dnsq;
+
+static const struct wsk_nss *nss_current(void)
+{
+	uint32_t len;
+	const char *t = wsk_rfile(WSK_RFILE_NSSWITCH, &len);
+
+	if (wsk_rfile_gen(WSK_RFILE_NSSWITCH) != nss_gen) {
+		wsk_nsswitch_parse(t, len, &nss);
+		nss_gen = wsk_rfile_gen(WSK_RFILE_NSSWITCH);
+	}
+	return &nss;
+}
+
+/* Without search/domain, glibc searches the host name's domain. */
+static void default_domain(struct wsk_resconf *r)
+{
+	char host[256];
+	uint32_t i;
+
+	if (r->nsearch || wsk_host_gethostname(host, sizeof host))
+		return;
+	for (i = 0; host[i] && host[i] != '.'; i++)
+		;
+	if (host[i] == '.' && host[i + 1]) {
+		wsk_memcpy(r->search[0], host + i + 1,
+			   wsk_strlen(host + i + 1) + 1);
+		r->nsearch = 1;
+	}
+}
+
+const struct wsk_resconf *wsk_resconf_current(void)
+{
+	uint32_t len;
+	const char *t = wsk_rfile(WSK_RFILE_RESOLV, &len);
+
+	if (wsk_rfile_gen(WSK_RFILE_RESOLV) != rc_gen) {
+		wsk_resolv_conf_parse(t, len, &rc);
+		default_domain(&rc);
+		rc_gen = wsk_rfile_gen(WSK_RFILE_RESOLV);
+	}
+	return &rc;
+}
+
+const struct wsk_gaiconf *wsk_gaiconf_current(void)
+{
+	uint32_t len;
+	const char *t = wsk_rfile(WSK_RFILE_GAI, &len);
+
+	if (wsk_rfile_gen(WSK_RFILE_GAI) != gc_gen) {
+		wsk_gai_conf_parse(t, len, &gc);
+		gc_gen = wsk_rfile_gen(WSK_RFILE_GAI);
+	}
+	return &gc;
+}
+
+static int herr_of(int eai)
+{
+	switch (eai) {
+	case WSK_EAI_AGAIN:
+		return WSK_TRY_AGAIN;
+	case WSK_EAI_NODATA:
+		return WSK_NO_DATA;
+	case WSK_EAI_FAIL:
+		return WSK_NO_RECOVERY;
+	default:
+		return WSK_HOST_NOT_FOUND;
+	}
+}
+
+/* A DNS answer as a host entry: the canonical name, the name asked as its
+ * alias when a CNAME led elsewhere, A answers before AAAA. */
+static void from_dns(const struct wsk_dns_query *q, int af,
+		     struct wsk_hostent *out)
+{
+	const char *asked = q->names[q->name_i];
+	const char *canon = asked;
+	uint32_t i, j;
+
+	for (i = 0; i < q->nq; i++)
+		if (q->rcode[i] == WSK_DNS_OK) {
+			canon = q->ans[i].canon;
+			break;
+		}
+	wsk_hostent_init(out, af);
+	wsk_hostent_add_name(out, canon, (uint32_t)wsk_strlen(canon));
+	if (wsk_strcasecmp(canon, asked) != 0)
+		wsk_hostent_add_name(out, asked, (uint32_t)wsk_strlen(asked));
+	for (i = 0; i < q->nq; i++) {
+		if (q->rcode[i] != WSK_DNS_OK)
+			continue;
+		for (j = 0; j < q->ans[i].naddrs; j++)
+			wsk_hostent_add_addr(out,
+					     q->qtypes[i] == WSK_DNS_A ? WSK_AF_INET
+								       : WSK_AF_INET6,
+					     q->ans[i].addrs[j]);
+	}
+}
+
+static int dns_name(const char *name, int af, struct wsk_hostent *out)
+{
+	int qt[2], n = 0, r;
+
+	if (af != WSK_AF_INET6)
+		qt[n++] = WSK_DNS_A;
+	if (af != WSK_AF_INET)
+		qt[n++] = WSK_DNS_AAAA;
+	wsk_dns_start(&dnsq, wsk_resconf_current(), name, qt, (uint32_t)n);
+	r = wsk_dns_run(&dnsq);
+	if (r == 0)
+		from_dns(&dnsq, af, out);
+	return r;
+}
+
+int wsk_lookup_name(const char *name, int af, struct wsk_hostent *out,
+		    int *herr)
+{
+	const struct wsk_nss *ns = nss_current();
+	const char *text;
+	uint32_t len, i;
+	int r = WSK_EAI_NONAME;
+
+	*herr = WSK_HOST_NOT_FOUND;
+	if (!name[0])
+		return WSK_EAI_NONAME;
+	for (i = 0; i < ns->n; i++) {
+		if (ns->src[i] == WSK_NSS_FILES) {
+			text = wsk_rfile(WSK_RFILE_HOSTS, &len);
+			if (wsk_hosts_byname(text, len, name, af, out))
+				return 0;
+			r = WSK_EAI_NONAME;
+		} else {
+			r = dns_name(name, af, out);
+			if (r == 0)
+				return 0;
+		}
+		*herr = herr_of(r);
+		if (*herr == WSK_HOST_NOT_FOUND && ns->stop_notfound[i])
+			break;
+	}
+	return r;
+}
+
+static char hexdigit(unsigned v)
+{
+	return (char)(v < 10 ? '0' + v : 'a' + v - 10);
+}
+
+/* "4.3.2.1.in-addr.arpa" or the ip6.arpa nibbles. */
+static void ptr_name(int af, const uint8_t *a, char *out)
+{
+	int i, o = 0;
+
+	if (af == WSK_AF_INET) {
+		for (i = 3; i >= 0; i--) {
+			unsigned v = a[i];
+
+			if (v >= 100)
+				out[o++] = (char)('0' + v / 100);
+			if (v >= 10)
+				out[o++] = (char)('0' + v / 10 % 10);
+			out[o++] = (char)('0' + v % 10);
+			out[o++] = '.';
+		}
+		wsk_memcpy(out + o, "in-addr.arpa", 13);
+		return;
+	}
+	for (i = 15; i >= 0; i--) {
+		out[o++] = hexdigit(a[i] & 15);
+		out[o++] = '.';
+		out[o++] = hexdigit(a[i] >> 4);
+		out[o++] = '.';
+	}
+	wsk_memcpy(out + o, "ip6.arpa", 9);
+}
+
+static int dns_addr(int af, const uint8_t *addr, struct wsk_hostent *out)
+{
+	char name[80];
+	int qt = WSK_DNS_PTR, r;
+	const char *p;
+	uint32_t i;
+
+	ptr_name(af, addr, name);
+	wsk_dns_start(&dnsq, wsk_resconf_current(), name, &qt, 1);
+	r = wsk_dns_run(&dnsq);
+	if (r != 0)
+		return r;
+	wsk_hostent_init(out, af);
+	for (i = 0, p = dnsq.ans[0].names; i < dnsq.ans[0].nnames; i++) {
+		wsk_hostent_add_name(out, p, (uint32_t)wsk_strlen(p));
+		p += wsk_strlen(p) + 1;
+	}
+	wsk_hostent_add_addr(out, af, addr);
+	return 0;
+}
+
+int wsk_lookup_addr(int af, const uint8_t *addr, struct wsk_hostent *out,
+		    int *herr)
+{
+	const struct wsk_nss *ns = nss_current();
+	const char *text;
+	uint32_t len, i;
+	int r = WSK_EAI_NONAME;
+
+	*herr = WSK_HOST_NOT_FOUND;
+	for (i = 0; i < ns->n; i++) {
+		if (ns->src[i] == WSK_NSS_FILES) {
+			text = wsk_rfile(WSK_RFILE_HOSTS, &len);
+			if (wsk_hosts_byaddr(text, len, af, addr, out))
+				return 0;
+			r = WSK_EAI_NONAME;
+		} else {
+			r = dns_addr(af, addr, out);
+			if (r == 0)
+				return 0;
+		}
+		*herr = herr_of(r);
+		if (*herr == WSK_HOST_NOT_FOUND && ns->stop_notfound[i])
+			break;
+	}
+	return r;
+}

@@ -1,0 +1,127 @@
+// The core's hosts/services/protocols parsers and the netdb family against
+// glibc through /usr/bin/python3: python runs in a private mount namespace
+// (unshare -m) with the same hosts/services/nsswitch/resolv.conf text
+// bind-mounted over /etc, wasock is configured with that text. resolv.conf
+// points at a closed loopback port: no real nameserver is ever asked.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const bundle = path.join(root, 'dist', '.netdb-files-test.mjs');
+const b = spawnSync(path.join(root, 'node_modules/.bin/esbuild'), ['ts-bindings/src/netdb.ts', '--bundle',
+  '--platform=node', '--format=esm', '--target=node20', '--external:*.node', `--outfile=${bundle}`,
+  '--log-level=warning'], { cwd: root });
+if (b.status !== 0) throw new Error(String(b.stderr));
+const n = await import(bundle);
+
+const HOSTS = `127.0.0.1 localhost
+::1 localhost ip6-localhost ip6-loopback
+10.0.0.1 foo a1 a2
+10.0.0.2 FOO2 foo a1 a3
+10.0.0.1 foo a4
+fd00::5 foo v6a
+fd00::6 v6only
+::ffff:10.1.1.1 mapped
+10.0.0.3 foo	  # comment
+  10.0.0.4 spc
+bad line here
+1.2.3.4x junk
+192.0.2.7 dual
+2001:db8::7 dual
+fe80::9 ll
+`;
+const SERVICES = fs.readFileSync('/etc/services', 'utf8') + 'mysvc 4242/tcp myalias\nmysvc 4243/udp\n';
+const NSS = 'hosts: files dns\n';
+const RESOLV = 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n';
+
+const unshare = spawnSync('unshare', ['-m', 'true']).status === 0;
+
+const PY = String.raw`
+import json, socket, sys
+def enc(v):
+    if isinstance(v, (tuple, list)): return [enc(x) for x in v]
+    return int(v) if isinstance(v, int) and not isinstance(v, bool) else v
+out = []
+for fn, args in json.load(sys.stdin):
+    args = [tuple(a) if isinstance(a, list) else a for a in args]
+    try: out.append({"ok": enc(getattr(socket, fn)(*args))})
+    except Exception as e:
+        kind = 'gaierror' if isinstance(e, socket.gaierror) else 'herror' if isinstance(e, socket.herror) else 'RangeError' if isinstance(e, (ValueError, OverflowError)) else 'TypeError' if isinstance(e, TypeError) else 'error' if isinstance(e, OSError) else type(e).__name__
+        out.append({'exc': kind, 'msg': str(e)})
+print(json.dumps(out))
+`;
+
+function python(cases) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasock-netdb-'));
+  const files = { hosts: HOSTS, services: SERVICES, 'nsswitch.conf': NSS, 'resolv.conf': RESOLV };
+  let mounts = '';
+  for (const [f, text] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, f), text);
+    mounts += `mount --bind ${dir}/${f} /etc/${f} && `;
+  }
+  fs.writeFileSync(path.join(dir, 't.py'), PY);
+  const r = spawnSync('unshare', ['-m', 'sh', '-c', `${mounts} exec /usr/bin/python3 ${dir}/t.py`],
+    { input: JSON.stringify(cases), encoding: 'utf8', timeout: 60000 });
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`python: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function kind(e) {
+  const c = e?.constructor?.name;
+  if (c === 'gaierror' || c === 'herror' || c === 'error') return c;
+  if (e instanceof RangeError) return 'RangeError';
+  if (e instanceof TypeError) return 'TypeError';
+  return e?.constructor?.name === 'error' ? 'error' : e?.constructor?.name;
+}
+
+function js(cases) {
+  n.configureResolver({ hosts: HOSTS, services: SERVICES, nsswitch: NSS, resolvConf: RESOLV });
+  return cases.map(([fn, args]) => {
+    try { return { ok: n[fn](...args) }; } catch (e) { return { exc: kind(e), msg: e.message }; }
+  });
+}
+
+const names = ['foo', 'FOO2', 'a1', 'a4', 'v6a', 'v6only', 'mapped', 'spc', 'dual', 'localhost', 'ip6-localhost',
+  'junk', 'nohost', 'll', '10.0.0.1', '::1', '127.1'];
+const cases = [];
+for (const h of names) {
+  cases.push(['gethostbyname', [h]], ['gethostbyname_ex', [h]], ['getfqdn', [h]]);
+  for (const fam of [0, 2, 10]) {
+    for (const flags of [0, 2, 8, 24, 2 | 8]) cases.push(['getaddrinfo', [h, 'mysvc', fam, 0, 0, flags]]);
+  }
+  cases.push(['getaddrinfo', [h, 'http', 0, 1]], ['getaddrinfo', [h, 'domain', 0, 2]]);
+}
+for (const a of ['10.0.0.1', '10.0.0.2', '10.0.0.3', 'fd00::6', '10.1.1.1', '::ffff:10.0.0.1', '::1', '127.0.0.1',
+  '192.0.2.7', '2001:db8::7', 'foo', 'dual']) cases.push(['gethostbyaddr', [a]]);
+for (const sa of [['10.0.0.2', 80], ['10.0.0.1', 53], ['fd00::5', 53, 0, 0], ['127.0.0.1', 4242], ['127.0.0.1', 4243]]) {
+  for (const f of [0, 1, 2, 4, 8, 16, 16 | 2]) cases.push(['getnameinfo', [sa, f]]);
+}
+for (const [s, p] of [['http', null], ['http', 'tcp'], ['domain', 'udp'], ['mysvc', null], ['myalias', 'tcp'],
+  ['mysvc', 'udp'], ['nosuch', null], ['http', 'udpx'], ['HTTP', null]]) cases.push(['getservbyname', p === null ? [s] : [s, p]]);
+for (const [p, pr] of [[80, null], [53, 'udp'], [4243, null], [4243, 'tcp'], [1, null], [0, null], [65535, null],
+  [65536, null], [-1, null]]) cases.push(['getservbyport', pr === null ? [p] : [p, pr]]);
+for (const p of ['tcp', 'TCP', 'udp', 'ip', 'ipv6', 'icmp', 'nosuch', 'IPv6-Route']) cases.push(['getprotobyname', [p]]);
+
+test('netdb over custom /etc files agrees with glibc (python in a mount namespace)', () => {
+  if (!unshare) {
+    console.log('  (skipped: unshare -m is not permitted here)');
+    return;
+  }
+  const want = python(cases);
+  const got = js(cases);
+  const bad = [];
+  cases.forEach(([fn, args], i) => {
+    if (JSON.stringify(got[i]) !== JSON.stringify(want[i])) {
+      bad.push(`${fn}(${JSON.stringify(args)}):\n    python ${JSON.stringify(want[i])}\n    wasock ${JSON.stringify(got[i])}`);
+    }
+  });
+  assert.is(bad.length, 0, `${bad.length} of ${cases.length} differ:\n  ${bad.slice(0, 25).join('\n  ')}`);
+});
+
+test.run();

@@ -1,0 +1,105 @@
+// The resolver's configuration as the host gives it to the core (the
+// `resolver_file` import): the machine's /etc files, or text the embedder
+// sets with configureResolver() -- how tests and sandboxes pin hosts,
+// services and nameservers (with ports) without touching /etc.
+import { readFileSync, statSync } from 'node:fs';
+
+// By id, as WSK_RFILE_* in core-c/include/wasock/resolv.h.
+const PATHS = ['/etc/hosts', '/etc/services', '/etc/protocols', '/etc/resolv.conf',
+  '/etc/nsswitch.conf', '/etc/gai.conf'];
+const KEYS = ['hosts', 'services', 'protocols', 'resolvConf', 'nsswitch', 'gaiConf'] as const;
+
+interface Slot {
+  override: Uint8Array | null;
+  bytes: Uint8Array;
+  stamp: string;
+  gen: number;
+}
+
+let nextGen = 1;
+const slots: Slot[] = PATHS.map(() => ({ override: null, bytes: new Uint8Array(0), stamp: '?', gen: 0 }));
+
+// The current bytes of file `id` and their generation (changes with them).
+export function resolverFile(id: number): Slot | null {
+  const slot = slots[id];
+  if (slot === undefined) return null;
+  if (slot.override !== null) return slot;
+  const st = statSync(PATHS[id], { throwIfNoEntry: false });
+  const stamp = st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
+  if (stamp !== slot.stamp) {
+    let bytes = new Uint8Array(0);
+    try {
+      if (st) bytes = readFileSync(PATHS[id]);
+    } catch { /* unreadable: empty, as glibc treats a missing file */ }
+    slot.bytes = bytes;
+    slot.stamp = stamp;
+    slot.gen = nextGen++;
+  }
+  return slot;
+}
+
+export type Nameserver = string | [string, number];
+
+export interface ResolverOptions {
+  // Replacement text for each file; null restores the machine's file.
+  hosts?: string | null;
+  services?: string | null;
+  protocols?: string | null;
+  resolvConf?: string | null;
+  nsswitch?: string | null;
+  gaiConf?: string | null;
+  // resolv.conf settings; any of them replaces the machine's resolv.conf
+  // (with resolvConf's text, when given, as the base).
+  nameservers?: Nameserver[];
+  search?: string[];
+  ndots?: number;
+  timeout?: number;
+  attempts?: number;
+  rotate?: boolean;
+}
+
+function nameserverLine(ns: Nameserver): string {
+  const [host, port] = typeof ns === 'string' ? [ns, 53] : ns;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`bad nameserver port ${port}`);
+  return port === 53 ? `nameserver ${host}\n` : `nameserver [${host}]:${port}\n`;
+}
+
+function setOverride(id: number, text: string | null): void {
+  const slot = slots[id];
+  slot.override = text === null ? null : new TextEncoder().encode(text);
+  slot.bytes = slot.override ?? new Uint8Array(0);
+  slot.stamp = '?';
+  slot.gen = nextGen++;
+}
+
+// Sets (or with null, resets) parts of the resolver configuration for this
+// process's library instance. configureResolver(null) restores every file.
+export function configureResolver(opts: ResolverOptions | null): void {
+  if (opts === null) {
+    for (let id = 0; id < slots.length; id++) setOverride(id, null);
+    return;
+  }
+  KEYS.forEach((key, id) => {
+    if (key !== 'resolvConf' && opts[key] !== undefined) setOverride(id, opts[key] ?? null);
+  });
+  const structured = opts.nameservers !== undefined || opts.search !== undefined ||
+    opts.ndots !== undefined || opts.timeout !== undefined || opts.attempts !== undefined ||
+    opts.rotate !== undefined;
+  if (!structured) {
+    if (opts.resolvConf !== undefined) setOverride(3, opts.resolvConf);
+    return;
+  }
+  let text = opts.resolvConf ?? '';
+  if (opts.nameservers !== undefined) {
+    text = text.split('\n').filter((l) => !/^\s*nameserver\s/.test(l)).join('\n') + '\n';
+    for (const ns of opts.nameservers) text += nameserverLine(ns);
+  }
+  if (opts.search !== undefined) text += `search ${opts.search.join(' ')}\n`;
+  const o: string[] = [];
+  if (opts.ndots !== undefined) o.push(`ndots:${opts.ndots}`);
+  if (opts.timeout !== undefined) o.push(`timeout:${opts.timeout}`);
+  if (opts.attempts !== undefined) o.push(`attempts:${opts.attempts}`);
+  if (opts.rotate) o.push('rotate');
+  if (o.length) text += `options ${o.join(' ')}\n`;
+  setOverride(3, text);
+}
