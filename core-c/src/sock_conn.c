@@ -28,14 +28,19 @@ int wsk_socket(int family, int type, int proto, double timeout)
 	return fd;
 }
 
+/* tried: errno of an attempt the caller already made (0 for none), as in
+ * sock_io.c: the library tries accept natively first. */
 WSK_EXPORT("wsk_accept")
-int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout)
+int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout,
+	       int tried)
 {
 	int64_t deadline = wsk_deadline_start(timeout);
 	wsk_socklen cap = *salen;
 	int32_t nfd;
-	int err;
+	int err = tried;
 
+	if (err && !wsk_should_retry(&err, fd, WSK_POLLIN, timeout, deadline))
+		return -err;
 	do {
 		*salen = cap;
 		nfd = -1;
@@ -46,42 +51,31 @@ int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout)
 	return -err;
 }
 
-/* After waiting for writability, the outcome of the connect is SO_ERROR. */
-static int connect_result(int fd)
-{
-	int32_t soerr = 0;
-	wsk_socklen len = sizeof soerr;
-	int err = wsk_host_getsockopt(fd, WSK_SOL_SOCKET, WSK_SO_ERROR, &soerr,
-				      &len);
-
-	if (err)
-		return err;
-	return soerr == WSK_EISCONN ? 0 : soerr;
-}
-
 /*
- * connect(2) in the three modes, as CPython's internal_connect: in timeout
- * mode EINPROGRESS waits for writability until the deadline; in blocking
- * mode an EINTR leaves the connect running, so it is waited for too. A
- * timeout is WSK_ETIMEOUT (connect_ex turns it into EAGAIN as CPython does).
+ * connect(2) in the three modes, as CPython's internal_connect; what follows
+ * the first answer is wsk_connect_step's rule (deadline.c), waiting here in
+ * the host's poll. A timeout is WSK_ETIMEOUT (connect_ex turns it into
+ * EAGAIN as CPython does).
  */
 WSK_EXPORT("wsk_connect")
 int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout)
 {
 	int err = wsk_host_connect(fd, sa, salen);
 	int64_t deadline;
-	int w;
+	int s, w;
 
 	if (!err)
 		return 0;
-	if (err == WSK_EINTR ? timeout == 0
-			     : !(timeout > 0 && err == WSK_EINPROGRESS))
-		return -err;
 	deadline = wsk_deadline_start(timeout);
-	w = wsk_wait_ready(fd, WSK_POLLOUT, timeout, deadline);
-	if (w)
-		return w;
-	return -connect_result(fd);
+	while ((s = wsk_connect_step(err, timeout, deadline, 0)) > 0) {
+		w = wsk_poll_wait(fd, WSK_POLLOUT, s);
+		if (w < 0)
+			return w;
+		if (w > 0)
+			return wsk_connect_result(fd);
+		err = WSK_EINTR;
+	}
+	return s;
 }
 
 /* ECONNRESET on close means the peer went first; the descriptor is gone

@@ -389,11 +389,15 @@ static napi_value f_shutdown(napi_env env, napi_callback_info info)
 	RET_SYS(shutdown(fd, how));
 }
 
-/* close(fd). EINTR on Linux still closes the fd: report success. */
+static void uvpoll_forget(int fd);
+
+/* close(fd). EINTR on Linux still closes the fd: report success. A uv_poll
+ * handle of the Promise API on fd is closed first. */
 static napi_value f_close(napi_env env, napi_callback_info info)
 {
 	ARGS(1);
 	I32(fd, 0);
+	uvpoll_forget(fd);
 	int r = close(fd);
 	if (r < 0 && errno != EINTR)
 		RET_ERR(errno);
@@ -516,6 +520,30 @@ static napi_value f_dup(napi_env env, napi_callback_info info)
 	ARGS(1);
 	I32(fd, 0);
 	RET_SYS(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+}
+
+/* getInheritable(fd) -> 0/1: the inverse of FD_CLOEXEC, as os.get_inheritable. */
+static napi_value f_getInheritable(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	I32(fd, 0);
+	int flags = fcntl(fd, F_GETFD);
+	if (flags < 0)
+		return ret_int(env, -errno);
+	return ret_int(env, !(flags & FD_CLOEXEC));
+}
+
+/* setInheritable(fd, on) -> 0 */
+static napi_value f_setInheritable(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	I32(on, 1);
+	int flags = fcntl(fd, F_GETFD);
+	if (flags < 0)
+		return ret_int(env, -errno);
+	flags = on ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC;
+	RET_SYS(fcntl(fd, F_SETFD, flags));
 }
 
 /* fdType(fd) -> st_mode & S_IFMT */
@@ -758,6 +786,273 @@ static napi_value f_getnameinfo(napi_env env, napi_callback_info info)
 	return arr;
 }
 
+/* ---- readiness on the event loop (uv_poll), for wasock/promises ------- */
+
+/*
+ * The Promise API waits for readiness here instead of in poll(2). Each
+ * descriptor gets one uv_poll_t at its first wait, reused by every later one;
+ * it is started only while some operation waits (an idle handle neither
+ * keeps the loop alive nor wakes it). Readiness goes to one JS function per
+ * thread, dispatch(fd, status, events), through napi_make_callback on a real
+ * receiver object, so promise reactions run before the loop goes on. A wait
+ * asked for during a dispatch (the next recv of a ping-pong) keeps the handle
+ * started: no stop/start, no epoll_ctl, per message.
+ *
+ * Closing a descriptor through the addon (close, and so the core's close)
+ * closes its handle first: libuv must stop polling a descriptor before it is
+ * closed, or a reused number would lose its epoll registration.
+ *
+ * Events are the pollfd bits the core uses (POLLIN 1, POLLOUT 4). State is
+ * per thread (_Thread_local): each JS environment, main or worker, runs its
+ * own loop on its own thread.
+ */
+#include <uv.h>
+
+struct wsk_uvenv;
+
+struct wsk_uvpoll {
+	uv_poll_t h; /* first: the handle's address is the struct's */
+	struct wsk_uvenv *w;
+	int fd;
+	int want; /* POLLIN|POLLOUT still awaited */
+	int active; /* UV_* events the handle is started with; 0 stopped */
+	int dispatching;
+	int closing;
+};
+
+struct wsk_uvenv {
+	napi_env env;
+	uv_loop_t *loop;
+	napi_ref dispatch;
+	napi_ref recv;
+	napi_async_context actx;
+	struct wsk_uvpoll **tab; /* by descriptor */
+	size_t cap;
+	size_t live; /* handles not yet freed (for tests) */
+};
+
+static _Thread_local struct wsk_uvenv *uvenv;
+
+static int uv_events(int want)
+{
+	return ((want & POLLIN) ? UV_READABLE : 0) |
+	       ((want & POLLOUT) ? UV_WRITABLE : 0);
+}
+
+static void uvpoll_free(uv_handle_t *h)
+{
+	struct wsk_uvpoll *p = (struct wsk_uvpoll *)h;
+	if (p->w)
+		p->w->live--;
+	free(p);
+}
+
+static void uvpoll_on(uv_poll_t *h, int status, int uvev);
+
+/* Starts, restarts or stops the handle to match p->want. */
+static int uvpoll_sync(struct wsk_uvpoll *p)
+{
+	int ev = uv_events(p->want);
+	if (ev == p->active)
+		return 0;
+	if (ev == 0) {
+		uv_poll_stop(&p->h);
+		p->active = 0;
+		return 0;
+	}
+	int r = uv_poll_start(&p->h, ev, uvpoll_on);
+	if (r < 0) {
+		p->active = 0;
+		return r;
+	}
+	p->active = ev;
+	return 0;
+}
+
+static void uvpoll_on(uv_poll_t *h, int status, int uvev)
+{
+	struct wsk_uvpoll *p = (struct wsk_uvpoll *)h;
+	struct wsk_uvenv *w = p->w;
+	napi_env env = w->env;
+	int ev = 0;
+
+	if (status < 0) {
+		ev = p->want;
+	} else {
+		if (uvev & (UV_READABLE | UV_DISCONNECT))
+			ev |= POLLIN;
+		if (uvev & UV_WRITABLE)
+			ev |= POLLOUT;
+		ev &= p->want;
+	}
+	p->want &= ~ev;
+	if (ev) {
+		napi_handle_scope scope;
+		napi_value fn, recv, argv[3], res;
+		napi_open_handle_scope(env, &scope);
+		napi_get_reference_value(env, w->dispatch, &fn);
+		napi_get_reference_value(env, w->recv, &recv);
+		napi_create_int32(env, p->fd, &argv[0]);
+		napi_create_int32(env, status, &argv[1]);
+		napi_create_int32(env, ev, &argv[2]);
+		p->dispatching = 1;
+		if (napi_make_callback(env, w->actx, recv, fn, 3, argv, &res) ==
+		    napi_pending_exception) {
+			napi_value e;
+			napi_get_and_clear_last_exception(env, &e);
+			napi_fatal_exception(env, e);
+		}
+		p->dispatching = 0;
+		napi_close_handle_scope(env, scope);
+	}
+	if (!p->closing && uvpoll_sync(p) < 0) {
+		/* Cannot wait again: wake the waiters, whose retry reports. */
+		p->want = 0;
+	}
+}
+
+/* Closes fd's handle, if it has one. Called before every close(fd). */
+static void uvpoll_forget(int fd)
+{
+	struct wsk_uvenv *w = uvenv;
+	if (!w || fd < 0 || (size_t)fd >= w->cap || !w->tab[fd])
+		return;
+	struct wsk_uvpoll *p = w->tab[fd];
+	w->tab[fd] = NULL;
+	p->closing = 1;
+	p->want = 0;
+	uv_close((uv_handle_t *)&p->h, uvpoll_free);
+}
+
+static void uvenv_cleanup(void *arg)
+{
+	struct wsk_uvenv *w = arg;
+	for (size_t i = 0; i < w->cap; i++) {
+		struct wsk_uvpoll *p = w->tab[i];
+		if (p) {
+			w->tab[i] = NULL;
+			p->closing = 1;
+			p->w = NULL;
+			uv_close((uv_handle_t *)&p->h, uvpoll_free);
+		}
+	}
+	free(w->tab);
+	/* The environment is going away and frees its references itself; no
+	 * JS calls here (some runtimes have no handle scope at this point). */
+	if (uvenv == w)
+		uvenv = NULL;
+	free(w);
+}
+
+/* pollSetup(dispatch(fd, status, events), receiver) -> 0. Once per thread. */
+static napi_value f_pollSetup(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	napi_valuetype t0, t1;
+	if (napi_typeof(env, argv[0], &t0) != napi_ok || t0 != napi_function ||
+	    napi_typeof(env, argv[1], &t1) != napi_ok || t1 != napi_object)
+		RET_ERR(EINVAL);
+	if (uvenv)
+		RET_ERR(EEXIST);
+	struct wsk_uvenv *w = calloc(1, sizeof *w);
+	if (!w)
+		RET_ERR(ENOMEM);
+	napi_value name;
+	w->env = env;
+	if (napi_get_uv_event_loop(env, &w->loop) != napi_ok ||
+	    napi_create_reference(env, argv[0], 1, &w->dispatch) != napi_ok ||
+	    napi_create_reference(env, argv[1], 1, &w->recv) != napi_ok ||
+	    napi_create_string_utf8(env, "wasock:poll", NAPI_AUTO_LENGTH,
+				    &name) != napi_ok ||
+	    napi_async_init(env, argv[1], name, &w->actx) != napi_ok) {
+		free(w);
+		RET_ERR(EINVAL);
+	}
+	napi_add_env_cleanup_hook(env, uvenv_cleanup, w);
+	uvenv = w;
+	return ret_int(env, 0);
+}
+
+/* pollWait(fd, events) -> 0 | -errno: dispatch(fd, ...) when ready. */
+static napi_value f_pollWait(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	I32(events, 1);
+	struct wsk_uvenv *w = uvenv;
+	if (!w)
+		RET_ERR(ENOTCONN);
+	if (fd < 0)
+		RET_ERR(EBADF);
+	if ((size_t)fd >= w->cap) {
+		size_t cap = w->cap ? w->cap : 64;
+		while (cap <= (size_t)fd)
+			cap *= 2;
+		struct wsk_uvpoll **t = realloc(w->tab, cap * sizeof *t);
+		if (!t)
+			RET_ERR(ENOMEM);
+		memset(t + w->cap, 0, (cap - w->cap) * sizeof *t);
+		w->tab = t;
+		w->cap = cap;
+	}
+	struct wsk_uvpoll *p = w->tab[fd];
+	if (!p) {
+		p = calloc(1, sizeof *p);
+		if (!p)
+			RET_ERR(ENOMEM);
+		int r = uv_poll_init_socket(w->loop, &p->h, fd);
+		if (r < 0) {
+			free(p);
+			return ret_int(env, r); /* libuv errors are -errno */
+		}
+		p->w = w;
+		p->fd = fd;
+		w->tab[fd] = p;
+		w->live++;
+	}
+	p->want |= events & (POLLIN | POLLOUT);
+	if (!p->dispatching) {
+		int r = uvpoll_sync(p);
+		if (r < 0) {
+			p->want = 0;
+			return ret_int(env, r);
+		}
+	}
+	return ret_int(env, 0);
+}
+
+/* pollCancel(fd, events) -> 0: those events are no longer awaited. */
+static napi_value f_pollCancel(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	I32(events, 1);
+	struct wsk_uvenv *w = uvenv;
+	if (w && fd >= 0 && (size_t)fd < w->cap && w->tab[fd]) {
+		struct wsk_uvpoll *p = w->tab[fd];
+		p->want &= ~events;
+		if (!p->dispatching)
+			uvpoll_sync(p);
+	}
+	return ret_int(env, 0);
+}
+
+/* pollClose(fd) -> 0: closes fd's handle (the descriptor stays open). */
+static napi_value f_pollClose(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	I32(fd, 0);
+	uvpoll_forget(fd);
+	return ret_int(env, 0);
+}
+
+/* pollCount() -> handles not yet freed on this thread (leak checks). */
+static napi_value f_pollCount(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	return ret_int(env, uvenv ? (int64_t)uvenv->live : 0);
+}
+
 /* ---- module ---------------------------------------------------------- */
 
 #define FN(name, fn) \
@@ -788,6 +1083,8 @@ NAPI_MODULE_INIT()
 		FN("setNonblock", f_setNonblock),
 		FN("getNonblock", f_getNonblock),
 		FN("dup", f_dup),
+		FN("getInheritable", f_getInheritable),
+		FN("setInheritable", f_setInheritable),
 		FN("fdType", f_fdType),
 		FN("gethostname", f_gethostname),
 		FN("ifNameToIndex", f_ifNameToIndex),
@@ -796,6 +1093,11 @@ NAPI_MODULE_INIT()
 		FN("getaddrinfo", f_getaddrinfo),
 		FN("getnameinfo", f_getnameinfo),
 		FN("clockNs", f_clockNs),
+		FN("pollSetup", f_pollSetup),
+		FN("pollWait", f_pollWait),
+		FN("pollCancel", f_pollCancel),
+		FN("pollClose", f_pollClose),
+		FN("pollCount", f_pollCount),
 		{ "version", NULL, NULL, NULL, NULL, ver, napi_enumerable,
 		  NULL },
 	};

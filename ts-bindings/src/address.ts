@@ -1,10 +1,11 @@
 // Python address tuples <-> the core's sockaddr codecs. Type and range checks
 // happen here, with CPython's messages; the bytes are the core's business.
-import { core, memory, putText, scratch, WSK_ADDR_NAME } from './core.js';
-import { error, gaiError, osError } from './errors.js';
+import { core, cString, memory, putText, scratch, WSK_ADDR_NAME } from './core.js';
+import { error, osError } from './errors.js';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants.generated.js';
-import { addon } from './native.js';
+import { setipaddr } from './netdb.js';
 import { asBytes, asInt, asUIntMask, typeName } from './convert.js';
+import { decodeFamily, encodeFamily } from './families.js';
 
 export type Address = string | Uint8Array | [string, number] | [string, number, number, number] | unknown[];
 
@@ -20,10 +21,6 @@ function hostBytes(host: unknown): Uint8Array {
   return bytes;
 }
 
-function hostText(host: unknown): string {
-  return typeof host === 'string' ? host : new TextDecoder().decode(hostBytes(host));
-}
-
 function port(v: unknown, caller: string): number {
   const p = asInt(v);
   if (p < 0 || p > 0xffff) throw new RangeError(`${caller}(): port must be 0-65535.`);
@@ -35,8 +32,7 @@ function encodeHost(host: unknown, family: number, run: (text: number) => number
   if (!putText(hostBytes(host))) throw new error('host name too long');
   let r = run(scratch.text);
   if (r === WSK_ADDR_NAME) {
-    if (hostText(host) === '<broadcast>') throw new error('address family mismatched');
-    putText(utf8.encode(resolveNumeric(hostText(host), family)));
+    putText(utf8.encode(resolveNumeric(hostBytes(host), family)));
     r = run(scratch.text);
   }
   if (r < 0) throw osError(-r);
@@ -77,31 +73,28 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
     if (r === -ENAMETOOLONG) throw new error('AF_UNIX path too long');
     if (r < 0) throw osError(-r);
   } else {
-    throw new error(`${caller}(): bad family`);
+    return encodeFamily(family, addr, caller);
   }
   return memory().dv.getUint32(salenPtr, true);
 }
 
 const utf8d = new TextDecoder();
-const SOCK_DGRAM = 2;
-const EAI_SYSTEM = -11;
 
-// CPython's setipaddr for a name: the first getaddrinfo answer of the
-// socket's family, as numeric text for the codec. Until the core's own
-// resolver lands this asks the system's getaddrinfo through the addon.
-function resolveNumeric(host: string, family: number): string {
-  const res = addon.getaddrinfo(host, null, family, SOCK_DGRAM, 0, 0);
-  if (typeof res === 'number') throw res === EAI_SYSTEM ? osError(5) : gaiError(res);
-  const sa = res[0][4];
-  memory().u8.set(sa, scratch.sa);
-  const decoded = decodeAddress(scratch.sa, sa.length) as [string, number];
-  return decoded[0];
+// A name resolves as CPython's setipaddr does (the core's resolver, through
+// netdb.ts); the codec then takes the numeric text.
+function resolveNumeric(host: Uint8Array, family: number): string {
+  const [fam, addr] = setipaddr(host, family);
+  memory().u8.set(addr, scratch.opt);
+  core.wsk_inet_ntop(fam, scratch.opt, scratch.text, scratch.textSize);
+  return cString(scratch.text);
 }
 
 
 // Decodes the sockaddr at `sa` (salen bytes) as CPython's makesockaddr does.
 export function decodeAddress(sa: number, salen: number): unknown {
   if (salen === 0) return null;
+  const other = decodeFamily(sa, salen);
+  if (other !== undefined) return other;
   const out = scratch.addr;
   const r = core.wsk_sockaddr_decode(sa, salen, out);
   const m = memory();

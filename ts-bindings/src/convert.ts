@@ -10,6 +10,9 @@ export function typeName(v: unknown): string {
   if (Array.isArray(v)) return 'tuple';
   if (v instanceof Uint8Array) return 'bytes';
   if (typeof v === 'function') return 'function';
+  // A plain object is what a Python dict becomes.
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return 'dict';
   return (v as object).constructor?.name ?? 'object';
 }
 
@@ -120,6 +123,34 @@ export function asTimeout(v: unknown): number | null {
   if (!(ns >= -(2 ** 63) && ns < 2 ** 63)) throw new RangeError('timestamp too large to convert to C _PyTime_t');
   if (ns < 0) throw new RangeError('Timeout value out of range');
   return Number(v);
+}
+
+// repr() of bytes: Python's quote choice, \t \n \r, \xNN outside printable ASCII.
+export function bytesRepr(b: Uint8Array): string {
+  const q = b.includes(0x27) && !b.includes(0x22) ? '"' : "'";
+  let out = '';
+  for (const c of b) {
+    const ch = String.fromCharCode(c);
+    if (ch === q || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c >= 0x7f) out += escapeChar(c);
+    else out += ch;
+  }
+  return 'b' + q + out + q;
+}
+
+// str() of a value as the socket API returns it (an address): tuples show their items' repr().
+export function pyStr(v: unknown, nested = false): string {
+  if (typeof v === 'string') return nested ? strRepr(v) : v;
+  if (v instanceof Uint8Array) return bytesRepr(v);
+  if (Array.isArray(v)) {
+    const items = v.map((x) => pyStr(x, true));
+    return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
+  }
+  if (v === null || v === undefined) return 'None';
+  return String(v);
 }
 
 // Python's truth value of an argument.

@@ -9,7 +9,12 @@ export interface CoreExports {
   wsk_socket(family: number, type: number, proto: number, timeout: number): number;
   wsk_settimeout(fd: number, timeout: number): number;
   wsk_connect(fd: number, sa: number, salen: number, timeout: number): number;
-  wsk_accept(fd: number, sa: number, salenPtr: number, timeout: number): number;
+  wsk_accept(fd: number, sa: number, salenPtr: number, timeout: number, tried: number): number;
+  // The operation loop's rule (core-c/src/deadline.c), for the Promise API.
+  wsk_deadline_start(timeout: number): bigint;
+  wsk_next_step(err: number, timeout: number, deadline: bigint, flags: number): number;
+  wsk_connect_step(err: number, timeout: number, deadline: bigint, flags: number): number;
+  wsk_connect_result(fd: number): number;
   // tried: errno of the caller's own failed first attempt (0: none made).
   wsk_recvfrom(fd: number, buf: number, len: number, flags: number, sa: number, salenPtr: number,
     timeout: number, tried: number): number;

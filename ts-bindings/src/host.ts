@@ -3,6 +3,9 @@
 // through pointers into the instance's memory; a pointer that does not fit
 // that memory is EFAULT, never a trap in the host.
 import { addon, type Mem } from './native.js';
+import { randomFillSync } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
+import { resolverFile } from './resolver.js';
 
 const EFAULT = 14;
 
@@ -177,5 +180,71 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       mem.dv.setBigUint64(out, BigInt(Math.floor(addon.clockNs())), true);
       return 0;
     },
+    // ---- name resolution (core-c/src/rfile.c, dns_query.c, getaddrinfo.c)
+    resolver_file(id, buf, size, lenOut, genInOut) {
+      buf >>>= 0;
+      size >>>= 0;
+      if (!mem.fits(lenOut >>> 0, 4) || !mem.fits(genInOut >>> 0, 4)) return EFAULT;
+      const slot = resolverFile(id);
+      if (slot === null) return 22; // EINVAL
+      if (get32(genInOut) === slot.gen) return 0;
+      const n = Math.min(size, slot.bytes.length);
+      if (!mem.fits(buf, n)) return EFAULT;
+      mem.u8.set(slot.bytes.subarray(0, n), buf);
+      put32(lenOut, slot.bytes.length);
+      return put32(genInOut, slot.gen);
+    },
+    random(buf, len) {
+      if (!mem.fits(buf >>> 0, len >>> 0)) return EFAULT;
+      randomFillSync(mem.u8, buf >>> 0, len >>> 0);
+      return 0;
+    },
+    gethostname(buf, size) {
+      const name = addon.gethostname();
+      if (typeof name === 'number') return -name;
+      const bytes = Buffer.from(name + '\0', 'utf8');
+      if (bytes.length > (size >>> 0)) return 36; // ENAMETOOLONG
+      if (!mem.fits(buf >>> 0, bytes.length)) return EFAULT;
+      mem.u8.set(bytes, buf >>> 0);
+      return 0;
+    },
+    ifaddrs(buf, max, nOut) {
+      buf >>>= 0;
+      max >>>= 0;
+      if (!mem.fits(nOut >>> 0, 4) || !mem.fits(buf, max * 24)) return EFAULT;
+      let n = 0;
+      for (const list of Object.values(networkInterfaces())) {
+        for (const a of list ?? []) {
+          if (n >= max) break;
+          const at = buf + n * 24;
+          const v4 = a.family === 'IPv4';
+          mem.u8.fill(0, at, at + 24);
+          mem.dv.setInt32(at, v4 ? 2 : 10, true);
+          mem.dv.setUint32(at + 4, Number(a.cidr?.split('/')[1] ?? 0), true);
+          if (v4) mem.u8.set(a.address.split('.').map(Number), at + 8);
+          else mem.u8.set(ipv6Bytes(a.address), at + 8);
+          n++;
+        }
+      }
+      return put32(nOut, n);
+    },
+    if_nametoindex(name, out) {
+      name >>>= 0;
+      let end = name;
+      while (end < mem.u8.length && mem.u8[end] !== 0) end++;
+      if (end >= mem.u8.length) return EFAULT;
+      const r = addon.ifNameToIndex(Buffer.from(mem.u8.subarray(name, end)).toString('latin1'));
+      return r <= 0 ? 19 /* ENODEV */ : put32(out, r);
+    },
   };
+}
+
+// "fe80::1" (as os.networkInterfaces() prints it, no scope) as 16 bytes.
+function ipv6Bytes(text: string): number[] {
+  const [head, tail] = text.split('%')[0].split('::');
+  const words = (s: string | undefined) => (s ? s.split(':').map((w) => parseInt(w, 16)) : []);
+  const h = words(head);
+  const t = tail === undefined ? [] : words(tail);
+  const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+  return all.flatMap((w) => [w >> 8, w & 0xff]);
 }

@@ -12,7 +12,11 @@ export * from './constants.generated.js';
 export { SocketType, getdefaulttimeout, setdefaulttimeout };
 export { error, herror, gaierror, timeout } from './errors.js';
 export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from './text.js';
-export { getaddrinfo, getnameinfo } from './netdb.js';
+export {
+  getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, gethostname, getfqdn, getservbyname,
+  getservbyport, getprotobyname, configureResolver,
+} from './netdb.js';
+export type { ResolverOptions, Nameserver } from './netdb.js';
 export type { SocketFile } from './makefile.js';
 
 export const has_ipv6 = true;
@@ -52,9 +56,9 @@ export function fromfd(fd: unknown, family: unknown, type: unknown, proto: unkno
 // first that connects, raise the last OS error otherwise. `timeout` left
 // undefined means the default timeout; null means blocking.
 export function create_connection(address: unknown, timeout: unknown = undefined,
-  source_address: unknown = null): SocketType {
+  source_address: unknown = null, all_errors: unknown = false): SocketType {
   const [host, port] = unpack(address, 2);
-  let last: error | null = null;
+  const errors: error[] = [];
   for (const [af, socktype, proto, , sa] of getaddrinfoFor(host, port)) {
     let sock: SocketType | null = null;
     try {
@@ -65,22 +69,28 @@ export function create_connection(address: unknown, timeout: unknown = undefined
       return sock;
     } catch (e) {
       if (!(e instanceof error)) throw e;
-      last = e;
+      // Without all_errors only the last error is kept, as in CPython 3.11.
+      if (!all_errors) errors.length = 0;
+      errors.push(e);
       sock?.close();
     }
   }
-  if (last) throw last;
-  throw new error('getaddrinfo returns an empty list');
+  if (errors.length === 0) throw new error('getaddrinfo returns an empty list');
+  // Python's ExceptionGroup is JavaScript's AggregateError.
+  if (all_errors) throw new AggregateError(errors, 'create_connection failed');
+  throw errors[0];
 }
+
+// socket.close(fd): closes a bare descriptor, as os.close but ignoring ECONNRESET.
+export function close(fd: unknown): void {
+  const r = addon.close(asCInt(fd));
+  if (r < 0 && r !== -ECONNRESET) throw osError(-r);
+}
+
+const ECONNRESET = 104;
 
 function getaddrinfoFor(host: unknown, port: unknown) {
   return getaddrinfo(host, port, 0, SOCK_STREAM) as Array<[number, number, number, string, unknown]>;
-}
-
-export function gethostname(): string {
-  const r = addon.gethostname();
-  if (typeof r === 'number') throw osError(-r);
-  return r;
 }
 
 function ifName(v: unknown): string {

@@ -3,12 +3,18 @@
 // (text). Closing the file leaves the socket open (unless socket.close() was
 // called meanwhile: then the socket's close completes).
 import { asInt, escapeChar, strRepr, typeName } from './convert.js';
+import { error, timeout } from './errors.js';
 
 interface Sock {
   recv(n: number): Uint8Array;
+  send(data: Uint8Array): number;
   sendall(data: Uint8Array): void;
   fileno(): number;
 }
+
+// socket.py's _blocking_errnos: EAGAIN (== EWOULDBLOCK).
+const EAGAIN = 11;
+const wouldBlock = (e: unknown): boolean => e instanceof error && e.errno === EAGAIN;
 
 const DEFAULT_BUFFER_SIZE = 8192;
 
@@ -102,10 +108,14 @@ export class SocketFile {
   #text = '';
   #pendingCR = false;
   #onClose: () => void;
+  // TextIOWrapper's newline: null (universal, translated), '' (universal, kept), '\n', '\r' or '\r\n'.
+  #newline: string | null;
+  // SocketIO._timeout_occurred: a timed-out read leaves the stream unusable.
+  #timedOut = false;
 
   // onClose runs once, when the file closes.
   constructor(sock: Sock, mode: unknown, buffering: unknown, encoding: unknown, _errors: unknown,
-    _newline: unknown, onClose: () => void) {
+    newline: unknown, onClose: () => void) {
     const chars = modeChars(mode);
     if (!chars.every((c) => c === 'r' || c === 'w' || c === 'b')) {
       throw new RangeError(`invalid mode ${typeof mode === 'string' ? strRepr(mode) : String(mode)} (only r, w, b allowed)`);
@@ -128,7 +138,13 @@ export class SocketFile {
       throw new TypeError(`TextIOWrapper() argument 'encoding' must be str or None, not ${typeName(encoding)}`);
     }
     this.#decoder = this.#codec.decoder();
+    this.#newline = this.#binary ? null : newlineArg(newline);
     this.#onClose = onClose;
+  }
+
+  // The raw SocketIO's name: the descriptor, -1 once closed.
+  get name(): number {
+    return this.#closed ? -1 : this.#sock.fileno();
   }
 
   get closed(): boolean {
@@ -136,17 +152,28 @@ export class SocketFile {
   }
 
   fileno(): number {
+    this.#checkOpen();
     return this.#sock.fileno();
   }
 
+  seekable(): boolean {
+    this.#checkSocketOpen();
+    return false;
+  }
+
+  // These three ask the raw SocketIO, whose closed message names the socket.
   readable(): boolean {
-    this.#checkOpen();
+    this.#checkSocketOpen();
     return this.#reading;
   }
 
   writable(): boolean {
-    this.#checkOpen();
+    this.#checkSocketOpen();
     return this.#writing;
+  }
+
+  #checkSocketOpen(): void {
+    if (this.#closed) throw new RangeError('I/O operation on closed socket.');
   }
 
   #checkOpen(): void {
@@ -158,10 +185,28 @@ export class SocketFile {
     if (!this.#reading) throw new Error('File not open for reading');
   }
 
-  // One recv into the read buffer; false at end of stream.
-  #fill(): boolean {
+  // Unbuffered binary: every read and write is one call on the socket (SocketIO itself).
+  get #raw(): boolean {
+    return this.#bufsize === 0 && this.#binary;
+  }
+
+  // SocketIO.readinto's recv: a timeout marks the stream, EAGAIN is null (None).
+  #recv(n: number): Uint8Array | null {
+    if (this.#timedOut) throw new error('cannot read from timed out object');
+    try {
+      return this.#sock.recv(n);
+    } catch (e) {
+      if (e instanceof timeout) this.#timedOut = true;
+      if (wouldBlock(e)) return null;
+      throw e;
+    }
+  }
+
+  // One recv into the read buffer; false at end of stream, null if it would block.
+  #fill(): boolean | null {
     if (this.#eof) return false;
-    const chunk = this.#sock.recv(Math.max(this.#bufsize, 1));
+    const chunk = this.#recv(Math.max(this.#bufsize, 1));
+    if (chunk === null) return null;
     if (chunk.length === 0) {
       this.#eof = true;
       return false;
@@ -179,13 +224,21 @@ export class SocketFile {
     return out;
   }
 
-  #readBytes(size: number): Uint8Array {
-    if (size < 0) {
-      while (this.#fill());
-      return this.#take(this.#rbuf.length);
+  // null (None) when nothing could be read without blocking.
+  #readBytes(size: number): Uint8Array | null {
+    let more: boolean | null = true;
+    if (this.#raw && size >= 0) {
+      if (this.#rbuf.length > 0) return this.#take(size);
+      const got = this.#recv(size);
+      if (got === null || got.length > 0) return got;
+      more = false;
+    } else if (size < 0) {
+      while ((more = this.#fill()));
+    } else {
+      while (this.#rbuf.length < size && (more = this.#fill()));
     }
-    while (this.#rbuf.length < size && this.#fill());
-    return this.#take(Math.min(size, this.#rbuf.length));
+    if (more === null && this.#rbuf.length === 0) return null;
+    return this.#take(size < 0 ? this.#rbuf.length : Math.min(size, this.#rbuf.length));
   }
 
   #readLineBytes(limit: number): Uint8Array {
@@ -201,6 +254,10 @@ export class SocketFile {
   // Text mode decodes incrementally with universal newlines (newline=None).
   #decode(bytes: Uint8Array, final: boolean): void {
     let s = this.#decoder.decode(bytes, { stream: !final });
+    if (this.#newline !== null) {
+      this.#text += s;
+      return;
+    }
     if (this.#pendingCR) {
       s = '\r' + s;
       this.#pendingCR = false;
@@ -213,12 +270,27 @@ export class SocketFile {
   }
 
   #fillText(): boolean {
-    const more = this.#fill();
+    const more = this.#fill() === true;
     this.#decode(this.#take(this.#rbuf.length), !more);
     return more;
   }
 
-  read(size: unknown = -1): Uint8Array | string {
+  // Where the first line of the decoded text ends (after its terminator), or -1.
+  #lineEnd(): number {
+    const t = this.#text;
+    if (this.#newline === '') {
+      const m = /\r\n|\r|\n/.exec(t);
+      if (!m) return -1;
+      // a final '\r' may be the start of '\r\n'
+      if (m[0] === '\r' && m.index === t.length - 1 && !this.#eof) return -1;
+      return m.index + m[0].length;
+    }
+    const nl = this.#newline ?? '\n';
+    const i = t.indexOf(nl);
+    return i < 0 ? -1 : i + nl.length;
+  }
+
+  read(size: unknown = -1): Uint8Array | string | null {
     this.#checkRead();
     const n = size === null || size === undefined ? -1 : asInt(size);
     if (this.#binary) return this.#readBytes(n);
@@ -238,8 +310,7 @@ export class SocketFile {
     const n = limit === null || limit === undefined ? -1 : asInt(limit);
     if (this.#binary) return this.#readLineBytes(n);
     for (;;) {
-      const nl = this.#text.indexOf('\n');
-      const cut = nl >= 0 ? nl + 1 : -1;
+      const cut = this.#lineEnd();
       if (cut >= 0 && (n < 0 || cut <= n)) return this.#cutText(cut);
       if (n >= 0 && this.#text.length >= n) return this.#cutText(n);
       if (!this.#fillText()) return this.#cutText(this.#text.length);
@@ -265,9 +336,10 @@ export class SocketFile {
     }
   }
 
-  readinto(b: Uint8Array): number {
+  readinto(b: Uint8Array): number | null {
     this.#checkRead();
     const got = this.#readBytes(b.length);
+    if (got === null) return null;
     b.set(got);
     return got.length;
   }
@@ -280,7 +352,7 @@ export class SocketFile {
     }
   }
 
-  write(data: unknown): number {
+  write(data: unknown): number | null {
     this.#checkOpen();
     if (!this.#writing) throw new Error('File not open for writing');
     let bytes: Uint8Array;
@@ -290,7 +362,17 @@ export class SocketFile {
       bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     } else {
       if (typeof data !== 'string') throw new TypeError(`write() argument must be str, not ${typeName(data)}`);
-      bytes = this.#codec.encode(data);
+      const nl = this.#newline;
+      bytes = this.#codec.encode(nl && nl !== '\n' ? data.replaceAll('\n', nl) : data);
+    }
+    // SocketIO.write: one send; EAGAIN is null (None).
+    if (this.#raw) {
+      try {
+        return this.#sock.send(bytes);
+      } catch (e) {
+        if (wouldBlock(e)) return null;
+        throw e;
+      }
     }
     this.#wbuf.push(bytes);
     this.#wlen += bytes.length;
@@ -324,4 +406,12 @@ export class SocketFile {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+// TextIOWrapper's check of its newline argument.
+function newlineArg(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'string') throw new TypeError(`TextIOWrapper() argument 'newline' must be str or None, not ${typeName(v)}`);
+  if (!['', '\n', '\r', '\r\n'].includes(v)) throw new RangeError(`illegal newline value: ${v}`);
+  return v;
 }

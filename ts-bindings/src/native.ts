@@ -27,6 +27,8 @@ export interface Addon {
   setNonblock(fd: number, on: number): number;
   getNonblock(fd: number): number;
   dup(fd: number): number;
+  getInheritable(fd: number): number;
+  setInheritable(fd: number, on: number): number;
   fdType(fd: number): number;
   gethostname(): string | number;
   ifNameToIndex(name: string): number;
@@ -36,6 +38,12 @@ export interface Addon {
     flags: number): Array<[number, number, number, string, Uint8Array]> | number;
   getnameinfo(sa: Uint8Array, flags: number): [string, string] | number | [number, number];
   clockNs(): number;
+  // uv_poll readiness for the Promise API (readiness.ts): dispatch(fd, status, events).
+  pollSetup(dispatch: (fd: number, status: number, events: number) => void, receiver: object): number;
+  pollWait(fd: number, events: number): number;
+  pollCancel(fd: number, events: number): number;
+  pollClose(fd: number): number;
+  pollCount(): number;
 }
 
 const require = createRequire(import.meta.url);

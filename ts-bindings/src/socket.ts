@@ -7,7 +7,7 @@ import { addon } from './native.js';
 import { decodeAddress, encodeAddress } from './address.js';
 import { error, osError, timedOut } from './errors.js';
 import {
-  asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt,
+  asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr, truthy,
 } from './convert.js';
 import { SocketFile } from './makefile.js';
 import {
@@ -18,6 +18,7 @@ import {
 const EAGAIN = 11;
 const EINTR = 4;
 const EBADF = 9;
+const EINPROGRESS = 115;
 
 let defaultTimeout: number | null = null;
 
@@ -54,6 +55,20 @@ function check(r: number): number {
   if (r >= 0) return r;
   if (r === WSK_ETIMEOUT) throw timedOut();
   throw osError(-r);
+}
+
+// The Promise API (async-socket.ts) runs these same methods, argument
+// conversion and native first attempt included, with `asyncAttempt.on` set.
+// An attempt that would block (or was interrupted) then throws `asyncAttempt`
+// itself, carrying its errno and, for sendall, the bytes already sent,
+// instead of entering the core's loop: the caller awaits readiness on the
+// event loop and asks the core's rule (wsk_next_step) what comes next.
+export const asyncAttempt = { on: false, err: 0, done: 0 };
+
+function wouldBlock(err: number, done: number = 0): never {
+  asyncAttempt.err = err;
+  asyncAttempt.done = done;
+  throw asyncAttempt;
 }
 
 // Sockets left to the garbage collector still close their descriptor.
@@ -150,7 +165,9 @@ export class SocketType {
   #connect(address: unknown, caller: string): number {
     const salen = encodeAddress(this.#family, address, caller);
     if (this.#fd < 0) return -EBADF;
-    return core.wsk_connect(this.#fd, scratch.sa, salen, coreTimeout(this.#timeout));
+    const r = core.wsk_connect(this.#fd, scratch.sa, salen, coreTimeout(this.#timeout));
+    if (asyncAttempt.on && (r === -EINPROGRESS || r === -EINTR)) wouldBlock(-r);
+    return r;
   }
 
   connect(address: unknown): void {
@@ -173,11 +190,19 @@ export class SocketType {
 
   accept(): [SocketType, unknown] {
     const fd = this.#open();
-    memory().dv.setUint32(scratch.salen, 128, true);
-    const nfd = check(core.wsk_accept(fd, scratch.sa, scratch.salen, coreTimeout(this.#timeout)));
+    const m = memory();
+    m.dv.setUint32(scratch.salen, 128, true);
+    // A native first attempt, as for recv; the core's loop continues it.
+    let nfd = addon.accept4(fd, m.u8, scratch.sa, scratch.salen, 0);
+    if (nfd < 0) {
+      if (!inCoreLoop(nfd)) throw osError(-nfd);
+      if (asyncAttempt.on) wouldBlock(-nfd);
+      nfd = check(core.wsk_accept(fd, scratch.sa, scratch.salen, coreTimeout(this.#timeout), -nfd));
+    }
     const addr = decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true));
-    // The new socket takes the default timeout, not the listener's.
-    const conn = new SocketType(this.#family, this.#type, this.#proto, nfd);
+    // The new socket takes the default timeout, not the listener's; it is of
+    // the listener's class (the Promise API's sockets accept their own kind).
+    const conn = new (this.constructor as typeof SocketType)(this.#family, this.#type, this.#proto, nfd);
     return [conn, addr];
   }
 
@@ -296,6 +321,7 @@ export class SocketType {
     }
     if (r >= 0) return r;
     if (!inCoreLoop(r)) throw osError(-r);
+    if (asyncAttempt.on) wouldBlock(-r);
     return viaCore(buf, () => core.wsk_recvfrom(fd, EXT_BASE, n, flags, withAddr ? scratch.sa : 0,
       withAddr ? scratch.salen : 0, coreTimeout(this.#timeout), -r));
   }
@@ -346,6 +372,7 @@ export class SocketType {
     const r = addon.send(fd, buf, 0, buf.length, fl);
     if (r >= 0) return r;
     if (!inCoreLoop(r)) throw osError(-r);
+    if (asyncAttempt.on) wouldBlock(-r);
     return viaCore(buf, () => core.wsk_sendto(fd, EXT_BASE, buf.length, fl, 0, 0, coreTimeout(this.#timeout), -r));
   }
 
@@ -359,16 +386,21 @@ export class SocketType {
     if (r === buf.length) return;
     if (r < 0 && !inCoreLoop(r)) throw osError(-r);
     const done = Math.max(r, 0);
+    if (asyncAttempt.on) wouldBlock(r < 0 ? -r : EAGAIN, done);
     viaCore(buf, () => core.wsk_sendall(fd, EXT_BASE + done, buf.length - done, fl, coreTimeout(this.#timeout),
       scratch.count, r < 0 ? -r : 0));
   }
 
   // sendto(data, address) or sendto(data, flags, address), as the seed writes it.
-  sendto(data: unknown, flagsOrAddress: unknown, address?: unknown): number {
+  // Trailing undefined arguments count as omitted.
+  sendto(data: unknown, flagsOrAddress?: unknown, address?: unknown, ..._extra: unknown[]): number {
+    let argc = arguments.length;
+    while (argc > 0 && arguments[argc - 1] === undefined) argc--;
+    if (argc < 2 || argc > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${argc} given)`);
     let flags: unknown = 0;
     let addr = flagsOrAddress;
-    if (arguments.length >= 3) {
-      flags = flagsOrAddress;
+    if (argc === 3) {
+      flags = flagsOrAddress === undefined ? 0 : flagsOrAddress;
       addr = address;
     }
     const buf = asBytes(data);
@@ -378,6 +410,7 @@ export class SocketType {
     const r = addon.sendto(fd, buf, 0, buf.length, fl, memory().u8, scratch.sa, salen);
     if (r >= 0) return r;
     if (!inCoreLoop(r)) throw osError(-r);
+    if (asyncAttempt.on) wouldBlock(-r);
     return viaCore(buf, () => core.wsk_sendto(fd, EXT_BASE, buf.length, fl, scratch.sa, salen,
       coreTimeout(this.#timeout), -r));
   }
@@ -397,15 +430,40 @@ export class SocketType {
     if (this.#closed) this.close();
   }
 
+  // socket.py's get/set_inheritable: os.get/set_inheritable on fileno().
+  get_inheritable(): boolean {
+    const r = addon.getInheritable(this.#fd);
+    if (r < 0) throw osError(-r);
+    return r === 1;
+  }
+
+  set_inheritable(inheritable: unknown): void {
+    const r = addon.setInheritable(this.#fd, inheritable ? 1 : 0);
+    if (r < 0) throw osError(-r);
+  }
+
   dup(): SocketType {
     const fd = this.#open();
     const nfd = addon.dup(fd);
     if (nfd < 0) throw osError(-nfd);
-    return new SocketType(this.#family, this.#type, this.#proto, nfd);
+    return new (this.constructor as typeof SocketType)(this.#family, this.#type, this.#proto, nfd);
   }
 
+  // socket.py's __repr__: laddr/raddr when there are any, [closed] after close() or detach().
   toString(): string {
-    return `<socket.socket fd=${this.#fd}, family=${this.#family}, type=${this.#type}, proto=${this.#proto}>`;
+    let s = `<socket.socket${this.#closed ? ' [closed]' : ''} fd=${this.#fd}, family=${this.#family}, ` +
+      `type=${this.#type}, proto=${this.#proto}`;
+    if (!this.#closed) {
+      for (const [key, get] of [['laddr', () => this.getsockname()], ['raddr', () => this.getpeername()]] as const) {
+        try {
+          const addr = get();
+          if (truthy(addr)) s += `, ${key}=${pyStr(addr)}`;
+        } catch (e) {
+          if (!(e instanceof error)) throw e;
+        }
+      }
+    }
+    return s + '>';
   }
 }
 

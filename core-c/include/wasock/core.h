@@ -67,14 +67,31 @@ const char *wsk_gai_strerror(int eai);
 
 int64_t wsk_deadline_start(double timeout);
 int wsk_deadline_left_ms(int64_t deadline);
-int wsk_wait_ready(int fd, int events, double timeout, int64_t deadline);
+
+/* What to do after an attempt failed with err (deadline.c has the rule):
+ * WSK_STEP_RETRY, a wait for readiness of 1..WSK_STEP_FOREVER-1 ms or
+ * WSK_STEP_FOREVER, or a failure (< 0: -errno or WSK_ETIMEOUT). */
+#define WSK_STEP_RETRY 0
+#define WSK_STEP_FOREVER 0x7fffffff
+/* flags: the descriptor is non-blocking in every mode (the Promise API), so
+ * blocking mode waits for readiness too. */
+#define WSK_STEP_ASYNC 1
+int wsk_next_step(int err, double timeout, int64_t deadline, int flags);
+int wsk_step_wait(double timeout, int64_t deadline, int flags);
+/* connect: err from connect(2) (EINTR after an unfinished wait); 0 is done,
+ * a wait is for POLLOUT and is followed by wsk_connect_result. */
+int wsk_connect_step(int err, double timeout, int64_t deadline, int flags);
+int wsk_connect_result(int fd);
+/* The sync loop: waits in the host's poll import as a step says. */
+int wsk_poll_wait(int fd, int events, int step);
 int wsk_should_retry(int *err, int fd, int events, double timeout,
 		     int64_t deadline);
 
 int wsk_socket(int family, int type, int proto, double timeout);
 int wsk_settimeout(int fd, double timeout);
 int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout);
-int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout);
+int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout,
+	       int tried);
 /* tried: errno of an attempt the caller already made, 0 for none. */
 int wsk_recvfrom(int fd, void *buf, uint32_t len, int flags, void *sa,
 		 wsk_socklen *salen, double timeout, int tried);
