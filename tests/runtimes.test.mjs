@@ -1,0 +1,41 @@
+// The same package on Deno 2 and Bun 1: the smoke suite (tests/lib/runtime-smoke.mjs).
+// The runtimes come from the npm registry ('deno', 'bun' packages, whose binaries are in
+// their platform packages @deno/linux-x64-glibc, @oven/bun-linux-x64); WASOCK_DENO /
+// WASOCK_BUN name a binary. A runtime that is not installed is skipped, saying so.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './lib/helpers.mjs';
+
+const smoke = join(ROOT, 'tests', 'lib', 'runtime-smoke.mjs');
+
+function find(env, candidates) {
+  if (process.env[env]) return process.env[env];
+  for (const c of candidates) if (existsSync(c)) return c;
+  const r = spawnSync('sh', ['-c', `command -v ${candidates.at(-1).split('/').pop()}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+const runtimes = {
+  deno: { bin: find('WASOCK_DENO', [join(ROOT, 'node_modules/@deno/linux-x64-glibc/deno'), join(ROOT, 'node_modules/.bin/deno')]),
+    args: ['run', '-A'] },
+  bun: { bin: find('WASOCK_BUN', [join(ROOT, 'node_modules/@oven/bun-linux-x64/bin/bun'), join(ROOT, 'node_modules/.bin/bun')]),
+    args: ['run'] },
+};
+
+for (const [name, rt] of Object.entries(runtimes)) {
+  const probe = rt.bin && spawnSync(rt.bin, ['--version'], { encoding: 'utf8' });
+  if (!probe || probe.status !== 0) {
+    console.log(`runtimes: ${name} not installed (npm i -D ${name}, or ${name === 'deno' ? 'WASOCK_DENO' : 'WASOCK_BUN'}=path): skipped`);
+    test.skip(`${name}: sync + Promise TCP/UDP/UNIX echo`, () => {});
+    continue;
+  }
+  test(`${name}: sync + Promise TCP/UDP/UNIX echo`, () => {
+    const r = spawnSync(rt.bin, [...rt.args, smoke], { encoding: 'utf8', timeout: 60000, cwd: ROOT });
+    assert.ok(r.status === 0 && r.stdout.includes('SMOKE OK'), `${name} exit ${r.status}: ${r.stderr}\n${r.stdout}`);
+  });
+}
+
+test.run();

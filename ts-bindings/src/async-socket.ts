@@ -1,0 +1,250 @@
+// The Promise API's socket: the sync SocketType itself (argument conversion,
+// address codecs, state, the native first attempt) with one difference, how
+// readiness is awaited. Every descriptor is non-blocking; an attempt that
+// would block comes back here (socket.ts's asyncAttempt), and what happens
+// next is the core's rule (wsk_next_step / wsk_connect_step in
+// core-c/src/deadline.c, the same C the sync loop runs): retry now, wait for
+// readiness on the event loop (uv_poll, readiness.ts) up to the deadline, or
+// fail with an errno or `timeout`. settimeout applies: a timed-out operation
+// rejects with socket.timeout and leaves the socket usable. Every operation
+// that can block takes an optional trailing AbortSignal: it rejects with an
+// AbortError and leaves the socket usable, no handle left waiting.
+import { SocketType, asyncAttempt } from './socket.js';
+import { core, WSK_ETIMEOUT } from './core.js';
+import { osError, timedOut } from './errors.js';
+import { asBytes, asCLong, asTimeout } from './convert.js';
+import { POLLIN, POLLOUT, abortError, forget, waitReady } from './readiness.js';
+import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
+
+// wsk_next_step's flag: the descriptor is non-blocking in every mode.
+const STEP_ASYNC = 1;
+const EAGAIN = 11;
+const EINTR = 4;
+
+function fail(s: number): never {
+  if (s === WSK_ETIMEOUT) throw timedOut();
+  throw osError(-s);
+}
+
+function isSignal(v: unknown): v is AbortSignal {
+  return typeof AbortSignal !== 'undefined' && v instanceof AbortSignal;
+}
+
+export class AsyncSocket extends SocketType {
+  // Python's timeout for this socket (None = null); the descriptor itself is
+  // always non-blocking, so the base class's own timeout is kept at 0.
+  #timeout: number | null;
+
+  constructor(family: unknown = -1, type: unknown = -1, proto: unknown = -1, fileno: unknown = null) {
+    super(family, type, proto, fileno);
+    this.#timeout = super.gettimeout();
+    super.settimeout(0);
+  }
+
+  override get timeout(): number | null { return this.#timeout; }
+
+  override gettimeout(): number | null {
+    return this.#timeout;
+  }
+
+  // As the sync API: the timeout is kept even when the descriptor fails (EBADF).
+  override settimeout(value: unknown): void {
+    this.#timeout = asTimeout(value);
+    super.settimeout(0);
+  }
+
+  override setblocking(flag: unknown): void {
+    this.#timeout = asCLong(flag) ? null : 0;
+    super.settimeout(0);
+  }
+
+  override getblocking(): boolean {
+    return this.#timeout !== 0;
+  }
+
+  #coreTimeout(): number {
+    return this.#timeout === null ? -1 : this.#timeout;
+  }
+
+  // One operation: the sync method's attempt, then the core's rule.
+  #io<T>(events: number, attempt: () => T, signal: AbortSignal | undefined): Promise<T> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    asyncAttempt.on = true;
+    try {
+      return Promise.resolve(attempt());
+    } catch (e) {
+      if (e !== asyncAttempt) return Promise.reject(e);
+    } finally {
+      asyncAttempt.on = false;
+    }
+    return this.#loop(events, attempt, asyncAttempt.err, signal);
+  }
+
+  async #loop<T>(events: number, attempt: () => T, err: number, signal: AbortSignal | undefined): Promise<T> {
+    const timeout = this.#coreTimeout();
+    // One deadline for the whole operation, however many wake-ups it takes.
+    const deadline = core.wsk_deadline_start(timeout);
+    for (;;) {
+      const step = core.wsk_next_step(err, timeout, deadline, STEP_ASYNC);
+      if (step < 0) fail(step);
+      if (step > 0) await waitReady(this.fileno(), events, step, signal);
+      asyncAttempt.on = true;
+      try {
+        return attempt();
+      } catch (e) {
+        if (e !== asyncAttempt) throw e;
+        err = asyncAttempt.err;
+      } finally {
+        asyncAttempt.on = false;
+      }
+    }
+  }
+
+  // @ts-expect-error: the Promise form of the sync method
+  override accept(signal?: AbortSignal): Promise<[AsyncSocket, unknown]> {
+    return this.#io(POLLIN, () => super.accept() as unknown as [AsyncSocket, unknown], signal);
+  }
+
+  override connect(address: unknown, signal?: AbortSignal): Promise<void> {
+    return this.#connect(address, signal, false) as Promise<void>;
+  }
+
+  // @ts-expect-error: the Promise form of the sync method
+  override connect_ex(address: unknown, signal?: AbortSignal): Promise<number> {
+    return this.#connect(address, signal, true) as Promise<number>;
+  }
+
+  // connect's own rule (wsk_connect_step): wait for writability, then SO_ERROR.
+  async #connect(address: unknown, signal: AbortSignal | undefined, ex: boolean): Promise<void | number> {
+    if (signal?.aborted) throw abortError(signal);
+    let err: number;
+    asyncAttempt.on = true;
+    try {
+      return ex ? super.connect_ex(address) : super.connect(address);
+    } catch (e) {
+      if (e !== asyncAttempt) throw e;
+      err = asyncAttempt.err;
+    } finally {
+      asyncAttempt.on = false;
+    }
+    const fd = this.fileno();
+    const timeout = this.#coreTimeout();
+    const deadline = core.wsk_deadline_start(timeout);
+    for (;;) {
+      const step = core.wsk_connect_step(err, timeout, deadline, STEP_ASYNC);
+      let r = step;
+      if (step > 0) {
+        if (!(await waitReady(fd, POLLOUT, step, signal))) {
+          err = EINTR; // not writable yet: the rule decides (a timeout, or wait on)
+          continue;
+        }
+        r = core.wsk_connect_result(fd);
+      }
+      // connect_ex: errors of the connect are returned, a timeout is EAGAIN (CPython).
+      if (ex) return r === WSK_ETIMEOUT ? EAGAIN : -r;
+      if (r < 0) fail(r);
+      return;
+    }
+  }
+
+  // @ts-expect-error: the Promise form of the sync method
+  override recv(bufsize: unknown, flags?: unknown, signal?: AbortSignal): Promise<Uint8Array> {
+    if (isSignal(flags)) [flags, signal] = [undefined, flags];
+    return this.#io(POLLIN, () => super.recv(bufsize, flags), signal);
+  }
+
+  // @ts-expect-error: the Promise form of the sync method
+  override recvfrom(bufsize: unknown, flags?: unknown, signal?: AbortSignal): Promise<[Uint8Array, unknown]> {
+    if (isSignal(flags)) [flags, signal] = [undefined, flags];
+    return this.#io(POLLIN, () => super.recvfrom(bufsize, flags), signal);
+  }
+
+  // @ts-expect-error: the Promise form of the sync method
+  override recv_into(buffer: unknown, nbytes?: unknown, flags?: unknown, signal?: AbortSignal): Promise<number> {
+    if (isSignal(nbytes)) [nbytes, signal] = [undefined, nbytes];
+    else if (isSignal(flags)) [flags, signal] = [undefined, flags];
+    return this.#io(POLLIN, () => super.recv_into(buffer, nbytes, flags), signal);
+  }
+
+  // @ts-expect-error: the Promise form of the sync method
+  override recvfrom_into(buffer: unknown, nbytes?: unknown, flags?: unknown,
+    signal?: AbortSignal): Promise<[number, unknown]> {
+    if (isSignal(nbytes)) [nbytes, signal] = [undefined, nbytes];
+    else if (isSignal(flags)) [flags, signal] = [undefined, flags];
+    return this.#io(POLLIN, () => super.recvfrom_into(buffer, nbytes, flags), signal);
+  }
+
+  // @ts-expect-error: the Promise form of the sync method
+  override send(data: unknown, flags?: unknown, signal?: AbortSignal): Promise<number> {
+    if (isSignal(flags)) [flags, signal] = [undefined, flags];
+    return this.#io(POLLOUT, () => super.send(data, flags), signal);
+  }
+
+  // One deadline covers every partial send; what went out is not sent again.
+  override sendall(data: unknown, flags?: unknown, signal?: AbortSignal): Promise<void> {
+    if (isSignal(flags)) [flags, signal] = [undefined, flags];
+    let rest = data;
+    return this.#io(POLLOUT, () => {
+      try {
+        return super.sendall(rest, flags);
+      } catch (e) {
+        if (e === asyncAttempt && asyncAttempt.done > 0) rest = asBytes(rest).subarray(asyncAttempt.done);
+        throw e;
+      }
+    }, signal);
+  }
+
+  // sendto(data, address) or sendto(data, flags, address), then an optional signal.
+  // @ts-expect-error: the Promise form of the sync method
+  override sendto(data: unknown, flagsOrAddress: unknown, address?: unknown, signal?: AbortSignal): Promise<number> {
+    // eslint-disable-next-line prefer-rest-params
+    const args = Array.prototype.slice.call(arguments) as unknown[];
+    let sig: AbortSignal | undefined;
+    if (isSignal(args[args.length - 1])) sig = args.pop() as AbortSignal;
+    void signal;
+    const sendto = super.sendto as (...a: unknown[]) => number;
+    return this.#io(POLLOUT, () => sendto.apply(this, args), sig);
+  }
+
+  override close(): void {
+    const fd = this.fileno();
+    try {
+      super.close();
+    } finally {
+      // The descriptor went (not just marked closed while a file is open):
+      // its waiters reject with EBADF; the addon closed its poll handle.
+      if (fd >= 0 && this.fileno() < 0) forget(fd);
+    }
+  }
+
+  override detach(): number {
+    const fd = this.fileno();
+    if (fd >= 0) forget(fd);
+    return super.detach();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  // A Node Duplex over this socket (socket.py's makefile arguments; 'b'
+  // absent means text: strings in, strings out). Closing the stream leaves
+  // the socket open, as closing a makefile() file does.
+  // @ts-expect-error: the Promise API's file is a stream
+  override makefile(mode: unknown = 'r', buffering: unknown = null, encoding: unknown = null, errors: unknown = null,
+    newline: unknown = null): SocketDuplex {
+    // The sync file object validates the arguments as CPython does and holds
+    // the socket's makefile reference, released when the stream is destroyed.
+    const ref = super.makefile(mode, buffering, encoding, errors, newline);
+    return socketDuplex(this, ref, typeof encoding === 'string' ? encoding : null);
+  }
+
+  // A WHATWG ReadableStream/WritableStream pair over this socket.
+  toWebStreams(): WebStreamPair {
+    return socketWebStreams(this);
+  }
+
+  override toString(): string {
+    return super.toString().replace('<socket.socket', '<wasock.promises.socket');
+  }
+}

@@ -1,0 +1,108 @@
+// Streams over a Promise API socket: a Node Duplex (what makefile() returns
+// there) and a WHATWG ReadableStream/WritableStream pair. Both call the
+// socket's own recv/sendall, so timeouts, modes and errors are the socket's.
+import { Duplex, type DuplexOptions } from 'node:stream';
+import type { SocketFile } from './makefile.js';
+
+// What the streams need of the socket (AsyncSocket).
+export interface StreamSocket {
+  recv(bufsize: unknown, flags?: unknown, signal?: AbortSignal): Promise<Uint8Array>;
+  sendall(data: unknown, flags?: unknown, signal?: AbortSignal): Promise<void>;
+  shutdown(how: unknown): void;
+  fileno(): number;
+}
+
+const SHUT_WR = 1;
+const CHUNK = 65536;
+
+export type SocketDuplex = Duplex;
+
+export interface WebStreamPair {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+}
+
+export function socketDuplex(sock: StreamSocket, ref: SocketFile, encoding: string | null): SocketDuplex {
+  const reading = ref.readable();
+  const writing = ref.writable();
+  const text = !ref.mode.includes('b');
+  let reads: AbortController | null = null;
+  const d = new Duplex(<DuplexOptions & { readable: boolean; writable: boolean }>{
+    readable: reading,
+    writable: writing,
+    allowHalfOpen: true,
+    decodeStrings: true,
+    defaultEncoding: 'utf8',
+    read(size: number) {
+      if (reads) return;
+      reads = new AbortController();
+      const signal = reads.signal;
+      const pump = async (): Promise<void> => {
+        for (;;) {
+          const data = await sock.recv(Math.max(size, CHUNK), 0, signal);
+          if (data.length === 0) {
+            d.push(null);
+            return;
+          }
+          if (!d.push(data)) return;
+        }
+      };
+      pump().then(() => { reads = null; }, (e) => {
+        reads = null;
+        if (!signal.aborted) d.destroy(e as Error);
+      });
+    },
+    write(chunk: Uint8Array, _enc: BufferEncoding, cb: (e?: Error | null) => void) {
+      sock.sendall(chunk).then(() => cb(), cb);
+    },
+    writev(chunks: Array<{ chunk: Uint8Array }>, cb: (e?: Error | null) => void) {
+      sock.sendall(Buffer.concat(chunks.map((c) => c.chunk))).then(() => cb(), cb);
+    },
+    final(cb: (e?: Error | null) => void) {
+      try {
+        sock.shutdown(SHUT_WR);
+        cb();
+      } catch (e) {
+        cb(e as Error);
+      }
+    },
+    destroy(err: Error | null, cb: (e?: Error | null) => void) {
+      reads?.abort();
+      reads = null;
+      try {
+        ref.close();
+      } catch { /* the file reference only */ }
+      cb(err);
+    },
+  });
+  if (text && reading) d.setEncoding((encoding ?? 'utf8') as BufferEncoding);
+  return d;
+}
+
+export function socketWebStreams(sock: StreamSocket): WebStreamPair {
+  let reads: AbortController | null = null;
+  const readable = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      reads = new AbortController();
+      try {
+        const data = await sock.recv(CHUNK, 0, reads.signal);
+        if (data.length === 0) controller.close();
+        else controller.enqueue(data);
+      } finally {
+        reads = null;
+      }
+    },
+    cancel() {
+      reads?.abort();
+    },
+  }, { highWaterMark: 0 });
+  const writable = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      await sock.sendall(chunk);
+    },
+    close() {
+      sock.shutdown(SHUT_WR);
+    },
+  });
+  return { readable, writable };
+}
