@@ -64,7 +64,7 @@ function moduleFiles(version, names) {
 
 const sh = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
 
-function initScript(mods) {
+function initScript(mods, cwd) {
   return `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -84,6 +84,12 @@ mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev
 mkdir -p /host/dev/shm
 for d in /tmp /run /dev/shm; do mount -t tmpfs tmpfs /host$d; done
+# The working tree is shared on its own: it may live under /tmp, which the
+# fresh tmpfs above would hide (CI clones anywhere).
+mkdir -p /host${sh(cwd)}
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 worktree /host${sh(cwd)}; then
+  echo "wasock-vm: cannot mount the working tree"; echo ${MARK}125; poweroff -f
+fi
 cp /cmd.sh /host/tmp/wsk-cmd.sh
 echo ${START}
 chroot /host /bin/sh /tmp/wsk-cmd.sh
@@ -121,7 +127,7 @@ export async function runInVm(argv, { modules = [], cwd = process.cwd(), timeout
       copyFileSync(f, join(stage, 'm', name));
       mods.push(name.replace(/\.(xz|zst)$/, ''));
     }
-    writeFileSync(join(stage, 'init'), initScript(mods), { mode: 0o755 });
+    writeFileSync(join(stage, 'init'), initScript(mods, cwd), { mode: 0o755 });
     writeFileSync(join(stage, 'cmd.sh'), cmdScript(argv, cwd, modules, env));
     const initrd = join(dir, 'initrd.cpio');
     execFileSync('sh', ['-c', `cd ${sh(stage)} && find . | ${sh(BUSYBOX)} cpio -o -H newc > ${sh(initrd)} 2>/dev/null`]);
@@ -132,6 +138,8 @@ export async function runInVm(argv, { modules = [], cwd = process.cwd(), timeout
       '-append', 'console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init',
       '-fsdev', 'local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap',
       '-device', 'virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot',
+      '-fsdev', `local,id=worktree,path=${cwd},security_model=none,readonly=on,multidevs=remap`,
+      '-device', 'virtio-9p-pci,fsdev=worktree,mount_tag=worktree',
     ];
     const child = spawn(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
