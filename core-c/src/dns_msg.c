@@ -50,6 +50,68 @@ static int encode_name(const char *name, uint8_t *out, uint32_t size)
 	return (int)n;
 }
 
+static int is_hn_char(unsigned c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+}
+
+/* glibc resolv/res-name-checking.c over ns_name_pton (res_comp's rules,
+ * 255-byte buffer): bp counts the wire bytes pton would have written, and
+ * the label bytes are checked as they are decoded instead of stored. */
+int wsk_res_hnok(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	uint32_t bp = 1, label = 0, len, first = 1;
+	unsigned c, i, v;
+
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~')
+			return 0;
+	s = (const unsigned char *)name;
+	while ((c = *s++) != 0) {
+		if (c == '\\') {
+			c = *s++;
+			if (c == 0)
+				return 0; /* a final lone '\' */
+			if (c >= '0' && c <= '9') {
+				v = c - '0';
+				for (i = 0; i < 2; i++) {
+					c = *s++;
+					if (c < '0' || c > '9')
+						return 0;
+					v = v * 10 + (c - '0');
+				}
+				if (v > 255)
+					return 0;
+				c = v;
+			}
+		} else if (c == '.') {
+			len = bp - label - 1;
+			if (len > 63 || label >= 255)
+				return 0;
+			if (*s == 0) /* fully qualified, or "." alone */
+				return len == 0 || bp + 1 <= 255;
+			if (len == 0 || *s == '.')
+				return 0;
+			label = bp++;
+			first = 0;
+			continue;
+		}
+		if (bp >= 255)
+			return 0;
+		if (!is_hn_char(c) || (first && bp == 1 && c == '-'))
+			return 0;
+		bp++;
+	}
+	len = bp - label - 1;
+	if (len > 63 || label >= 255)
+		return 0;
+	if (len != 0)
+		bp++;
+	return bp <= 255;
+}
+
 int wsk_dns_mkquery(const char *name, int qtype, uint16_t id, uint8_t *buf,
 		    uint32_t size)
 {

@@ -193,8 +193,16 @@ static int start_udp(struct wsk_dns_query *q)
 	}
 	if (open_socket(q, 0) < 0)
 		return next_try(q);
-	for (i = 0; i < q->nq; i++)
-		wsk_host_sendto(q->fd, q->qbuf[i] + 2, q->qlen[i], 0, 0, 0, &n);
+	/* The first query's ICMP port unreachable can surface as the second
+	 * send's ECONNREFUSED (and then never on recv): a failed send puts
+	 * this server out at once, as glibc's send_dg does. */
+	for (i = 0; i < q->nq; i++) {
+		int err = wsk_host_sendto(q->fd, q->qbuf[i] + 2, q->qlen[i], 0,
+					  0, 0, &n);
+
+		if (err && err != WSK_EAGAIN && err != WSK_EINTR)
+			return next_try(q);
+	}
 	return want(q, ST_UDP_WAIT, WSK_POLLIN);
 }
 

@@ -472,7 +472,9 @@ static int name_host(const char *host, int family, int flags,
 	int mapped_only = family == WSK_AF_INET6 &&
 			  (flags & (WSK_AI_V4MAPPED | WSK_AI_ALL)) == WSK_AI_V4MAPPED;
 
+	/* glibc hands its NSS calls &h_errno: each lookup sets it. */
 	r = wsk_lookup_name(host, family, &hbuf, &herr);
+	wsk_set_h_errno(herr);
 	if (r == 0) {
 		n = take(at, 0, 0);
 		keep_canon(canon);
@@ -484,6 +486,8 @@ static int name_host(const char *host, int family, int flags,
 	if (family == WSK_AF_INET6 && (flags & WSK_AI_V4MAPPED) &&
 	    ((r != 0 && n == 0) || (flags & WSK_AI_ALL))) {
 		int r4 = wsk_lookup_name(host, WSK_AF_INET, &hbuf, &herr);
+
+		wsk_set_h_errno(herr);
 
 		if (r4 == 0) {
 			n = take(at, n, 1);

@@ -87,21 +87,6 @@ static int host_part(const void *sa, char *host, uint32_t hostlen, int flags)
 	return numeric_inet(sa, host, hostlen);
 }
 
-static uint32_t utoa(uint32_t v, char *out)
-{
-	char tmp[10];
-	uint32_t n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	out[n] = 0;
-	return n;
-}
-
 /* AF_UNIX: the path to its NUL. glibc reads sun_path whatever salen says;
  * the read stops at the end of sun_path here. */
 static int unix_path(const void *sa, char *serv, uint32_t servlen)
@@ -131,7 +116,7 @@ static int serv_part(const void *sa, char *serv, uint32_t servlen, int flags)
 		return WSK_GAI_LOOKUP;
 	/* The port sits at the same offset in sockaddr_in and _in6. */
 	wsk_memcpy(&in, sa, 4);
-	utoa(wsk_ntohs(in.port), text);
+	wsk_utoa(wsk_ntohs(in.port), text);
 	return copy_out(serv, servlen, text);
 }
 
@@ -235,7 +220,7 @@ static int serv_lookup(const void *sa, char *serv, uint32_t servlen, int flags)
 	if (wsk_services_byport(text, len, wsk_ntohs(in.port),
 				(flags & WSK_NI_DGRAM) ? "udp" : "tcp", &se))
 		return copy_out(serv, servlen, se.name);
-	utoa(wsk_ntohs(in.port), num);
+	wsk_utoa(wsk_ntohs(in.port), num);
 	return copy_out(serv, servlen, num);
 }
 

@@ -15,6 +15,18 @@ static uint32_t rc_gen = (uint32_t)-1;
 static struct wsk_gaiconf gc;
 static uint32_t gc_gen = (uint32_t)-1;
 static struct wsk_dns_query dnsq;
+static int h_errno_global;
+
+WSK_EXPORT("wsk_h_errno")
+int wsk_h_errno(void)
+{
+	return h_errno_global;
+}
+
+void wsk_set_h_errno(int h)
+{
+	h_errno_global = h;
+}
 
 static const struct wsk_nss *nss_current(void)
 {
@@ -125,6 +137,8 @@ static int dns_name(const char *name, int af, struct wsk_hostent *out)
 	r = wsk_dns_run(&dnsq);
 	if (r == 0)
 		from_dns(&dnsq, af, out);
+	/* res_search starts with HOST_NOT_FOUND and leaves it on success. */
+	h_errno_global = r == 0 ? WSK_HOST_NOT_FOUND : herr_of(r);
 	return r;
 }
 
@@ -137,20 +151,32 @@ int wsk_lookup_name(const char *name, int af, struct wsk_hostent *out,
 	int r = WSK_EAI_NONAME;
 
 	*herr = WSK_HOST_NOT_FOUND;
-	if (!name[0])
-		return WSK_EAI_NONAME;
 	for (i = 0; i < ns->n; i++) {
 		if (ns->src[i] == WSK_NSS_FILES) {
 			text = wsk_rfile(WSK_RFILE_HOSTS, &len);
-			if (wsk_hosts_byname(text, len, name, af, out))
+			*herr = WSK_HOST_NOT_FOUND;
+			if (name[0] && wsk_hosts_byname(text, len, name, af, out))
 				return 0;
 			r = WSK_EAI_NONAME;
+			*herr = WSK_HOST_NOT_FOUND;
+		} else if (!wsk_res_hnok(name)) {
+			/* nss_dns's check_name: no query for a name that is
+			 * no host name ('<broadcast>', "a%b", "-x"). */
+			r = WSK_EAI_NONAME;
+			*herr = WSK_HOST_NOT_FOUND;
+		} else if (!name[0]) {
+			/* res_search builds no query for "" (nor ".domain"):
+			 * NO_RECOVERY, which getaddrinfo reports as NONAME. */
+			r = WSK_EAI_NONAME;
+			*herr = h_errno_global = WSK_NO_RECOVERY;
 		} else {
 			r = dns_name(name, af, out);
-			if (r == 0)
+			*herr = herr_of(r);
+			if (r == 0) {
+				*herr = af == WSK_AF_UNSPEC ? WSK_HOST_NOT_FOUND : 0;
 				return 0;
+			}
 		}
-		*herr = herr_of(r);
 		if (*herr == WSK_HOST_NOT_FOUND && ns->stop_notfound[i])
 			break;
 	}
@@ -200,8 +226,10 @@ static int dns_addr(int af, const uint8_t *addr, struct wsk_hostent *out)
 	ptr_name(af, addr, name);
 	wsk_dns_start(&dnsq, wsk_resconf_current(), name, &qt, 1);
 	r = wsk_dns_run(&dnsq);
-	if (r != 0)
+	if (r != 0) {
+		h_errno_global = herr_of(r);
 		return r;
+	}
 	wsk_hostent_init(out, af);
 	for (i = 0, p = dnsq.ans[0].names; i < dnsq.ans[0].nnames; i++) {
 		wsk_hostent_add_name(out, p, (uint32_t)wsk_strlen(p));

@@ -32,21 +32,6 @@ static int is_link_scoped(const uint8_t *a)
 	return unicast || multicast;
 }
 
-static uint32_t utoa(uint32_t v, char *out)
-{
-	char tmp[10];
-	uint32_t n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	out[n] = 0;
-	return n;
-}
-
 /*
  * glibc's getnameinfo(NI_NUMERICHOST) suffix: '%ifname' for a link-scoped
  * address whose interface exists, '%N' for any other non-zero scope.
@@ -62,7 +47,7 @@ void wsk_append_scope(char *text, uint32_t size, const uint8_t *addr,
 		return;
 	if (!is_link_scoped(addr) ||
 	    wsk_host_if_indextoname(scope_id, name, WSK_IFNAMSIZ) != 0)
-		utoa(scope_id, name);
+		wsk_utoa(scope_id, name);
 	name[sizeof name - 1] = 0;
 	text[at] = '%';
 	wsk_memcpy(text + at + 1, name, wsk_strlen(name) + 1);

@@ -42,3 +42,18 @@ int wsk_memcmp(const void *a, const void *b, size_t n)
 			return *l - *r;
 	return 0;
 }
+
+uint32_t wsk_utoa(uint32_t v, char *out)
+{
+	char tmp[10];
+	uint32_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = 0;
+	return n;
+}

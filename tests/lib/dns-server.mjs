@@ -63,7 +63,7 @@ export function buildReply(q, { answers = [], rcode = 0, tc = false, id = q.id }
 }
 
 export async function startDnsServer(handler) {
-  const udp = dgram.createSocket('udp4');
+  let udp = dgram.createSocket('udp4');
   const spoofer = dgram.createSocket('udp4');
   const log = [];
   const reply = (q, tcp, rinfo) => {
@@ -79,11 +79,12 @@ export async function startDnsServer(handler) {
     out.push(buildReply(q, r));
     return out;
   };
-  udp.on('message', (msg, rinfo) => {
+  const onMessage = (msg, rinfo) => {
     let q;
     try { q = parseQuery(msg); } catch { return; }
     for (const b of reply(q, false, rinfo)) udp.send(b, rinfo.port, rinfo.address);
-  });
+  };
+  udp.on('message', onMessage);
   const tcp = net.createServer((c) => {
     let buf = Buffer.alloc(0);
     c.on('data', (d) => {
@@ -100,10 +101,23 @@ export async function startDnsServer(handler) {
     });
     c.on('error', () => {});
   });
-  await new Promise((res) => udp.bind(0, '127.0.0.1', res));
+  // UDP and TCP on one port: the kernel picks a free UDP port, which may be taken for TCP
+  // by some other process; then try again with another (a few times).
+  let port;
+  for (let tries = 0; ; tries++) {
+    await new Promise((res, rej) => { udp.once('error', rej); udp.bind(0, '127.0.0.1', res); });
+    port = udp.address().port;
+    try {
+      await new Promise((res, rej) => { tcp.once('error', rej); tcp.listen(port, '127.0.0.1', res); });
+      break;
+    } catch (e) {
+      if (e.code !== 'EADDRINUSE' || tries >= 20) throw e;
+      await new Promise((res) => udp.close(res));
+      udp = dgram.createSocket('udp4');
+      udp.on('message', onMessage);
+    }
+  }
   await new Promise((res) => spoofer.bind(0, '127.0.0.1', res));
-  const port = udp.address().port;
-  await new Promise((res, rej) => { tcp.once('error', rej); tcp.listen(port, '127.0.0.1', res); });
   return {
     port,
     log,

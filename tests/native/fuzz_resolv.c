@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness for the resolver's parsers: the first byte picks one
  * (DNS reply for A/AAAA/PTR, hosts by name/address, services, protocols,
- * resolv.conf, nsswitch.conf, gai.conf), the rest is its input. Built with
+ * resolv.conf, nsswitch.conf, gai.conf, host-name syntax and query
+ * encoding), the rest is its input. Built with
  * -fsanitize=fuzzer,address,undefined by tests/native/fuzz_resolv.sh.
  */
 #include <stddef.h>
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	switch (data[0] % 10) {
+	switch (data[0] % 11) {
 	case 0:
 		wsk_dns_parse(data + 1, n, 0x1234, "www.test", WSK_DNS_A, &ans);
 		break;
@@ -65,6 +66,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 9:
 		wsk_gai_conf_parse(t, n, &gc);
 		break;
+	case 10: {
+		/* A name as text: res_hnok, then the query for it. */
+		static char text[1024];
+		static uint8_t q[WSK_DNS_UDP_MAX];
+		uint32_t l = n < sizeof text - 1 ? n : sizeof text - 1;
+
+		memcpy(text, t, l);
+		text[l] = 0;
+		wsk_res_hnok(text);
+		wsk_dns_mkquery(text, WSK_DNS_A, 1, q, sizeof q);
+		break;
+	}
 	}
 	return 0;
 }

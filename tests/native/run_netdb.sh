@@ -19,3 +19,8 @@ src="core-c/src/getaddrinfo.c core-c/src/gai_service.c
 gcc -std=c11 -O2 -Wall -Wextra -Werror -Icore-c/include $src \
 	tests/native/test_netdb.c -o "$out/test_netdb"
 "$out/test_netdb" "$@"
+# res_hnok (which names nss_dns would ask a server for) against glibc's.
+gcc -std=c11 -O2 -Wall -Wextra -Werror -Icore-c/include core-c/src/dns_msg.c \
+	core-c/src/str.c core-c/src/rtext.c core-c/src/mem_builtins.c \
+	tests/native/test_hnok.c -o "$out/test_hnok"
+"$out/test_hnok"

@@ -28,6 +28,7 @@ interface NetdbExports {
   wsk_getprotobyname(name: number): number;
   wsk_gethostbyname(name: number, af: number): number;
   wsk_gethostbyaddr(addr: number, af: number): number;
+  wsk_h_errno(): number;
 }
 const netdb = core as unknown as NetdbExports;
 
@@ -447,16 +448,15 @@ export function gethostbyname_ex(hostname: unknown): [string, string[], string[]
   const name = hostnameArg('gethostbyname_ex', hostname);
   setipaddr(name, AF_INET);
   const [n] = putTwo(name, null);
-  const h = netdb.wsk_gethostbyname(n, AF_INET);
-  if (h !== 0) throw hError(h);
+  // CPython reports glibc's global h_errno, not gethostbyname_r's own.
+  if (netdb.wsk_gethostbyname(n, AF_INET) !== 0) throw hError(netdb.wsk_h_errno());
   return readHostent();
 }
 
 export function gethostbyaddr(ip_address: unknown): [string, string[], string[]] {
   const [fam, a] = setipaddr(hostnameArg('gethostbyaddr', ip_address), AF_UNSPEC);
   memory().u8.set(a, scratch.sa);
-  const h = netdb.wsk_gethostbyaddr(scratch.sa, fam);
-  if (h !== 0) throw hError(h);
+  if (netdb.wsk_gethostbyaddr(scratch.sa, fam) !== 0) throw hError(netdb.wsk_h_errno());
   return readHostent();
 }
 

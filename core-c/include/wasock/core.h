@@ -107,5 +107,6 @@ size_t wsk_strlen(const char *s);
 void *wsk_memcpy(void *dst, const void *src, size_t n);
 void *wsk_memset(void *dst, int c, size_t n);
 int wsk_memcmp(const void *a, const void *b, size_t n);
+uint32_t wsk_utoa(uint32_t v, char *out); /* v in decimal + NUL; returns the digit count */
 
 #endif

@@ -200,6 +200,12 @@ enum {
 int wsk_dns_mkquery(const char *name, int qtype, uint16_t id, uint8_t *buf,
 		    uint32_t size);
 
+/* glibc's res_hnok: 1 when name, read as ns_name_pton reads it (\\X and
+ * \\DDD escapes, labels of 1..63, at most 255 bytes on the wire, "." alone
+ * the root), is printable ASCII, has labels of [0-9A-Za-z_-] only and does
+ * not start with '-'. nss_dns asks no server for a name that fails it. */
+int wsk_res_hnok(const char *name);
+
 /* A name at off, decompressed into out (dotted, no final dot). Returns the
  * offset just after it in the message, or -1 when malformed (pointer loop,
  * past the end, too long). */
@@ -292,10 +298,20 @@ void wsk_dns_cancel(struct wsk_dns_query *q);
 /* ---- lookups by name and address (lookup.c) ------------------------------ */
 
 /* Per nsswitch: files then dns (or as configured). af as wsk_hosts_byname.
- * 0 found, else a negative EAI code (EAI_NONAME, EAI_AGAIN, EAI_FAIL) and
- * *herr set to glibc's h_errno. */
+ * 0 found, else a negative EAI code (EAI_NONAME, EAI_AGAIN, EAI_FAIL).
+ * *herr is what glibc's NSS modules leave in their h_errnop: the failure's
+ * h_errno, and on success HOST_NOT_FOUND from files (they read to the end)
+ * or from gethostbyname4_r (af AF_UNSPEC), 0 from dns gethostbyname3_r. */
 int wsk_lookup_name(const char *name, int af, struct wsk_hostent *out,
 		    int *herr);
+/* glibc's thread-global h_errno, which CPython reads after gethostbyname_r
+ * and gethostbyaddr_r fail (they report through a local h_errnop, so a
+ * failure that asked no server leaves the previous call's value): set by
+ * every DNS query (res_search/res_query) and by getaddrinfo's name lookups,
+ * whose NSS calls write it directly. 0 at start. */
+int wsk_h_errno(void);
+void wsk_set_h_errno(int h);
+
 int wsk_lookup_addr(int af, const uint8_t *addr, struct wsk_hostent *out,
 		    int *herr);
 
