@@ -100,3 +100,18 @@ clean:
 
 test-native:
 	@if [ -f tests/native/run.sh ]; then bash tests/native/run.sh; else echo "tests/native/run.sh: none"; fi
+
+# ---- the guest SDK (issue 4): wasm/sdk/include (POSIX socket headers, Linux numbering) and
+# wasm/sdk/lib/wasock.o (the core + the libc shim), built by core-c/guest/wasock-cc.mjs with
+# the toolchain `wasock cc` uses (a system clang needs wasi-libc; else @yowasp/clang).
+# dist/guest.js: runGuest() and the guest worker's entry.
+SDK_OBJ := wasm/sdk/lib/wasock.o
+TS_ENTRIES += ts-bindings/src/guest.ts
+.PHONY: sdk clean-sdk
+all: sdk
+sdk: $(SDK_OBJ)
+$(SDK_OBJ): $(CORE_SRC) $(CORE_HDR) $(wildcard core-c/guest/*.c core-c/guest/*.h core-c/guest/*.mjs core-c/include/guest/*.h core-c/include/guest/*/*.h) tools/wasm-cc.mjs
+	$(NODE) core-c/guest/wasock-cc.mjs --build-sdk wasm/sdk
+clean: clean-sdk
+clean-sdk:
+	rm -rf wasm/sdk

@@ -1,0 +1,233 @@
+// Emscripten guests: the `env.__syscall_*` socket family that an
+// emscripten -sSTANDALONE_WASM module imports (its libc is musl with Linux
+// numbering for AF_*, SOCK_*, MSG_*, SOL_* and sockaddr layouts; its errno
+// values are WASI's). Each syscall returns its result or -errno and goes
+// through the same descriptor table and policy as the SDK's guests.
+import type { HostMemory, Imports } from './host.js';
+import { ipBytes } from './policy.js';
+
+export interface EmscriptenHostParts {
+  mem: HostMemory;
+  wasock: Imports;
+  doSocket(domain: number, type: number, proto: number): number;
+  doAccept(fd: number, sa: number, salenPtr: number, flags: number): number;
+  doSendto(fd: number, data: Uint8Array, off: number, len: number, flags: number, sa: number, salen: number): number;
+  doRecvfrom(fd: number, data: Uint8Array, off: number, len: number, flags: number, sa: number, salenPtr: number): number;
+  isSocket(fd: number): boolean;
+  hostFd(fd: number): number;
+  pollGuest(fds: number, nfds: number, timeoutMs: number, style: 'linux'): number;
+  wasiErrno(linux: number): number;
+  // The instance's exports (malloc) once instantiated, and the names this
+  // guest may resolve: the hosts file as the guest sees it.
+  exports(): Record<string, any> | null;
+  hostsText(): string;
+}
+
+const EAI_NONAME = -2, EAI_FAMILY = -6, EAI_SERVICE = -8, EAI_MEMORY = -10;
+const GAI_TEXT: Record<number, string> = {
+  [-1]: 'Bad value for ai_flags', [-2]: 'Name or service not known', [-3]: 'Temporary failure in name resolution',
+  [-4]: 'Non-recoverable failure in name resolution', [-6]: 'ai_family not supported',
+  [-7]: 'ai_socktype not supported', [-8]: 'Servname not supported for ai_socktype', [-10]: 'Memory allocation failure',
+};
+
+const EFAULT = 14, EINVAL = 22, EMSGSIZE = 90, ENOSYS = 38, EOPNOTSUPP = 95, ENOTSOCK = 88;
+const IOV_MAX = 1024;
+
+export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a: number[]) => number> {
+  const { mem } = h;
+  // Linux errno (or a result) -> emscripten's return convention.
+  const ret = (r: number) => (r < 0 ? -h.wasiErrno(-r) : r);
+  const err0 = (e: number) => (e ? -h.wasiErrno(e) : 0);
+
+  // struct msghdr (wasm32 musl): name@0 namelen@4 iov@8 iovlen@12 control@16 controllen@20 flags@24.
+  function iovecs(msg: number): Array<[number, number]> | number {
+    msg >>>= 0;
+    if (!mem.fits(msg, 28)) return -EFAULT;
+    const iov = mem.dv.getUint32(msg + 8, true);
+    const n = mem.dv.getInt32(msg + 12, true);
+    if (n < 0 || n > IOV_MAX) return -EMSGSIZE;
+    if (!mem.fits(iov, n * 8)) return -EFAULT;
+    const out: Array<[number, number]> = [];
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const p = mem.dv.getUint32(iov + i * 8, true);
+      const l = mem.dv.getUint32(iov + i * 8 + 4, true);
+      if (!mem.fits(p, l)) return -EFAULT;
+      total += l;
+      if (total > 0x7fffffff) return -EINVAL;
+      out.push([p, l]);
+    }
+    return out;
+  }
+
+  function cstr(p: number): string | null {
+    p >>>= 0;
+    if (p === 0) return null;
+    let e = p;
+    while (e < mem.u8.length && mem.u8[e] !== 0 && e - p < 1024) e++;
+    return Buffer.from(mem.u8.subarray(p, e)).toString('utf8');
+  }
+  const gaiText = new Map<number, number>();
+
+  return {
+    // emscripten's getaddrinfo is a JS import: one addrinfo (its freeaddrinfo
+    // frees ai_addr and ai), numeric hosts and the names of the guest's hosts
+    // file (SDK guests get the core's full resolver instead).
+    getaddrinfo(node, service, hints, out) {
+      const x = h.exports();
+      if (!x || typeof x.malloc !== 'function' || !mem.fits(out >>> 0, 4)) return EAI_MEMORY;
+      let family = 0, socktype = 0, proto = 0, flags = 0;
+      if (hints >>> 0) {
+        if (!mem.fits(hints >>> 0, 32)) return EAI_MEMORY;
+        flags = mem.dv.getInt32(hints >>> 0, true);
+        family = mem.dv.getInt32((hints >>> 0) + 4, true);
+        socktype = mem.dv.getInt32((hints >>> 0) + 8, true);
+        proto = mem.dv.getInt32((hints >>> 0) + 12, true);
+      }
+      if (family !== 0 && family !== 2 && family !== 10) return EAI_FAMILY;
+      const host = cstr(node);
+      const serv = cstr(service);
+      let port = 0;
+      if (serv !== null) {
+        if (!/^\d+$/.test(serv) || Number(serv) > 65535) return EAI_SERVICE;
+        port = Number(serv);
+      }
+      let addr: number[] | null = null;
+      if (host === null) addr = (flags & 1) ? (family === 10 ? new Array(16).fill(0) : [0, 0, 0, 0])
+        : (family === 10 ? [...new Array(15).fill(0), 1] : [127, 0, 0, 1]);
+      else addr = ipBytes(host);
+      if (addr === null && host !== null) {
+        for (const line of h.hostsText().split('\n')) {
+          const [a, ...names] = line.trim().split(/\s+/);
+          if (!names.includes(host)) continue;
+          const b = ipBytes(a);
+          if (b && (family === 0 || (family === 2) === (b.length === 4))) {
+            addr = b;
+            break;
+          }
+        }
+      }
+      if (addr === null || (family === 2 && addr.length !== 4) || (family === 10 && addr.length !== 16)) return EAI_NONAME;
+      const v6 = addr.length === 16;
+      const salen = v6 ? 28 : 16;
+      const ai = x.malloc(32) >>> 0;
+      const sa = x.malloc(salen) >>> 0;
+      if (!ai || !sa) return EAI_MEMORY;
+      mem.refresh();
+      mem.u8.fill(0, ai, ai + 32);
+      mem.u8.fill(0, sa, sa + salen);
+      mem.dv.setUint16(sa, v6 ? 10 : 2, true);
+      mem.dv.setUint16(sa + 2, port, false);
+      mem.u8.set(addr, sa + (v6 ? 8 : 4));
+      mem.dv.setInt32(ai, flags, true);
+      mem.dv.setInt32(ai + 4, v6 ? 10 : 2, true);
+      mem.dv.setInt32(ai + 8, socktype || 1, true);
+      mem.dv.setInt32(ai + 12, proto || ((socktype || 1) === 2 ? 17 : 6), true);
+      mem.dv.setUint32(ai + 16, salen, true);
+      mem.dv.setUint32(ai + 20, sa, true);
+      mem.dv.setUint32(out >>> 0, ai, true);
+      return 0;
+    },
+    gai_strerror(code) {
+      const have = gaiText.get(code);
+      if (have !== undefined) return have;
+      const x = h.exports();
+      const text = Buffer.from(`${GAI_TEXT[code] ?? 'Unknown error'}\0`);
+      const p = x && typeof x.malloc === 'function' ? x.malloc(text.length) >>> 0 : 0;
+      if (!p) return 0;
+      mem.refresh();
+      mem.u8.set(text, p);
+      gaiText.set(code, p);
+      return p;
+    },
+    __syscall_socket: (domain, type, proto) => ret(h.doSocket(domain, type, proto)),
+    __syscall_socketpair(domain, type, proto, sv) {
+      return err0(h.wasock.socketpair(domain, type, proto, sv));
+    },
+    __syscall_bind: (fd, sa, len) => err0(h.wasock.bind(fd, sa, len)),
+    __syscall_connect: (fd, sa, len) => err0(h.wasock.connect(fd, sa, len)),
+    __syscall_listen: (fd, backlog) => err0(h.wasock.listen(fd, backlog)),
+    __syscall_accept4: (fd, sa, lenPtr, flags) => ret(h.doAccept(fd, sa, lenPtr, flags)),
+    __syscall_getsockname: (fd, sa, lenPtr) => err0(h.wasock.getsockname(fd, sa, lenPtr)),
+    __syscall_getpeername: (fd, sa, lenPtr) => err0(h.wasock.getpeername(fd, sa, lenPtr)),
+    __syscall_shutdown: (fd, how) => err0(h.wasock.shutdown(fd, how)),
+    __syscall_getsockopt: (fd, level, name, val, lenPtr) => err0(h.wasock.getsockopt(fd, level, name, val, lenPtr)),
+    __syscall_setsockopt: (fd, level, name, val, len) => err0(h.wasock.setsockopt(fd, level, name, val, len)),
+    __syscall_sendto(fd, buf, len, flags, sa, salen) {
+      buf >>>= 0;
+      len >>>= 0;
+      if (!mem.fits(buf, len)) return -h.wasiErrno(EFAULT);
+      return ret(h.doSendto(fd, mem.u8, buf, len, flags, sa, salen));
+    },
+    __syscall_recvfrom(fd, buf, len, flags, sa, salenPtr) {
+      buf >>>= 0;
+      len >>>= 0;
+      if (!mem.fits(buf, len)) return -h.wasiErrno(EFAULT);
+      return ret(h.doRecvfrom(fd, mem.u8, buf, len, flags, sa, salenPtr));
+    },
+    __syscall_sendmsg(fd, msg, flags) {
+      const v = iovecs(msg);
+      if (typeof v === 'number') return ret(v);
+      msg >>>= 0;
+      if (mem.dv.getUint32(msg + 20, true) !== 0) return -h.wasiErrno(EOPNOTSUPP);
+      const total = v.reduce((t, [, l]) => t + l, 0);
+      const tmp = new Uint8Array(total);
+      let off = 0;
+      for (const [p, l] of v) {
+        tmp.set(mem.u8.subarray(p, p + l), off);
+        off += l;
+      }
+      const name = mem.dv.getUint32(msg, true);
+      return ret(h.doSendto(fd, tmp, 0, total, flags, name, name ? mem.dv.getUint32(msg + 4, true) : 0));
+    },
+    __syscall_recvmsg(fd, msg, flags) {
+      const v = iovecs(msg);
+      if (typeof v === 'number') return ret(v);
+      msg >>>= 0;
+      const total = v.reduce((t, [, l]) => t + l, 0);
+      const tmp = new Uint8Array(Math.min(total, 1 << 20));
+      const name = mem.dv.getUint32(msg, true);
+      const r = h.doRecvfrom(fd, tmp, 0, tmp.length, flags, name, name ? msg + 4 : 0);
+      if (r < 0) return ret(r);
+      mem.refresh();
+      let off = 0;
+      for (const [p, l] of v) {
+        if (off >= r) break;
+        const k = Math.min(l, r - off);
+        mem.u8.set(tmp.subarray(off, off + k), p);
+        off += k;
+      }
+      mem.dv.setUint32(msg + 20, 0, true);
+      mem.dv.setInt32(msg + 24, 0, true);
+      return r;
+    },
+    __syscall_poll(fds, nfds, timeout) {
+      fds >>>= 0;
+      nfds >>>= 0;
+      if (nfds > 4096) return -h.wasiErrno(EINVAL);
+      if (!mem.fits(fds, nfds * 8)) return -h.wasiErrno(EFAULT);
+      return ret(h.pollGuest(fds, nfds, timeout | 0, 'linux'));
+    },
+    // fcntl on sockets: F_GETFL/F_SETFL's O_NONBLOCK (04000 in musl); the rest ENOSYS.
+    __syscall_fcntl64(fd, cmd, varargs) {
+      if (!h.isSocket(fd)) return -h.wasiErrno(ENOSYS);
+      if (cmd === 3 /* F_GETFL */) return 2 /* O_RDWR */;
+      if (cmd === 4 /* F_SETFL */) {
+        if (!mem.fits(varargs >>> 0, 4)) return -h.wasiErrno(EFAULT);
+        const flags = mem.dv.getInt32(varargs >>> 0, true);
+        return err0(h.wasock.set_nonblock(fd, flags & 0o4000 ? 1 : 0));
+      }
+      if (cmd === 1 || cmd === 2) return 0; // F_GETFD / F_SETFD: close-on-exec is always on
+      return -h.wasiErrno(EINVAL);
+    },
+    __syscall_ioctl(fd, req, varargs) {
+      if (!h.isSocket(fd)) return -h.wasiErrno(ENOTSOCK);
+      if (req === 0x5421 /* FIONBIO */ && mem.fits(varargs >>> 0, 4)) {
+        const p = mem.dv.getUint32(varargs >>> 0, true);
+        if (!mem.fits(p, 4)) return -h.wasiErrno(EFAULT);
+        return err0(h.wasock.set_nonblock(fd, mem.dv.getInt32(p, true) ? 1 : 0));
+      }
+      return -h.wasiErrno(ENOSYS);
+    },
+  };
+}

@@ -1,0 +1,367 @@
+// The capability policy for Wasm guests: deny by default. A policy grants
+// operations (connect, bind (+listen), sendto, accept) on address patterns,
+// whole families (inet, inet6, unix, raw, netlink, packet, tipc, vsock), DNS
+// names the guest may resolve, and a cap on open sockets.
+//
+// Addresses are judged by what they really reach, from the raw Linux sockaddr
+// bytes the guest passes: an IPv4-mapped IPv6 address is its IPv4 address, a
+// connect to 0.0.0.0 or :: reaches the loopback, a wildcard bind reaches every
+// address of its family (and a dual-stack :: bind both families), and a unix
+// path is resolved through `..` and symlinks to the file it names.
+//
+// Pattern syntax (strings; the CLI's --allow-* values):
+//   127.0.0.1:8080   10.0.0.0/8:80-90   [::1]:53   [2001:db8::/32]:*   *:8080
+//   192.168.1.7 (any port)   localhost:8080 (a name: resolved when compiled)
+//   unix:/run/app.sock (exact)   unix:/tmp/sockets/ (prefix: ends with /)
+//   unix:@abstract-name   unix:* (any)
+import { realpathSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+
+export const FAMILIES = ['inet', 'inet6', 'unix', 'raw', 'netlink', 'packet', 'tipc', 'vsock'] as const;
+export type Family = (typeof FAMILIES)[number];
+export const OPERATIONS = ['connect', 'bind', 'sendto', 'accept'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface PolicySpec {
+  connect?: string[];
+  bind?: string[];
+  sendto?: string[];
+  accept?: string[];
+  families?: Family[];
+  dns?: string[];
+  net?: boolean;
+  maxSockets?: number;
+}
+
+// ---- compiled form (plain data: crosses into the guest's worker) -------------------
+
+interface IpRule {
+  v6: boolean;           // address family of `net`
+  net: number[];         // 4 or 16 bytes
+  prefix: number;
+  any: boolean;          // "*": every address of both families
+  ports: [number, number] | null; // null: any port
+}
+
+interface UnixRule {
+  any: boolean;
+  abstract: boolean;
+  path: string;          // resolved absolute path, or the abstract name
+  prefix: boolean;
+}
+
+export interface CompiledPolicy {
+  ip: Record<Operation, IpRule[]>;
+  unix: Record<Operation, UnixRule[]>;
+  families: Family[];
+  dns: string[];
+  maxSockets: number;
+  cwd: string;
+}
+
+function parsePorts(s: string | undefined, where: string): [number, number] | null {
+  if (s === undefined || s === '' || s === '*') return null;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+  if (!m) throw new RangeError(`bad port ${JSON.stringify(s)} in ${where}`);
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (lo > 65535 || hi > 65535 || lo > hi) throw new RangeError(`bad port range ${s} in ${where}`);
+  return [lo, hi];
+}
+
+export function ipBytes(text: string): number[] | null {
+  const kind = isIP(text);
+  if (kind === 4) return text.split('.').map(Number);
+  if (kind !== 6) return null;
+  let t = text;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(t);
+  let tail: number[] = [];
+  if (v4) {
+    tail = v4[1].split('.').map(Number);
+    t = t.slice(0, -v4[1].length) + '0:0';
+  }
+  const [h, r] = t.split('::');
+  const words = (x: string | undefined) => (x ? x.split(':').filter((w) => w !== '').map((w) => parseInt(w, 16)) : []);
+  const hw = words(h);
+  const rw = r === undefined ? [] : words(r);
+  const all = [...hw, ...new Array(Math.max(0, 8 - hw.length - rw.length)).fill(0), ...rw];
+  const out = all.flatMap((w) => [w >> 8, w & 0xff]);
+  if (v4) out.splice(12, 4, ...tail);
+  return out;
+}
+
+// "host:port" with optional [v6] brackets and /prefix; names resolved by the caller.
+function splitHostPort(p: string): [string, string | undefined] {
+  if (p.startsWith('[')) {
+    const end = p.indexOf(']');
+    if (end < 0) throw new RangeError(`bad address ${p}`);
+    const rest = p.slice(end + 1);
+    if (rest !== '' && !rest.startsWith(':')) throw new RangeError(`bad address ${p}`);
+    return [p.slice(1, end), rest ? rest.slice(1) : undefined];
+  }
+  const colons = (p.match(/:/g) ?? []).length;
+  if (colons === 0) return [p, undefined];
+  if (colons === 1) {
+    const i = p.indexOf(':');
+    return [p.slice(0, i), p.slice(i + 1)];
+  }
+  return [p, undefined]; // a bare IPv6 address (or CIDR): any port
+}
+
+async function ipRules(pattern: string): Promise<IpRule[]> {
+  const [host, portText] = splitHostPort(pattern.trim());
+  const ports = parsePorts(portText, pattern);
+  if (host === '*' || host === '') return [{ v6: false, net: [], prefix: 0, any: true, ports }];
+  const [addr, pfx] = host.split('/');
+  let bytes = ipBytes(addr);
+  if (bytes) {
+    const v6 = bytes.length === 16;
+    const prefix = pfx === undefined ? bytes.length * 8 : Number(pfx);
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > bytes.length * 8) throw new RangeError(`bad prefix in ${pattern}`);
+    // An IPv4-mapped pattern is an IPv4 pattern.
+    if (v6 && isMapped(bytes) && prefix >= 96) return [{ v6: false, net: bytes.slice(12), prefix: prefix - 96, any: false, ports }];
+    return [{ v6, net: bytes, prefix, any: false, ports }];
+  }
+  if (pfx !== undefined) throw new RangeError(`bad address ${pattern}`);
+  if (!/^[A-Za-z0-9._-]+$/.test(addr)) throw new RangeError(`bad address ${pattern}`);
+  const found = await lookup(addr, { all: true, verbatim: true }).catch(() => {
+    throw new RangeError(`cannot resolve ${addr} (in ${pattern})`);
+  });
+  return found.map((a) => {
+    bytes = ipBytes(a.address)!;
+    return { v6: bytes.length === 16, net: bytes, prefix: bytes.length * 8, any: false, ports };
+  });
+}
+
+function unixRule(pattern: string, cwd: string): UnixRule {
+  const p = pattern.slice('unix:'.length);
+  if (p === '*') return { any: true, abstract: false, path: '', prefix: false };
+  if (p.startsWith('@')) return { any: false, abstract: true, path: p.slice(1), prefix: false };
+  if (p === '') throw new RangeError(`empty unix path in ${pattern}`);
+  const prefix = p.endsWith('/');
+  return { any: false, abstract: false, path: realish(resolvePath(cwd, p)) + (prefix ? '/' : ''), prefix };
+}
+
+// The path a name really reaches: symlinks and `..` of every existing
+// component resolved (the last component may not exist yet: bind creates it).
+export function realish(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch { /* not there (yet) */ }
+  const dir = dirname(p);
+  if (dir === p) return p;
+  return resolvePath(realish(dir), basename(p));
+}
+
+export async function compilePolicy(spec: PolicySpec = {}, cwd = process.cwd()): Promise<CompiledPolicy> {
+  const ip = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, IpRule[]>;
+  const unix = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, UnixRule[]>;
+  for (const op of OPERATIONS) {
+    for (const pat of spec[op] ?? []) {
+      if (typeof pat !== 'string') throw new TypeError(`policy.${op}: patterns are strings`);
+      if (pat.startsWith('unix:')) unix[op].push(unixRule(pat, cwd));
+      else ip[op].push(...(await ipRules(pat)));
+    }
+  }
+  const families = new Set<Family>();
+  for (const f of spec.families ?? []) {
+    if (!(FAMILIES as readonly string[]).includes(f)) throw new RangeError(`unknown family ${f} (one of ${FAMILIES.join(', ')})`);
+    families.add(f);
+  }
+  if (spec.net) {
+    families.add('inet');
+    families.add('inet6');
+  }
+  const dns = (spec.dns ?? []).map((d) => d.toLowerCase().replace(/\.$/, ''));
+  const maxSockets = spec.maxSockets ?? 64;
+  if (!Number.isInteger(maxSockets) || maxSockets < 0) throw new RangeError('maxSockets: a non-negative integer');
+  return { ip, unix, families: [...families], dns, maxSockets, cwd };
+}
+
+// ---- judging (runs in the guest's worker) ----------------------------------------------
+
+export const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17, AF_TIPC = 30, AF_VSOCK = 40;
+export const SOCK_RAW = 3;
+
+function isMapped(b: number[] | Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
+  return b[10] === 0xff && b[11] === 0xff;
+}
+
+function inNet(addr: number[], net: number[], prefix: number): boolean {
+  if (addr.length !== net.length) return false;
+  let bits = prefix;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((addr[i] & mask) !== (net[i] & mask)) return false;
+  }
+  return true;
+}
+
+// One reachable endpoint: an IP address (4 or 16 bytes) and port, or a unix name.
+export interface Endpoint {
+  kind: 'ip' | 'unix';
+  addr: number[];
+  port: number;
+  wildcard: boolean;
+  path: string;
+  abstract: boolean;
+  text: string;
+}
+
+export function ipText(addr: number[]): string {
+  if (addr.length === 4) return addr.join('.');
+  const w: string[] = [];
+  for (let i = 0; i < 16; i += 2) w.push(((addr[i] << 8) | addr[i + 1]).toString(16));
+  return `[${w.join(':').replace(/(^|:)0(:0)+(:|$)/, '::')}]`;
+}
+
+function endpointText(e: Endpoint): string {
+  if (e.kind === 'unix') return e.abstract ? `unix:@${e.path}` : `unix:${e.path}`;
+  return `${ipText(e.addr)}:${e.port}`;
+}
+
+export function ipEndpoint(addr: number[], port: number, forBind: boolean): Endpoint {
+  let a = addr;
+  if (a.length === 16 && isMapped(a)) a = a.slice(12);
+  const zero = a.every((x) => x === 0);
+  // A connect or send to the unspecified address reaches the loopback.
+  if (zero && !forBind) a = a.length === 4 ? [127, 0, 0, 1] : [...new Array(15).fill(0), 1];
+  const e: Endpoint = { kind: 'ip', addr: a, port, wildcard: zero && forBind, path: '', abstract: false, text: '' };
+  e.text = endpointText(e);
+  return e;
+}
+
+export function unixEndpoint(raw: Uint8Array, cwd: string): Endpoint {
+  const abstract = raw.length > 0 && raw[0] === 0;
+  let path: string;
+  if (abstract) path = Buffer.from(raw.subarray(1)).toString('latin1');
+  else {
+    const nul = raw.indexOf(0);
+    path = Buffer.from(nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8');
+    if (path !== '') path = realish(resolvePath(cwd, path));
+  }
+  const e: Endpoint = { kind: 'unix', addr: [], port: 0, wildcard: path === '' && !abstract, path, abstract, text: '' };
+  e.text = path === '' && !abstract ? 'unix:(autobind)' : endpointText(e);
+  return e;
+}
+
+function ipAllowed(rules: IpRule[], e: Endpoint): boolean {
+  for (const r of rules) {
+    if (r.ports !== null && (e.port < r.ports[0] || e.port > r.ports[1])) continue;
+    if (r.any) return true;
+    if (r.v6 !== (e.addr.length === 16)) continue;
+    // A wildcard bind reaches every address: only a rule for the whole family
+    // (prefix 0) or the wildcard address itself covers it.
+    if (e.wildcard && !(r.prefix === 0 || r.net.every((x) => x === 0))) continue;
+    if (inNet(e.addr, r.net, r.prefix)) return true;
+  }
+  return false;
+}
+
+function unixAllowed(rules: UnixRule[], e: Endpoint): boolean {
+  for (const r of rules) {
+    if (r.any) return true;
+    if (r.abstract !== e.abstract) continue;
+    if (r.prefix ? e.path.startsWith(r.path) : e.path === r.path) return true;
+  }
+  return false;
+}
+
+export function familyName(domain: number, type: number): Family | null {
+  switch (domain) {
+    case AF_INET: return (type & 0xf) === SOCK_RAW ? 'raw' : 'inet';
+    case AF_INET6: return (type & 0xf) === SOCK_RAW ? 'raw' : 'inet6';
+    case AF_UNIX: return 'unix';
+    case AF_NETLINK: return 'netlink';
+    case AF_PACKET: return 'packet';
+    case AF_TIPC: return 'tipc';
+    case AF_VSOCK: return 'vsock';
+    default: return null;
+  }
+}
+
+export class Judge {
+  constructor(readonly p: CompiledPolicy) {}
+
+  familyGranted(f: Family): boolean {
+    return this.p.families.includes(f);
+  }
+
+  // May a socket of this family be created at all? inet, inet6 and unix
+  // sockets are harmless until they reach an address; the others need their
+  // family granted.
+  mayCreate(f: Family | null): boolean {
+    if (f === null) return false;
+    if (f === 'inet' || f === 'inet6' || f === 'unix') return true;
+    return this.familyGranted(f);
+  }
+
+  // Every endpoint must be granted for op (or, for sendto, for connect too).
+  allowed(op: Operation, sockFamily: Family, eps: Endpoint[]): boolean {
+    if (this.familyGranted(sockFamily)) return true;
+    const ops: Operation[] = op === 'sendto' ? ['sendto', 'connect'] : [op];
+    return eps.every((e) => {
+      if (e.kind === 'ip' && this.familyGranted(e.addr.length === 4 ? 'inet' : 'inet6') && sockFamily !== 'raw') return true;
+      return ops.some((o) => (e.kind === 'ip' ? ipAllowed(this.p.ip[o], e) : unixAllowed(this.p.unix[o], e)));
+    });
+  }
+
+  // Accept: peers are unrestricted unless accept patterns exist.
+  acceptAllowed(sockFamily: Family, e: Endpoint): boolean {
+    if (this.familyGranted(sockFamily)) return true;
+    const rules = e.kind === 'ip' ? this.p.ip.accept : this.p.unix.accept;
+    if (rules.length === 0) return true;
+    return e.kind === 'ip' ? ipAllowed(this.p.ip.accept, e) : unixAllowed(this.p.unix.accept, e);
+  }
+
+  dnsAllowed(name: string): boolean {
+    const n = name.toLowerCase().replace(/\.$/, '');
+    return this.p.dns.some((d) => d === '*' || d === n || (d.startsWith('*.') && (n.endsWith(d.slice(1)) || n === d.slice(2))));
+  }
+
+  get resolves(): boolean {
+    return this.p.dns.length > 0;
+  }
+}
+
+// The question names of a DNS query message (null: not a well-formed query).
+export function dnsQueryNames(m: Uint8Array): string[] | null {
+  if (m.length < 12) return null;
+  if (m[2] & 0x80) return null; // a response, not a query
+  const qd = (m[4] << 8) | m[5];
+  if (qd === 0 || qd > 4) return null;
+  const names: string[] = [];
+  let i = 12;
+  for (let q = 0; q < qd; q++) {
+    const labels: string[] = [];
+    for (;;) {
+      if (i >= m.length) return null;
+      const len = m[i++];
+      if (len === 0) break;
+      if (len > 63 || i + len > m.length) return null; // no compression in questions
+      labels.push(Buffer.from(m.subarray(i, i + len)).toString('latin1'));
+      i += len;
+    }
+    if (i + 4 > m.length) return null;
+    i += 4;
+    names.push(labels.join('.'));
+  }
+  return names;
+}
+
+// The hosts file as a guest sees it: only lines naming a granted name (and
+// the loopback names, which reach nothing).
+export function filterHosts(text: Uint8Array, judge: Judge): Uint8Array {
+  const out: string[] = [];
+  for (const line of Buffer.from(text).toString('latin1').split('\n')) {
+    const body = line.replace(/#.*/, '').trim();
+    if (body === '') continue;
+    const [addr, ...names] = body.split(/\s+/);
+    const keep = names.filter((n) => judge.dnsAllowed(n) || /^(localhost|ip6-localhost|ip6-loopback)(\.localdomain)?$/i.test(n));
+    if (keep.length) out.push(`${addr} ${keep.join(' ')}`);
+  }
+  return new Uint8Array(Buffer.from(out.join('\n') + '\n', 'latin1'));
+}
