@@ -28,8 +28,9 @@ function fail(msg, code = 2) {
   process.exit(code);
 }
 
-function which() {
-  const r = spawnSync(process.execPath, [wasmCc, '--wasock-which'], { encoding: 'utf8' });
+function which(forced) {
+  const env = forced ? { ...process.env, WASOCK_TOOLCHAIN: forced } : process.env;
+  const r = spawnSync(process.execPath, [wasmCc, '--wasock-which'], { encoding: 'utf8', env });
   if (r.status !== 0) fail((r.stderr || 'no wasm32 toolchain').trim().split('\n').pop().replace(/^wasm-cc: error: /, ''));
   return r.stdout.split('\t')[0].trim();
 }
@@ -61,14 +62,17 @@ function hasBuiltins(sysroot) {
   return r.status === 0 && fs.existsSync(r.stdout.trim());
 }
 
-function pickToolchain() {
-  const forced = process.env.WASOCK_TOOLCHAIN;
-  const t = which();
-  if (t !== 'system') return { name: t, args: [] };
+// `prefer` is the toolchain the SDK was built with: guests must be compiled
+// and linked by the same one (another clang's objects may use features, such
+// as bulk memory, that this linker or the wasm-opt it runs rejects).
+function pickToolchain(prefer) {
+  const forced = process.env.WASOCK_TOOLCHAIN ?? prefer;
+  const t = which(forced);
+  if (t !== 'system') return { name: t, args: [], env: { WASOCK_TOOLCHAIN: t } };
   const sysroot = wasiSysroot();
   const why = !sysroot ? 'no wasi-libc (apt-get install wasi-libc)'
     : !hasBuiltins(sysroot) ? 'no wasm32 compiler-rt builtins (apt-get install libclang-rt-N-dev-wasm32)' : null;
-  if (!why) return { name: 'system', args: [`--sysroot=${sysroot}`], linkArgs: ['-s'] };
+  if (!why) return { name: 'system', args: [`--sysroot=${sysroot}`], linkArgs: ['-s'], env: { WASOCK_TOOLCHAIN: 'system' } };
   if (forced === 'system') fail(`WASOCK_TOOLCHAIN=system but the system clang has ${why}`);
   process.stderr.write(`wasock cc: system clang has ${why}; using @yowasp/clang\n`);
   return { name: 'yowasp', args: [], env: { WASOCK_TOOLCHAIN: 'yowasp' } };
@@ -118,6 +122,7 @@ function buildSdk(out) {
   process.chdir(root);
   fs.rmSync(objDir, { recursive: true, force: true });
   fs.renameSync(`${obj}.tmp`, obj);
+  fs.writeFileSync(path.join(out, 'toolchain'), `${t.name}\n`);
   fs.writeFileSync(path.join(out, 'README'), 'wasock guest SDK: include/ (POSIX socket headers, Linux numbering) and lib/wasock.o (the core + libc shim).\nUse: npx wasock cc -o prog.wasm prog.c\n');
   return 0;
 }
@@ -131,7 +136,8 @@ export function cc(args) {
   const sdk = sdkDir();
   const obj = path.join(sdk, 'lib', 'wasock.o');
   if (!fs.existsSync(obj)) fail(`the guest SDK is not built (${obj}); run make sdk`);
-  const t = pickToolchain();
+  const built = fs.existsSync(path.join(sdk, 'toolchain')) ? fs.readFileSync(path.join(sdk, 'toolchain'), 'utf8').trim() : undefined;
+  const t = pickToolchain(built);
   const pre = ['-isystem', path.join(sdk, 'include')];
   const post = links(args) ? [...(t.linkArgs ?? []), obj] : [];
   if (!args.some((a) => /^-O/.test(a))) pre.push('-O2');
