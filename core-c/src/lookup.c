@@ -2,7 +2,8 @@
  * Host lookups the way glibc's NSS makes them for the `hosts` database:
  * the sources of nsswitch.conf in order (files, dns), the first that
  * finds the name answers. Parsed configuration is cached by the files'
- * generations, so an unchanged file costs one host call per lookup.
+ * generations, so an unchanged file costs one host call per lookup: the
+ * generation is asked first, the text only when it changed.
  */
 #include <wasock/core.h>
 #include <wasock/netdb.h>
@@ -28,15 +29,26 @@ void wsk_set_h_errno(int h)
 	h_errno_global = h;
 }
 
+/* The text of file `id` when its generation is no longer *gen (which it
+ * then takes), else NULL. A change between the two host calls is seen as
+ * one more change on the next call. */
+static const char *changed(int id, uint32_t *gen, uint32_t *len)
+{
+	uint32_t g = wsk_rfile_gen(id);
+
+	if (g == *gen)
+		return 0;
+	*gen = g;
+	return wsk_rfile(id, len);
+}
+
 static const struct wsk_nss *nss_current(void)
 {
 	uint32_t len;
-	const char *t = wsk_rfile(WSK_RFILE_NSSWITCH, &len);
+	const char *t = changed(WSK_RFILE_NSSWITCH, &nss_gen, &len);
 
-	if (wsk_rfile_gen(WSK_RFILE_NSSWITCH) != nss_gen) {
+	if (t)
 		wsk_nsswitch_parse(t, len, &nss);
-		nss_gen = wsk_rfile_gen(WSK_RFILE_NSSWITCH);
-	}
 	return &nss;
 }
 
@@ -60,12 +72,11 @@ static void default_domain(struct wsk_resconf *r)
 const struct wsk_resconf *wsk_resconf_current(void)
 {
 	uint32_t len;
-	const char *t = wsk_rfile(WSK_RFILE_RESOLV, &len);
+	const char *t = changed(WSK_RFILE_RESOLV, &rc_gen, &len);
 
-	if (wsk_rfile_gen(WSK_RFILE_RESOLV) != rc_gen) {
+	if (t) {
 		wsk_resolv_conf_parse(t, len, &rc);
 		default_domain(&rc);
-		rc_gen = wsk_rfile_gen(WSK_RFILE_RESOLV);
 	}
 	return &rc;
 }
@@ -73,12 +84,10 @@ const struct wsk_resconf *wsk_resconf_current(void)
 const struct wsk_gaiconf *wsk_gaiconf_current(void)
 {
 	uint32_t len;
-	const char *t = wsk_rfile(WSK_RFILE_GAI, &len);
+	const char *t = changed(WSK_RFILE_GAI, &gc_gen, &len);
 
-	if (wsk_rfile_gen(WSK_RFILE_GAI) != gc_gen) {
+	if (t)
 		wsk_gai_conf_parse(t, len, &gc);
-		gc_gen = wsk_rfile_gen(WSK_RFILE_GAI);
-	}
 	return &gc;
 }
 

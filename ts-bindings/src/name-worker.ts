@@ -3,18 +3,24 @@
 // (dist/index.js: the same argument handling, the same core, the same
 // answers and errors) in a small pool of worker threads, started on first
 // use and unref'd while idle. No worker per call: at most POOL_MAX, reused.
+// Each worker has its own library instance, so the main thread's resolver
+// configuration (configureResolver) goes along with the first job after it
+// changes: the worker applies it before the call.
 import { Worker } from 'node:worker_threads';
 import { error, gaierror, herror, timeout } from './errors.js';
+import { resolverFile } from './resolver.js';
 
 const POOL_MAX = 4;
 
-// The worker: imports the sync API and answers { id, name, args } messages.
+// The worker: imports the sync API and answers { id, name, args[, resolver] }
+// messages; `resolver` (configureResolver options) is applied first.
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ready = import(workerData.url);
-parentPort.on('message', async ({ id, name, args }) => {
+parentPort.on('message', async ({ id, name, args, resolver }) => {
   try {
     const s = await ready;
+    if (resolver) s.configureResolver(resolver);
     if (typeof s[name] !== 'function') throw new TypeError(name + ' is not available');
     parentPort.postMessage({ id, ok: true, value: s[name](...args) });
   } catch (e) {
@@ -28,6 +34,39 @@ parentPort.on('message', async ({ id, name, args }) => {
 interface Slot {
   worker: Worker;
   pending: number;
+  // The resolver configuration this worker has (configKey's value).
+  config: string;
+}
+
+// configureResolver's option for each file id (WSK_RFILE_* order, resolver.ts).
+const FILE_KEYS = ['hosts', 'services', 'protocols', 'resolvConf', 'nsswitch', 'gaiConf'];
+const utf8d = new TextDecoder();
+
+// resolver.ts's slots, fetched once: configureResolver() updates these very
+// objects (override, gen), so reading them costs no stat per job.
+let fileSlots: Array<{ override: Uint8Array | null; gen: number } | null> | null = null;
+
+function slots() {
+  return (fileSlots ??= FILE_KEYS.map((_, id) => resolverFile(id)));
+}
+
+// The main thread's resolver configuration: a key that changes with every
+// configureResolver() call that sets or clears a file, and the options that
+// give a worker the same files (the override's text, or null for the
+// machine's file, which the worker reads itself).
+function configKey(): string {
+  let key = '';
+  for (const slot of slots()) key += slot !== null && slot.override !== null ? `${slot.gen},` : '-,';
+  return key;
+}
+
+function configOptions(): Record<string, string | null> {
+  const opts: Record<string, string | null> = {};
+  slots().forEach((slot, id) => {
+    const over = slot?.override ?? null;
+    opts[FILE_KEYS[id]] = over === null ? null : utf8d.decode(over);
+  });
+  return opts;
 }
 
 interface Call {
@@ -70,7 +109,8 @@ function rebuild(w: Wire): Error {
 
 function spawn(): Slot {
   const worker = new Worker(WORKER_CODE, { eval: true, workerData: { url: indexUrl } });
-  const slot: Slot = { worker, pending: 0 };
+  // A new worker reads the machine's files: the key of "no overrides".
+  const slot: Slot = { worker, pending: 0, config: '-,'.repeat(FILE_KEYS.length) };
   worker.unref();
   worker.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: Wire }) => {
     const c = calls.get(m.id);
@@ -109,7 +149,10 @@ export function callOffLoop<T>(name: string, args: unknown[]): Promise<T> {
     calls.set(id, { resolve: resolve as (v: unknown) => void, reject, slot });
     if (slot.pending++ === 0) slot.worker.ref();
     try {
-      slot.worker.postMessage({ id, name, args });
+      const key = configKey();
+      const resolver = key !== slot.config ? configOptions() : undefined;
+      slot.worker.postMessage({ id, name, args, resolver });
+      slot.config = key;
     } catch (e) {
       calls.delete(id);
       if (--slot.pending === 0) slot.worker.unref();

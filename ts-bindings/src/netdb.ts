@@ -45,6 +45,7 @@ const gaiOut = netdb.wsk_gai_out();
 const AF_INET = 2;
 const AF_INET6 = 10;
 const SOCK_DGRAM = 2;
+const SIN_SIZE = 16;
 const AI_NUMERICHOST = 4;
 const EAI_NONAME = -2;
 const EAI_SYSTEM = -11;
@@ -55,6 +56,7 @@ const SERV_LEN = 32;
 export type AddrInfo = [number, number, number, string, unknown];
 
 const utf8 = new TextEncoder();
+const utf8d = new TextDecoder();
 
 // A C string: everything before the first NUL, as CPython's char * sees it.
 function cBytes(b: Uint8Array): Uint8Array {
@@ -111,17 +113,59 @@ function idnaEncode(host: string): Uint8Array {
   return utf8.encode(ascii);
 }
 
+// A C string argument on its way to the core: ASCII text (one byte per
+// char, no NUL), bytes (no NUL), or NULL. Text skips TextEncoder and its
+// allocations on the common path.
+type CText = string | Uint8Array | null;
+
+// The ASCII text before the first NUL.
+function cAscii(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
+// The 'idna' codec's ASCII fast path in one pass: the text itself (label
+// lengths checked, as encodings/idna.py does), or null when the text is not
+// ASCII (then idnaEncode's general path).
+function asciiIdna(host: string): string | null {
+  let label = 0;
+  let bad = false;
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (c > 0x7f) return null;
+    if (c === 0x2e) {
+      if (label === 0 || label >= 64) bad = true;
+      label = 0;
+    } else {
+      label++;
+    }
+  }
+  if (host.length === 0) return host;
+  if (bad) throw idnaError('label empty or too long');
+  if (label >= 64) throw idnaError('label too long');
+  return host;
+}
+
 // getaddrinfo's host: None, str (IDNA-encoded) or bytes.
-function hostArg(host: unknown): Uint8Array | null {
+function hostArg(host: unknown): CText {
   if (host === null || host === undefined) return null;
-  if (typeof host === 'string') return cBytes(idnaEncode(host));
+  if (typeof host === 'string') {
+    const a = asciiIdna(host);
+    return a !== null ? cAscii(a) : cBytes(idnaEncode(host));
+  }
   if (host instanceof Uint8Array) return cBytes(host);
   throw new TypeError('getaddrinfo() argument 1 must be string or None');
 }
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 // getaddrinfo's port: an exact int (as "%ld"), str, bytes or None.
-function portArg(port: unknown): Uint8Array | null {
+function portArg(port: unknown): CText {
   if (port === null || port === undefined) return null;
+  if (typeof port === 'number' && Number.isSafeInteger(port)) return String(port);
   let n: bigint | null = null;
   if (typeof port === 'bigint') n = port;
   else if (typeof port === 'number' && Number.isInteger(port)) n = BigInt(port);
@@ -131,26 +175,34 @@ function portArg(port: unknown): Uint8Array | null {
     }
     return utf8.encode(n.toString());
   }
-  if (typeof port === 'string') return cBytes(strictUtf8(port));
+  if (typeof port === 'string') return isAscii(port) ? cAscii(port) : cBytes(strictUtf8(port));
   if (port instanceof Uint8Array) return cBytes(port);
   throw new error('Int or String expected');
 }
 
-// Host and port side by side in the scratch text buffer; null if too long.
-function putStrings(host: Uint8Array | null, port: Uint8Array | null): [number, number] | null {
-  const need = (host ? host.length + 1 : 0) + (port ? port.length + 1 : 0);
-  if (need > scratch.textSize) return null;
+// Writes one C string at `at` (NUL-terminated); returns its pointer, 0 for NULL.
+function putC(u8: Uint8Array, at: number, b: CText): number {
+  if (b === null) return 0;
+  if (typeof b === 'string') {
+    for (let i = 0; i < b.length; i++) u8[at + i] = b.charCodeAt(i);
+  } else {
+    u8.set(b, at);
+  }
+  u8[at + b.length] = 0;
+  return at;
+}
+
+// Host and port side by side in the scratch text buffer; the port's pointer
+// is left in putPort. False if too long.
+let putHost = 0;
+let putPort = 0;
+function putStrings(host: CText, port: CText): boolean {
+  const hn = host === null ? 0 : host.length + 1;
+  if (hn + (port === null ? 0 : port.length + 1) > scratch.textSize) return false;
   const u8 = memory().u8;
-  let at = scratch.text;
-  const put = (b: Uint8Array | null): number => {
-    if (!b) return 0;
-    const p = at;
-    u8.set(b, p);
-    u8[p + b.length] = 0;
-    at += b.length + 1;
-    return p;
-  };
-  return [put(host), put(port)];
+  putHost = putC(u8, scratch.text, host);
+  putPort = putC(u8, scratch.text + hn, port);
+  return true;
 }
 
 // An addon answer: the list, or the gaierror / OSError CPython would raise.
@@ -172,22 +224,21 @@ function decodeBytes(sa: Uint8Array): unknown {
 }
 
 // The system resolver, for what the core cannot answer alone.
-function resolve(host: Uint8Array | null, port: Uint8Array | null, family: number, type: number,
+function resolve(host: CText, port: CText, family: number, type: number,
   proto: number, flags: number): Array<[number, number, number, string, Uint8Array]> {
-  const text = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
+  const text = (b: CText) => (b === null || typeof b === 'string' ? b : utf8d.decode(b));
   const res = addon.getaddrinfo(text(host), text(port), family, type, proto, flags) as AddonAnswer;
   if (isErrorAnswer(res)) raiseFor(res);
   return res as Array<[number, number, number, string, Uint8Array]>;
 }
 
 // Runs the core; returns the entry count, or null when a lookup is needed.
-function numeric(host: Uint8Array | null, port: Uint8Array | null, family: number, type: number,
+function numeric(host: CText, port: CText, family: number, type: number,
   proto: number, flags: number): number | null {
-  const at = putStrings(host, port);
-  if (at === null) return null;
+  if (!putStrings(host, port)) return null;
   // The interface list AI_ADDRCONFIG needs is not known here: 0 defers it.
   memory().dv.setUint32(gaiOut + OUT_SEEN, 0, true);
-  const r = netdb.wsk_getaddrinfo(at[0], at[1], family, type, proto, flags, gaiOut);
+  const r = netdb.wsk_getaddrinfo(putHost, putPort, family, type, proto, flags, gaiOut);
   if (r === GAI_LOOKUP) return null;
   if (r < 0) throw gaiError(r);
   return r;
@@ -211,14 +262,23 @@ export function getaddrinfo(host: unknown, port: unknown, family: unknown = 0, t
     return resolve(h, p, fam, typ, pro, flg).map(([f, t, pr, canon, sa]) =>
       [f, t, pr, canon, decodeBytes(sa)] as AddrInfo);
   }
-  const out: AddrInfo[] = [];
-  const canonPtr = memory().dv.getUint32(gaiOut + OUT_CANON, true);
+  const m = memory();
+  const dv = m.dv;
+  const u8 = m.u8;
+  const canonPtr = dv.getUint32(gaiOut + OUT_CANON, true);
+  const out: AddrInfo[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const e = entryPtr(i);
-    const dv = memory().dv;
+    const f = dv.getInt32(e, true);
+    const salen = dv.getUint32(e + 12, true);
+    const sa = e + ENTRY_ADDR;
     const canon = i === 0 && canonPtr !== 0 ? cString(canonPtr) : '';
-    out.push([dv.getInt32(e, true), dv.getInt32(e + 4, true), dv.getInt32(e + 8, true), canon,
-      decodeAddress(e + ENTRY_ADDR, dv.getUint32(e + 12, true))]);
+    // A sockaddr_in is decoded here, as makesockaddr would (inet_ntop and
+    // the port); every other address goes through decodeAddress.
+    const addr = f === AF_INET && salen >= SIN_SIZE && (u8[sa] | (u8[sa + 1] << 8)) === AF_INET
+      ? [`${u8[sa + 4]}.${u8[sa + 5]}.${u8[sa + 6]}.${u8[sa + 7]}`, (u8[sa + 2] << 8) | u8[sa + 3]]
+      : decodeAddress(sa, salen);
+    out[i] = [f, dv.getInt32(e + 4, true), dv.getInt32(e + 8, true), canon, addr];
   }
   return out;
 }
@@ -336,9 +396,8 @@ function strArg(fn: string, pos: number, v: unknown): Uint8Array {
 
 // Two NUL-terminated strings in the scratch text area (the second may be null).
 function putTwo(a: Uint8Array, b: Uint8Array | null): [number, number] {
-  const at = putStrings(a, b);
-  if (at === null) throw new RangeError('argument too long');
-  return at;
+  if (!putStrings(a, b)) throw new RangeError('argument too long');
+  return [putHost, putPort];
 }
 
 export function getservbyname(servicename: unknown, protocolname: unknown = null): number {
@@ -384,7 +443,7 @@ function hostnameArg(fn: string, v: unknown): Uint8Array {
 // CPython's setipaddr: the address a host argument stands for (the first
 // getaddrinfo answer), with its special cases. Returns [family, bytes].
 export function setipaddr(name: Uint8Array, af: number): [number, Uint8Array] {
-  const text = new TextDecoder().decode(name);
+  const text = utf8d.decode(name);
   if (name.length === 0) {
     const n = numeric(null, utf8.encode('0'), af, SOCK_DGRAM, 0, AI_PASSIVE)!;
     if (n > 1) throw new error('wildcard resolved to multiple address');
