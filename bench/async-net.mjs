@@ -5,6 +5,8 @@
 //   node bench/async-net.mjs echo1000 wasock|net [ROUNDS]      1000 concurrent connections, each
 //                                                             ROUNDS 64 B echoes: messages/s
 //   node bench/async-net.mjs churn wasock|sync|net [N]         connect/accept/close cycles/s
+//   node bench/async-net.mjs bulk wasock|net [BYTES] [WARM]    BYTES in 64 KiB chunks, sender and
+//                                                             receiver in the one loop: MiB/s
 import net from 'node:net';
 
 const [, , test, impl, a1, a2] = process.argv;
@@ -16,8 +18,11 @@ function done(rate, extra = {}) {
   process.exit(0);
 }
 
+// WASOCK_DIST=dir: another build's dist/ (A/B runs of two builds).
+const DIST = process.env.WASOCK_DIST;
+
 async function wasock() {
-  return import('wasock/promises');
+  return import(DIST ? `${DIST}/promises.js` : 'wasock/promises');
 }
 
 // ---- 64 B ping-pong ------------------------------------------------------------------------
@@ -198,7 +203,7 @@ async function churnWasock(n) {
 }
 
 async function churnSync(n) {
-  const socket = await import('wasock');
+  const socket = await import(DIST ? `${DIST}/index.js` : 'wasock');
   const l = socket.socket();
   l.bind(['127.0.0.1', 0]);
   l.listen(128);
@@ -237,16 +242,75 @@ async function churnNet(n) {
   return n / dt;
 }
 
+// ---- bulk: 64 KiB chunks, both ends on the one event loop ---------------------------------------
+const CHUNK = 65536;
+
+async function bulkWasock(total, warm) {
+  const socket = await wasock();
+  const l = socket.socket();
+  l.bind(['127.0.0.1', 0]);
+  l.listen();
+  const rx = socket.socket();
+  const [[tx]] = await Promise.all([l.accept(), rx.connect(l.getsockname())]);
+  const chunk = Buffer.alloc(CHUNK, 0x78);
+  const buf = Buffer.alloc(CHUNK);
+  let t0 = 0;
+  const receiver = (async () => {
+    let got = 0;
+    while (got < warm + total) {
+      const n = await rx.recv_into(buf);
+      if (n === 0) throw new Error('eof');
+      got += n;
+    }
+  })();
+  for (let s = 0; s < warm; s += CHUNK) await tx.sendall(chunk);
+  t0 = now();
+  for (let s = 0; s < total; s += CHUNK) await tx.sendall(chunk);
+  await receiver;
+  const dt = (now() - t0) / 1000;
+  for (const x of [tx, rx, l]) x.close();
+  return total / dt / 1048576;
+}
+
+async function bulkNet(total, warm) {
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const rx = net.connect(server.address().port, '127.0.0.1');
+  const [tx] = await Promise.all([new Promise((r) => server.once('connection', r)), new Promise((r) => rx.on('connect', r))]);
+  let got = 0;
+  const done = new Promise((res) => rx.on('data', (d) => {
+    got += d.length;
+    if (got >= warm + total) res();
+  }));
+  const chunk = Buffer.alloc(CHUNK, 0x78);
+  const send = async (bytes) => {
+    for (let s = 0; s < bytes; s += CHUNK) {
+      if (!tx.write(chunk)) await new Promise((r) => tx.once('drain', r));
+    }
+  };
+  await send(warm);
+  const t0 = now();
+  await send(total);
+  await done;
+  const dt = (now() - t0) / 1000;
+  rx.destroy();
+  tx.destroy();
+  server.close();
+  return total / dt / 1048576;
+}
+
 const table = {
   pingpong: { wasock: () => pingpongWasock(+(a1 ?? 100000), +(a2 ?? 10000)),
     net: () => pingpongNet(+(a1 ?? 100000), +(a2 ?? 10000)) },
   echo1000: { wasock: () => echoWasock(+(a1 ?? 50)), net: () => echoNet(+(a1 ?? 50)) },
   churn: { wasock: () => churnWasock(+(a1 ?? 10000)), sync: () => churnSync(+(a1 ?? 10000)),
     net: () => churnNet(+(a1 ?? 10000)) },
+  bulk: { wasock: () => bulkWasock(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20)),
+    net: () => bulkNet(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20)) },
 };
 const fn = table[test]?.[impl];
 if (!fn) {
-  console.error('usage: node bench/async-net.mjs pingpong|echo1000|churn wasock|net|sync [args]');
+  console.error('usage: node bench/async-net.mjs pingpong|echo1000|churn|bulk wasock|net|sync [args]');
   process.exit(2);
 }
 done(await fn());

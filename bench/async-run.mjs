@@ -1,11 +1,14 @@
-// Event-loop rows of the benchmark (issue 6): wasock/promises vs Node net, and
-// connection churn for C, CPython, wasock sync, wasock/promises and Node net.
+// Event-loop rows of the benchmark (issue 6): wasock/promises vs Node net
+// (ping-pong, 1,000 connections, 1 GiB bulk against C too), connection churn
+// for C, CPython, wasock sync, wasock/promises and Node net; address text
+// conversions (bench/async-text.mjs) for wasock, CPython and plain JS; and
+// cold start, import to first socket in a fresh process (ms, lower is better).
 // Each round runs every implementation once per test, order rotating; the
 // table reports medians and ratios; bench/results/async-latest.json keeps all.
 //
-//   node bench/async-run.mjs [--quick] [--rounds N]
+//   node bench/async-run.mjs [--quick] [--rounds N] [--only test,test]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,14 +19,29 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const ri = argv.indexOf('--rounds');
 const rounds = ri >= 0 ? Number(argv[ri + 1]) : quick ? 3 : 5;
+const oi = argv.indexOf('--only');
+const only = oi >= 0 ? argv[oi + 1].split(',') : null;
 const node = process.execPath;
 const net = join(here, 'async-net.mjs');
-const P = quick ? { pp: ['20000', '2000'], echo: ['20'], churn: '3000' } : { pp: ['100000', '10000'], echo: ['50'], churn: '10000' };
+const GiB = String(2 ** 30), WARM = String(64 * 2 ** 20);
+const P = quick ? { pp: ['20000', '2000'], echo: ['20'], churn: '3000', text: '0.3' } :
+  { pp: ['100000', '10000'], echo: ['50'], churn: '10000', text: '1' };
+const text = join(here, 'async-text.mjs');
+const PY = '/usr/bin/python3';
+// Cold start: a fresh process, from before import() to a first socket made and closed.
+const coldJs = (spec) => [node, '--input-type=module', '-e', `const t0 = performance.now();
+  const s = await import('${spec}'); s.socket().close(); const t1 = performance.now();
+  console.log(JSON.stringify({ rate: t1 - t0, since_process_start: t1 }));`];
+const coldPy = [PY, '-c', `import time; t0 = time.perf_counter()
+import socket; socket.socket().close(); t1 = time.perf_counter()
+print('{"rate": %f}' % ((t1 - t0) * 1000))`];
 
 const tmp = mkdtempSync(join(tmpdir(), 'wasock-abench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const churnC = join(tmp, 'churn');
 const cc = spawnSync('cc', ['-O2', '-o', churnC, join(here, 'churn.c')], { encoding: 'utf8' });
+const bulkC = join(tmp, 'bulk');
+const ccBulk = spawnSync('cc', ['-O2', '-pthread', '-o', bulkC, join(here, 'bulk.c')], { encoding: 'utf8' });
 
 const TESTS = {
   'pingpong-loop': { unit: 'round trips/s', title: '64 B ping-pong across the event loop',
@@ -37,11 +55,32 @@ const TESTS = {
       sync: [node, net, 'churn', 'sync', P.churn], promises: [node, net, 'churn', 'wasock', P.churn],
       net: [node, net, 'churn', 'net', P.churn] },
     target: ['sync', 'c', null] },
+  bulk: { unit: 'MiB/s', title: '1 GiB in 64 KiB chunks (C: receiver thread; JS: one event loop)',
+    impls: { c: ccBulk.status === 0 ? [bulkC, GiB, WARM] : null, promises: [node, net, 'bulk', 'wasock', GiB, WARM],
+      net: [node, net, 'bulk', 'net', GiB, WARM] },
+    target: ['promises', 'c', 0.95] },
+  inet_pton: { unit: 'calls/s', title: 'inet_pton, IPv4/IPv6 mix',
+    impls: { wasock: [node, text, 'pton', 'wasock', P.text], cpython: [node, text, 'pton', 'cpython', P.text],
+      js: [node, text, 'pton', 'js', P.text] },
+    target: ['wasock', 'cpython', 1.0] },
+  inet_ntop: { unit: 'calls/s', title: 'inet_ntop, IPv4/IPv6 mix',
+    impls: { wasock: [node, text, 'ntop', 'wasock', P.text], cpython: [node, text, 'ntop', 'cpython', P.text],
+      js: [node, text, 'ntop', 'js', P.text] },
+    target: ['wasock', 'cpython', 1.0] },
+  gai_numeric: { unit: 'calls/s', title: 'numeric getaddrinfo (JS: dns.lookup of a literal)',
+    impls: { wasock: [node, text, 'gai', 'wasock', P.text], cpython: [node, text, 'gai', 'cpython', P.text],
+      js: [node, text, 'gai', 'js', P.text] },
+    target: ['wasock', 'cpython', 1.0] },
+  cold: { unit: 'ms', lower: true, title: "cold start: import to first socket, fresh process",
+    impls: { wasock: coldJs('wasock'), promises: coldJs('wasock/promises'), cpython: coldPy },
+    target: null },
 };
+if (only) for (const t of Object.keys(TESTS)) if (!only.includes(t)) delete TESTS[t];
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b), k = s.length >> 1; return s.length ? (s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2) : null; };
 const runs = [];
 const notes = cc.status === 0 ? [] : [`churn.c: compile failed: ${cc.stderr.split('\n')[0]}`];
+if (ccBulk.status !== 0) notes.push(`bulk.c: compile failed: ${ccBulk.stderr.split('\n')[0]}`);
 console.log(`wasock event-loop bench: ${quick ? 'quick' : 'full'}, ${rounds} rounds`);
 for (let r = 0; r < rounds; r++) {
   for (const [t, spec] of Object.entries(TESTS)) {
@@ -74,19 +113,23 @@ for (const [t, spec] of Object.entries(TESTS)) {
   }
   const ratios = {};
   for (const a of Object.keys(med)) for (const b of Object.keys(med)) {
-    if (a !== b && med[a] && med[b] && (b === 'net' || b === 'c')) ratios[`${a}/${b}`] = med[a] / med[b];
+    if (a !== b && med[a] && med[b] && ['net', 'c', 'cpython'].includes(b)) ratios[`${a}/${b}`] = med[a] / med[b];
   }
-  const [x, y, min] = spec.target;
+  const [x, y, min] = spec.target ?? [null, null, null];
   const v = med[x] && med[y] ? med[x] / med[y] : null;
   const target = min === null ? null : { target: `${x} >= ${min}x ${y}`, value: v, status: v === null ? 'n/a' : v >= min ? 'PASS' : 'MISS' };
-  summary[t] = { title: spec.title, unit: spec.unit, median: med, ratios, target };
+  summary[t] = { title: spec.title, unit: spec.unit, lower_is_better: !!spec.lower, median: med, ratios, target };
   console.log(`${t.padEnd(14)} ${spec.unit.padStart(14)}  ` +
-    Object.entries(med).map(([k, m]) => `${k} ${m === null ? '-' : Math.round(m).toLocaleString('en-US')}`).join(', '));
+    Object.entries(med).map(([k, m]) => `${k} ${m === null ? '-' : m < 100 ? m.toFixed(1) : Math.round(m).toLocaleString('en-US')}`).join(', '));
   console.log(`${''.padEnd(30)}${Object.entries(ratios).map(([k, r]) => `${k} ${r.toFixed(3)}`).join(', ')}` +
     (target ? `   [${target.target}: ${target.status}]` : ''));
 }
 for (const n of notes) console.log(`note: ${n}`);
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'async-latest.json'),
-  JSON.stringify({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', rounds, node: process.version, summary, runs, notes }, null, 2) + '\n');
+// --only keeps the other tests' last results in the file.
+const file = join(here, 'results', 'async-latest.json');
+let prev = {};
+if (only) { try { prev = JSON.parse(readFileSync(file, 'utf8')).summary ?? {}; } catch { /* none */ } }
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', rounds,
+  node: process.version, summary: { ...prev, ...summary }, runs, notes }, null, 2) + '\n');
 console.log('saved bench/results/async-latest.json');

@@ -15,6 +15,7 @@ import { osError, timedOut } from './errors.js';
 import { asBytes, asCLong, asTimeout } from './convert.js';
 import { POLLIN, POLLOUT, abortError, forget, waitReady } from './readiness.js';
 import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
+import { SOCK_STREAM } from './constants.generated.js';
 
 // wsk_next_step's flag: the descriptor is non-blocking in every mode.
 const STEP_ASYNC = 1;
@@ -34,6 +35,22 @@ export class AsyncSocket extends SocketType {
   // Python's timeout for this socket (None = null); the descriptor itself is
   // always non-blocking, so the base class's own timeout is kept at 0.
   #timeout: number | null;
+  // The read hint: EAGAIN when the last read attempt on this (stream) socket
+  // would have blocked, else 0. In request/response traffic a read issued
+  // right after a send nearly always meets an empty queue, so a hinted read
+  // awaits readiness first and then makes its one attempt, instead of an
+  // attempt that fails, a wait and a second attempt. The hint only stands in
+  // for the first attempt's answer with the errno the last one met: what
+  // follows an errno is still the core's rule (wsk_next_step). Never in
+  // non-blocking mode (timeout 0), where an attempt comes before any EAGAIN.
+  // A short read keeps the hint (it drained the queue). A read that filled
+  // its buffer may have left more queued (bulk) or not (exact-size protocol
+  // reads): after #probeEvery such reads in a row the next read is attempted
+  // at once. A probe that would block doubles #probeEvery (up to 64), one that
+  // finds data resets it to 1.
+  #rdHint = 0;
+  #probeEvery = 1;
+  #fullReads = 0;
 
   constructor(family: unknown = -1, type: unknown = -1, proto: unknown = -1, fileno: unknown = null) {
     super(family, type, proto, fileno);
@@ -66,21 +83,44 @@ export class AsyncSocket extends SocketType {
     return this.#timeout === null ? -1 : this.#timeout;
   }
 
-  // One operation: the sync method's attempt, then the core's rule.
-  #io<T>(events: number, attempt: () => T, signal: AbortSignal | undefined): Promise<T> {
+  // One operation: the sync method's attempt, then the core's rule. `read`:
+  // a recv-family call, which the read hint applies to.
+  #io<T>(events: number, attempt: () => T, signal: AbortSignal | undefined, read = false): Promise<T> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
+    const hintable = read && this.#timeout !== 0 && this.type === SOCK_STREAM;
+    const hinted = hintable && this.#rdHint !== 0;
     asyncAttempt.on = true;
+    asyncAttempt.skip = hinted ? this.#rdHint : 0;
     try {
-      return Promise.resolve(attempt());
+      const v = attempt();
+      if (hintable) this.#probeEvery = 1; // an attempt made at once found data
+      return Promise.resolve(v);
     } catch (e) {
       if (e !== asyncAttempt) return Promise.reject(e);
     } finally {
       asyncAttempt.on = false;
+      asyncAttempt.skip = 0;
     }
-    return this.#loop(events, attempt, asyncAttempt.err, signal);
+    if (hintable && !hinted && asyncAttempt.err === EAGAIN) {
+      this.#rdHint = EAGAIN;
+      this.#fullReads = 0;
+      if (this.#probeEvery < 64) this.#probeEvery *= 2;
+    }
+    return this.#loop(events, attempt, asyncAttempt.err, signal, hinted);
   }
 
-  async #loop<T>(events: number, attempt: () => T, err: number, signal: AbortSignal | undefined): Promise<T> {
+  // After a hinted read succeeded: keep the hint, or attempt at once next time.
+  #afterHinted(): void {
+    if (!asyncAttempt.full) {
+      this.#fullReads = 0;
+    } else if (++this.#fullReads >= this.#probeEvery) {
+      this.#fullReads = 0;
+      this.#rdHint = 0;
+    }
+  }
+
+  async #loop<T>(events: number, attempt: () => T, err: number, signal: AbortSignal | undefined,
+    hinted = false): Promise<T> {
     const timeout = this.#coreTimeout();
     // One deadline for the whole operation, however many wake-ups it takes.
     const deadline = core.wsk_deadline_start(timeout);
@@ -90,7 +130,9 @@ export class AsyncSocket extends SocketType {
       if (step > 0) await waitReady(this.fileno(), events, step, signal);
       asyncAttempt.on = true;
       try {
-        return attempt();
+        const v = attempt();
+        if (hinted) this.#afterHinted();
+        return v;
       } catch (e) {
         if (e !== asyncAttempt) throw e;
         err = asyncAttempt.err;
@@ -150,20 +192,20 @@ export class AsyncSocket extends SocketType {
   // @ts-expect-error: the Promise form of the sync method
   override recv(bufsize: unknown, flags?: unknown, signal?: AbortSignal): Promise<Uint8Array> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#io(POLLIN, () => super.recv(bufsize, flags), signal);
+    return this.#io(POLLIN, () => super.recv(bufsize, flags), signal, true);
   }
 
   // @ts-expect-error: the Promise form of the sync method
   override recvfrom(bufsize: unknown, flags?: unknown, signal?: AbortSignal): Promise<[Uint8Array, unknown]> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#io(POLLIN, () => super.recvfrom(bufsize, flags), signal);
+    return this.#io(POLLIN, () => super.recvfrom(bufsize, flags), signal, true);
   }
 
   // @ts-expect-error: the Promise form of the sync method
   override recv_into(buffer: unknown, nbytes?: unknown, flags?: unknown, signal?: AbortSignal): Promise<number> {
     if (isSignal(nbytes)) [nbytes, signal] = [undefined, nbytes];
     else if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#io(POLLIN, () => super.recv_into(buffer, nbytes, flags), signal);
+    return this.#io(POLLIN, () => super.recv_into(buffer, nbytes, flags), signal, true);
   }
 
   // @ts-expect-error: the Promise form of the sync method
@@ -171,7 +213,7 @@ export class AsyncSocket extends SocketType {
     signal?: AbortSignal): Promise<[number, unknown]> {
     if (isSignal(nbytes)) [nbytes, signal] = [undefined, nbytes];
     else if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#io(POLLIN, () => super.recvfrom_into(buffer, nbytes, flags), signal);
+    return this.#io(POLLIN, () => super.recvfrom_into(buffer, nbytes, flags), signal, true);
   }
 
   // @ts-expect-error: the Promise form of the sync method

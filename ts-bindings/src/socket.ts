@@ -63,7 +63,15 @@ function check(r: number): number {
 // itself, carrying its errno and, for sendall, the bytes already sent,
 // instead of entering the core's loop: the caller awaits readiness on the
 // event loop and asks the core's rule (wsk_next_step) what comes next.
-export const asyncAttempt = { on: false, err: 0, done: 0 };
+// `skip` (an errno, for one first read attempt) is the Promise API's hint that
+// the last read on this socket would have blocked: the native attempt is not
+// made and that errno is taken as its answer, so the caller awaits readiness
+// first. `full` tells it whether a read filled its buffer.
+export const asyncAttempt = { on: false, err: 0, done: 0, skip: 0, full: false };
+
+function skipAttempt(): void {
+  if (asyncAttempt.on && asyncAttempt.skip) wouldBlock(asyncAttempt.skip);
+}
 
 function wouldBlock(err: number, done: number = 0): never {
   asyncAttempt.err = err;
@@ -311,6 +319,7 @@ export class SocketType {
   #recvInto(buf: Uint8Array, n: number, flags: number, withAddr: boolean): number {
     if (n === 0 && !withAddr) return 0;
     const fd = this.#open();
+    skipAttempt();
     let r: number;
     if (withAddr) {
       const m = memory();
@@ -319,7 +328,10 @@ export class SocketType {
     } else {
       r = addon.recv(fd, buf, 0, n, flags);
     }
-    if (r >= 0) return r;
+    if (r >= 0) {
+      asyncAttempt.full = r === n;
+      return r;
+    }
     if (!inCoreLoop(r)) throw osError(-r);
     if (asyncAttempt.on) wouldBlock(-r);
     return viaCore(buf, () => core.wsk_recvfrom(fd, EXT_BASE, n, flags, withAddr ? scratch.sa : 0,
