@@ -1,6 +1,6 @@
 // Python address tuples <-> the core's sockaddr codecs. Type and range checks
 // happen here, with CPython's messages; the bytes are the core's business.
-import { core, cString, memory, putText, scratch, WSK_ADDR_NAME } from './core.js';
+import { core, cString, memory, putString, putText, scratch, WSK_ADDR_NAME } from './core.js';
 import { error, osError } from './errors.js';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants.generated.js';
 import { setipaddr } from './netdb.js';
@@ -12,13 +12,16 @@ export type Address = string | Uint8Array | [string, number] | [string, number, 
 const utf8 = new TextEncoder();
 const ENAMETOOLONG = 36;
 
-function hostBytes(host: unknown): Uint8Array {
-  let bytes: Uint8Array;
-  if (typeof host === 'string') bytes = utf8.encode(host);
-  else if (host instanceof Uint8Array) bytes = host;
-  else throw new TypeError(`str, bytes or bytearray expected, not ${typeName(host)}`);
-  if (bytes.includes(0)) throw new TypeError('host name must not contain null character');
-  return bytes;
+// A host argument checked as CPython's idna_converter does; kept as given.
+function hostArg(host: unknown): string | Uint8Array {
+  const nul = typeof host === 'string' ? host.includes('\0') : host instanceof Uint8Array ? host.includes(0) : null;
+  if (nul === null) throw new TypeError(`str, bytes or bytearray expected, not ${typeName(host)}`);
+  if (nul) throw new TypeError('host name must not contain null character');
+  return host as string | Uint8Array;
+}
+
+function hostBytes(host: string | Uint8Array): Uint8Array {
+  return typeof host === 'string' ? utf8.encode(host) : host;
 }
 
 function port(v: unknown, caller: string): number {
@@ -28,8 +31,9 @@ function port(v: unknown, caller: string): number {
 }
 
 // Runs a codec on a host; a name is resolved (numeric result) and retried.
-function encodeHost(host: unknown, family: number, run: (text: number) => number): void {
-  if (!putText(hostBytes(host))) throw new error('host name too long');
+function encodeHost(hostIn: unknown, family: number, run: (text: number) => number): void {
+  const host = hostArg(hostIn);
+  if (!(typeof host === 'string' ? putString(host) : putText(host))) throw new error('host name too long');
   let r = run(scratch.text);
   if (r === WSK_ADDR_NAME) {
     putText(utf8.encode(resolveNumeric(hostBytes(host), family)));
@@ -51,7 +55,7 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
   if (family === AF_INET) {
     const t = tupleOf(addr, 'AF_INET', caller);
     if (t.length !== 2) throw new TypeError('AF_INET address must be a pair (host, port)');
-    hostBytes(t[0]);
+    hostArg(t[0]);
     const p = port(t[1], caller);
     encodeHost(t[0], AF_INET, (text) => core.wsk_sockaddr_in(text, p, scratch.sa, salenPtr));
   } else if (family === AF_INET6) {
@@ -59,7 +63,7 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
     if (t.length < 2 || t.length > 4) {
       throw new TypeError('AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])');
     }
-    hostBytes(t[0]);
+    hostArg(t[0]);
     const p = port(t[1], caller);
     // CPython parses both with 'I' (wrapped to 32 bits); only flowinfo's 20-bit field is checked.
     const flowinfo = t.length > 2 ? asUIntMask(t[2]) : 0;

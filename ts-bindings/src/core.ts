@@ -86,6 +86,22 @@ export function cString(ptr: number): string {
   return utf8.decode(u8.subarray(ptr, end));
 }
 
+// Writes a string as UTF-8 with a NUL into the scratch text buffer; false if
+// too long. ASCII (every address and most names) is copied by hand: Node 20's
+// TextEncoder costs ~1 us a call, more than the conversion it feeds.
+export function putString(s: string): boolean {
+  if (s.length >= scratch.textSize) return false;
+  const u8 = memory().u8;
+  const at = scratch.text;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return putText(Buffer.from(s, 'utf8'));
+    u8[at + i] = c;
+  }
+  u8[at + s.length] = 0;
+  return true;
+}
+
 // Copies bytes into the scratch text buffer with a NUL; false if too long.
 export function putText(bytes: Uint8Array): boolean {
   if (bytes.length >= scratch.textSize) return false;

@@ -31,8 +31,10 @@ export class HostMemory {
     this.refresh();
   }
 
-  // Linear memory may grow; views over the old buffer would then be detached.
+  // Linear memory may grow, detaching the old buffer (byteLength 0); only then
+  // ask for the new one: Memory.prototype.buffer is a costly native getter.
   refresh(): void {
+    if (this.ab.byteLength !== 0) return;
     const ab = this.memory!.buffer;
     if (ab !== this.ab) {
       this.ab = ab;

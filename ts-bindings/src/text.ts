@@ -1,21 +1,20 @@
 // inet_aton/ntoa/pton/ntop and the byte-order functions: argument handling
 // here, the conversions themselves in the core (core-c/src/inet_*.c).
-import { core, cString, memory, putText, scratch } from './core.js';
+import { core, cString, memory, putString, scratch } from './core.js';
 import { error, osError } from './errors.js';
 import { argTypeName, asBytes, asCInt, asIndex, isInt, typeName } from './convert.js';
 import { AF_INET, AF_INET6 } from './constants.generated.js';
 
-const utf8 = new TextEncoder();
 const EAFNOSUPPORT = 97;
 
-function strArg(fn: string, n: number, v: unknown): Uint8Array {
+function strArg(fn: string, n: number, v: unknown): string {
   if (typeof v !== 'string') throw new TypeError(`${fn}() argument ${n} must be str, not ${argTypeName(v)}`);
   if (v.includes('\0')) throw new RangeError('embedded null character');
-  return utf8.encode(v);
+  return v;
 }
 
 export function inet_aton(ip: unknown): Uint8Array {
-  if (!putText(strArg('inet_aton', 1, ip)) || core.wsk_inet_aton(scratch.text, scratch.opt) !== 1) {
+  if (!putString(strArg('inet_aton', 1, ip)) || core.wsk_inet_aton(scratch.text, scratch.opt) !== 1) {
     throw new error('illegal IP address string passed to inet_aton');
   }
   return memory().u8.slice(scratch.opt, scratch.opt + 4);
@@ -31,7 +30,7 @@ export function inet_ntoa(packed: unknown): string {
 export function inet_pton(family: unknown, ip: unknown): Uint8Array {
   const af = asCInt(family);
   const text = strArg('inet_pton', 2, ip);
-  if (!putText(text)) throw new error('illegal IP address string passed to inet_pton');
+  if (!putString(text)) throw new error('illegal IP address string passed to inet_pton');
   const r = core.wsk_inet_pton(af, scratch.text, scratch.opt);
   if (r < 0) throw osError(EAFNOSUPPORT);
   if (r === 0) throw new error('illegal IP address string passed to inet_pton');
