@@ -4,7 +4,8 @@
 // `resolver` option; for the CLI, /etc files bind-mounted in a private mount namespace), so
 // nothing ever queries the machine's nameserver.
 //   - a granted name resolves, from the test DNS server and from the hosts file;
-//   - a name not granted fails (EAI_AGAIN / TRY_AGAIN), the embedder gets a
+//   - a name not granted fails as a name that does not exist (EAI_NONAME / HOST_NOT_FOUND, at
+//     once, no timeout), the embedder gets a
 //     `resolve` event naming the guest and the name, and no query for it reaches the server;
 //   - `*.suffix` and `*` grants;
 //   - the same through `wasock run --allow-dns=NAME`.
@@ -36,18 +37,11 @@ const ZONE = {
 const TYPE = { 1: 'A', 28: 'AAAA' };
 const HOSTS = '192.0.2.30 hosted.example.test hosted\n192.0.2.31 secret.example.test\n';
 const NSS = 'hosts: files dns\n';
-// What a guest gets for a name it may not resolve. docs/guests.md does not say; the host
-// refuses the query's send (EACCES), which the core's resolver takes as a failed server,
-// so the answer is "try again" (as glibc's when every send fails), not "no such name".
-const DENIED_GAI = 'EAI_AGAIN';
-const DENIED_HBN = 'TRY_AGAIN';
-// Denial events the guest's libc causes by itself on *every* DNS lookup, granted or not
-// (a known issue, not what this file tests): the resolver binds its UDP socket to a random
-// port on the wildcard address (core-c/src/dns_query.c bind_random, ignores the failure), and
-// getaddrinfo's RFC 6724 sort connects a UDP socket to ADDR:9 of each result to learn the
-// source address (core-c/src/getaddrinfo.c source_of). Both are denied and reported.
-const KNOWN_NOISE = (e) => (e.op === 'bind' && /^(0\.0\.0\.0|\[::\]):\d+$/.test(e.address)) ||
-  (e.op === 'connect' && /:9$/.test(e.address));
+// What a guest gets for a name it may not resolve (docs/guests.md): the host refuses the
+// query's send (EACCES), which the core's resolver takes as a refusal of that name, not a
+// server failure: "no such name", at once.
+const DENIED_GAI = 'EAI_NONAME';
+const DENIED_HBN = 'HOST_NOT_FOUND';
 
 let dns;
 const resolvConf = () => `nameserver [127.0.0.1]:${dns.port}\noptions timeout:1 attempts:1\n`;
@@ -84,7 +78,9 @@ async function resolve(args, policy) {
   });
   assert.is(code, 0, err.text);
   for (const e of events) assert.is(e.guest, 'resolve.wasm');
-  return { res: lines(out.text), events: events.filter((e) => !KNOWN_NOISE(e)), noise: events.filter(KNOWN_NOISE), asked: dns.log.slice(before).map((q) => q.name.toLowerCase()) };
+  // Every event, with nothing filtered: the resolver's own source-port bind (resolver_socket)
+  // and the RFC 6724 sort's source address (route_source) are no longer judged as the guest's.
+  return { res: lines(out.text), events, asked: dns.log.slice(before).map((q) => q.name.toLowerCase()) };
 }
 
 function lines(text) {
@@ -146,6 +142,8 @@ test('no dns grant: nothing resolves and nothing is asked', async () => {
   assert.equal(asked, []);
   // Without a grant even the nameserver is out of reach: the connect is what is denied.
   assert.ok(events.some((e) => e.op === 'connect' && e.address === `127.0.0.1:${dns.port}`), JSON.stringify(events));
+  // ... and only that: the resolver's source-port bind is refused silently, not reported.
+  assert.ok(events.every((e) => e.op === 'connect' && e.address === `127.0.0.1:${dns.port}`), JSON.stringify(events));
 });
 
 test('wildcard grants: *.suffix covers names under it (and the apex), not lookalikes; * covers all', async () => {

@@ -86,6 +86,8 @@ test(`${CALLS} random import calls: no throw, no crash, no leak`, async () => {
     () => wasock.random(ptr(), len() & 0xffff),
     () => wasock.clock_ns(ptr()),
     () => wasock.gethostname(ptr(), len()),
+    () => wasock.resolver_socket(fam(), typ(), ptr()),
+    () => { const [p, l] = sockaddr(); return wasock.route_source(p, l, ptr(), ptr()); },
     () => wasi.fd_write(fd(), ptr(), r() & 1 ? r() & 7 : len(), ptr()),
     () => wasi.fd_read(fd(), ptr(), r() & 1 ? r() & 7 : len(), ptr()),
     () => wasi.fd_fdstat_get(fd(), ptr()),

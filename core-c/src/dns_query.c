@@ -18,6 +18,12 @@
  * TCP. SERVFAIL/REFUSED or a malformed reply moves to the next server.
  * Outcome: 0, or EAI_NONAME (NXDOMAIN), EAI_NODATA (no such record),
  * EAI_AGAIN (timed out), EAI_FAIL (only failures).
+ *
+ * Sockets come from the host's resolver_socket import (for a sandboxed
+ * guest: a socket that may reach only the nameservers). A connect or send
+ * the host refuses with EACCES/EPERM is a refusal of that query (a guest's
+ * policy denies the name), not a server failure: that name is taken as
+ * NXDOMAIN at once, without trying the other servers.
  */
 #include <wasock/core.h>
 #include <wasock/linux.h>
@@ -30,6 +36,14 @@ enum { ST_IDLE, ST_UDP_WAIT, ST_TCP_CONNECT, ST_TCP_SEND, ST_TCP_RECV, ST_DONE }
 #define SOCK_NONBLOCK 0x800
 #define R_NONE (-1)
 #define EADDRINUSE 98
+#define EPERM 1
+#define EACCES 13
+#define REFUSED 1000 /* open_socket/start_udp: the host refused the query */
+
+static int refused(int err)
+{
+	return err == EACCES || err == EPERM;
+}
 
 static uint32_t rotation;
 
@@ -164,8 +178,8 @@ static int open_socket(struct wsk_dns_query *q, int tcp)
 	int32_t fd = -1;
 	int err;
 
-	err = wsk_host_socket(ns->family, (tcp ? WSK_SOCK_STREAM : WSK_SOCK_DGRAM) |
-						  SOCK_NONBLOCK, 0, &fd);
+	err = wsk_host_resolver_socket(ns->family, (tcp ? WSK_SOCK_STREAM : WSK_SOCK_DGRAM) |
+						 SOCK_NONBLOCK, &fd);
 	if (err)
 		return -err;
 	q->fd = fd;
@@ -173,33 +187,44 @@ static int open_socket(struct wsk_dns_query *q, int tcp)
 		bind_random(fd, ns->family);
 	err = wsk_host_connect(fd, sa, len);
 	if (err && !(tcp && err == WSK_EINPROGRESS))
-		return -err;
+		return refused(err) ? -REFUSED : -err;
 	return 0;
+}
+
+/* The host refused this name's query: as NXDOMAIN for this name. */
+static int name_refused(struct wsk_dns_query *q)
+{
+	close_fd(q);
+	return next_name(q);
 }
 
 static int start_udp(struct wsk_dns_query *q)
 {
 	uint32_t i, n;
+	int err;
 
 	q->tcp = q->rc.use_vc;
 	if (build_queries(q) < 0)
 		return next_name(q);
 	q->deadline_ns = now_ns() + try_timeout(q);
 	if (q->tcp) {
-		if (open_socket(q, 1) < 0)
-			return next_try(q);
+		err = open_socket(q, 1);
+		if (err < 0)
+			return err == -REFUSED ? name_refused(q) : next_try(q);
 		q->tcp_qi = 0;
 		return want(q, ST_TCP_CONNECT, WSK_POLLOUT);
 	}
-	if (open_socket(q, 0) < 0)
-		return next_try(q);
+	err = open_socket(q, 0);
+	if (err < 0)
+		return err == -REFUSED ? name_refused(q) : next_try(q);
 	/* The first query's ICMP port unreachable can surface as the second
 	 * send's ECONNREFUSED (and then never on recv): a failed send puts
 	 * this server out at once, as glibc's send_dg does. */
 	for (i = 0; i < q->nq; i++) {
-		int err = wsk_host_sendto(q->fd, q->qbuf[i] + 2, q->qlen[i], 0,
-					  0, 0, &n);
-
+		err = wsk_host_sendto(q->fd, q->qbuf[i] + 2, q->qlen[i], 0, 0,
+				      0, &n);
+		if (refused(err))
+			return name_refused(q);
 		if (err && err != WSK_EAGAIN && err != WSK_EINTR)
 			return next_try(q);
 	}
@@ -280,12 +305,14 @@ static int same_source(const struct wsk_dns_query *q, const uint8_t *sa,
 static int switch_to_tcp(struct wsk_dns_query *q)
 {
 	uint32_t i;
+	int err;
 
 	close_fd(q);
 	for (i = 0; i < q->nq; i++)
 		q->got[i] = 0;
-	if (open_socket(q, 1) < 0)
-		return next_try(q);
+	err = open_socket(q, 1);
+	if (err < 0)
+		return err == -REFUSED ? name_refused(q) : next_try(q);
 	q->tcp_qi = 0;
 	return want(q, ST_TCP_CONNECT, WSK_POLLOUT);
 }
@@ -338,6 +365,8 @@ static int tcp_send(struct wsk_dns_query *q)
 
 	err = wsk_host_sendto(q->fd, q->qbuf[q->tcp_qi] + q->io_off,
 			      total - q->io_off, 0, 0, 0, &n);
+	if (refused(err))
+		return name_refused(q);
 	if (err && err != WSK_EAGAIN && err != WSK_EINTR)
 		return next_try(q);
 	q->io_off += n;

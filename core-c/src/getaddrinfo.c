@@ -544,21 +544,19 @@ static int addrconfig_seen(void)
 	return seen;
 }
 
-/* The source address the kernel would pick: a UDP connect, as glibc. */
+/* The source address the kernel would pick (glibc: a UDP connect), as the
+ * host's route_source import tells: no socket of the core's own. */
 static int source_of(const struct addrtuple *dst, struct wsk_haddr *src)
 {
 	uint8_t sa[WSK_GAI_ADDRMAX];
-	wsk_socklen len = put_sockaddr(dst, wsk_htons(9), sa);
-	int32_t fd = -1;
-	int ok = 0;
+	uint8_t dsa[WSK_GAI_ADDRMAX];
+	wsk_socklen dlen = put_sockaddr(dst, wsk_htons(9), dsa);
+	wsk_socklen len = sizeof sa;
+	int ok;
 
-	if (wsk_host_socket(dst->family, WSK_SOCK_DGRAM, 0, &fd) != 0)
-		return 0;
-	if (wsk_host_connect(fd, sa, len) == 0) {
-		len = sizeof sa;
-		ok = wsk_host_getsockname(fd, sa, &len) == 0;
-	}
-	wsk_host_close(fd);
+	wsk_memset(sa, 0, sizeof sa);
+	ok = wsk_host_route_source(dsa, dlen, sa, &len) == 0 &&
+	     len >= (dst->family == WSK_AF_INET ? 16u : 24u);
 	if (!ok)
 		return 0;
 	wsk_memset(src, 0, sizeof *src);

@@ -26,3 +26,5 @@ int wsk_host_resolver_file(int id, void *b, uint32_t s, uint32_t *l, uint32_t *g
 int wsk_host_gethostname(char *b, uint32_t s) { (void)b; (void)s; return NOSYS; }
 int wsk_host_ifaddrs(void *b, uint32_t m, uint32_t *n) { (void)b; (void)m; (void)n; return NOSYS; }
 int wsk_host_if_nametoindex(const char *name, uint32_t *i) { (void)name; (void)i; return NOSYS; }
+int wsk_host_resolver_socket(int d, int t, int32_t *fd) { (void)d; (void)t; (void)fd; return NOSYS; }
+int wsk_host_route_source(const void *d, wsk_socklen dl, void *s, wsk_socklen *sl) { (void)d; (void)dl; (void)s; (void)sl; return NOSYS; }

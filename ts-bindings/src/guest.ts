@@ -90,6 +90,7 @@ interface SockEntry {
   type: number;
   bound: boolean;            // bound under a grant (listen needs it)
   dns: null | { tcp: boolean; need: number; buf: number[] };
+  resolver: boolean;         // made by resolver_socket: reaches only the nameservers
 }
 type Entry = WasiEntry | SockEntry;
 
@@ -161,7 +162,7 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       addon.close(hfd);
       return -emit('socket', `limit of ${judge.p.maxSockets} sockets`, E.EMFILE);
     }
-    const vfd = alloc({ kind: 'sock', hfd, family, domain, type, bound: false, dns: null });
+    const vfd = alloc({ kind: 'sock', hfd, family, domain, type, bound: false, dns: null, resolver: false });
     if (vfd < 0) {
       addon.close(hfd);
       return -E.EMFILE;
@@ -247,6 +248,7 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
   function check(op: Operation, s: SockEntry, sa: number, salen: number): number {
     // connect(AF_UNSPEC) dissolves an association: reaches nothing.
     if (op === 'connect' && salen >= 2 && mem.fits(sa >>> 0, 2) && mem.dv.getUint16(sa >>> 0, true) === 0 && s.domain !== AF_UNIX) return 0;
+    if (s.resolver) return checkResolver(op, s, sa, salen);
     const eps = endpoints(s, sa, salen, op === 'bind');
     if (typeof eps === 'number') return eps;
     if (judge.allowed(op, s.family, eps)) {
@@ -260,6 +262,44 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       return 0;
     }
     return emit(op, eps.map((e) => e.text).join(' + '), denyErrno(s));
+  }
+
+  // A resolver socket (resolver_socket import): its bind to the wildcard
+  // address (the resolver's random source port) passes once the guest may
+  // resolve (without a DNS grant it is refused silently: the connect that
+  // follows is what gets reported); it reaches only the nameservers, where a
+  // grant of the address lets everything through and a DNS grant only queries
+  // for granted names.
+  function checkResolver(op: Operation, s: SockEntry, sa: number, salen: number): number {
+    const eps = endpoints(s, sa, salen, op === 'bind');
+    if (typeof eps === 'number') return eps;
+    const text = eps.map((e) => e.text).join(' + ');
+    if (op === 'bind') {
+      if (eps.every((e) => e.wildcard)) {
+        if (judge.allowed('bind', s.family, eps) || judge.resolves) return 0;
+        return E.EACCES;
+      }
+      return emit(op, text, E.EACCES);
+    }
+    if ((op === 'connect' || op === 'sendto') && eps.length === 1 && isNameserver(eps[0])) {
+      if (judge.allowed(op, s.family, eps)) return 0;
+      if (judge.resolves) {
+        s.dns ??= { tcp: (s.type & 0xf) === 1, need: 0, buf: [] };
+        return 0;
+      }
+    }
+    return emit(op, text, E.EACCES);
+  }
+
+  function doResolverSocket(domain: number, type: number): number {
+    if (domain !== AF_INET && domain !== AF_INET6) return -E.EAFNOSUPPORT;
+    const kind = type & 0xf;
+    if ((kind !== 1 && kind !== 2) || (type & ~(0xf | 0x800 | 0x80000))) return -E.EINVAL;
+    const r = addon.socket(domain, type, 0);
+    if (r < 0) return r;
+    const vfd = adopt(r, domain, type, domain === AF_INET ? 'inet' : 'inet6');
+    if (vfd >= 0) (table.get(vfd) as SockEntry).resolver = true;
+    return vfd;
   }
 
   // A send on a resolver channel must be queries for granted names.
@@ -383,6 +423,13 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       put32(out, r);
       return 0;
     },
+    resolver_socket(domain, type, out) {
+      if (!mem.fits(out >>> 0, 4)) return E.EFAULT;
+      const r = doResolverSocket(domain, type);
+      if (r < 0) return -r;
+      put32(out, r);
+      return 0;
+    },
     socketpair(domain, type, proto, out) {
       if (!mem.fits(out >>> 0, 8)) return E.EFAULT;
       if (domain !== AF_UNIX) return E.EAFNOSUPPORT;
@@ -491,6 +538,7 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       const e = table.get(vfd) as SockEntry;
       e.bound = s.bound;
       e.dns = s.dns;
+      e.resolver = s.resolver;
       put32(out, vfd);
       return 0;
     },

@@ -230,6 +230,28 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       }
       return put32(nOut, n);
     },
+    // The core's resolver sockets: for the library, ordinary sockets.
+    resolver_socket: (domain, type, out) => yieldTo(addon.socket(domain, type, 0), out),
+    // The local address the kernel would use to reach dst: a UDP socket
+    // connected to it (nothing is sent), its getsockname(), closed.
+    route_source(dst, dstlen, src, srclenPtr) {
+      dst >>>= 0;
+      dstlen >>>= 0;
+      src >>>= 0;
+      srclenPtr >>>= 0;
+      if (dstlen > 128 || !mem.fits(dst, dstlen) || !mem.fits(srclenPtr, 4) || !mem.fits(src, get32(srclenPtr))) {
+        return dstlen > 128 ? 22 : EFAULT;
+      }
+      if (dstlen < 2) return 22; // EINVAL
+      const family = mem.dv.getUint16(dst, true);
+      if (family !== 2 && family !== 10) return 97; // EAFNOSUPPORT
+      const fd = addon.socket(family, 2 /* SOCK_DGRAM */, 0);
+      if (fd < 0) return -fd;
+      let r = addon.connect(fd, mem.u8, dst, dstlen);
+      if (r >= 0) r = addon.getsockname(fd, mem.u8, src, srclenPtr);
+      addon.close(fd);
+      return r < 0 ? -r : 0;
+    },
     if_nametoindex(name, out) {
       name >>>= 0;
       let end = name;

@@ -146,4 +146,30 @@ int wsk_host_ifaddrs(void *buf, uint32_t max, uint32_t *n_out);
 WASOCK_IMPORT("if_nametoindex")
 int wsk_host_if_nametoindex(const char *name, uint32_t *index_out);
 
+/* ---- resolver sockets and routing (added within version 1) ---------------- */
+
+/*
+ * A socket for the core's stub resolver (dns_query.c): like socket(domain,
+ * type, 0) (type may carry SOCK_NONBLOCK; domain AF_INET or AF_INET6, type
+ * SOCK_DGRAM or SOCK_STREAM). The library's host makes an ordinary socket. A
+ * guest's host marks it resolver-owned: its bind to the wildcard address is
+ * allowed (the random source port) when the guest may resolve at all, and it
+ * may connect and send only to the configured nameservers, each query's
+ * question names judged by the policy. A refused query is EACCES (or EPERM)
+ * from connect or sendto, which the resolver takes as "no such name".
+ */
+WASOCK_IMPORT("resolver_socket")
+int wsk_host_resolver_socket(int domain, int type, int32_t *fd_out);
+/*
+ * The local address the kernel would use to reach dst (an AF_INET or
+ * AF_INET6 sockaddr of dstlen bytes): what a UDP socket connected to dst
+ * reports from getsockname(). Nothing is sent; no descriptor is left open,
+ * so a guest's host grants it without a policy check (it reveals only local
+ * routing). src gets the sockaddr, *srclen is in/out. EAFNOSUPPORT for other
+ * families, ENETUNREACH (and the like) when there is no route.
+ */
+WASOCK_IMPORT("route_source")
+int wsk_host_route_source(const void *dst, wsk_socklen dstlen, void *src,
+			  wsk_socklen *srclen);
+
 #endif
