@@ -17,7 +17,7 @@
 // descriptors, so read(), write(), close(), fcntl(O_NONBLOCK) and select() of
 // an unmodified wasi-libc work on sockets.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { Socket as NetSocket } from 'node:net';
 import type { Writable } from 'node:stream';
@@ -954,13 +954,15 @@ export async function runGuest(wasm: string | URL | Uint8Array | ArrayBuffer | W
   const name = options.name ?? (typeof wasm === 'string' ? wasm.split('/').pop()! : 'guest');
   const pumps: Array<Promise<void>> = [];
   const closeAfter: number[] = [];
+  const streams: NetSocket[] = [];
   const fds = [0, 1, 2].map((i) => {
     const spec = options.stdio?.[i] ?? 'inherit';
     if (spec === 'inherit') return i;
     if (typeof spec === 'number') return spec;
     if (spec === 'ignore') {
-      const r = addon.socketpair(AF_UNIX, 1, 0, new Uint8Array(8), 0);
-      return r;
+      const fd = openSync('/dev/null', 'r+');
+      closeAfter.push(fd);
+      return fd;
     }
     // A Writable: a socketpair whose other end streams into it.
     const pair = new Uint8Array(8);
@@ -970,6 +972,7 @@ export async function runGuest(wasm: string | URL | Uint8Array | ArrayBuffer | W
     const [mine, theirs] = [dv.getInt32(0, true), dv.getInt32(4, true)];
     closeAfter.push(theirs);
     const s = new NetSocket({ fd: mine, readable: true, writable: false });
+    streams.push(s);
     pumps.push(new Promise((resolve) => {
       s.on('data', (d) => spec.write(d));
       s.on('end', () => resolve());
@@ -997,8 +1000,14 @@ export async function runGuest(wasm: string | URL | Uint8Array | ArrayBuffer | W
     });
     worker.on('error', reject);
     worker.on('exit', (c) => (exit !== null ? resolve(exit) : reject(new Error(`guest worker exited (${c}) without a result`))));
+  }).catch((e) => {
+    // A failed worker never closes its stdio: drop our ends too, or the
+    // pumps would keep this process alive.
+    for (const st of streams) st.destroy();
+    throw e;
+  }).finally(() => {
+    for (const fd of closeAfter) addon.close(fd);
   });
-  for (const fd of closeAfter) addon.close(fd);
   await Promise.all(pumps);
   return code;
 }
