@@ -31,37 +31,6 @@
 	__attribute__((import_module("wasock"), import_name(name)))
 #else
 #define WASOCK_IMPORT(name)
-/* ---- name resolution (added within version 1) ---------------------------- */
-
-/*
- * One resolver configuration file by id (WSK_RFILE_* in <wasock/resolv.h>:
- * hosts, services, protocols, resolv.conf, nsswitch.conf, gai.conf), as the
- * host sees it: the real file, or the embedder's replacement text. The
- * core keeps a copy: when *gen_inout already names the host's current
- * generation of the file, nothing is copied. Otherwise the bytes go to buf
- * (at most size), *len_out gets the full length and *gen_inout the new
- * generation (never 0). A missing file is 0 bytes long.
- */
-WASOCK_IMPORT("resolver_file")
-int wsk_host_resolver_file(int id, void *buf, uint32_t size,
-			   uint32_t *len_out, uint32_t *gen_inout);
-/* len random bytes (query ids, source ports), from a CSPRNG. */
-WASOCK_IMPORT("random")
-int wsk_host_random(void *buf, uint32_t len);
-/* The host name, NUL-terminated (ENAMETOOLONG when size is too small). */
-WASOCK_IMPORT("gethostname")
-int wsk_host_gethostname(char *buf, uint32_t size);
-/*
- * The configured interface addresses, for AI_ADDRCONFIG and the address
- * sort: up to max 24-byte records { int32 family; uint32 prefixlen;
- * uint8 addr[16] } (IPv4 in the first 4 bytes); *n_out gets the count.
- */
-WASOCK_IMPORT("ifaddrs")
-int wsk_host_ifaddrs(void *buf, uint32_t max, uint32_t *n_out);
-/* The index of the interface `name`, for "fe80::1%eth0" (ENODEV if none). */
-WASOCK_IMPORT("if_nametoindex")
-int wsk_host_if_nametoindex(const char *name, uint32_t *index_out);
-
 #endif
 
 typedef uint32_t wsk_socklen;
