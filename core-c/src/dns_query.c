@@ -66,26 +66,10 @@ static int64_t now_ns(void)
 static uint32_t server_sa(const struct wsk_nameserver *ns, uint16_t port,
 			  void *out)
 {
-	if (ns->family == WSK_AF_INET) {
-		struct wsk_sockaddr_in in;
-
-		wsk_memset(&in, 0, sizeof in);
-		in.family = WSK_AF_INET;
-		in.port = wsk_htons(port);
-		wsk_memcpy(&in.addr, ns->addr, 4);
-		wsk_memcpy(out, &in, sizeof in);
-		return sizeof in;
-	} else {
-		struct wsk_sockaddr_in6 in6;
-
-		wsk_memset(&in6, 0, sizeof in6);
-		in6.family = WSK_AF_INET6;
-		in6.port = wsk_htons(port);
-		wsk_memcpy(in6.addr, ns->addr, 16);
-		in6.scope_id = ns->scope_id;
-		wsk_memcpy(out, &in6, sizeof in6);
-		return sizeof in6;
-	}
+	if (ns->family == WSK_AF_INET)
+		return wsk_sockaddr_in_bytes(ns->addr, wsk_htons(port), out);
+	return wsk_sockaddr_in6_bytes(ns->addr, wsk_htons(port), 0, ns->scope_id,
+				      out);
 }
 
 static const struct wsk_nameserver *server(const struct wsk_dns_query *q)

@@ -267,26 +267,9 @@ static int numeric_host(const char *host, int family, int flags,
 static uint32_t put_sockaddr(const struct addrtuple *at, uint16_t port_be,
 			     uint8_t *out)
 {
-	if (at->family == WSK_AF_INET) {
-		struct wsk_sockaddr_in in;
-
-		wsk_memset(&in, 0, sizeof in);
-		in.family = WSK_AF_INET;
-		in.port = port_be;
-		wsk_memcpy(&in.addr, at->addr, 4);
-		wsk_memcpy(out, &in, sizeof in);
-		return sizeof in;
-	} else {
-		struct wsk_sockaddr_in6 in6;
-
-		wsk_memset(&in6, 0, sizeof in6);
-		in6.family = WSK_AF_INET6;
-		in6.port = port_be;
-		wsk_memcpy(in6.addr, at->addr, 16);
-		in6.scope_id = at->scope_id;
-		wsk_memcpy(out, &in6, sizeof in6);
-		return sizeof in6;
-	}
+	if (at->family == WSK_AF_INET)
+		return wsk_sockaddr_in_bytes(at->addr, port_be, out);
+	return wsk_sockaddr_in6_bytes(at->addr, port_be, 0, at->scope_id, out);
 }
 
 /* Every address with every triple, addresses outermost, as glibc lists. */

@@ -29,20 +29,29 @@ static int symbolic_in(const char *host, uint32_t *addr_be)
 	return 0;
 }
 
-WSK_EXPORT("wsk_sockaddr_in")
-int wsk_sockaddr_in(const char *host, uint32_t port, void *sa,
-		    wsk_socklen *salen)
+/* The sockaddr of a network-order address and port; returns its length. */
+wsk_socklen wsk_sockaddr_in_bytes(const void *addr4, uint16_t port_be, void *sa)
 {
 	struct wsk_sockaddr_in in;
 
 	wsk_memset(&in, 0, sizeof in);
 	in.family = WSK_AF_INET;
-	in.port = wsk_htons((uint16_t)port);
-	if (!symbolic_in(host, &in.addr) &&
-	    wsk_inet_pton(WSK_AF_INET, host, &in.addr) != 1)
-		return WSK_ADDR_NAME;
+	in.port = port_be;
+	wsk_memcpy(&in.addr, addr4, 4);
 	wsk_memcpy(sa, &in, sizeof in);
-	*salen = sizeof in;
+	return sizeof in;
+}
+
+WSK_EXPORT("wsk_sockaddr_in")
+int wsk_sockaddr_in(const char *host, uint32_t port, void *sa,
+		    wsk_socklen *salen)
+{
+	uint32_t addr;
+
+	if (!symbolic_in(host, &addr) &&
+	    wsk_inet_pton(WSK_AF_INET, host, &addr) != 1)
+		return WSK_ADDR_NAME;
+	*salen = wsk_sockaddr_in_bytes(&addr, wsk_htons((uint16_t)port), sa);
 	return 0;
 }
 

@@ -5,22 +5,35 @@
 #include <wasock/linux.h>
 #include <wasock/sockaddr.h>
 
-WSK_EXPORT("wsk_sockaddr_in6")
-int wsk_sockaddr_in6(const char *host, uint32_t port, uint32_t flowinfo,
-		     uint32_t scope_id, void *sa, wsk_socklen *salen)
+/* The sockaddr of a network-order address and port; returns its length. */
+wsk_socklen wsk_sockaddr_in6_bytes(const void *addr16, uint16_t port_be,
+				   uint32_t flowinfo, uint32_t scope_id,
+				   void *sa)
 {
 	struct wsk_sockaddr_in6 in6;
 
 	wsk_memset(&in6, 0, sizeof in6);
 	in6.family = WSK_AF_INET6;
-	in6.port = wsk_htons((uint16_t)port);
+	in6.port = port_be;
 	in6.flowinfo = wsk_htonl(flowinfo);
+	wsk_memcpy(in6.addr, addr16, 16);
 	in6.scope_id = scope_id;
-	/* '' means the wildcard for INET6 too; '<broadcast>' does not exist. */
-	if (host[0] != 0 && wsk_inet_pton(WSK_AF_INET6, host, in6.addr) != 1)
-		return WSK_ADDR_NAME;
 	wsk_memcpy(sa, &in6, sizeof in6);
-	*salen = sizeof in6;
+	return sizeof in6;
+}
+
+WSK_EXPORT("wsk_sockaddr_in6")
+int wsk_sockaddr_in6(const char *host, uint32_t port, uint32_t flowinfo,
+		     uint32_t scope_id, void *sa, wsk_socklen *salen)
+{
+	uint8_t addr[16];
+
+	wsk_memset(addr, 0, sizeof addr);
+	/* '' means the wildcard for INET6 too; '<broadcast>' does not exist. */
+	if (host[0] != 0 && wsk_inet_pton(WSK_AF_INET6, host, addr) != 1)
+		return WSK_ADDR_NAME;
+	*salen = wsk_sockaddr_in6_bytes(addr, wsk_htons((uint16_t)port),
+					flowinfo, scope_id, sa);
 	return 0;
 }
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 src="core-c/src/getaddrinfo.c core-c/src/gai_service.c
-     core-c/src/getnameinfo.c core-c/src/sockaddr_in6.c
+     core-c/src/getnameinfo.c core-c/src/sockaddr_in.c core-c/src/sockaddr_in6.c
      core-c/src/inet_pton.c core-c/src/inet_ntop.c core-c/src/inet_aton.c
      core-c/src/byteorder.c core-c/src/str.c core-c/src/mem_builtins.c
      core-c/src/rtext.c core-c/src/rfile.c core-c/src/hosts.c

@@ -53,6 +53,10 @@ int wsk_sockaddr_in(const char *host, uint32_t port, void *sa,
 		    wsk_socklen *salen);
 int wsk_sockaddr_in6(const char *host, uint32_t port, uint32_t flowinfo,
 		     uint32_t scope_id, void *sa, wsk_socklen *salen);
+wsk_socklen wsk_sockaddr_in_bytes(const void *addr4, uint16_t port_be, void *sa);
+wsk_socklen wsk_sockaddr_in6_bytes(const void *addr16, uint16_t port_be,
+				   uint32_t flowinfo, uint32_t scope_id,
+				   void *sa);
 int wsk_sockaddr_un(const uint8_t *path, uint32_t len, void *sa,
 		    wsk_socklen *salen);
 int wsk_sockaddr_decode(const void *sa, wsk_socklen salen,
