@@ -270,26 +270,29 @@ static napi_value f_socketpair(napi_env env, napi_callback_info info)
 	return ret_int(env, 0);
 }
 
-/* bind(fd, mem, off, len) */
-static napi_value f_bind(napi_env env, napi_callback_info info)
+typedef int (*addr_fn)(int, const struct sockaddr *, socklen_t);
+
+/* (fd, mem, off, len): a call that takes one input sockaddr. */
+static napi_value sock_addr(napi_env env, napi_callback_info info, addr_fn fn)
 {
 	ARGS(4);
 	I32(fd, 0);
 	const char *sa;
 	socklen_t len;
 	CHECK(arg_in_block(env, argv[1], argv[2], argv[3], &sa, &len));
-	RET_SYS(bind(fd, (const struct sockaddr *)sa, len));
+	RET_SYS(fn(fd, (const struct sockaddr *)sa, len));
+}
+
+/* bind(fd, mem, off, len) */
+static napi_value f_bind(napi_env env, napi_callback_info info)
+{
+	return sock_addr(env, info, bind);
 }
 
 /* connect(fd, mem, off, len) */
 static napi_value f_connect(napi_env env, napi_callback_info info)
 {
-	ARGS(4);
-	I32(fd, 0);
-	const char *sa;
-	socklen_t len;
-	CHECK(arg_in_block(env, argv[1], argv[2], argv[3], &sa, &len));
-	RET_SYS(connect(fd, (const struct sockaddr *)sa, len));
+	return sock_addr(env, info, connect);
 }
 
 /* listen(fd, backlog) */
