@@ -795,11 +795,21 @@ static napi_value f_getnameinfo(napi_env env, napi_callback_info info)
  * The Promise API waits for readiness here instead of in poll(2). Each
  * descriptor gets one uv_poll_t at its first wait, reused by every later one;
  * it is started only while some operation waits (an idle handle neither
- * keeps the loop alive nor wakes it). Readiness goes to one JS function per
- * thread, dispatch(fd, status, events), through napi_make_callback on a real
- * receiver object, so promise reactions run before the loop goes on. A wait
- * asked for during a dispatch (the next recv of a ping-pong) keeps the handle
- * started: no stop/start, no epoll_ctl, per message.
+ * keeps the loop alive nor wakes it).
+ *
+ * Readiness is delivered in batches: the poll callbacks of one loop
+ * iteration only append (fd, events) to a list, and a check handle (run
+ * right after the poll phase) hands the whole list to one JS function per
+ * thread, dispatch(count), through one napi_make_callback on a real receiver
+ * object, so promise reactions run before the loop goes on. With a thousand
+ * busy sockets that is one JS entry and one microtask checkpoint per
+ * iteration instead of one per descriptor. The list is an Int32Array that JS
+ * owns and reads in place (pairs fd, events); a full list is handed over at
+ * once. A handle is left started while its descriptor waits in the list: the
+ * next wait, asked for during the dispatch (the next recv of a ping-pong),
+ * finds it started already, so there is no stop/start and no epoll_ctl per
+ * message. After the dispatch each listed handle is started or stopped to
+ * match what is still awaited.
  *
  * Closing a descriptor through the addon (close, and so the core's close)
  * closes its handle first: libuv must stop polling a descriptor before it is
@@ -819,16 +829,20 @@ struct wsk_uvpoll {
 	int fd;
 	int want; /* POLLIN|POLLOUT still awaited */
 	int active; /* UV_* events the handle is started with; 0 stopped */
-	int dispatching;
 	int closing;
 };
 
 struct wsk_uvenv {
 	napi_env env;
 	uv_loop_t *loop;
+	uv_check_t *check; /* flushes the ready list after each poll phase */
 	napi_ref dispatch;
 	napi_ref recv;
+	napi_ref list_ref; /* keeps the ready list's Int32Array alive */
 	napi_async_context actx;
+	int32_t *list; /* the ready list: pairs (fd, events) */
+	size_t list_cap; /* pairs */
+	size_t nready; /* pairs */
 	struct wsk_uvpoll **tab; /* by descriptor */
 	size_t cap;
 	size_t live; /* handles not yet freed (for tests) */
@@ -872,11 +886,49 @@ static int uvpoll_sync(struct wsk_uvpoll *p)
 	return 0;
 }
 
+/* Hands the ready list to JS, then matches each listed handle to what is
+ * still awaited. */
+static void uvenv_flush(struct wsk_uvenv *w)
+{
+	napi_env env = w->env;
+	size_t n = w->nready;
+	if (n == 0)
+		return;
+	napi_handle_scope scope;
+	napi_value fn, recv, argv[1], res;
+	napi_open_handle_scope(env, &scope);
+	napi_get_reference_value(env, w->dispatch, &fn);
+	napi_get_reference_value(env, w->recv, &recv);
+	napi_create_uint32(env, (uint32_t)n, &argv[0]);
+	if (napi_make_callback(env, w->actx, recv, fn, 1, argv, &res) ==
+	    napi_pending_exception) {
+		napi_value e;
+		napi_get_and_clear_last_exception(env, &e);
+		napi_fatal_exception(env, e);
+	}
+	napi_close_handle_scope(env, scope);
+	/* The list is ours again (JS read it during the call; poll callbacks
+	 * cannot run until this returns). */
+	w->nready = 0;
+	for (size_t i = 0; i < n; i++) {
+		int fd = w->list[2 * i];
+		struct wsk_uvpoll *p = (size_t)fd < w->cap ? w->tab[fd] : NULL;
+		if (p && !p->closing && uvpoll_sync(p) < 0)
+			p->want = 0; /* cannot wait again: its retry reports */
+	}
+}
+
+static void uvenv_on_check(uv_check_t *c)
+{
+	struct wsk_uvenv *w = c->data;
+	uv_check_stop(c);
+	uvenv_flush(w);
+}
+
 static void uvpoll_on(uv_poll_t *h, int status, int uvev)
 {
 	struct wsk_uvpoll *p = (struct wsk_uvpoll *)h;
 	struct wsk_uvenv *w = p->w;
-	napi_env env = w->env;
 	int ev = 0;
 
 	if (status < 0) {
@@ -889,29 +941,16 @@ static void uvpoll_on(uv_poll_t *h, int status, int uvev)
 		ev &= p->want;
 	}
 	p->want &= ~ev;
-	if (ev) {
-		napi_handle_scope scope;
-		napi_value fn, recv, argv[3], res;
-		napi_open_handle_scope(env, &scope);
-		napi_get_reference_value(env, w->dispatch, &fn);
-		napi_get_reference_value(env, w->recv, &recv);
-		napi_create_int32(env, p->fd, &argv[0]);
-		napi_create_int32(env, status, &argv[1]);
-		napi_create_int32(env, ev, &argv[2]);
-		p->dispatching = 1;
-		if (napi_make_callback(env, w->actx, recv, fn, 3, argv, &res) ==
-		    napi_pending_exception) {
-			napi_value e;
-			napi_get_and_clear_last_exception(env, &e);
-			napi_fatal_exception(env, e);
-		}
-		p->dispatching = 0;
-		napi_close_handle_scope(env, scope);
+	if (!ev) {
+		uvpoll_sync(p); /* woken for nothing still awaited */
+		return;
 	}
-	if (!p->closing && uvpoll_sync(p) < 0) {
-		/* Cannot wait again: wake the waiters, whose retry reports. */
-		p->want = 0;
-	}
+	if (w->nready == w->list_cap)
+		uvenv_flush(w);
+	w->list[2 * w->nready] = p->fd;
+	w->list[2 * w->nready + 1] = ev;
+	if (w->nready++ == 0)
+		uv_check_start(w->check, uvenv_on_check);
 }
 
 /* Closes fd's handle, if it has one. Called before every close(fd). */
@@ -927,6 +966,11 @@ static void uvpoll_forget(int fd)
 	uv_close((uv_handle_t *)&p->h, uvpoll_free);
 }
 
+static void free_handle(uv_handle_t *h)
+{
+	free(h);
+}
+
 static void uvenv_cleanup(void *arg)
 {
 	struct wsk_uvenv *w = arg;
@@ -939,6 +983,7 @@ static void uvenv_cleanup(void *arg)
 			uv_close((uv_handle_t *)&p->h, uvpoll_free);
 		}
 	}
+	uv_close((uv_handle_t *)w->check, free_handle);
 	free(w->tab);
 	/* The environment is going away and frees its references itself; no
 	 * JS calls here (some runtimes have no handle scope at this point). */
@@ -947,36 +992,54 @@ static void uvenv_cleanup(void *arg)
 	free(w);
 }
 
-/* pollSetup(dispatch(fd, status, events), receiver) -> 0. Once per thread. */
+/* pollSetup(dispatch(count), receiver, list: Int32Array) -> 0. Once per
+ * thread. dispatch reads `count` (fd, events) pairs from list. */
 static napi_value f_pollSetup(napi_env env, napi_callback_info info)
 {
-	ARGS(2);
+	ARGS(3);
 	napi_valuetype t0, t1;
+	napi_typedarray_type lt;
+	size_t llen;
+	void *ldata;
 	if (napi_typeof(env, argv[0], &t0) != napi_ok || t0 != napi_function ||
-	    napi_typeof(env, argv[1], &t1) != napi_ok || t1 != napi_object)
+	    napi_typeof(env, argv[1], &t1) != napi_ok || t1 != napi_object ||
+	    napi_get_typedarray_info(env, argv[2], &lt, &llen, &ldata, NULL,
+				     NULL) != napi_ok ||
+	    lt != napi_int32_array || llen < 2)
 		RET_ERR(EINVAL);
 	if (uvenv)
 		RET_ERR(EEXIST);
 	struct wsk_uvenv *w = calloc(1, sizeof *w);
-	if (!w)
+	uv_check_t *check = malloc(sizeof *check);
+	if (!w || !check) {
+		free(w);
+		free(check);
 		RET_ERR(ENOMEM);
+	}
 	napi_value name;
 	w->env = env;
+	w->list = ldata;
+	w->list_cap = llen / 2;
 	if (napi_get_uv_event_loop(env, &w->loop) != napi_ok ||
 	    napi_create_reference(env, argv[0], 1, &w->dispatch) != napi_ok ||
 	    napi_create_reference(env, argv[1], 1, &w->recv) != napi_ok ||
+	    napi_create_reference(env, argv[2], 1, &w->list_ref) != napi_ok ||
 	    napi_create_string_utf8(env, "wasock:poll", NAPI_AUTO_LENGTH,
 				    &name) != napi_ok ||
-	    napi_async_init(env, argv[1], name, &w->actx) != napi_ok) {
+	    napi_async_init(env, argv[1], name, &w->actx) != napi_ok ||
+	    uv_check_init(w->loop, check) != 0) {
 		free(w);
+		free(check);
 		RET_ERR(EINVAL);
 	}
+	check->data = w;
+	w->check = check;
 	napi_add_env_cleanup_hook(env, uvenv_cleanup, w);
 	uvenv = w;
 	return ret_int(env, 0);
 }
 
-/* pollWait(fd, events) -> 0 | -errno: dispatch(fd, ...) when ready. */
+/* pollWait(fd, events) -> 0 | -errno: fd is listed for dispatch when ready. */
 static napi_value f_pollWait(napi_env env, napi_callback_info info)
 {
 	ARGS(2);
@@ -1014,12 +1077,10 @@ static napi_value f_pollWait(napi_env env, napi_callback_info info)
 		w->live++;
 	}
 	p->want |= events & (POLLIN | POLLOUT);
-	if (!p->dispatching) {
-		int r = uvpoll_sync(p);
-		if (r < 0) {
-			p->want = 0;
-			return ret_int(env, r);
-		}
+	int r = uvpoll_sync(p);
+	if (r < 0) {
+		p->want = 0;
+		return ret_int(env, r);
 	}
 	return ret_int(env, 0);
 }
@@ -1034,8 +1095,7 @@ static napi_value f_pollCancel(napi_env env, napi_callback_info info)
 	if (w && fd >= 0 && (size_t)fd < w->cap && w->tab[fd]) {
 		struct wsk_uvpoll *p = w->tab[fd];
 		p->want &= ~events;
-		if (!p->dispatching)
-			uvpoll_sync(p);
+		uvpoll_sync(p);
 	}
 	return ret_int(env, 0);
 }

@@ -13,7 +13,7 @@ import { SocketType, asyncAttempt } from './socket.js';
 import { core, WSK_ETIMEOUT } from './core.js';
 import { osError, timedOut } from './errors.js';
 import { asBytes, asCLong, asTimeout } from './convert.js';
-import { POLLIN, POLLOUT, abortError, forget, waitReady } from './readiness.js';
+import { POLLIN, POLLOUT, STEP_FOREVER, abortError, forget, unwatch, waitReady, watch, type Waiter } from './readiness.js';
 import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
 import { SOCK_STREAM } from './constants.generated.js';
 
@@ -29,6 +29,108 @@ function fail(s: number): never {
 
 function isSignal(v: unknown): v is AbortSignal {
   return typeof AbortSignal !== 'undefined' && v instanceof AbortSignal;
+}
+
+// Set in AsyncSocket's static block: a hinted read succeeded (#afterHinted).
+let afterHinted: (s: AsyncSocket) => void;
+
+// One operation that would have blocked, until it settles: the attempt to
+// retry, its deadline, where its Promise goes. It is its own readiness
+// waiter, so waiting costs no Promise, closure or async frame per wake-up;
+// the attempt runs straight from the event loop's dispatch.
+class PendingOp<T> implements Waiter {
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #onAbort: (() => void) | null = null;
+  readonly #deadline: bigint;
+
+  constructor(
+    readonly fd: number,
+    readonly events: number,
+    readonly attempt: () => T,
+    readonly timeout: number,
+    readonly signal: AbortSignal | undefined,
+    readonly hinted: AsyncSocket | null,
+    readonly resolve: (v: T) => void,
+    readonly reject: (e: unknown) => void,
+  ) {
+    // One deadline for the whole operation, however many wake-ups it takes.
+    this.#deadline = core.wsk_deadline_start(timeout);
+    if (signal) {
+      this.#onAbort = () => {
+        unwatch(this.fd, this.events, this);
+        this.#settle();
+        reject(abortError(signal));
+      };
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+  }
+
+  // What the core's rule says after an attempt failed with `err`.
+  next(err: number): void {
+    for (;;) {
+      const step = core.wsk_next_step(err, this.timeout, this.#deadline, STEP_ASYNC);
+      if (step < 0) {
+        this.#settle();
+        this.reject(step === WSK_ETIMEOUT ? timedOut() : osError(-step));
+        return;
+      }
+      if (step > 0) {
+        const r = watch(this.fd, this.events, this);
+        if (r < 0) {
+          this.#settle();
+          this.reject(osError(-r));
+        } else if (step !== STEP_FOREVER) {
+          this.#timer = setTimeout(() => {
+            unwatch(this.fd, this.events, this);
+            this.ready(false);
+          }, step);
+        }
+        return;
+      }
+      err = this.#try();
+      if (err === 0) return;
+    }
+  }
+
+  // Ready, or (false) the wait's time limit passed: the attempt tells which.
+  ready(_ok: boolean): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const err = this.#try();
+    if (err !== 0) this.next(err);
+  }
+
+  fail(e: unknown): void {
+    this.#settle();
+    this.reject(e);
+  }
+
+  // One attempt: 0 when the operation settled, else the errno it would block with.
+  #try(): number {
+    asyncAttempt.on = true;
+    let v: T;
+    try {
+      v = this.attempt();
+    } catch (e) {
+      this.#settle();
+      this.reject(e);
+      return 0;
+    } finally {
+      asyncAttempt.on = false;
+    }
+    if ((v as unknown) === asyncAttempt) return asyncAttempt.err;
+    if (this.hinted) afterHinted(this.hinted);
+    this.#settle();
+    this.resolve(v);
+    return 0;
+  }
+
+  #settle(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#onAbort) this.signal!.removeEventListener('abort', this.#onAbort);
+  }
 }
 
 export class AsyncSocket extends SocketType {
@@ -91,22 +193,33 @@ export class AsyncSocket extends SocketType {
     const hinted = hintable && this.#rdHint !== 0;
     asyncAttempt.on = true;
     asyncAttempt.skip = hinted ? this.#rdHint : 0;
+    let v: T;
     try {
-      const v = attempt();
-      if (hintable) this.#probeEvery = 1; // an attempt made at once found data
-      return Promise.resolve(v);
+      v = attempt();
     } catch (e) {
-      if (e !== asyncAttempt) return Promise.reject(e);
+      return Promise.reject(e);
     } finally {
       asyncAttempt.on = false;
       asyncAttempt.skip = 0;
+    }
+    if ((v as unknown) !== asyncAttempt) {
+      if (hintable) this.#probeEvery = 1; // an attempt made at once found data
+      return Promise.resolve(v);
     }
     if (hintable && !hinted && asyncAttempt.err === EAGAIN) {
       this.#rdHint = EAGAIN;
       this.#fullReads = 0;
       if (this.#probeEvery < 64) this.#probeEvery *= 2;
     }
-    return this.#loop(events, attempt, asyncAttempt.err, signal, hinted);
+    const err = asyncAttempt.err;
+    return new Promise<T>((resolve, reject) => {
+      new PendingOp(this.fileno(), events, attempt, this.#coreTimeout(), signal, hinted ? this : null,
+        resolve, reject).next(err);
+    });
+  }
+
+  static {
+    afterHinted = (s) => s.#afterHinted();
   }
 
   // After a hinted read succeeded: keep the hint, or attempt at once next time.
@@ -116,29 +229,6 @@ export class AsyncSocket extends SocketType {
     } else if (++this.#fullReads >= this.#probeEvery) {
       this.#fullReads = 0;
       this.#rdHint = 0;
-    }
-  }
-
-  async #loop<T>(events: number, attempt: () => T, err: number, signal: AbortSignal | undefined,
-    hinted = false): Promise<T> {
-    const timeout = this.#coreTimeout();
-    // One deadline for the whole operation, however many wake-ups it takes.
-    const deadline = core.wsk_deadline_start(timeout);
-    for (;;) {
-      const step = core.wsk_next_step(err, timeout, deadline, STEP_ASYNC);
-      if (step < 0) fail(step);
-      if (step > 0) await waitReady(this.fileno(), events, step, signal);
-      asyncAttempt.on = true;
-      try {
-        const v = attempt();
-        if (hinted) this.#afterHinted();
-        return v;
-      } catch (e) {
-        if (e !== asyncAttempt) throw e;
-        err = asyncAttempt.err;
-      } finally {
-        asyncAttempt.on = false;
-      }
     }
   }
 
@@ -159,16 +249,15 @@ export class AsyncSocket extends SocketType {
   // connect's own rule (wsk_connect_step): wait for writability, then SO_ERROR.
   async #connect(address: unknown, signal: AbortSignal | undefined, ex: boolean): Promise<void | number> {
     if (signal?.aborted) throw abortError(signal);
-    let err: number;
+    let v: void | number;
     asyncAttempt.on = true;
     try {
-      return ex ? super.connect_ex(address) : super.connect(address);
-    } catch (e) {
-      if (e !== asyncAttempt) throw e;
-      err = asyncAttempt.err;
+      v = ex ? super.connect_ex(address) : super.connect(address);
     } finally {
       asyncAttempt.on = false;
     }
+    if ((v as unknown) !== asyncAttempt) return v;
+    let err = asyncAttempt.err;
     const fd = this.fileno();
     const timeout = this.#coreTimeout();
     const deadline = core.wsk_deadline_start(timeout);
@@ -227,12 +316,9 @@ export class AsyncSocket extends SocketType {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
     let rest = data;
     return this.#io(POLLOUT, () => {
-      try {
-        return super.sendall(rest, flags);
-      } catch (e) {
-        if (e === asyncAttempt && asyncAttempt.done > 0) rest = asBytes(rest).subarray(asyncAttempt.done);
-        throw e;
-      }
+      const v = super.sendall(rest, flags);
+      if ((v as unknown) === asyncAttempt && asyncAttempt.done > 0) rest = asBytes(rest).subarray(asyncAttempt.done);
+      return v;
     }, signal);
   }
 

@@ -38,8 +38,8 @@ export interface Addon {
     flags: number): Array<[number, number, number, string, Uint8Array]> | number;
   getnameinfo(sa: Uint8Array, flags: number): [string, string] | number | [number, number];
   clockNs(): number;
-  // uv_poll readiness for the Promise API (readiness.ts): dispatch(fd, status, events).
-  pollSetup(dispatch: (fd: number, status: number, events: number) => void, receiver: object): number;
+  // uv_poll readiness for the Promise API (readiness.ts): dispatch(count) reads readyList.
+  pollSetup(dispatch: (count: number) => void, receiver: object, readyList: Int32Array): number;
   pollWait(fd: number, events: number): number;
   pollCancel(fd: number, events: number): number;
   pollClose(fd: number): number;

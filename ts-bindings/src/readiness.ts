@@ -14,19 +14,23 @@ export const POLLOUT = 4;
 export const STEP_FOREVER = 0x7fffffff;
 const EBADF = 9;
 
-interface Waiter {
-  resolve(ready: boolean): void;
-  reject(e: unknown): void;
-  cleanup: (() => void) | null;
+// Whoever waits for a descriptor: told ready(true) when it is ready (or in
+// error: the retry reports it), ready(false) when its own time limit passed,
+// fail(e) when the socket was closed under it. A pending operation is its own
+// waiter (async-socket.ts), so a wait allocates nothing more.
+export interface Waiter {
+  ready(ok: boolean): void;
+  fail(e: unknown): void;
 }
 
-// Per descriptor: who waits for reading and for writing.
+// Per descriptor: who waits for reading and for writing. Kept, indexed by
+// descriptor, until the socket goes (forget), so a wait allocates nothing.
 interface Entry {
   rd: Waiter[];
   wr: Waiter[];
 }
 
-const table = new Map<number, Entry>();
+const entries: (Entry | undefined)[] = [];
 
 // Node's AbortError: name 'AbortError', code 'ABORT_ERR', the signal's reason as cause.
 export class AbortError extends Error {
@@ -41,109 +45,121 @@ export function abortError(signal: AbortSignal): AbortError {
   return new AbortError(undefined, { cause: signal.reason });
 }
 
-function wake(list: Waiter[], ready: boolean): void {
-  for (const w of list) {
-    w.cleanup?.();
-    w.resolve(ready);
+function wake(list: Waiter[]): void {
+  const n = list.length;
+  if (n === 1) {
+    // The common case, without a copy: the waiter may wait again at once.
+    const w = list[0];
+    list.pop();
+    w.ready(true);
+  } else if (n > 1) {
+    for (const w of list.splice(0, n)) w.ready(true);
   }
 }
 
-// Called by the addon (through napi_make_callback) when fd is ready.
-function dispatch(fd: number, _status: number, events: number): void {
-  const e = table.get(fd);
-  if (!e) return;
-  if (events & POLLIN && e.rd.length) {
-    const list = e.rd;
-    e.rd = [];
-    wake(list, true);
+// The addon's ready list: `count` pairs (fd, events) per call, read in place.
+const readyList = new Int32Array(2 * 1024);
+
+// Called by the addon (through napi_make_callback) after each poll phase
+// that found waited-for descriptors ready.
+function dispatch(count: number): void {
+  for (let i = 0; i < 2 * count; i += 2) {
+    const e = entries[readyList[i]];
+    if (e === undefined) continue;
+    const events = readyList[i + 1];
+    if (events & POLLIN) wake(e.rd);
+    if (events & POLLOUT) wake(e.wr);
   }
-  if (events & POLLOUT && e.wr.length) {
-    const list = e.wr;
-    e.wr = [];
-    wake(list, true);
-  }
-  if (!e.rd.length && !e.wr.length && table.get(fd) === e) table.delete(fd);
 }
 
 // napi_make_callback needs a real object as its receiver.
 const receiver = { dispatch };
-const setup = addon.pollSetup(dispatch, receiver);
+const setup = addon.pollSetup(dispatch, receiver, readyList);
 if (setup < 0 && setup !== -17 /* EEXIST: another copy of the library on this thread */) {
   throw osError(-setup);
 }
 
-function remove(fd: number, events: number, w: Waiter): void {
-  const e = table.get(fd);
-  if (!e) return;
-  const list = events === POLLIN ? e.rd : e.wr;
-  const i = list.indexOf(w);
-  if (i >= 0) list.splice(i, 1);
-  if (!list.length) addon.pollCancel(fd, events);
-  if (!e.rd.length && !e.wr.length) table.delete(fd);
+// Registers w for fd's `events` (POLLIN or POLLOUT): 0, or the addon's
+// -errno (nothing registered then).
+export function watch(fd: number, events: number, w: Waiter): number {
+  let e = entries[fd];
+  if (e === undefined) {
+    e = { rd: [], wr: [] };
+    entries[fd] = e;
+  }
+  (events === POLLIN ? e.rd : e.wr).push(w);
+  const r = addon.pollWait(fd, events);
+  if (r < 0) unwatch(fd, events, w);
+  return r;
 }
 
-// Waits until fd is ready for `events` (POLLIN or POLLOUT), for at most `step`
-// ms as the core's wsk_next_step gave it (STEP_FOREVER: no limit).
+// w no longer waits (its time limit passed, or it was aborted).
+export function unwatch(fd: number, events: number, w: Waiter): void {
+  const e = entries[fd];
+  if (e === undefined) return;
+  const list = events === POLLIN ? e.rd : e.wr;
+  const i = list.indexOf(w);
+  if (i < 0) return;
+  list.splice(i, 1);
+  if (!list.length) addon.pollCancel(fd, events);
+}
+
+// A one-off wait as a Promise: true when fd is ready for `events`, false
+// after `step` ms as the core's rule gave it (STEP_FOREVER: no limit).
 export function waitReady(fd: number, events: number, step: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise<boolean>((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError(signal));
       return;
     }
-    let e = table.get(fd);
-    if (!e) {
-      e = { rd: [], wr: [] };
-      table.set(fd, e);
-    }
-    const w: Waiter = { resolve, reject, cleanup: null };
-    (events === POLLIN ? e.rd : e.wr).push(w);
-    const r = addon.pollWait(fd, events);
-    if (r < 0) {
-      remove(fd, events, w);
-      reject(osError(-r));
-      return;
-    }
-    if (step === STEP_FOREVER && !signal) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => {
-      w.cleanup?.();
-      remove(fd, events, w);
-      reject(abortError(signal!));
-    };
-    if (step !== STEP_FOREVER) {
-      timer = setTimeout(() => {
-        w.cleanup?.();
-        remove(fd, events, w);
-        resolve(false);
-      }, step);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    w.cleanup = () => {
-      w.cleanup = null;
+    const done = () => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
+    const w: Waiter = {
+      ready(ok) {
+        done();
+        resolve(ok);
+      },
+      fail(e) {
+        done();
+        reject(e);
+      },
+    };
+    const onAbort = () => {
+      unwatch(fd, events, w);
+      w.fail(abortError(signal!));
+    };
+    const r = watch(fd, events, w);
+    if (r < 0) {
+      reject(osError(-r));
+      return;
+    }
+    if (step !== STEP_FOREVER) {
+      timer = setTimeout(() => {
+        unwatch(fd, events, w);
+        w.ready(false);
+      }, step);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 // The socket is going away: its waiters reject with EBADF (as a retry on a
 // closed socket would), its handle is closed (before the descriptor is).
 export function forget(fd: number): void {
-  const e = table.get(fd);
-  if (e) {
-    table.delete(fd);
-    const all = [...e.rd, ...e.wr];
-    e.rd = [];
-    e.wr = [];
-    for (const w of all) {
-      w.cleanup?.();
-      w.reject(osError(EBADF));
-    }
+  const e = entries[fd];
+  if (e !== undefined) {
+    entries[fd] = undefined;
+    for (const w of [...e.rd, ...e.wr]) w.fail(osError(EBADF));
   }
   addon.pollClose(fd);
 }
 
 // For tests: descriptors with waiters, and live uv_poll handles.
 export function pollStats(): { waiting: number; handles: number } {
-  return { waiting: table.size, handles: addon.pollCount() };
+  let waiting = 0;
+  for (const e of entries) if (e !== undefined && (e.rd.length || e.wr.length)) waiting++;
+  return { waiting, handles: addon.pollCount() };
 }

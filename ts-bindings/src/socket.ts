@@ -59,24 +59,23 @@ function check(r: number): number {
 
 // The Promise API (async-socket.ts) runs these same methods, argument
 // conversion and native first attempt included, with `asyncAttempt.on` set.
-// An attempt that would block (or was interrupted) then throws `asyncAttempt`
+// An attempt that would block (or was interrupted) then returns `asyncAttempt`
 // itself, carrying its errno and, for sendall, the bytes already sent,
 // instead of entering the core's loop: the caller awaits readiness on the
-// event loop and asks the core's rule (wsk_next_step) what comes next.
+// event loop and asks the core's rule (wsk_next_step) what comes next. It is
+// returned, not thrown: a throw costs a captured stack trace (Node asks V8
+// for one on every throw), about 1 KiB and a stack walk per wait.
 // `skip` (an errno, for one first read attempt) is the Promise API's hint that
 // the last read on this socket would have blocked: the native attempt is not
 // made and that errno is taken as its answer, so the caller awaits readiness
 // first. `full` tells it whether a read filled its buffer.
 export const asyncAttempt = { on: false, err: 0, done: 0, skip: 0, full: false };
 
-function skipAttempt(): void {
-  if (asyncAttempt.on && asyncAttempt.skip) wouldBlock(asyncAttempt.skip);
-}
-
+// The attempt would block: the caller's return value in async mode.
 function wouldBlock(err: number, done: number = 0): never {
   asyncAttempt.err = err;
   asyncAttempt.done = done;
-  throw asyncAttempt;
+  return asyncAttempt as never;
 }
 
 // Sockets left to the garbage collector still close their descriptor.
@@ -173,18 +172,19 @@ export class SocketType {
   #connect(address: unknown, caller: string): number {
     const salen = encodeAddress(this.#family, address, caller);
     if (this.#fd < 0) return -EBADF;
-    const r = core.wsk_connect(this.#fd, scratch.sa, salen, coreTimeout(this.#timeout));
-    if (asyncAttempt.on && (r === -EINPROGRESS || r === -EINTR)) wouldBlock(-r);
-    return r;
+    return core.wsk_connect(this.#fd, scratch.sa, salen, coreTimeout(this.#timeout));
   }
 
   connect(address: unknown): void {
-    check(this.#connect(address, 'connect'));
+    const r = this.#connect(address, 'connect');
+    if (asyncAttempt.on && (r === -EINPROGRESS || r === -EINTR)) return wouldBlock(-r);
+    check(r);
   }
 
   // Errors of the connect itself are returned; a timeout is EAGAIN, as CPython.
   connect_ex(address: unknown): number {
     const r = this.#connect(address, 'connect_ex');
+    if (asyncAttempt.on && (r === -EINPROGRESS || r === -EINTR)) return wouldBlock(-r);
     if (r === WSK_ETIMEOUT) return EAGAIN;
     return -r;
   }
@@ -204,7 +204,7 @@ export class SocketType {
     let nfd = addon.accept4(fd, m.u8, scratch.sa, scratch.salen, 0);
     if (nfd < 0) {
       if (!inCoreLoop(nfd)) throw osError(-nfd);
-      if (asyncAttempt.on) wouldBlock(-nfd);
+      if (asyncAttempt.on) return wouldBlock(-nfd);
       nfd = check(core.wsk_accept(fd, scratch.sa, scratch.salen, coreTimeout(this.#timeout), -nfd));
     }
     const addr = decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true));
@@ -316,10 +316,14 @@ export class SocketType {
   // block or was interrupted goes on in the core's operation loop (passing
   // its errno), which alone decides whether to wait, retry or fail.
   // Like CPython's sock_recv_guts, recv of 0 bytes makes no call (recvfrom always does).
+  // -1: the attempt would block, in async mode (asyncAttempt.err says why).
   #recvInto(buf: Uint8Array, n: number, flags: number, withAddr: boolean): number {
     if (n === 0 && !withAddr) return 0;
     const fd = this.#open();
-    skipAttempt();
+    if (asyncAttempt.on && asyncAttempt.skip) {
+      asyncAttempt.err = asyncAttempt.skip;
+      return -1;
+    }
     let r: number;
     if (withAddr) {
       const m = memory();
@@ -333,7 +337,10 @@ export class SocketType {
       return r;
     }
     if (!inCoreLoop(r)) throw osError(-r);
-    if (asyncAttempt.on) wouldBlock(-r);
+    if (asyncAttempt.on) {
+      asyncAttempt.err = -r;
+      return -1;
+    }
     return viaCore(buf, () => core.wsk_recvfrom(fd, EXT_BASE, n, flags, withAddr ? scratch.sa : 0,
       withAddr ? scratch.salen : 0, coreTimeout(this.#timeout), -r));
   }
@@ -348,6 +355,7 @@ export class SocketType {
     const fl = asCInt(flags);
     const buf = Buffer.allocUnsafe(size);
     const n = this.#recvInto(buf, size, fl, false);
+    if (n < 0) return asyncAttempt as never;
     return n === size ? buf : buf.subarray(0, n);
   }
 
@@ -357,6 +365,7 @@ export class SocketType {
     const fl = asCInt(flags);
     const buf = Buffer.allocUnsafe(size);
     const n = this.#recvInto(buf, size, fl, true);
+    if (n < 0) return asyncAttempt as never;
     return [n === size ? buf : buf.subarray(0, n), this.#fromAddr()];
   }
 
@@ -365,7 +374,8 @@ export class SocketType {
     const n = asSize(nbytes);
     if (n < 0) throw new RangeError('negative buffersize in recv_into');
     if (n > buf.length) throw new RangeError('buffer too small for requested bytes');
-    return this.#recvInto(buf, n === 0 ? buf.length : n, asCInt(flags), false);
+    const got = this.#recvInto(buf, n === 0 ? buf.length : n, asCInt(flags), false);
+    return got < 0 ? asyncAttempt as never : got;
   }
 
   recvfrom_into(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): [number, unknown] {
@@ -374,6 +384,7 @@ export class SocketType {
     if (n < 0) throw new RangeError('negative buffersize in recvfrom_into');
     if (n > buf.length) throw new RangeError('nbytes is greater than the length of the buffer');
     const got = this.#recvInto(buf, n === 0 ? buf.length : n, asCInt(flags), true);
+    if (got < 0) return asyncAttempt as never;
     return [got, this.#fromAddr()];
   }
 
@@ -384,7 +395,7 @@ export class SocketType {
     const r = addon.send(fd, buf, 0, buf.length, fl);
     if (r >= 0) return r;
     if (!inCoreLoop(r)) throw osError(-r);
-    if (asyncAttempt.on) wouldBlock(-r);
+    if (asyncAttempt.on) return wouldBlock(-r);
     return viaCore(buf, () => core.wsk_sendto(fd, EXT_BASE, buf.length, fl, 0, 0, coreTimeout(this.#timeout), -r));
   }
 
@@ -398,7 +409,7 @@ export class SocketType {
     if (r === buf.length) return;
     if (r < 0 && !inCoreLoop(r)) throw osError(-r);
     const done = Math.max(r, 0);
-    if (asyncAttempt.on) wouldBlock(r < 0 ? -r : EAGAIN, done);
+    if (asyncAttempt.on) return wouldBlock(r < 0 ? -r : EAGAIN, done);
     viaCore(buf, () => core.wsk_sendall(fd, EXT_BASE + done, buf.length - done, fl, coreTimeout(this.#timeout),
       scratch.count, r < 0 ? -r : 0));
   }
@@ -422,7 +433,7 @@ export class SocketType {
     const r = addon.sendto(fd, buf, 0, buf.length, fl, memory().u8, scratch.sa, salen);
     if (r >= 0) return r;
     if (!inCoreLoop(r)) throw osError(-r);
-    if (asyncAttempt.on) wouldBlock(-r);
+    if (asyncAttempt.on) return wouldBlock(-r);
     return viaCore(buf, () => core.wsk_sendto(fd, EXT_BASE, buf.length, fl, scratch.sa, salen,
       coreTimeout(this.#timeout), -r));
   }
