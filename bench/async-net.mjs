@@ -3,10 +3,12 @@
 //
 //   node bench/async-net.mjs pingpong wasock|net [N] [WARM]   64 B round trips/s, TCP_NODELAY
 //   node bench/async-net.mjs echo1000 wasock|net [ROUNDS]      1000 concurrent connections, each
-//                                                             ROUNDS 64 B echoes: messages/s
+//                                                             ROUNDS 64 B echoes (after 5 warm-up
+//                                                             rounds): messages/s
 //   node bench/async-net.mjs churn wasock|sync|net [N]         connect/accept/close cycles/s
-//   node bench/async-net.mjs bulk wasock|net [BYTES] [WARM]    BYTES in 64 KiB chunks, sender and
-//                                                             receiver in the one loop: MiB/s
+//   node bench/async-net.mjs bulk wasock|net [BYTES] [WARM]    BYTES in 64 KiB chunks, receiver in a
+//                                                             Worker (as bulk.c's thread): MiB/s
+//   node bench/async-net.mjs bulk1 wasock|net [BYTES] [WARM]   the same, both ends on one event loop
 import net from 'node:net';
 
 const [, , test, impl, a1, a2] = process.argv;
@@ -105,6 +107,8 @@ async function pingpongNet(n, warm) {
 
 // ---- 1000 concurrent echo connections -----------------------------------------------------
 const CONNS = 1000;
+// Echo rounds per connection before the clock starts (both implementations).
+const ECHO_WARM = 5;
 
 async function echoWasock(rounds) {
   const socket = await wasock();
@@ -133,15 +137,17 @@ async function echoWasock(rounds) {
     await c.connect(addr);
     return c;
   }));
-  const t0 = now();
-  await Promise.all(clients.map(async (c) => {
+  const run = (n) => Promise.all(clients.map(async (c) => {
     const buf = Buffer.alloc(64);
-    for (let r = 0; r < rounds; r++) {
+    for (let r = 0; r < n; r++) {
       await c.sendall(MSG);
       let got = 0;
       while (got < 64) got += await c.recv_into(buf.subarray(got));
     }
   }));
+  await run(ECHO_WARM);
+  const t0 = now();
+  await run(rounds);
   const dt = (now() - t0) / 1000;
   for (const c of clients) c.close();
   await server;
@@ -158,23 +164,27 @@ async function echoNet(rounds) {
   const clients = await Promise.all(Array.from({ length: CONNS }, () => new Promise((res) => {
     const c = net.connect(port, '127.0.0.1', () => res(c));
   })));
-  const t0 = now();
-  await Promise.all(clients.map((c) => new Promise((res) => {
+  const run = (n) => Promise.all(clients.map((c) => new Promise((res) => {
     let r = 0;
     let got = 0;
-    c.on('data', (d) => {
+    const onData = (d) => {
       got += d.length;
       while (got >= 64) {
         got -= 64;
-        if (++r === rounds) {
+        if (++r === n) {
+          c.off('data', onData);
           res();
           return;
         }
         c.write(MSG);
       }
-    });
+    };
+    c.on('data', onData);
     c.write(MSG);
   })));
+  await run(ECHO_WARM);
+  const t0 = now();
+  await run(rounds);
   const dt = (now() - t0) / 1000;
   for (const c of clients) c.destroy();
   server.close();
@@ -242,46 +252,82 @@ async function churnNet(n) {
   return n / dt;
 }
 
-// ---- bulk: 64 KiB chunks, both ends on the one event loop ---------------------------------------
+// ---- bulk: 64 KiB chunks ------------------------------------------------------------------------
+// The shape of bench/bulk.c and bulk.py: the main thread sends, a receiver
+// thread (here a Worker with its own event loop, the same implementation)
+// receives into one 64 KiB buffer. `bulk1` keeps both ends on one event loop.
 const CHUNK = 65536;
 
-async function bulkWasock(total, warm) {
+// The receiver: connect, receive `expect` bytes, report. Runs in a Worker
+// (bulk) or on the main loop (bulk1); resolves when every byte is in.
+async function receiveWasock(port, expect) {
   const socket = await wasock();
-  const l = socket.socket();
-  l.bind(['127.0.0.1', 0]);
-  l.listen();
   const rx = socket.socket();
-  const [[tx]] = await Promise.all([l.accept(), rx.connect(l.getsockname())]);
-  const chunk = Buffer.alloc(CHUNK, 0x78);
+  await rx.connect(['127.0.0.1', port]);
   const buf = Buffer.alloc(CHUNK);
-  let t0 = 0;
-  const receiver = (async () => {
+  return (async () => {
     let got = 0;
-    while (got < warm + total) {
+    while (got < expect) {
       const n = await rx.recv_into(buf);
       if (n === 0) throw new Error('eof');
       got += n;
     }
+    rx.close();
   })();
+}
+
+async function receiveNet(port, expect) {
+  const rx = net.connect(port, '127.0.0.1');
+  await new Promise((r) => rx.on('connect', r));
+  return new Promise((res) => {
+    let got = 0;
+    rx.on('data', (d) => {
+      got += d.length;
+      if (got >= expect) {
+        rx.destroy();
+        res();
+      }
+    });
+  });
+}
+
+// A receiver thread: resolves when it has every byte.
+async function receiverThread(impl, port, expect) {
+  const { Worker } = await import('node:worker_threads');
+  const w = new Worker(new URL(import.meta.url), { workerData: { impl, port, expect }, env: process.env });
+  return new Promise((res, rej) => {
+    w.on('message', (m) => (m === 'done' ? res() : null));
+    w.on('error', rej);
+    w.on('exit', (code) => rej(new Error(`receiver exited ${code}`)));
+  });
+}
+
+async function bulkWasock(total, warm, threaded) {
+  const socket = await wasock();
+  const l = socket.socket();
+  l.bind(['127.0.0.1', 0]);
+  l.listen();
+  const port = l.getsockname()[1];
+  const received = threaded ? receiverThread('wasock', port, warm + total) : receiveWasock(port, warm + total);
+  const [tx] = await l.accept();
+  const chunk = Buffer.alloc(CHUNK, 0x78);
+  const finished = received.then(() => now());
   for (let s = 0; s < warm; s += CHUNK) await tx.sendall(chunk);
-  t0 = now();
+  const t0 = now();
   for (let s = 0; s < total; s += CHUNK) await tx.sendall(chunk);
-  await receiver;
-  const dt = (now() - t0) / 1000;
-  for (const x of [tx, rx, l]) x.close();
+  const dt = ((await finished) - t0) / 1000;
+  for (const x of [tx, l]) x.close();
   return total / dt / 1048576;
 }
 
-async function bulkNet(total, warm) {
+async function bulkNet(total, warm, threaded) {
   const server = net.createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const rx = net.connect(server.address().port, '127.0.0.1');
-  const [tx] = await Promise.all([new Promise((r) => server.once('connection', r)), new Promise((r) => rx.on('connect', r))]);
-  let got = 0;
-  const done = new Promise((res) => rx.on('data', (d) => {
-    got += d.length;
-    if (got >= warm + total) res();
-  }));
+  const port = server.address().port;
+  const accepted = new Promise((r) => server.once('connection', r));
+  const received = threaded ? receiverThread('net', port, warm + total) : receiveNet(port, warm + total);
+  const tx = await accepted;
+  const finished = received.then(() => now());
   const chunk = Buffer.alloc(CHUNK, 0x78);
   const send = async (bytes) => {
     for (let s = 0; s < bytes; s += CHUNK) {
@@ -291,9 +337,7 @@ async function bulkNet(total, warm) {
   await send(warm);
   const t0 = now();
   await send(total);
-  await done;
-  const dt = (now() - t0) / 1000;
-  rx.destroy();
+  const dt = ((await finished) - t0) / 1000;
   tx.destroy();
   server.close();
   return total / dt / 1048576;
@@ -305,12 +349,21 @@ const table = {
   echo1000: { wasock: () => echoWasock(+(a1 ?? 50)), net: () => echoNet(+(a1 ?? 50)) },
   churn: { wasock: () => churnWasock(+(a1 ?? 10000)), sync: () => churnSync(+(a1 ?? 10000)),
     net: () => churnNet(+(a1 ?? 10000)) },
-  bulk: { wasock: () => bulkWasock(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20)),
-    net: () => bulkNet(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20)) },
+  bulk: { wasock: () => bulkWasock(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), true),
+    net: () => bulkNet(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), true) },
+  bulk1: { wasock: () => bulkWasock(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), false),
+    net: () => bulkNet(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), false) },
 };
+const { isMainThread, workerData, parentPort } = await import('node:worker_threads');
+if (!isMainThread) {
+  const { impl: who, port, expect } = workerData;
+  await (who === 'wasock' ? receiveWasock : receiveNet)(port, expect);
+  parentPort.postMessage('done');
+  process.exit(0);
+}
 const fn = table[test]?.[impl];
 if (!fn) {
-  console.error('usage: node bench/async-net.mjs pingpong|echo1000|churn|bulk wasock|net|sync [args]');
+  console.error('usage: node bench/async-net.mjs pingpong|echo1000|churn|bulk|bulk1 wasock|net|sync [args]');
   process.exit(2);
 }
 done(await fn());

@@ -2,10 +2,16 @@
 // in 64 KiB chunks, a receiver pthread recv()s into one preallocated 64 KiB
 // buffer. The timed part starts after a warm-up transfer and ends when the
 // receiver has every byte (pthread_join).
-// Usage: bulk [total_bytes] [warmup_bytes]. Prints one JSON line.
+// With "loop" both ends run in the one thread instead, non-blocking, waiting
+// in poll() only when neither can move: an event loop's shape, the native
+// limit for bench/async-net.mjs bulk1.
+// Usage: bulk [total_bytes] [warmup_bytes] [loop]. Prints one JSON line.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +51,48 @@ static void send_all(int fd, const unsigned char *buf, size_t len) {
 	}
 }
 
+static void nonblocking(int fd) {
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) die("fcntl");
+}
+
+/* Both ends in this thread; returns the seconds from the end of the warm-up
+ * sends until every byte is received. */
+static double one_loop(int tx, int rx, long long warm, long long total) {
+	static unsigned char chunk[CHUNK], buf[CHUNK];
+	long long expect = warm + total, sent = 0, got = 0;
+	size_t off = 0;
+	double t0 = warm == 0 ? now() : 0;
+	memset(chunk, 'x', CHUNK);
+	nonblocking(tx);
+	nonblocking(rx);
+	while (got < expect) {
+		int moved = 0;
+		if (sent < expect) {
+			ssize_t n = send(tx, chunk + off, CHUNK - off, 0);
+			if (n > 0) {
+				off = (off + (size_t)n) % CHUNK;
+				sent += n;
+				moved = 1;
+				if (t0 == 0 && sent >= warm) t0 = now();
+			} else if (errno != EAGAIN) {
+				die("send");
+			}
+		}
+		ssize_t n = recv(rx, buf, CHUNK, 0);
+		if (n > 0) {
+			got += n;
+			moved = 1;
+		} else if (n == 0 || errno != EAGAIN) {
+			die("recv");
+		}
+		if (!moved) {
+			struct pollfd p[2] = { { rx, POLLIN, 0 }, { tx, POLLOUT, 0 } };
+			if (poll(p, sent < expect ? 2 : 1, -1) < 0) die("poll");
+		}
+	}
+	return now() - t0;
+}
+
 int main(int argc, char **argv) {
 	long long total = argc > 1 ? atoll(argv[1]) : (1LL << 30);
 	long long warm = argc > 2 ? atoll(argv[2]) : (64LL << 20);
@@ -63,6 +111,15 @@ int main(int argc, char **argv) {
 	if (connect(rxfd, (struct sockaddr *)&sa, sizeof sa) < 0) die("connect");
 	int txfd = accept(lst, NULL, NULL);
 	if (txfd < 0) die("accept");
+
+	if (argc > 3 && strcmp(argv[3], "loop") == 0) {
+		double dt = one_loop(txfd, rxfd, warm, total);
+		close(txfd); close(rxfd); close(lst);
+		printf("{\"impl\":\"c\",\"test\":\"bulk1\",\"bytes\":%lld,\"warmup\":%lld,\"chunk\":%d,"
+		       "\"seconds\":%.6f,\"rate\":%.1f,\"receiver\":\"same thread\"}\n",
+		       total, warm, CHUNK, dt, total / dt / 1048576.0);
+		return 0;
+	}
 
 	struct rx r = { rxfd, warm + total, 0 };
 	pthread_t th;
