@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "wasock",
-      "sources": ["wasock.c"],
+      "sources": ["wasock.c", "readiness.c"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-O2", "-Wall", "-std=c11", "-fvisibility=hidden"],
       "cflags!": ["-O3", "-Os"],

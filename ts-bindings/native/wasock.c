@@ -15,13 +15,7 @@
  * no JS objects besides the returned number; I/O goes straight into the
  * caller's memory.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#ifndef NAPI_VERSION
-#define NAPI_VERSION 8
-#endif
-#include <node_api.h>
+#include "addon.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,42 +32,6 @@
 #include <unistd.h>
 
 #define WASOCK_ADDON_VERSION 1
-
-#define LIKELY(x) __builtin_expect(!!(x), 1)
-#define UNLIKELY(x) __builtin_expect(!!(x), 0)
-
-/* Largest integer a double holds exactly (2^53). */
-#define MAX_SAFE 9007199254740992.0
-
-/* ---- result helpers -------------------------------------------------- */
-
-static napi_value ret_int(napi_env env, int64_t v)
-{
-	napi_value r;
-	if (LIKELY(v >= INT32_MIN && v <= INT32_MAX))
-		napi_create_int32(env, (int32_t)v, &r);
-	else
-		napi_create_double(env, (double)v, &r);
-	return r;
-}
-
-/* Return -errno (errno captured by the caller into e). */
-#define RET_ERR(e) return ret_int(env, -(int64_t)(e))
-/* Return ssize_t-like result of a syscall, or -errno. */
-#define RET_SYS(expr)                               \
-	do {                                        \
-		int64_t r_ = (int64_t)(expr);       \
-		if (UNLIKELY(r_ < 0))               \
-			r_ = -(int64_t)errno;       \
-		return ret_int(env, r_);            \
-	} while (0)
-
-/* ---- argument helpers ------------------------------------------------ */
-
-static inline int arg_i32(napi_env env, napi_value v, int32_t *out)
-{
-	return napi_get_value_int32(env, v, out) == napi_ok ? 0 : -EINVAL;
-}
 
 /*
  * An offset or length: an integral number in [-1, 2^53]. Non-numbers -> -EINVAL,
@@ -214,20 +172,6 @@ static int arg_in_block(napi_env env, napi_value memv, napi_value offv,
 	*len = (socklen_t)n;
 	return 0;
 }
-
-#define ARGS(n)                                                              \
-	napi_value argv[n];                                                  \
-	size_t argc = n;                                                     \
-	if (UNLIKELY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != \
-		     napi_ok))                                               \
-		RET_ERR(EINVAL)
-
-#define I32(var, idx)                                        \
-	int32_t var;                                         \
-	do {                                                 \
-		if (UNLIKELY(arg_i32(env, argv[idx], &var))) \
-			RET_ERR(EINVAL);                     \
-	} while (0)
 
 #define CHECK(expr)                           \
 	do {                                  \
@@ -392,7 +336,6 @@ static napi_value f_shutdown(napi_env env, napi_callback_info info)
 	RET_SYS(shutdown(fd, how));
 }
 
-static void uvpoll_forget(int fd);
 
 /* close(fd). EINTR on Linux still closes the fd: report success. A uv_poll
  * handle of the Promise API on fd is closed first. */
@@ -400,7 +343,7 @@ static napi_value f_close(napi_env env, napi_callback_info info)
 {
 	ARGS(1);
 	I32(fd, 0);
-	uvpoll_forget(fd);
+	wsk_poll_forget(fd);
 	int r = close(fd);
 	if (r < 0 && errno != EINTR)
 		RET_ERR(errno);
@@ -789,333 +732,6 @@ static napi_value f_getnameinfo(napi_env env, napi_callback_info info)
 	return arr;
 }
 
-/* ---- readiness on the event loop (uv_poll), for wasock/promises ------- */
-
-/*
- * The Promise API waits for readiness here instead of in poll(2). Each
- * descriptor gets one uv_poll_t at its first wait, reused by every later one;
- * it is started only while some operation waits (an idle handle neither
- * keeps the loop alive nor wakes it).
- *
- * Readiness is delivered in batches: the poll callbacks of one loop
- * iteration only append (fd, events) to a list, and a check handle (run
- * right after the poll phase) hands the whole list to one JS function per
- * thread, dispatch(count), through one napi_make_callback on a real receiver
- * object, so promise reactions run before the loop goes on. With a thousand
- * busy sockets that is one JS entry and one microtask checkpoint per
- * iteration instead of one per descriptor. The list is an Int32Array that JS
- * owns and reads in place (pairs fd, events); a full list is handed over at
- * once. A handle is left started while its descriptor waits in the list: the
- * next wait, asked for during the dispatch (the next recv of a ping-pong),
- * finds it started already, so there is no stop/start and no epoll_ctl per
- * message. After the dispatch each listed handle is started or stopped to
- * match what is still awaited.
- *
- * Closing a descriptor through the addon (close, and so the core's close)
- * closes its handle first: libuv must stop polling a descriptor before it is
- * closed, or a reused number would lose its epoll registration.
- *
- * Events are the pollfd bits the core uses (POLLIN 1, POLLOUT 4). State is
- * per thread (_Thread_local): each JS environment, main or worker, runs its
- * own loop on its own thread.
- */
-#include <uv.h>
-
-struct wsk_uvenv;
-
-struct wsk_uvpoll {
-	uv_poll_t h; /* first: the handle's address is the struct's */
-	struct wsk_uvenv *w;
-	int fd;
-	int want; /* POLLIN|POLLOUT still awaited */
-	int active; /* UV_* events the handle is started with; 0 stopped */
-	int closing;
-};
-
-struct wsk_uvenv {
-	napi_env env;
-	uv_loop_t *loop;
-	uv_check_t *check; /* flushes the ready list after each poll phase */
-	napi_ref dispatch;
-	napi_ref recv;
-	napi_ref list_ref; /* keeps the ready list's Int32Array alive */
-	napi_async_context actx;
-	int32_t *list; /* the ready list: pairs (fd, events) */
-	size_t list_cap; /* pairs */
-	size_t nready; /* pairs */
-	struct wsk_uvpoll **tab; /* by descriptor */
-	size_t cap;
-	size_t live; /* handles not yet freed (for tests) */
-};
-
-static _Thread_local struct wsk_uvenv *uvenv;
-
-static int uv_events(int want)
-{
-	return ((want & POLLIN) ? UV_READABLE : 0) |
-	       ((want & POLLOUT) ? UV_WRITABLE : 0);
-}
-
-static void uvpoll_free(uv_handle_t *h)
-{
-	struct wsk_uvpoll *p = (struct wsk_uvpoll *)h;
-	if (p->w)
-		p->w->live--;
-	free(p);
-}
-
-static void uvpoll_on(uv_poll_t *h, int status, int uvev);
-
-/* Starts, restarts or stops the handle to match p->want. */
-static int uvpoll_sync(struct wsk_uvpoll *p)
-{
-	int ev = uv_events(p->want);
-	if (ev == p->active)
-		return 0;
-	if (ev == 0) {
-		uv_poll_stop(&p->h);
-		p->active = 0;
-		return 0;
-	}
-	int r = uv_poll_start(&p->h, ev, uvpoll_on);
-	if (r < 0) {
-		p->active = 0;
-		return r;
-	}
-	p->active = ev;
-	return 0;
-}
-
-/* Hands the ready list to JS, then matches each listed handle to what is
- * still awaited. */
-static void uvenv_flush(struct wsk_uvenv *w)
-{
-	napi_env env = w->env;
-	size_t n = w->nready;
-	if (n == 0)
-		return;
-	napi_handle_scope scope;
-	napi_value fn, recv, argv[1], res;
-	napi_open_handle_scope(env, &scope);
-	napi_get_reference_value(env, w->dispatch, &fn);
-	napi_get_reference_value(env, w->recv, &recv);
-	napi_create_uint32(env, (uint32_t)n, &argv[0]);
-	if (napi_make_callback(env, w->actx, recv, fn, 1, argv, &res) ==
-	    napi_pending_exception) {
-		napi_value e;
-		napi_get_and_clear_last_exception(env, &e);
-		napi_fatal_exception(env, e);
-	}
-	napi_close_handle_scope(env, scope);
-	/* The list is ours again (JS read it during the call; poll callbacks
-	 * cannot run until this returns). */
-	w->nready = 0;
-	for (size_t i = 0; i < n; i++) {
-		int fd = w->list[2 * i];
-		struct wsk_uvpoll *p = (size_t)fd < w->cap ? w->tab[fd] : NULL;
-		if (p && !p->closing && uvpoll_sync(p) < 0)
-			p->want = 0; /* cannot wait again: its retry reports */
-	}
-}
-
-static void uvenv_on_check(uv_check_t *c)
-{
-	struct wsk_uvenv *w = c->data;
-	uv_check_stop(c);
-	uvenv_flush(w);
-}
-
-static void uvpoll_on(uv_poll_t *h, int status, int uvev)
-{
-	struct wsk_uvpoll *p = (struct wsk_uvpoll *)h;
-	struct wsk_uvenv *w = p->w;
-	int ev = 0;
-
-	if (status < 0) {
-		ev = p->want;
-	} else {
-		if (uvev & (UV_READABLE | UV_DISCONNECT))
-			ev |= POLLIN;
-		if (uvev & UV_WRITABLE)
-			ev |= POLLOUT;
-		ev &= p->want;
-	}
-	p->want &= ~ev;
-	if (!ev) {
-		uvpoll_sync(p); /* woken for nothing still awaited */
-		return;
-	}
-	if (w->nready == w->list_cap)
-		uvenv_flush(w);
-	w->list[2 * w->nready] = p->fd;
-	w->list[2 * w->nready + 1] = ev;
-	if (w->nready++ == 0)
-		uv_check_start(w->check, uvenv_on_check);
-}
-
-/* Closes fd's handle, if it has one. Called before every close(fd). */
-static void uvpoll_forget(int fd)
-{
-	struct wsk_uvenv *w = uvenv;
-	if (!w || fd < 0 || (size_t)fd >= w->cap || !w->tab[fd])
-		return;
-	struct wsk_uvpoll *p = w->tab[fd];
-	w->tab[fd] = NULL;
-	p->closing = 1;
-	p->want = 0;
-	uv_close((uv_handle_t *)&p->h, uvpoll_free);
-}
-
-static void free_handle(uv_handle_t *h)
-{
-	free(h);
-}
-
-static void uvenv_cleanup(void *arg)
-{
-	struct wsk_uvenv *w = arg;
-	for (size_t i = 0; i < w->cap; i++) {
-		struct wsk_uvpoll *p = w->tab[i];
-		if (p) {
-			w->tab[i] = NULL;
-			p->closing = 1;
-			p->w = NULL;
-			uv_close((uv_handle_t *)&p->h, uvpoll_free);
-		}
-	}
-	uv_close((uv_handle_t *)w->check, free_handle);
-	free(w->tab);
-	/* The environment is going away and frees its references itself; no
-	 * JS calls here (some runtimes have no handle scope at this point). */
-	if (uvenv == w)
-		uvenv = NULL;
-	free(w);
-}
-
-/* pollSetup(dispatch(count), receiver, list: Int32Array) -> 0. Once per
- * thread. dispatch reads `count` (fd, events) pairs from list. */
-static napi_value f_pollSetup(napi_env env, napi_callback_info info)
-{
-	ARGS(3);
-	napi_valuetype t0, t1;
-	napi_typedarray_type lt;
-	size_t llen;
-	void *ldata;
-	if (napi_typeof(env, argv[0], &t0) != napi_ok || t0 != napi_function ||
-	    napi_typeof(env, argv[1], &t1) != napi_ok || t1 != napi_object ||
-	    napi_get_typedarray_info(env, argv[2], &lt, &llen, &ldata, NULL,
-				     NULL) != napi_ok ||
-	    lt != napi_int32_array || llen < 2)
-		RET_ERR(EINVAL);
-	if (uvenv)
-		RET_ERR(EEXIST);
-	struct wsk_uvenv *w = calloc(1, sizeof *w);
-	uv_check_t *check = malloc(sizeof *check);
-	if (!w || !check) {
-		free(w);
-		free(check);
-		RET_ERR(ENOMEM);
-	}
-	napi_value name;
-	w->env = env;
-	w->list = ldata;
-	w->list_cap = llen / 2;
-	if (napi_get_uv_event_loop(env, &w->loop) != napi_ok ||
-	    napi_create_reference(env, argv[0], 1, &w->dispatch) != napi_ok ||
-	    napi_create_reference(env, argv[1], 1, &w->recv) != napi_ok ||
-	    napi_create_reference(env, argv[2], 1, &w->list_ref) != napi_ok ||
-	    napi_create_string_utf8(env, "wasock:poll", NAPI_AUTO_LENGTH,
-				    &name) != napi_ok ||
-	    napi_async_init(env, argv[1], name, &w->actx) != napi_ok ||
-	    uv_check_init(w->loop, check) != 0) {
-		free(w);
-		free(check);
-		RET_ERR(EINVAL);
-	}
-	check->data = w;
-	w->check = check;
-	napi_add_env_cleanup_hook(env, uvenv_cleanup, w);
-	uvenv = w;
-	return ret_int(env, 0);
-}
-
-/* pollWait(fd, events) -> 0 | -errno: fd is listed for dispatch when ready. */
-static napi_value f_pollWait(napi_env env, napi_callback_info info)
-{
-	ARGS(2);
-	I32(fd, 0);
-	I32(events, 1);
-	struct wsk_uvenv *w = uvenv;
-	if (!w)
-		RET_ERR(ENOTCONN);
-	if (fd < 0)
-		RET_ERR(EBADF);
-	if ((size_t)fd >= w->cap) {
-		size_t cap = w->cap ? w->cap : 64;
-		while (cap <= (size_t)fd)
-			cap *= 2;
-		struct wsk_uvpoll **t = realloc(w->tab, cap * sizeof *t);
-		if (!t)
-			RET_ERR(ENOMEM);
-		memset(t + w->cap, 0, (cap - w->cap) * sizeof *t);
-		w->tab = t;
-		w->cap = cap;
-	}
-	struct wsk_uvpoll *p = w->tab[fd];
-	if (!p) {
-		p = calloc(1, sizeof *p);
-		if (!p)
-			RET_ERR(ENOMEM);
-		int r = uv_poll_init_socket(w->loop, &p->h, fd);
-		if (r < 0) {
-			free(p);
-			return ret_int(env, r); /* libuv errors are -errno */
-		}
-		p->w = w;
-		p->fd = fd;
-		w->tab[fd] = p;
-		w->live++;
-	}
-	p->want |= events & (POLLIN | POLLOUT);
-	int r = uvpoll_sync(p);
-	if (r < 0) {
-		p->want = 0;
-		return ret_int(env, r);
-	}
-	return ret_int(env, 0);
-}
-
-/* pollCancel(fd, events) -> 0: those events are no longer awaited. */
-static napi_value f_pollCancel(napi_env env, napi_callback_info info)
-{
-	ARGS(2);
-	I32(fd, 0);
-	I32(events, 1);
-	struct wsk_uvenv *w = uvenv;
-	if (w && fd >= 0 && (size_t)fd < w->cap && w->tab[fd]) {
-		struct wsk_uvpoll *p = w->tab[fd];
-		p->want &= ~events;
-		uvpoll_sync(p);
-	}
-	return ret_int(env, 0);
-}
-
-/* pollClose(fd) -> 0: closes fd's handle (the descriptor stays open). */
-static napi_value f_pollClose(napi_env env, napi_callback_info info)
-{
-	ARGS(1);
-	I32(fd, 0);
-	uvpoll_forget(fd);
-	return ret_int(env, 0);
-}
-
-/* pollCount() -> handles not yet freed on this thread (leak checks). */
-static napi_value f_pollCount(napi_env env, napi_callback_info info)
-{
-	(void)info;
-	return ret_int(env, uvenv ? (int64_t)uvenv->live : 0);
-}
-
 /* ---- module ---------------------------------------------------------- */
 
 #define FN(name, fn) \
@@ -1156,11 +772,11 @@ NAPI_MODULE_INIT()
 		FN("getaddrinfo", f_getaddrinfo),
 		FN("getnameinfo", f_getnameinfo),
 		FN("clockNs", f_clockNs),
-		FN("pollSetup", f_pollSetup),
-		FN("pollWait", f_pollWait),
-		FN("pollCancel", f_pollCancel),
-		FN("pollClose", f_pollClose),
-		FN("pollCount", f_pollCount),
+		FN("pollSetup", wsk_poll_setup),
+		FN("pollWait", wsk_poll_wait),
+		FN("pollCancel", wsk_poll_cancel),
+		FN("pollClose", wsk_poll_close),
+		FN("pollCount", wsk_poll_count),
 		{ "version", NULL, NULL, NULL, NULL, ver, napi_enumerable,
 		  NULL },
 	};

@@ -39,7 +39,7 @@ export interface Addon {
   getnameinfo(sa: Uint8Array, flags: number): [string, string] | number | [number, number];
   clockNs(): number;
   // uv_poll readiness for the Promise API (readiness.ts): dispatch(count) reads readyList.
-  pollSetup(dispatch: (count: number) => void, receiver: object, readyList: Int32Array): number;
+  pollSetup(dispatch: (count: number) => void, receiver: object, readyList: Int32Array, threaded: boolean): number;
   pollWait(fd: number, events: number): number;
   pollCancel(fd: number, events: number): number;
   pollClose(fd: number): number;

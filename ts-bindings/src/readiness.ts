@@ -72,9 +72,15 @@ function dispatch(count: number): void {
   }
 }
 
+// The addon's backend: libuv (Node, Deno) or its own epoll thread, for
+// runtimes whose N-API has no libuv (Bun). WASOCK_POLL=thread picks the
+// thread anywhere (the tests run both).
+const threaded = typeof process !== 'undefined' &&
+  (process.versions?.bun !== undefined || process.env?.WASOCK_POLL === 'thread');
+
 // napi_make_callback needs a real object as its receiver.
 const receiver = { dispatch };
-const setup = addon.pollSetup(dispatch, receiver, readyList);
+const setup = addon.pollSetup(dispatch, receiver, readyList, threaded);
 if (setup < 0 && setup !== -17 /* EEXIST: another copy of the library on this thread */) {
   throw osError(-setup);
 }
