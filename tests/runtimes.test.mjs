@@ -1,7 +1,8 @@
 // The same package on Deno 2 and Bun 1: the smoke suite (tests/lib/runtime-smoke.mjs).
-// The runtimes come from the npm registry ('deno', 'bun' packages, whose binaries are in
-// their platform packages @deno/linux-x64-glibc, @oven/bun-linux-x64); WASOCK_DENO /
-// WASOCK_BUN name a binary. A runtime that is not installed is skipped, saying so.
+// The runtimes come from the npm registry ('deno', 'bun' devDependencies, whose binaries
+// are in their platform packages @deno/linux-x64-glibc, @oven/bun-linux-x64; bun's
+// postinstall moves its binary to node_modules/bun/bin/bun.exe); WASOCK_DENO / WASOCK_BUN
+// name a binary. A runtime that is not installed is skipped, saying so, except in CI.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -21,13 +22,20 @@ function find(env, candidates) {
 const runtimes = {
   deno: { bin: find('WASOCK_DENO', [join(ROOT, 'node_modules/@deno/linux-x64-glibc/deno'), join(ROOT, 'node_modules/.bin/deno')]),
     args: ['run', '-A'] },
-  bun: { bin: find('WASOCK_BUN', [join(ROOT, 'node_modules/@oven/bun-linux-x64/bin/bun'), join(ROOT, 'node_modules/.bin/bun')]),
+  bun: { bin: find('WASOCK_BUN', [join(ROOT, 'node_modules/bun/bin/bun.exe'),
+    join(ROOT, 'node_modules/@oven/bun-linux-x64/bin/bun'), join(ROOT, 'node_modules/.bin/bun')]),
     args: ['run'] },
 };
 
 for (const [name, rt] of Object.entries(runtimes)) {
   const probe = rt.bin && spawnSync(rt.bin, ['--version'], { encoding: 'utf8' });
   if (!probe || probe.status !== 0) {
+    if (process.env.CI) {
+      test(`${name}: installed (CI runs the smoke suite on every runtime)`, () => {
+        assert.unreachable(`${name} not found: npm install should have brought it (devDependencies)`);
+      });
+      continue;
+    }
     console.log(`runtimes: ${name} not installed (npm i -D ${name}, or ${name === 'deno' ? 'WASOCK_DENO' : 'WASOCK_BUN'}=path): skipped`);
     test.skip(`${name}: sync + Promise TCP/UDP/UNIX echo`, () => {});
     continue;
