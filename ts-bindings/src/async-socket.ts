@@ -145,6 +145,12 @@ export class AsyncSocket extends SocketType {
   // for the first attempt's answer with the errno the last one met: what
   // follows an errno is still the core's rule (wsk_next_step). Never in
   // non-blocking mode (timeout 0), where an attempt comes before any EAGAIN.
+  // The hint applies only when this socket sent something since its last
+  // read: request/response. A socket that only receives (bulk, with the
+  // sender on another thread or host) is likely to find more data by its
+  // next read, and a wrong hint costs a loop iteration where a wrong attempt
+  // costs one EAGAIN (measured: -25% on bulk with a receiver thread, while
+  // the hint gives +13% on ping-pong and +20% on 1,000 echo connections).
   // A short read keeps the hint (it drained the queue). A read that filled
   // its buffer may have left more queued (bulk) or not (exact-size protocol
   // reads): after #probeEvery such reads in a row the next read is attempted
@@ -153,6 +159,7 @@ export class AsyncSocket extends SocketType {
   #rdHint = 0;
   #probeEvery = 1;
   #fullReads = 0;
+  #sentSinceRead = false;
 
   constructor(family: unknown = -1, type: unknown = -1, proto: unknown = -1, fileno: unknown = null) {
     super(family, type, proto, fileno);
@@ -190,7 +197,8 @@ export class AsyncSocket extends SocketType {
   #io<T>(events: number, attempt: () => T, signal: AbortSignal | undefined, read = false): Promise<T> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const hintable = read && this.#timeout !== 0 && this.type === SOCK_STREAM;
-    const hinted = hintable && this.#rdHint !== 0;
+    const hinted = hintable && this.#rdHint !== 0 && this.#sentSinceRead;
+    this.#sentSinceRead = !read && events === POLLOUT;
     asyncAttempt.on = true;
     asyncAttempt.skip = hinted ? this.#rdHint : 0;
     let v: T;
