@@ -1,6 +1,7 @@
 // Event-loop rows of the benchmark (issue 6): wasock/promises vs Node net
 // (ping-pong, 1,000 connections, 1 GiB bulk against C too: with a receiver
-// thread as bench/bulk.c, and with both ends on one thread), connection churn
+// thread as bench/bulk.c, blocking and (c_poll) non-blocking with poll() as an
+// event loop moves data, and with both ends on one thread), connection churn
 // for C, CPython, wasock sync, wasock/promises and Node net; address text
 // conversions (bench/async-text.mjs) for wasock, CPython and plain JS; and
 // cold start, import to first socket in a fresh process (ms, lower is better).
@@ -57,8 +58,8 @@ const TESTS = {
       net: [node, net, 'churn', 'net', P.churn] },
     target: ['sync', 'c', null] },
   bulk: { unit: 'MiB/s', title: '1 GiB in 64 KiB chunks, receiver thread (C: pthread; JS: a Worker\'s event loop)',
-    impls: { c: ccBulk.status === 0 ? [bulkC, GiB, WARM] : null, promises: [node, net, 'bulk', 'wasock', GiB, WARM],
-      net: [node, net, 'bulk', 'net', GiB, WARM] },
+    impls: { c: ccBulk.status === 0 ? [bulkC, GiB, WARM] : null, c_poll: ccBulk.status === 0 ? [bulkC, GiB, WARM, 'poll'] : null,
+      promises: [node, net, 'bulk', 'wasock', GiB, WARM], net: [node, net, 'bulk', 'net', GiB, WARM] },
     target: ['promises', 'c', 0.95] },
   bulk1: { unit: 'MiB/s', title: '1 GiB in 64 KiB chunks, both ends on one thread (C: non-blocking + poll)',
     impls: { c: ccBulk.status === 0 ? [bulkC, GiB, WARM, 'loop'] : null, promises: [node, net, 'bulk1', 'wasock', GiB, WARM],
@@ -118,7 +119,7 @@ for (const [t, spec] of Object.entries(TESTS)) {
   }
   const ratios = {};
   for (const a of Object.keys(med)) for (const b of Object.keys(med)) {
-    if (a !== b && med[a] && med[b] && ['net', 'c', 'cpython'].includes(b)) ratios[`${a}/${b}`] = med[a] / med[b];
+    if (a !== b && med[a] && med[b] && ['net', 'c', 'c_poll', 'cpython'].includes(b)) ratios[`${a}/${b}`] = med[a] / med[b];
   }
   const [x, y, min] = spec.target ?? [null, null, null];
   const v = med[x] && med[y] ? med[x] / med[y] : null;

@@ -2,10 +2,12 @@
 // in 64 KiB chunks, a receiver pthread recv()s into one preallocated 64 KiB
 // buffer. The timed part starts after a warm-up transfer and ends when the
 // receiver has every byte (pthread_join).
-// With "loop" both ends run in the one thread instead, non-blocking, waiting
-// in poll() only when neither can move: an event loop's shape, the native
-// limit for bench/async-net.mjs bulk1.
-// Usage: bulk [total_bytes] [warmup_bytes] [loop]. Prints one JSON line.
+// With "poll" both threads use non-blocking calls and wait in poll() on
+// EAGAIN: how an event loop moves data (the native limit for the Promise
+// API's bulk, bench/async-net.mjs bulk). With "loop" both ends run in the
+// one thread, non-blocking, waiting in poll() only when neither can move
+// (the native limit for bench/async-net.mjs bulk1).
+// Usage: bulk [total_bytes] [warmup_bytes] [poll|loop]. Prints one JSON line.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,13 +32,25 @@ static double now(void) {
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* MSG_DONTWAIT and poll() on EAGAIN ("poll"), or plain blocking calls. */
+static int nb_flags;
+
+static void wait_for(int fd, short events) {
+	struct pollfd p = { fd, events, 0 };
+	if (poll(&p, 1, -1) < 0) die("poll");
+}
+
 struct rx { int fd; long long expect; long long got; };
 
 static void *receiver(void *arg) {
 	struct rx *r = arg;
 	static unsigned char buf[CHUNK];
 	while (r->got < r->expect) {
-		ssize_t n = recv(r->fd, buf, CHUNK, 0);
+		ssize_t n = recv(r->fd, buf, CHUNK, nb_flags);
+		if (n < 0 && nb_flags && errno == EAGAIN) {
+			wait_for(r->fd, POLLIN);
+			continue;
+		}
 		if (n <= 0) die("recv");
 		r->got += n;
 	}
@@ -45,7 +59,11 @@ static void *receiver(void *arg) {
 
 static void send_all(int fd, const unsigned char *buf, size_t len) {
 	while (len) {
-		ssize_t n = send(fd, buf, len, 0);
+		ssize_t n = send(fd, buf, len, nb_flags);
+		if (n < 0 && nb_flags && errno == EAGAIN) {
+			wait_for(fd, POLLOUT);
+			continue;
+		}
 		if (n < 0) die("send");
 		buf += n; len -= (size_t)n;
 	}
@@ -121,6 +139,8 @@ int main(int argc, char **argv) {
 		return 0;
 	}
 
+	if (argc > 3 && strcmp(argv[3], "poll") == 0)
+		nb_flags = MSG_DONTWAIT;
 	struct rx r = { rxfd, warm + total, 0 };
 	pthread_t th;
 	if (pthread_create(&th, NULL, receiver, &r)) die("pthread_create");
@@ -135,7 +155,7 @@ int main(int argc, char **argv) {
 
 	close(txfd); close(rxfd); close(lst);
 	printf("{\"impl\":\"c\",\"test\":\"bulk\",\"bytes\":%lld,\"warmup\":%lld,\"chunk\":%d,"
-	       "\"seconds\":%.6f,\"rate\":%.1f,\"receiver\":\"pthread\"}\n",
-	       total, warm, CHUNK, dt, total / dt / 1048576.0);
+	       "\"seconds\":%.6f,\"rate\":%.1f,\"receiver\":\"pthread\",\"io\":\"%s\"}\n",
+	       total, warm, CHUNK, dt, total / dt / 1048576.0, nb_flags ? "poll" : "blocking");
 	return 0;
 }
