@@ -96,6 +96,12 @@ static _Thread_local struct wsk_ready *ready_env;
 
 /* ---- shared: arming, the list, the dispatch --------------------------- */
 
+/* fd's watch, or NULL (also for no environment and negative numbers). */
+static struct wsk_watch *watch_of(struct wsk_ready *w, int fd)
+{
+	return w && fd >= 0 && (size_t)fd < w->cap ? w->tab[fd] : NULL;
+}
+
 static int epoll_bits(int want)
 {
 	return ((want & POLLIN) ? EPOLLIN : 0) |
@@ -179,7 +185,7 @@ static void flush(struct wsk_ready *w)
 	w->nready = 0;
 	for (size_t i = 0; i < n; i++) {
 		int fd = w->list[2 * i];
-		struct wsk_watch *p = (size_t)fd < w->cap ? w->tab[fd] : NULL;
+		struct wsk_watch *p = watch_of(w, fd);
 		if (p && !p->closing && watch_sync(p) < 0)
 			set_want(p, 0); /* cannot wait again: its retry reports */
 	}
@@ -300,8 +306,7 @@ static void on_seen(napi_env env, napi_value js_cb, void *context, void *data)
 			break;
 		for (size_t i = 0; i < n; i++) {
 			int fd = batch[2 * i];
-			struct wsk_watch *p =
-				(size_t)fd < w->cap ? w->tab[fd] : NULL;
+			struct wsk_watch *p = watch_of(w, fd);
 			if (!p || p->closing)
 				continue;
 			p->active = 0; /* a one-shot report disarms */
@@ -363,9 +368,9 @@ static void drop(struct wsk_ready *w, struct wsk_watch *p)
 void wsk_poll_forget(int fd)
 {
 	struct wsk_ready *w = ready_env;
-	if (!w || fd < 0 || (size_t)fd >= w->cap || !w->tab[fd])
+	struct wsk_watch *p = watch_of(w, fd);
+	if (!p)
 		return;
-	struct wsk_watch *p = w->tab[fd];
 	w->tab[fd] = NULL;
 	set_want(p, 0);
 	drop(w, p);
@@ -529,9 +534,8 @@ napi_value wsk_poll_cancel(napi_env env, napi_callback_info info)
 	ARGS(2);
 	I32(fd, 0);
 	I32(events, 1);
-	struct wsk_ready *w = ready_env;
-	if (w && fd >= 0 && (size_t)fd < w->cap && w->tab[fd]) {
-		struct wsk_watch *p = w->tab[fd];
+	struct wsk_watch *p = watch_of(ready_env, fd);
+	if (p) {
 		set_want(p, p->want & ~events);
 		watch_sync(p);
 	}
