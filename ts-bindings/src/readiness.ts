@@ -1,10 +1,9 @@
-// Readiness on the event loop for the Promise API: the addon's uv_poll
-// handles (ts-bindings/native/wasock.c, "readiness on the event loop"). A
-// wait resolves true when the descriptor is ready (or in error: the retry
-// reports it), false when its time limit passed (the retry then asks the
-// core, whose rule reports the timeout), and rejects when aborted or when the
-// socket is closed under it. No worker, no busy polling: one uv_poll_t per
-// descriptor, started only while something waits.
+// Readiness on the event loop for the Promise API: the addon's watches
+// (ts-bindings/native/readiness.c: uv_poll handles, or on runtimes without
+// libuv an epoll thread of its own). Whatever one loop iteration finds ready
+// comes here in one call (dispatch), and each waiter is told at once: a
+// pending operation retries right there. No worker, no busy polling: one
+// watch per descriptor, armed only while something waits.
 import { addon } from './native.js';
 import { osError } from './errors.js';
 
@@ -15,9 +14,10 @@ export const STEP_FOREVER = 0x7fffffff;
 const EBADF = 9;
 
 // Whoever waits for a descriptor: told ready(true) when it is ready (or in
-// error: the retry reports it), ready(false) when its own time limit passed,
-// fail(e) when the socket was closed under it. A pending operation is its own
-// waiter (async-socket.ts), so a wait allocates nothing more.
+// error: the retry reports it), ready(false) when its own time limit passed
+// (the retry then asks the core, whose rule reports the timeout), fail(e)
+// when the socket was closed under it. A pending operation is its own waiter
+// (async-socket.ts), so a wait allocates nothing more.
 export interface Waiter {
   ready(ok: boolean): void;
   fail(e: unknown): void;
