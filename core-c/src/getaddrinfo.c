@@ -571,10 +571,22 @@ static uint32_t prefixlen_of(const struct wsk_haddr *src, uint32_t nifa)
 	return 0;
 }
 
+/* The sort's rule 9 reads a source's prefix length only when comparing two
+ * IPv4 destinations: the interface list (a netlink dump on the host) is read
+ * only then. */
+static uint32_t ifaddrs_for_sort(const struct addrtuple *at, int nat)
+{
+	int i, v4 = 0;
+
+	for (i = 0; i < nat; i++)
+		v4 += at[i].family == WSK_AF_INET;
+	return v4 >= 2 ? read_ifaddrs() : 0;
+}
+
 static void sort_addrs(struct addrtuple *at, int nat)
 {
 	static struct wsk_sort_item items[WSK_HOST_ADDRS];
-	uint32_t nifa = read_ifaddrs();
+	uint32_t nifa = ifaddrs_for_sort(at, nat);
 	int i;
 
 	for (i = 0; i < nat; i++) {
