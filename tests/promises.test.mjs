@@ -274,6 +274,17 @@ test('close() rejects pending operations with EBADF', async () => {
   c.close();
 });
 
+test('socket.close(fd) also rejects what waits on that descriptor', async () => {
+  const [a, b] = socket.socketpair();
+  const p = a.recv(10);
+  await sleep(5);
+  socket.close(a.fileno());
+  await rejects(p, (e) => assert.is(e.errno, EBADF));
+  assert.is(socket.pollStats().waiting, 0);
+  a.detach();
+  b.close();
+});
+
 test('name resolution does not block the loop; numeric answers at once', async () => {
   const num = await socket.getaddrinfo('127.0.0.1', 80, socket.AF_INET, socket.SOCK_STREAM);
   assert.equal(num, syncSocket.getaddrinfo('127.0.0.1', 80, socket.AF_INET, socket.SOCK_STREAM));

@@ -6,9 +6,9 @@
 import * as sync from './index.js';
 import { AsyncSocket } from './async-socket.js';
 import { error } from './errors.js';
-import { truthy, unpack } from './convert.js';
+import { asCInt, truthy, unpack } from './convert.js';
 import { callOffLoop } from './name-worker.js';
-import { abortError } from './readiness.js';
+import { abortError, forget } from './readiness.js';
 import type { AddrInfo } from './netdb.js';
 import { inet_pton } from './text.js';
 import { AF_INET, AF_INET6, SOCK_STREAM } from './constants.generated.js';
@@ -53,6 +53,13 @@ export function socketpair(family?: unknown, type?: unknown, proto?: unknown): [
 
 export function fromfd(fd: unknown, family: unknown, type: unknown, proto?: unknown): AsyncSocket {
   return adopt(sync.fromfd(fd, family, type, proto));
+}
+
+// socket.close(fd): operations still waiting on that descriptor reject with
+// EBADF, as when their socket is closed, rather than wait forever.
+export function close(fd: unknown): void {
+  sync.close(fd);
+  forget(asCInt(fd));
 }
 
 // A host or port that needs no lookup: the core answers it at once.
