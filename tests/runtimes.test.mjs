@@ -37,10 +37,10 @@ for (const [name, rt] of Object.entries(runtimes)) {
       continue;
     }
     console.log(`runtimes: ${name} not installed (npm i -D ${name}, or ${name === 'deno' ? 'WASOCK_DENO' : 'WASOCK_BUN'}=path): skipped`);
-    test.skip(`${name}: sync + Promise TCP/UDP/UNIX echo`, () => {});
+    test.skip(`${name}: smoke suite (sync and Promise echo, names, a stream, raw ping, netlink dump)`, () => {});
     continue;
   }
-  test(`${name}: sync + Promise TCP/UDP/UNIX echo`, () => {
+  test(`${name}: smoke suite (sync and Promise echo, names, a stream, raw ping, netlink dump)`, () => {
     const r = spawnSync(rt.bin, [...rt.args, smoke], { encoding: 'utf8', timeout: 60000, cwd: ROOT });
     assert.ok(r.status === 0 && r.stdout.includes('SMOKE OK'), `${name} exit ${r.status}: ${r.stderr}\n${r.stdout}`);
   });

@@ -1,6 +1,7 @@
 // The smoke suite run on Deno and Bun (tests/runtimes.test.mjs): sync and
-// Promise TCP/UDP/UNIX echo, a raw ICMP ping of 127.0.0.1 and a netlink
-// RTM_GETLINK dump, over the one N-API addon. Prints "SMOKE OK".
+// Promise TCP/UDP/UNIX echo, names resolved off the loop, a makefile() stream,
+// a raw ICMP ping of 127.0.0.1 and a netlink RTM_GETLINK dump, over the one
+// N-API addon. Prints "SMOKE OK".
 // A raw socket needs CAP_NET_RAW: without it the ping must fail with EPERM.
 const dist = new URL('../../dist/', import.meta.url);
 const sync = await import(new URL('index.js', dist).href);
@@ -36,6 +37,18 @@ const enc = (s) => new TextEncoder().encode(s);
   const [x, y] = socket.socketpair();
   const ry = y.recv(10); await x.send(enc('unix')); check(txt(await ry) === 'unix', 'promises unix');
   x.close(); y.close();
+}
+// names off the loop (a worker), create_connection, and makefile()'s Duplex
+{
+  const [[, , , , sa]] = await socket.getaddrinfo('localhost', 80, socket.AF_INET, socket.SOCK_STREAM);
+  check(sa[0] === '127.0.0.1' && sa[1] === 80, `getaddrinfo localhost: ${sa}`);
+  const l = socket.socket(); l.bind(['127.0.0.1', 0]); l.listen();
+  const c = await socket.create_connection(['localhost', l.getsockname()[1]]);
+  const [s] = await l.accept();
+  const f = c.makefile('rwb');
+  f.write(enc('line\n'));
+  check(txt(await s.recv(10)) === 'line\n', 'makefile write');
+  f.destroy(); c.close(); s.close(); l.close();
 }
 // raw ICMP echo to 127.0.0.1 (Promise API), or EPERM without CAP_NET_RAW
 {
