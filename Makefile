@@ -38,7 +38,7 @@ CORE_HDR  := $(sort $(wildcard core-c/include/*.h core-c/include/*/*.h core-c/sr
 WASM_CFLAGS  ?= -O2 -g0 -std=c11 -Wall -Wextra
 WASM_CFLAGS  += -nostdlib -ffreestanding -Icore-c/include
 # 128 KiB stack, 2 MiB initial memory, growable (no maximum); no DWARF, no name section.
-WASM_LDFLAGS ?= -s -Wl,--no-entry -Wl,-z,stack-size=131072 -Wl,--initial-memory=2097152 \
+WASM_LDFLAGS ?= -s -Wl,--no-entry -Wl,-z,stack-size=131072 -Wl,--initial-memory=16777216 \
 	-Wl,--export=__heap_base
 
 # ---- the N-API addon ---------------------------------------------------------------------------

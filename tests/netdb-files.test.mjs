@@ -48,9 +48,9 @@ for fn, args in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-function python(cases) {
+function python(cases, hosts = HOSTS) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasock-netdb-'));
-  const files = { hosts: HOSTS, services: SERVICES, 'nsswitch.conf': NSS, 'resolv.conf': RESOLV };
+  const files = { hosts, services: SERVICES, 'nsswitch.conf': NSS, 'resolv.conf': RESOLV };
   let mounts = '';
   for (const [f, text] of Object.entries(files)) {
     fs.writeFileSync(path.join(dir, f), text);
@@ -72,8 +72,8 @@ function kind(e) {
   return e?.constructor?.name === 'error' ? 'error' : e?.constructor?.name;
 }
 
-function js(cases) {
-  socket.configureResolver({ hosts: HOSTS, services: SERVICES, nsswitch: NSS, resolvConf: RESOLV });
+function js(cases, hosts = HOSTS) {
+  socket.configureResolver({ hosts, services: SERVICES, nsswitch: NSS, resolvConf: RESOLV });
   return cases.map(([fn, args]) => {
     try { return { ok: socket[fn](...args) }; } catch (e) { return { exc: kind(e), msg: e.message }; }
   });
@@ -106,13 +106,9 @@ for (const [p, pr] of [[80, null], [53, 'udp'], [4243, null], [4243, 'tcp'], [1,
   [65536, null], [-1, null]]) cases.push(['getservbyport', pr === null ? [p] : [p, pr]]);
 for (const p of ['tcp', 'TCP', 'udp', 'ip', 'ipv6', 'icmp', 'nosuch', 'IPv6-Route']) cases.push(['getprotobyname', [p]]);
 
-test('netdb over custom /etc files agrees with glibc (python in a mount namespace)', () => {
-  if (!unshare) {
-    console.log('  (skipped: unshare -m is not permitted here)');
-    return;
-  }
-  const want = python(cases);
-  const got = js(cases);
+function agree(cases, hosts) {
+  const want = python(cases, hosts);
+  const got = js(cases, hosts);
   const bad = [];
   cases.forEach(([fn, args], i) => {
     if (JSON.stringify(got[i]) !== JSON.stringify(want[i])) {
@@ -120,6 +116,34 @@ test('netdb over custom /etc files agrees with glibc (python in a mount namespac
     }
   });
   assert.is(bad.length, 0, `${bad.length} of ${cases.length} differ:\n  ${bad.slice(0, 25).join('\n  ')}`);
+}
+
+test('netdb over custom /etc files agrees with glibc (python in a mount namespace)', () => {
+  if (!unshare) {
+    console.log('  (skipped: unshare -m is not permitted here)');
+    return;
+  }
+  agree(cases, HOSTS);
+});
+
+// Block lists installed as /etc/hosts run to megabytes; glibc reads every line.
+test('a 3 MiB hosts file is read to its last line, as glibc reads it', () => {
+  if (!unshare) {
+    console.log('  (skipped: unshare -m is not permitted here)');
+    return;
+  }
+  const lines = ['10.9.9.8 first-in-big.test'];
+  for (let i = 0; i < 100000; i++) lines.push(`0.0.0.0 blocked${i}.ads.example.test`);
+  lines.push('10.9.9.9 last-in-big.test last-alias', '10.9.9.10 dup-in-big.test', '10.9.9.11 dup-in-big.test');
+  const big = lines.join('\n') + '\n';
+  assert.ok(big.length > 3 * 2 ** 20, `${big.length} bytes`);
+  const bigCases = [];
+  for (const h of ['first-in-big.test', 'blocked50000.ads.example.test', 'blocked99999.ads.example.test',
+    'last-in-big.test', 'last-alias', 'dup-in-big.test']) {
+    bigCases.push(['gethostbyname_ex', [h]], ['getaddrinfo', [h, 80, 0, 1]]);
+  }
+  bigCases.push(['gethostbyaddr', ['10.9.9.9']], ['getnameinfo', [['10.9.9.11', 80], 0]]);
+  agree(bigCases, big);
 });
 
 test.run();

@@ -6,14 +6,16 @@
  * an unchanged one is not copied again.
  *
  * Fixed capacities replace malloc: a longer file is read up to its last
- * complete line that fits (glibc would read it all).
+ * complete line that fits (glibc would read it all). The hosts buffer is
+ * sized for the multi-megabyte block lists some machines install as
+ * /etc/hosts; untouched pages of it cost no memory.
  */
 #include <wasock/core.h>
 #include <wasock/resolv.h>
 
 #define KB 1024u
 
-static char hosts_buf[256 * KB], services_buf[64 * KB];
+static char hosts_buf[8192 * KB], services_buf[64 * KB];
 static char protocols_buf[16 * KB], resolv_buf[16 * KB];
 static char nss_buf[8 * KB], gai_buf[16 * KB];
 
