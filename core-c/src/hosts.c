@@ -99,21 +99,20 @@ static int line_addr(struct wsk_span f, int af, uint8_t *addr)
 struct hline {
 	int af;
 	uint8_t addr[16];
+	struct wsk_span field; /* the address, as written */
 	struct wsk_span name;
 	struct wsk_span aliases;
 };
 
-static int parse_line(struct wsk_span line, int af, struct hline *h)
+/* The line's fields; the address is converted by line_addr, so a lookup by
+ * name converts only the lines whose names match (a block list of 100k
+ * lines is mostly lines that do not). */
+static int split_line(struct wsk_span line, struct hline *h)
 {
-	struct wsk_span f;
-
-	if (!wsk_next_field(&line, &f))
-		return 0;
-	h->af = line_addr(f, af, h->addr);
-	if (!h->af)
+	if (!wsk_next_field(&line, &h->field))
 		return 0;
 	if (!wsk_next_field(&line, &h->name)) {
-		h->name.p = f.p;
+		h->name.p = h->field.p;
 		h->name.n = 0;
 	}
 	h->aliases = line;
@@ -158,7 +157,10 @@ int wsk_hosts_byname(const char *text, uint32_t len, const char *name,
 
 	wsk_hostent_init(out, af);
 	while (wsk_next_line(&pos, end, &line)) {
-		if (!parse_line(line, af, &h) || !line_names(&h, name))
+		if (!split_line(line, &h) || !line_names(&h, name))
+			continue;
+		h.af = line_addr(h.field, af, h.addr);
+		if (!h.af)
 			continue;
 		if (!found) {
 			wsk_hostent_add_name(out, h.name.p, h.name.n);
@@ -182,8 +184,10 @@ int wsk_hosts_byaddr(const char *text, uint32_t len, int af,
 
 	wsk_hostent_init(out, af);
 	while (wsk_next_line(&pos, end, &line)) {
-		if (!parse_line(line, af, &h) || h.af != af ||
-		    wsk_memcmp(h.addr, addr, alen) != 0)
+		if (!split_line(line, &h))
+			continue;
+		h.af = line_addr(h.field, af, h.addr);
+		if (h.af != af || wsk_memcmp(h.addr, addr, alen) != 0)
 			continue;
 		wsk_hostent_add_name(out, h.name.p, h.name.n);
 		add_aliases(out, h.aliases);
