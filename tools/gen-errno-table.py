@@ -160,37 +160,64 @@ const char *wsk_strerror(int errnum, char *buf, uint32_t size)
 """)
 
 
+def eai_names():
+    """EAI_* names and values as glibc's <netdb.h> defines them."""
+    pat = re.compile(r"^#\s*define\s+(EAI_\w+)\s+(-\d+)", re.M)
+    with open("/usr/include/netdb.h") as f:
+        return {int(num): name for name, num in pat.findall(f.read())}
+
+
 def gen_gai(lib):
     unknown = lib.gai_strerror(12345).decode()
+    names = eai_names()
     rows = []
     for n in EAI_SCAN:
         t = lib.gai_strerror(n).decode()
-        if t != unknown:
-            rows.append(f"\t{{ {n}, {c_string(t)} }},")
-    return (HEADER_COMMENT.format(sources="glibc's gai_strerror",
+        text = c_string(t) if t != unknown else "NULL"
+        name = c_string(names[n]) if n in names else "NULL"
+        if text != "NULL" or name != "NULL":
+            rows.append(f"\t{{ {n}, {name}, {text} }},")
+    return (HEADER_COMMENT.format(sources="glibc's <netdb.h> and gai_strerror",
                                   glibc=lib.gnu_get_libc_version().decode())
             + """\
 #include <wasock/core.h>
 
 struct gai_entry {
 	int code;
-	const char *text;
+	const char *name; /* NULL: <netdb.h> has none */
+	const char *text; /* NULL: gai_strerror has none */
 };
 
-/* EAI_* values as glibc defines them (negative), with glibc's texts. */
+/* EAI_* values as glibc defines them (negative), with glibc's names and texts. */
 static const struct gai_entry table[] = {
 """ + "\n".join(rows) + f"""
 }};
 
-WSK_EXPORT("wsk_gai_strerror")
-const char *wsk_gai_strerror(int eai)
+static const struct gai_entry *lookup(int eai)
 {{
 	size_t i;
 
 	for (i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].code == eai)
-			return table[i].text;
-	return {c_string(unknown)};
+			return &table[i];
+	return NULL;
+}}
+
+WSK_EXPORT("wsk_gai_strerror")
+const char *wsk_gai_strerror(int eai)
+{{
+	const struct gai_entry *e = lookup(eai);
+
+	return e && e->text ? e->text : {c_string(unknown)};
+}}
+
+/* "EAI_NONAME" for -2; NULL when glibc has no name for the code. */
+WSK_EXPORT("wsk_gai_name")
+const char *wsk_gai_name(int eai)
+{{
+	const struct gai_entry *e = lookup(eai);
+
+	return e ? e->name : NULL;
 }}
 """)
 

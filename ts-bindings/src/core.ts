@@ -35,6 +35,7 @@ export interface CoreExports {
   wsk_strerror(errnum: number, buf: number, size: number): number;
   wsk_errno_name(errnum: number): number;
   wsk_gai_strerror(eai: number): number;
+  wsk_gai_name(eai: number): number;
   wsk_scratch_sa(): number;
   wsk_scratch_salen(): number;
   wsk_scratch_count(): number;

@@ -2,7 +2,6 @@
 // a Node-style code; `timeout` is TimeoutError (also what an OS ETIMEDOUT
 // raises, as in Python, where the two are one class).
 import { core, cString, scratch } from './core.js';
-import * as constants from './constants.generated.js';
 
 const ETIMEDOUT = 110;
 
@@ -54,10 +53,7 @@ export function timedOut(): timeout {
 
 export function gaiError(eai: number): gaierror {
   const e = new gaierror(eai, cString(core.wsk_gai_strerror(eai)));
-  e.code = eaiNames.get(eai);
+  const name = core.wsk_gai_name(eai);
+  e.code = name === 0 ? undefined : cString(name);
   return e;
 }
-
-// EAI_* names from the generated header constants (EAI_NONAME, ...).
-const eaiNames = new Map<number, string>(
-  Object.entries(constants).filter(([k]) => k.startsWith('EAI_')).map(([k, v]) => [v as number, k]));

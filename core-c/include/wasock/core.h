@@ -60,6 +60,8 @@ const char *wsk_strerror(int errnum, char *buf, uint32_t size);
 const char *wsk_errno_name(int errnum);
 /* glibc's gai_strerror text for an EAI_* value (negative on Linux). */
 const char *wsk_gai_strerror(int eai);
+/* "EAI_NONAME" for -2; NULL when glibc has no name for the code. */
+const char *wsk_gai_name(int eai);
 
 /* ---- the operation loop (deadline.c, sock_io.c, sock_conn.c) ------------
  * timeout: < 0 blocking (None), 0 non-blocking, > 0 seconds. Results are a
