@@ -1,4 +1,5 @@
-// The same package on Deno 2 and Bun 1: the smoke suite (tests/lib/runtime-smoke.mjs).
+// The same package on Deno 2 and Bun 1: the smoke suite (tests/lib/runtime-smoke.mjs) and
+// five whole test files of the Node suite (RUNTIME_FILES), run unchanged on each runtime.
 // The runtimes come from the npm registry ('deno', 'bun' devDependencies, whose binaries
 // are in their platform packages @deno/linux-x64-glibc, @oven/bun-linux-x64; bun's
 // postinstall moves its binary to node_modules/bun/bin/bun.exe); WASOCK_DENO / WASOCK_BUN
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { ROOT } from './lib/helpers.mjs';
 
 const smoke = join(ROOT, 'tests', 'lib', 'runtime-smoke.mjs');
+const RUNTIME_FILES = ['promises.test.mjs', 'streams.test.mjs', 'socket.test.mjs', 'unix.test.mjs', 'makefile.test.mjs'];
 
 function find(env, candidates) {
   if (process.env[env]) return process.env[env];
@@ -44,6 +46,17 @@ for (const [name, rt] of Object.entries(runtimes)) {
     const r = spawnSync(rt.bin, [...rt.args, smoke], { encoding: 'utf8', timeout: 60000, cwd: ROOT });
     assert.ok(r.status === 0 && r.stdout.includes('SMOKE OK'), `${name} exit ${r.status}: ${r.stderr}\n${r.stdout}`);
   });
+  // Beyond the smoke: whole test files of the Node suite, unchanged, on this
+  // runtime (those that need nothing of Node's own CLI, such as \`node -e\`).
+  for (const file of RUNTIME_FILES) {
+    test(`${name}: tests/${file} passes whole`, () => {
+      const r = spawnSync(rt.bin, [...rt.args, join(ROOT, 'tests', file)], { encoding: 'utf8', timeout: 120000, cwd: ROOT });
+      const total = /Total:\s+(\d+)/.exec(r.stdout)?.[1];
+      const passed = /Passed:\s+(\d+)/.exec(r.stdout)?.[1];
+      assert.ok(r.status === 0 && total !== undefined && total === passed && Number(total) > 0,
+        `${name} ${file}: exit ${r.status}, ${passed}/${total}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
+    });
+  }
 }
 
 test.run();
