@@ -601,4 +601,38 @@ ntest("'<broadcast>', '' and non-host names resolve (or fail) as in CPython, wit
   }
 });
 
+// glibc's AI_ADDRCONFIG check counts every address the kernel lists, whatever the state of its
+// link; os.networkInterfaces() leaves down links out, which once made wasock answer EAI_NONAME
+// where glibc answers. One namespace: lo down, a veth pair down with 10.199.8.1/24 on one end.
+ntest('AI_ADDRCONFIG counts addresses on a link that is down, as glibc does (CPython)', () => {
+  const ns = netns.create('nsa');
+  try {
+    netns.ip('-n', ns, 'link', 'add', 'vdown0', 'type', 'veth', 'peer', 'name', 'vdown1');
+    netns.ip('-n', ns, 'addr', 'add', '10.199.8.1/24', 'dev', 'vdown0');
+    assert.ok(!/state UP/.test(netns.ip('-n', ns, '-o', 'link', 'show', 'vdown0')), 'vdown0 is down');
+    // [host, family, flags]: AI_ADDRCONFIG = 0x20, AI_NUMERICHOST = 4.
+    const cases = [['10.199.8.1', 2, 0x24], ['10.199.8.1', 0, 0x24], ['::1', 10, 0x24], ['fd00::5', 0, 0x24],
+      ['127.0.0.1', 2, 0x24], ['10.199.8.1', 2, 4]];
+    const py = netns.pythonIn(ns, `
+import json, socket
+out = []
+for h, f, fl in ${JSON.stringify(cases)}:
+    try: out.append([[a[0], a[4][0]] for a in socket.getaddrinfo(h, 80, f, socket.SOCK_STREAM, 0, fl)])
+    except socket.gaierror as e: out.append(e.errno)
+print(json.dumps(out))`);
+    const js = netns.nodeIn(ns, `
+import * as socket from 'wasock';
+const out = [];
+for (const [h, f, fl] of ${JSON.stringify(cases)}) {
+  try { out.push(socket.getaddrinfo(h, 80, f, socket.SOCK_STREAM, 0, fl).map((a) => [a[0], a[4][0]])); }
+  catch (e) { out.push(e.errno); }
+}
+console.log(JSON.stringify(out));`);
+    assert.equal(JSON.parse(js), JSON.parse(py));
+    assert.equal(JSON.parse(js)[0], [[2, '10.199.8.1']], 'the down link\'s address counts');
+  } finally {
+    netns.remove(ns);
+  }
+});
+
 test.run();

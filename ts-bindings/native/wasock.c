@@ -19,9 +19,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -613,6 +615,71 @@ static napi_value f_ifNameIndex(napi_env env, napi_callback_info info)
 	return arr;
 }
 
+/* The number of leading one bits of a netmask. */
+static uint32_t prefix_len(const struct sockaddr *mask, int family)
+{
+	const unsigned char *b;
+	size_t n;
+	uint32_t bits = 0;
+	if (!mask)
+		return 0;
+	if (family == AF_INET) {
+		b = (const unsigned char *)&((const struct sockaddr_in *)mask)->sin_addr;
+		n = 4;
+	} else {
+		b = (const unsigned char *)&((const struct sockaddr_in6 *)mask)->sin6_addr;
+		n = 16;
+	}
+	for (size_t i = 0; i < n && b[i] == 0xff; i++)
+		bits += 8;
+	if (bits < n * 8)
+		for (unsigned char c = b[bits / 8]; c & 0x80; c <<= 1)
+			bits++;
+	return bits;
+}
+
+/*
+ * ifAddrs(mem, off, max) -> n | -errno: the host's IPv4/IPv6 addresses as
+ * 24-byte records (family i32, prefix length u32, address[16]) at mem+off,
+ * at most max. Every address, whatever its link's state, as glibc's own
+ * interface check (a netlink address dump) sees them.
+ */
+static napi_value f_ifAddrs(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	char *base;
+	size_t size;
+	int64_t off;
+	I32(max, 2);
+	CHECK(arg_mem(env, argv[0], &base, &size));
+	CHECK(arg_off(env, argv[1], &off));
+	if (max < 0 || !in_bounds(off, (int64_t)max * 24, size))
+		RET_ERR(EFAULT);
+	struct ifaddrs *all;
+	if (getifaddrs(&all) < 0)
+		RET_ERR(errno);
+	int32_t n = 0;
+	for (struct ifaddrs *p = all; p && n < max; p = p->ifa_next) {
+		if (!p->ifa_addr)
+			continue;
+		int32_t fam = p->ifa_addr->sa_family;
+		if (fam != AF_INET && fam != AF_INET6)
+			continue;
+		char *rec = base + off + (size_t)n * 24;
+		uint32_t plen = prefix_len(p->ifa_netmask, fam);
+		memset(rec, 0, 24);
+		memcpy(rec, &fam, 4);
+		memcpy(rec + 4, &plen, 4);
+		if (fam == AF_INET)
+			memcpy(rec + 8, &((struct sockaddr_in *)p->ifa_addr)->sin_addr, 4);
+		else
+			memcpy(rec + 8, &((struct sockaddr_in6 *)p->ifa_addr)->sin6_addr, 16);
+		n++;
+	}
+	freeifaddrs(all);
+	return ret_int(env, n);
+}
+
 /* [EAI_SYSTEM, errno] */
 static napi_value eai_system(napi_env env, int e)
 {
@@ -769,6 +836,7 @@ NAPI_MODULE_INIT()
 		FN("ifNameToIndex", f_ifNameToIndex),
 		FN("ifIndexToName", f_ifIndexToName),
 		FN("ifNameIndex", f_ifNameIndex),
+		FN("ifAddrs", f_ifAddrs),
 		FN("getaddrinfo", f_getaddrinfo),
 		FN("getnameinfo", f_getnameinfo),
 		FN("clockNs", f_clockNs),

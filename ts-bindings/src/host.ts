@@ -3,7 +3,6 @@
 // through pointers into the instance's memory; a pointer that does not fit
 // that memory is EFAULT, never a trap in the host.
 import { addon, type Mem } from './native.js';
-import { networkInterfaces } from 'node:os';
 import { resolverFile } from './resolver.js';
 
 const EFAULT = 14;
@@ -215,25 +214,14 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       mem.u8.set(bytes, buf >>> 0);
       return 0;
     },
+    // getifaddrs(3) in the addon: every address, as glibc's interface check
+    // sees them (os.networkInterfaces() leaves out links that are down).
     ifaddrs(buf, max, nOut) {
       buf >>>= 0;
       max >>>= 0;
       if (!mem.fits(nOut >>> 0, 4) || !mem.fits(buf, max * 24)) return EFAULT;
-      let n = 0;
-      for (const list of Object.values(networkInterfaces())) {
-        for (const a of list ?? []) {
-          if (n >= max) break;
-          const at = buf + n * 24;
-          const v4 = a.family === 'IPv4';
-          mem.u8.fill(0, at, at + 24);
-          mem.dv.setInt32(at, v4 ? 2 : 10, true);
-          mem.dv.setUint32(at + 4, Number(a.cidr?.split('/')[1] ?? 0), true);
-          if (v4) mem.u8.set(a.address.split('.').map(Number), at + 8);
-          else mem.u8.set(ipv6Bytes(a.address), at + 8);
-          n++;
-        }
-      }
-      return put32(nOut, n);
+      const n = addon.ifAddrs(mem.u8, buf, max);
+      return n < 0 ? -n : put32(nOut, n);
     },
     // The core's resolver sockets: for the library, ordinary sockets.
     resolver_socket: (domain, type, out) => yieldTo(addon.socket(domain, type, 0), out),
@@ -268,12 +256,3 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
   };
 }
 
-// "fe80::1" (as os.networkInterfaces() prints it, no scope) as 16 bytes.
-function ipv6Bytes(text: string): number[] {
-  const [head, tail] = text.split('%')[0].split('::');
-  const words = (s: string | undefined) => (s ? s.split(':').map((w) => parseInt(w, 16)) : []);
-  const h = words(head);
-  const t = tail === undefined ? [] : words(tail);
-  const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
-  return all.flatMap((w) => [w >> 8, w & 0xff]);
-}

@@ -34,6 +34,7 @@ export interface Addon {
   ifNameToIndex(name: string): number;
   ifIndexToName(index: number): string | number;
   ifNameIndex(): Array<[number, string]> | number;
+  ifAddrs(mem: Mem, off: number, max: number): number;
   getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number,
     flags: number): Array<[number, number, number, string, Uint8Array]> | number;
   getnameinfo(sa: Uint8Array, flags: number): [string, string] | number | [number, number];
