@@ -8,6 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as socket from 'wasock/promises';
 import { startDnsServer } from './lib/dns-server.mjs';
+import { spawnSync } from 'node:child_process';
+import { ROOT } from './lib/helpers.mjs';
 
 const { AF_INET, SOCK_STREAM } = socket;
 let server = null;
@@ -71,6 +73,16 @@ test('a later configureResolver reaches the workers too', async () => {
   await requirePropagation(4444);
   const e = await socket.gethostbyname('pinned.ptest.test').then(() => null, (x) => x);
   assert.instance(e, socket.gaierror);
+});
+
+// Workers inherit execArgv: under --input-type=module their eval'd code is an
+// ES module, where a worker once failed on `require`. The hosts file answers.
+test('lookups work in a process started with --input-type=module', () => {
+  const src = `import * as s from 'wasock/promises';
+    s.configureResolver({ hosts: '192.0.2.99 esm-only.test\\n', nsswitch: 'hosts: files\\n' });
+    console.log((await s.getaddrinfo('esm-only.test', 80, s.AF_INET))[0][4][0]);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', src], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+  assert.is(r.stdout.trim(), '192.0.2.99', r.stderr);
 });
 
 test.run();

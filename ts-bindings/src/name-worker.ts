@@ -13,9 +13,11 @@ import { resolverFile } from './resolver.js';
 const POOL_MAX = 4;
 
 // The worker: imports the sync API and answers { id, name, args[, resolver] }
-// messages; `resolver` (configureResolver options) is applied first.
+// messages; `resolver` (configureResolver options) is applied first. Only
+// dynamic import(): eval'd worker code is CommonJS or, when the process runs
+// with --input-type=module (inherited by workers), an ES module.
 const WORKER_CODE = `
-const { parentPort, workerData } = require('node:worker_threads');
+import('node:worker_threads').then(({ parentPort, workerData }) => {
 const ready = import(workerData.url);
 parentPort.on('message', async ({ id, name, args, resolver }) => {
   try {
@@ -28,6 +30,7 @@ parentPort.on('message', async ({ id, name, args, resolver }) => {
       cls: e && e.constructor && e.constructor.name, message: e && e.message,
       errno: e && e.errno, strerror: e && e.strerror, code: e && e.code } });
   }
+});
 });
 `;
 
