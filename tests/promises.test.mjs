@@ -7,6 +7,8 @@ import * as assert from 'uvu/assert';
 import * as socket from 'wasock/promises';
 import * as syncSocket from 'wasock';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ROOT } from './lib/helpers.mjs';
 import { fdCount, tempDir, removeDir, sleep, bytes, text } from './lib/helpers.mjs';
 
 const unhandled = [];
@@ -381,6 +383,34 @@ test('10k sequential connect/accept/close cycles: flat fds, no leaked handles', 
   assert.ok(fds1 <= fds0 + 2, `fds ${fds0} -> ${fds1}`);
   assert.ok(h1 <= h0, `poll handles ${h0} -> ${h1}`);
   l.close();
+});
+
+// Each worker thread has its own readiness state and handles. Node unloads an
+// addon when a worker that loaded it exits, before that loop runs its closing
+// handles: this once crashed (SIGSEGV) when the workers were terminated.
+test('worker threads wait on their own loops; terminating them is safe', () => {
+  const src = `import { Worker } from 'node:worker_threads';
+const code = \`import('wasock/promises').then(async (s) => {
+  const [a, b] = s.socketpair();
+  const p = b.recv(10);
+  await a.send(new Uint8Array([119]));
+  const r = (await p)[0];
+  a.close(); b.close();
+  (await import('node:worker_threads')).parentPort.postMessage(r);
+});\`;
+const ws = [0, 1, 2].map(() => new Worker(code, { eval: true }));
+const got = await Promise.all(ws.map((w) => new Promise((r, j) => { w.once('message', r); w.once('error', j); })));
+const s = await import('wasock/promises');
+const [a, b] = s.socketpair(); const p = b.recv(10); await a.send(new Uint8Array([65]));
+console.log(JSON.stringify([...got, (await p)[0]]));
+a.close(); b.close();
+for (const w of ws) await w.terminate();`;
+  for (const mode of ['uv', 'thread']) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', src],
+      { cwd: ROOT, encoding: 'utf8', timeout: 30000, env: { ...process.env, WASOCK_POLL: mode } });
+    assert.is(r.status, 0, `${mode}: exit ${r.status} ${r.signal ?? ''}: ${r.stderr}`);
+    assert.is(r.stdout.trim(), '[119,119,119,65]', mode);
+  }
 });
 
 test('no unhandled rejections', async () => {

@@ -6,6 +6,7 @@
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-O2", "-Wall", "-std=c11", "-fvisibility=hidden"],
       "cflags!": ["-O3", "-Os"],
+      "libraries": ["-ldl"],
       "xcode_settings": {
         "OTHER_CFLAGS": ["-O2", "-Wall", "-std=c11"]
       }

@@ -40,6 +40,7 @@
  */
 #include "addon.h"
 
+#include <dlfcn.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -414,6 +415,18 @@ static void cleanup(void *arg)
 	free(w);
 }
 
+/* Keeps this addon mapped for the rest of the process. Node unloads an addon
+ * when an environment that loaded it goes (a worker's), and only then runs
+ * that loop's closing handles: their close callbacks, here, would be gone. */
+static void pin_self(void)
+{
+	Dl_info info;
+	if (dladdr((void *)pin_self, &info) && info.dli_fname)
+		dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE);
+}
+
+static pthread_once_t pin_once = PTHREAD_ONCE_INIT;
+
 /* pollSetup(dispatch(count), receiver, list: Int32Array, threaded) -> 0.
  * Once per thread. dispatch reads `count` (fd, events) pairs from list.
  * threaded: the helper-thread backend instead of libuv. */
@@ -434,6 +447,7 @@ napi_value wsk_poll_setup(napi_env env, napi_callback_info info)
 		RET_ERR(EINVAL);
 	if (ready_env)
 		RET_ERR(EEXIST);
+	pthread_once(&pin_once, pin_self);
 	struct wsk_ready *w = calloc(1, sizeof *w);
 	if (!w)
 		RET_ERR(ENOMEM);
