@@ -388,7 +388,9 @@ test('10k sequential connect/accept/close cycles: flat fds, no leaked handles', 
 // Each worker thread has its own readiness state and handles. Node unloads an
 // addon when a worker that loaded it exits, before that loop runs its closing
 // handles: this once crashed (SIGSEGV) when the workers were terminated.
-test('worker threads wait on their own loops; terminating them is safe', () => {
+// Runs `node -e`: Deno's binary takes other arguments (tests/runtimes.test.mjs runs this file there).
+const nodeCli = !('Deno' in globalThis);
+(nodeCli ? test : test.skip)('worker threads wait on their own loops; terminating them is safe', () => {
   const src = `import { Worker } from 'node:worker_threads';
 const code = \`import('wasock/promises').then(async (s) => {
   const [a, b] = s.socketpair();
