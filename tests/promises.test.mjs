@@ -138,6 +138,33 @@ test('AF_UNIX stream and datagram echo; socketpair', async () => {
   }
 });
 
+// A sendall waiting for POLLOUT while the reader on the same loop waits for
+// POLLIN, and a reader that reads less than is queued: every wait must end
+// even when its descriptor was already ready before it began (Deno's uv_poll
+// imitation once left both waiting forever).
+test('sendall and a slower reader on one loop: 32 MiB arrive whole', async () => {
+  const [c, d] = socket.socketpair();
+  const big = new Uint8Array(32 << 20);
+  for (let i = 0; i < big.length; i += 4096) big[i] = (i >> 12) & 0xff;
+  const reader = (async () => {
+    const buf = new Uint8Array(65536);
+    let n = 0, sum = 0;
+    while (n < big.length) {
+      const k = await d.recv_into(buf, 40000);
+      for (let i = 0; i < k; i++) sum = (sum + buf[i]) | 0;
+      n += k;
+      if ((n & ((4 << 20) - 1)) < 40000) await sleep(1);
+    }
+    return [n, sum];
+  })();
+  let want = 0;
+  for (let i = 0; i < big.length; i++) want = (want + big[i]) | 0;
+  await c.sendall(big);
+  assert.equal(await reader, [big.length, want]);
+  c.close();
+  d.close();
+});
+
 test('many operations wait at once on one loop (no blocking)', async () => {
   const [c, s] = await pair();
   let ticks = 0;
