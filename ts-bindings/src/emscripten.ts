@@ -171,12 +171,7 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
       msg >>>= 0;
       if (mem.dv.getUint32(msg + 20, true) !== 0) return -h.wasiErrno(EOPNOTSUPP);
       const total = v.reduce((t, [, l]) => t + l, 0);
-      const tmp = new Uint8Array(total);
-      let off = 0;
-      for (const [p, l] of v) {
-        tmp.set(mem.u8.subarray(p, p + l), off);
-        off += l;
-      }
+      const tmp = mem.gather(v, total);
       const name = mem.dv.getUint32(msg, true);
       return ret(h.doSendto(fd, tmp, 0, total, flags, name, name ? mem.dv.getUint32(msg + 4, true) : 0));
     },
@@ -189,14 +184,7 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
       const name = mem.dv.getUint32(msg, true);
       const r = h.doRecvfrom(fd, tmp, 0, tmp.length, flags, name, name ? msg + 4 : 0);
       if (r < 0) return ret(r);
-      mem.refresh();
-      let off = 0;
-      for (const [p, l] of v) {
-        if (off >= r) break;
-        const k = Math.min(l, r - off);
-        mem.u8.set(tmp.subarray(off, off + k), p);
-        off += k;
-      }
+      mem.scatter(tmp, r, v);
       mem.dv.setUint32(msg + 20, 0, true);
       mem.dv.setInt32(msg + 24, 0, true);
       return r;

@@ -673,14 +673,7 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     else {
       const tmp = Buffer.allocUnsafe(Math.min(total, 1 << 20));
       r = addon.recv(s.hfd, tmp, 0, tmp.length, flags);
-      mem.refresh();
-      let off = 0;
-      for (const [p, l] of v) {
-        if (off >= r) break;
-        const k = Math.min(l, r - off);
-        mem.u8.set(tmp.subarray(off, off + k), p);
-        off += k;
-      }
+      if (r > 0) mem.scatter(tmp, r, v);
     }
     if (r < 0) return wasiErrno(-r);
     put32(nOut, r);
@@ -702,13 +695,7 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     if (!first) return put32(nOut, 0) ? 0 : W.FAULT;
     if (first[1] === total) r = addon.send(s.hfd, mem.u8, first[0], first[1], flags);
     else {
-      const tmp = Buffer.allocUnsafe(total);
-      let off = 0;
-      for (const [p, l] of v) {
-        tmp.set(mem.u8.subarray(p, p + l), off);
-        off += l;
-      }
-      r = addon.send(s.hfd, tmp, 0, total, flags);
+      r = addon.send(s.hfd, mem.gather(v, total), 0, total, flags);
     }
     if (r < 0) return wasiErrno(-r);
     put32(nOut, r);

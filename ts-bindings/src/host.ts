@@ -45,6 +45,30 @@ export class HostMemory {
     this.refresh();
     return ptr >= 0 && len >= 0 && ptr + len <= this.ab.byteLength;
   }
+
+  // An iovec list's bytes in one buffer (a send of several pieces).
+  gather(iov: ReadonlyArray<readonly [number, number]>, total: number): Uint8Array {
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const [p, l] of iov) {
+      out.set(this.u8.subarray(p, p + l), off);
+      off += l;
+    }
+    return out;
+  }
+
+  // The first n bytes of src spread over an iovec list (a receive into
+  // several pieces); the call that filled src may have grown the memory.
+  scatter(src: Uint8Array, n: number, iov: ReadonlyArray<readonly [number, number]>): void {
+    this.refresh();
+    let off = 0;
+    for (const [p, l] of iov) {
+      if (off >= n) break;
+      const k = Math.min(l, n - off);
+      this.u8.set(src.subarray(off, off + k), p);
+      off += k;
+    }
+  }
 }
 
 export type Imports = Record<string, (...args: number[]) => number>;
