@@ -49,9 +49,9 @@ ADDON_SRC := ts-bindings/native/binding.gyp $(sort $(wildcard ts-bindings/native
 # ---- the TypeScript library ------------------------------------------------------------------------
 
 CONSTANTS  := ts-bindings/src/constants.generated.ts
-TS_SRC     := $(sort $(filter-out $(CONSTANTS),$(wildcard ts-bindings/src/*.ts))) $(CONSTANTS)
-# Entry points: index (sync API), promises and cli when they exist.
-TS_ENTRIES := $(wildcard $(addprefix ts-bindings/src/,index.ts promises.ts cli.ts))
+TS_SRC     := $(sort $(filter-out $(CONSTANTS),$(wildcard ts-bindings/src/*.ts ts-bindings/src/guest/*.ts))) $(CONSTANTS)
+# Entry points: index (sync API), promises, cli and guest (runGuest and the guest worker's entry).
+TS_ENTRIES := $(addprefix ts-bindings/src/,index.ts promises.ts cli.ts guest.ts)
 DIST_JS    := $(patsubst ts-bindings/src/%.ts,dist/%.js,$(TS_ENTRIES))
 DIST_DTS   := $(patsubst %.js,%.d.ts,$(filter-out dist/cli.js,$(DIST_JS)))
 DIST_STAMP := dist/.stamp
@@ -104,9 +104,7 @@ test-native:
 # ---- the guest SDK (issue 4): wasm/sdk/include (POSIX socket headers, Linux numbering) and
 # wasm/sdk/lib/wasock.o (the core + the libc shim), built by core-c/guest/wasock-cc.mjs with
 # the toolchain `wasock cc` uses (a system clang needs wasi-libc; else @yowasp/clang).
-# dist/guest.js: runGuest() and the guest worker's entry.
 SDK_OBJ := wasm/sdk/lib/wasock.o
-TS_ENTRIES += ts-bindings/src/guest.ts
 .PHONY: sdk clean-sdk
 all: sdk
 sdk: $(SDK_OBJ)

@@ -85,7 +85,7 @@ int main(int argc, char **argv) {
   const denied = await runIt('prog.wasm', '--', String(port), 'x');
   assert.is(denied.status, 42);
   assert.is(denied.out, 'Permission denied 1\n');
-  assert.is(denied.err, `wasock: guest prog.wasm: denied connect 127.0.0.1:${port} (EACCES)\n`);
+  assert.is(denied.err, `wasock: guest prog.wasm: denied connect 127.0.0.1:${port} (EACCES; grant with --allow-connect=127.0.0.1:${port})\n`);
   const quiet = await runIt('--quiet', 'prog.wasm', '--', String(port), 'x');
   assert.is(quiet.err, '');
   const net = await runIt('--allow-net', 'prog.wasm', '--', String(port), 'n');

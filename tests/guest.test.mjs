@@ -93,9 +93,13 @@ test('IPv4 echo server and client guests talk on loopback with grants', async ()
   assert.equal(client.events, []);
 });
 
-test('dual-stack echo guests: *:PORT bind, localhost through the hosts file', async () => {
+test('dual-stack echo guests: a wildcard bind granted by name, localhost through the hosts file', async () => {
   const port = await freePort();
-  const server = run('echo-server-dual', [String(port)], { bind: [`*:${port}`] });
+  // `*:PORT` does not cover the wildcard address: the grant names it (both families: dual-stack).
+  const denied = await run('echo-server-dual', [String(port)], { bind: [`*:${port}`] }).done;
+  assert.is(denied.code, 1);
+  assert.is(denied.events[0]?.op, 'bind');
+  const server = run('echo-server-dual', [String(port)], { bind: [`[::]:${port}`, `0.0.0.0:${port}`] });
   await waitListen(port);
   const client = await run('echo-client-dual', ['localhost', String(port)],
     { connect: [`127.0.0.1:${port}`, `[::1]:${port}`] }).done;
@@ -115,7 +119,7 @@ test('without grants: EACCES for the guest, an event for the embedder, the host 
   assert.is(c.events[0].op, 'connect');
   assert.is(c.events[0].errno, 13);
   assert.is(c.events[0].address, `127.0.0.1:${port}`);
-  assert.match(c.events[0].message, /^wasock: guest echo-client\.wasm: denied connect 127\.0\.0\.1:\d+ \(EACCES\)$/);
+  assert.match(c.events[0].message, /^wasock: guest echo-client\.wasm: denied connect 127\.0\.0\.1:(\d+) \(EACCES; grant with --allow-connect=127\.0\.0\.1:\1\)$/);
   const s = await run('echo-server', [String(port)], { bind: [`127.0.0.1:${port}`] }).done;
   assert.is(s.code, 1);
   assert.match(s.err, /bind: Permission denied/);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runGuest, compilePolicy, type PolicySpec } from './guest.js';
-import { FAMILIES, type Family } from './policy.js';
+import { FAMILIES, type Family } from './guest/policy.js';
 
 const HELP = `Usage:
   wasock run GUEST.wasm [options] [-- ARGS...]   run a wasm32-wasi guest (SDK or emscripten -sSTANDALONE_WASM)

@@ -23,6 +23,9 @@ export class HostMemory {
   private ab = new ArrayBuffer(0);
   u8 = new Uint8Array(0);
   dv = new DataView(this.ab);
+  // Called with the new size whenever the memory has grown (a guest's
+  // host enforces its memory limit here).
+  onGrow: ((bytes: number) => void) | null = null;
 
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
@@ -38,36 +41,13 @@ export class HostMemory {
       this.ab = ab;
       this.u8 = new Uint8Array(ab);
       this.dv = new DataView(ab);
+      this.onGrow?.(ab.byteLength);
     }
   }
 
   fits(ptr: number, len: number): boolean {
     this.refresh();
     return ptr >= 0 && len >= 0 && ptr + len <= this.ab.byteLength;
-  }
-
-  // An iovec list's bytes in one buffer (a send of several pieces).
-  gather(iov: ReadonlyArray<readonly [number, number]>, total: number): Uint8Array {
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const [p, l] of iov) {
-      out.set(this.u8.subarray(p, p + l), off);
-      off += l;
-    }
-    return out;
-  }
-
-  // The first n bytes of src spread over an iovec list (a receive into
-  // several pieces); the call that filled src may have grown the memory.
-  scatter(src: Uint8Array, n: number, iov: ReadonlyArray<readonly [number, number]>): void {
-    this.refresh();
-    let off = 0;
-    for (const [p, l] of iov) {
-      if (off >= n) break;
-      const k = Math.min(l, n - off);
-      this.u8.set(src.subarray(off, off + k), p);
-      off += k;
-    }
   }
 }
 

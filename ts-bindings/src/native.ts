@@ -30,6 +30,8 @@ export interface Addon {
   getInheritable(fd: number): number;
   setInheritable(fd: number, on: number): number;
   fdType(fd: number): number;
+  // FIONREAD, SIOCOUTQ, SIOCATMARK (value ignored) or FIONBIO: the int result or -errno; others -ENOTTY.
+  ioctlInt(fd: number, request: number, value: number): number;
   gethostname(): string | number;
   ifNameToIndex(name: string): number;
   ifIndexToName(index: number): string | number;

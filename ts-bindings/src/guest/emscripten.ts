@@ -2,21 +2,16 @@
 // emscripten -sSTANDALONE_WASM module imports (its libc is musl with Linux
 // numbering for AF_*, SOCK_*, MSG_*, SOL_* and sockaddr layouts; its errno
 // values are WASI's). Each syscall returns its result or -errno and goes
-// through the same descriptor table and policy as the SDK's guests.
-import type { HostMemory, Imports } from './host.js';
+// through the guest's GuestNet: the same descriptor table, policy and
+// allowlists as the SDK's guests.
+import type { HostMemory } from '../host.js';
+import { E, wasiErrno } from './errno.js';
+import type { GuestNet } from './net.js';
 import { ipBytes } from './policy.js';
 
 export interface EmscriptenHostParts {
   mem: HostMemory;
-  wasock: Imports;
-  doSocket(domain: number, type: number, proto: number): number;
-  doAccept(fd: number, sa: number, salenPtr: number, flags: number): number;
-  doSendto(fd: number, data: Uint8Array, off: number, len: number, flags: number, sa: number, salen: number): number;
-  doRecvfrom(fd: number, data: Uint8Array, off: number, len: number, flags: number, sa: number, salenPtr: number): number;
-  isSocket(fd: number): boolean;
-  hostFd(fd: number): number;
-  pollGuest(fds: number, nfds: number, timeoutMs: number, style: 'linux'): number;
-  wasiErrno(linux: number): number;
+  net: GuestNet;
   // The instance's exports (malloc) once instantiated, and the names this
   // guest may resolve: the hosts file as the guest sees it.
   exports(): Record<string, any> | null;
@@ -30,34 +25,24 @@ const GAI_TEXT: Record<number, string> = {
   [-7]: 'ai_socktype not supported', [-8]: 'Servname not supported for ai_socktype', [-10]: 'Memory allocation failure',
 };
 
-const EFAULT = 14, EINVAL = 22, EMSGSIZE = 90, ENOSYS = 38, EOPNOTSUPP = 95, ENOTSOCK = 88;
-const IOV_MAX = 1024;
+// musl's fcntl.h (O_NONBLOCK, O_RDWR) and struct msghdr on wasm32:
+// name@0 namelen@4 iov@8 iovlen@12 control@16 controllen@20 flags@24.
+const O_NONBLOCK = 0o4000, O_RDWR = 2;
+const MSGHDR_SIZE = 28;
 
 export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a: number[]) => number> {
-  const { mem } = h;
-  // Linux errno (or a result) -> emscripten's return convention.
-  const ret = (r: number) => (r < 0 ? -h.wasiErrno(-r) : r);
-  const err0 = (e: number) => (e ? -h.wasiErrno(e) : 0);
+  const { mem, net } = h;
+  // A -errno (Linux) or a result -> emscripten's convention (-errno, WASI numbering).
+  const ret = (r: number) => (r < 0 ? -wasiErrno(-r) : r);
+  const fail = (linuxErrno: number) => -wasiErrno(linuxErrno);
 
-  // struct msghdr (wasm32 musl): name@0 namelen@4 iov@8 iovlen@12 control@16 controllen@20 flags@24.
-  function iovecs(msg: number): Array<[number, number]> | number {
+  // The msghdr's iovecs, or a positive errno.
+  function iovecs(msg: number) {
     msg >>>= 0;
-    if (!mem.fits(msg, 28)) return -EFAULT;
-    const iov = mem.dv.getUint32(msg + 8, true);
+    if (!mem.fits(msg, MSGHDR_SIZE)) return E.EFAULT;
     const n = mem.dv.getInt32(msg + 12, true);
-    if (n < 0 || n > IOV_MAX) return -EMSGSIZE;
-    if (!mem.fits(iov, n * 8)) return -EFAULT;
-    const out: Array<[number, number]> = [];
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const p = mem.dv.getUint32(iov + i * 8, true);
-      const l = mem.dv.getUint32(iov + i * 8 + 4, true);
-      if (!mem.fits(p, l)) return -EFAULT;
-      total += l;
-      if (total > 0x7fffffff) return -EINVAL;
-      out.push([p, l]);
-    }
-    return out;
+    if (n < 0) return E.EMSGSIZE;
+    return net.readIov(mem.dv.getUint32(msg + 8, true), n, E.EMSGSIZE);
   }
 
   function cstr(p: number): string | null {
@@ -140,82 +125,72 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
       gaiText.set(code, p);
       return p;
     },
-    __syscall_socket: (domain, type, proto) => ret(h.doSocket(domain, type, proto)),
+    __syscall_socket: (domain, type, proto) => ret(net.socket(domain, type, proto)),
     __syscall_socketpair(domain, type, proto, sv) {
-      return err0(h.wasock.socketpair(domain, type, proto, sv));
+      if (!mem.fits(sv >>> 0, 8)) return fail(E.EFAULT);
+      const r = net.socketpair(domain, type, proto);
+      if (typeof r === 'number') return ret(r);
+      mem.dv.setInt32(sv >>> 0, r[0], true);
+      mem.dv.setInt32((sv >>> 0) + 4, r[1], true);
+      return 0;
     },
-    __syscall_bind: (fd, sa, len) => err0(h.wasock.bind(fd, sa, len)),
-    __syscall_connect: (fd, sa, len) => err0(h.wasock.connect(fd, sa, len)),
-    __syscall_listen: (fd, backlog) => err0(h.wasock.listen(fd, backlog)),
-    __syscall_accept4: (fd, sa, lenPtr, flags) => ret(h.doAccept(fd, sa, lenPtr, flags)),
-    __syscall_getsockname: (fd, sa, lenPtr) => err0(h.wasock.getsockname(fd, sa, lenPtr)),
-    __syscall_getpeername: (fd, sa, lenPtr) => err0(h.wasock.getpeername(fd, sa, lenPtr)),
-    __syscall_shutdown: (fd, how) => err0(h.wasock.shutdown(fd, how)),
-    __syscall_getsockopt: (fd, level, name, val, lenPtr) => err0(h.wasock.getsockopt(fd, level, name, val, lenPtr)),
-    __syscall_setsockopt: (fd, level, name, val, len) => err0(h.wasock.setsockopt(fd, level, name, val, len)),
+    __syscall_bind: (fd, sa, len) => ret(net.bind(fd, sa, len)),
+    __syscall_connect: (fd, sa, len) => ret(net.connect(fd, sa, len)),
+    __syscall_listen: (fd, backlog) => ret(net.listen(fd, backlog)),
+    __syscall_accept4: (fd, sa, lenPtr, flags) => ret(net.accept(fd, sa, lenPtr, flags)),
+    __syscall_getsockname: (fd, sa, lenPtr) => ret(net.sockname(fd, sa, lenPtr, false)),
+    __syscall_getpeername: (fd, sa, lenPtr) => ret(net.sockname(fd, sa, lenPtr, true)),
+    __syscall_shutdown: (fd, how) => ret(net.shutdown(fd, how)),
+    __syscall_getsockopt: (fd, level, name, val, lenPtr) => ret(net.getsockopt(fd, level, name, val, lenPtr)),
+    __syscall_setsockopt: (fd, level, name, val, len) => ret(net.setsockopt(fd, level, name, val, len)),
     __syscall_sendto(fd, buf, len, flags, sa, salen) {
       buf >>>= 0;
       len >>>= 0;
-      if (!mem.fits(buf, len)) return -h.wasiErrno(EFAULT);
-      return ret(h.doSendto(fd, mem.u8, buf, len, flags, sa, salen));
+      if (!mem.fits(buf, len)) return fail(E.EFAULT);
+      return ret(net.sendto(fd, mem.u8, buf, len, flags, sa, salen));
     },
     __syscall_recvfrom(fd, buf, len, flags, sa, salenPtr) {
       buf >>>= 0;
       len >>>= 0;
-      if (!mem.fits(buf, len)) return -h.wasiErrno(EFAULT);
-      return ret(h.doRecvfrom(fd, mem.u8, buf, len, flags, sa, salenPtr));
+      if (!mem.fits(buf, len)) return fail(E.EFAULT);
+      return ret(net.recvfrom(fd, mem.u8, buf, len, flags, sa, salenPtr));
     },
     __syscall_sendmsg(fd, msg, flags) {
       const v = iovecs(msg);
-      if (typeof v === 'number') return ret(v);
+      if (typeof v === 'number') return fail(v);
       msg >>>= 0;
-      if (mem.dv.getUint32(msg + 20, true) !== 0) return -h.wasiErrno(EOPNOTSUPP);
-      const total = v.reduce((t, [, l]) => t + l, 0);
-      const tmp = mem.gather(v, total);
+      // Ancillary data (SCM_RIGHTS and the rest) is not carried for guests.
+      if (mem.dv.getUint32(msg + 20, true) !== 0) return fail(E.EOPNOTSUPP);
       const name = mem.dv.getUint32(msg, true);
-      return ret(h.doSendto(fd, tmp, 0, total, flags, name, name ? mem.dv.getUint32(msg + 4, true) : 0));
+      return ret(net.sendv(fd, v, flags, name, name ? mem.dv.getUint32(msg + 4, true) : 0));
     },
     __syscall_recvmsg(fd, msg, flags) {
       const v = iovecs(msg);
-      if (typeof v === 'number') return ret(v);
+      if (typeof v === 'number') return fail(v);
       msg >>>= 0;
-      const total = v.reduce((t, [, l]) => t + l, 0);
-      const tmp = new Uint8Array(Math.min(total, 1 << 20));
       const name = mem.dv.getUint32(msg, true);
-      const r = h.doRecvfrom(fd, tmp, 0, tmp.length, flags, name, name ? msg + 4 : 0);
+      const r = net.recvv(fd, v, flags, name, name ? msg + 4 : 0);
       if (r < 0) return ret(r);
-      mem.scatter(tmp, r, v);
+      mem.refresh();
       mem.dv.setUint32(msg + 20, 0, true);
       mem.dv.setInt32(msg + 24, 0, true);
       return r;
     },
-    __syscall_poll(fds, nfds, timeout) {
-      fds >>>= 0;
-      nfds >>>= 0;
-      if (nfds > 4096) return -h.wasiErrno(EINVAL);
-      if (!mem.fits(fds, nfds * 8)) return -h.wasiErrno(EFAULT);
-      return ret(h.pollGuest(fds, nfds, timeout | 0, 'linux'));
-    },
-    // fcntl on sockets: F_GETFL/F_SETFL's O_NONBLOCK (04000 in musl); the rest ENOSYS.
+    __syscall_poll: (fds, nfds, timeout) => ret(net.poll(fds, nfds, timeout | 0)),
+    // fcntl and ioctl on sockets only; emscripten answers its own files itself.
     __syscall_fcntl64(fd, cmd, varargs) {
-      if (!h.isSocket(fd)) return -h.wasiErrno(ENOSYS);
-      if (cmd === 3 /* F_GETFL */) return 2 /* O_RDWR */;
+      if (!net.isSocket(fd)) return fail(E.ENOSYS);
+      let arg = 0;
       if (cmd === 4 /* F_SETFL */) {
-        if (!mem.fits(varargs >>> 0, 4)) return -h.wasiErrno(EFAULT);
-        const flags = mem.dv.getInt32(varargs >>> 0, true);
-        return err0(h.wasock.set_nonblock(fd, flags & 0o4000 ? 1 : 0));
+        if (!mem.fits(varargs >>> 0, 4)) return fail(E.EFAULT);
+        arg = mem.dv.getInt32(varargs >>> 0, true);
       }
-      if (cmd === 1 || cmd === 2) return 0; // F_GETFD / F_SETFD: close-on-exec is always on
-      return -h.wasiErrno(EINVAL);
+      return ret(net.fcntl(fd, cmd, arg, O_NONBLOCK, O_RDWR));
     },
     __syscall_ioctl(fd, req, varargs) {
-      if (!h.isSocket(fd)) return -h.wasiErrno(ENOTSOCK);
-      if (req === 0x5421 /* FIONBIO */ && mem.fits(varargs >>> 0, 4)) {
-        const p = mem.dv.getUint32(varargs >>> 0, true);
-        if (!mem.fits(p, 4)) return -h.wasiErrno(EFAULT);
-        return err0(h.wasock.set_nonblock(fd, mem.dv.getInt32(p, true) ? 1 : 0));
-      }
-      return -h.wasiErrno(ENOSYS);
+      if (!net.isSocket(fd)) return fail(E.ENOTTY);
+      if (!mem.fits(varargs >>> 0, 4)) return fail(E.EFAULT);
+      return ret(net.ioctl(fd, req, mem.dv.getUint32(varargs >>> 0, true)));
     },
   };
 }

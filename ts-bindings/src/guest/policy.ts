@@ -6,14 +6,16 @@
 // Addresses are judged by what they really reach, from the raw Linux sockaddr
 // bytes the guest passes: an IPv4-mapped IPv6 address is its IPv4 address, a
 // connect to 0.0.0.0 or :: reaches the loopback, a wildcard bind reaches every
-// address of its family (and a dual-stack :: bind both families), and a unix
-// path is resolved through `..` and symlinks to the file it names.
+// address of its family (and a dual-stack :: bind both families) and needs a
+// grant that names the wildcard itself, and a unix path is the file the kernel
+// resolved it to (unix-path.ts opens it first and judges what it opened).
 //
 // Pattern syntax (strings; the CLI's --allow-* values):
 //   127.0.0.1:8080   10.0.0.0/8:80-90   [::1]:53   [2001:db8::/32]:*   *:8080
-//   192.168.1.7 (any port)   localhost:8080 (a name: resolved when compiled)
-//   unix:/run/app.sock (exact)   unix:/tmp/sockets/ (prefix: ends with /)
-//   unix:@abstract-name   unix:* (any)
+//   0.0.0.0:8080 and [::]:8080 (wildcard binds)   192.168.1.7 (any port)
+//   localhost:8080 (a name: resolved once when compiled; exactly those addresses)
+//   unix:/run/app.sock (exact)   unix:/tmp/sockets/ (prefix: ends with /)   unix:* (any path)
+//   unix:@name (an abstract name)   unix:@prefix* (abstract names with that prefix)   unix:@*
 import { realpathSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -46,9 +48,9 @@ interface IpRule {
 }
 
 interface UnixRule {
-  any: boolean;
+  any: boolean;          // every name of its kind (paths, or abstract names)
   abstract: boolean;
-  path: string;          // resolved absolute path, or the abstract name
+  path: string;          // resolved absolute path, or the abstract name (or its prefix)
   prefix: boolean;
 }
 
@@ -57,6 +59,8 @@ export interface CompiledPolicy {
   unix: Record<Operation, UnixRule[]>;
   families: Family[];
   dns: string[];
+  // Names in address grants and the addresses they were pinned to when compiled.
+  pinned: Record<string, string[]>;
   maxSockets: number;
   cwd: string;
 }
@@ -110,7 +114,7 @@ function splitHostPort(p: string): [string, string | undefined] {
   return [p, undefined]; // a bare IPv6 address (or CIDR): any port
 }
 
-async function ipRules(pattern: string): Promise<IpRule[]> {
+async function ipRules(pattern: string, pinned: Record<string, string[]>): Promise<IpRule[]> {
   const [host, portText] = splitHostPort(pattern.trim());
   const ports = parsePorts(portText, pattern);
   if (host === '*' || host === '') return [{ v6: false, net: [], prefix: 0, any: true, ports }];
@@ -129,6 +133,8 @@ async function ipRules(pattern: string): Promise<IpRule[]> {
   const found = await lookup(addr, { all: true, verbatim: true }).catch(() => {
     throw new RangeError(`cannot resolve ${addr} (in ${pattern})`);
   });
+  const key = addr.toLowerCase();
+  pinned[key] = [...new Set([...(pinned[key] ?? []), ...found.map((a) => a.address)])];
   return found.map((a) => {
     bytes = ipBytes(a.address)!;
     return { v6: bytes.length === 16, net: bytes, prefix: bytes.length * 8, any: false, ports };
@@ -138,7 +144,11 @@ async function ipRules(pattern: string): Promise<IpRule[]> {
 function unixRule(pattern: string, cwd: string): UnixRule {
   const p = pattern.slice('unix:'.length);
   if (p === '*') return { any: true, abstract: false, path: '', prefix: false };
-  if (p.startsWith('@')) return { any: false, abstract: true, path: p.slice(1), prefix: false };
+  if (p === '@*') return { any: true, abstract: true, path: '', prefix: false };
+  if (p.startsWith('@')) {
+    const prefix = p.endsWith('*');
+    return { any: false, abstract: true, path: p.slice(1, prefix ? -1 : undefined), prefix };
+  }
   if (p === '') throw new RangeError(`empty unix path in ${pattern}`);
   const prefix = p.endsWith('/');
   return { any: false, abstract: false, path: realish(resolvePath(cwd, p)) + (prefix ? '/' : ''), prefix };
@@ -157,12 +167,13 @@ export function realish(p: string): string {
 
 export async function compilePolicy(spec: PolicySpec = {}, cwd = process.cwd()): Promise<CompiledPolicy> {
   const ip = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, IpRule[]>;
+  const pinned: Record<string, string[]> = {};
   const unix = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, UnixRule[]>;
   for (const op of OPERATIONS) {
     for (const pat of spec[op] ?? []) {
       if (typeof pat !== 'string') throw new TypeError(`policy.${op}: patterns are strings`);
       if (pat.startsWith('unix:')) unix[op].push(unixRule(pat, cwd));
-      else ip[op].push(...(await ipRules(pat)));
+      else ip[op].push(...(await ipRules(pat, pinned)));
     }
   }
   const families = new Set<Family>();
@@ -177,13 +188,10 @@ export async function compilePolicy(spec: PolicySpec = {}, cwd = process.cwd()):
   const dns = (spec.dns ?? []).map((d) => d.toLowerCase().replace(/\.$/, ''));
   const maxSockets = spec.maxSockets ?? 64;
   if (!Number.isInteger(maxSockets) || maxSockets < 0) throw new RangeError('maxSockets: a non-negative integer');
-  return { ip, unix, families: [...families], dns, maxSockets, cwd };
+  return { ip, unix, families: [...families], dns, pinned, maxSockets, cwd };
 }
 
 // ---- judging (runs in the guest's worker) ----------------------------------------------
-
-export const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17, AF_TIPC = 30, AF_VSOCK = 40;
-export const SOCK_RAW = 3;
 
 function isMapped(b: number[] | Uint8Array): boolean {
   for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
@@ -234,28 +242,22 @@ export function ipEndpoint(addr: number[], port: number, forBind: boolean): Endp
   return e;
 }
 
-export function unixEndpoint(raw: Uint8Array, cwd: string): Endpoint {
-  const abstract = raw.length > 0 && raw[0] === 0;
-  let path: string;
-  if (abstract) path = Buffer.from(raw.subarray(1)).toString('latin1');
-  else {
-    const nul = raw.indexOf(0);
-    path = Buffer.from(nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8');
-    if (path !== '') path = realish(resolvePath(cwd, path));
-  }
-  const e: Endpoint = { kind: 'unix', addr: [], port: 0, wildcard: path === '' && !abstract, path, abstract, text: '' };
-  e.text = path === '' && !abstract ? 'unix:(autobind)' : endpointText(e);
+// A unix name as judged: the real path the kernel resolved (unix-path.ts),
+// an abstract name, or '' for an unnamed socket (autobind, an unnamed peer).
+export function unixEndpoint(path: string, abstract: boolean): Endpoint {
+  const e: Endpoint = { kind: 'unix', addr: [], port: 0, wildcard: false, path, abstract, text: '' };
+  e.text = path === '' && !abstract ? 'unix:(unnamed)' : endpointText(e);
   return e;
 }
 
 function ipAllowed(rules: IpRule[], e: Endpoint): boolean {
   for (const r of rules) {
     if (r.ports !== null && (e.port < r.ports[0] || e.port > r.ports[1])) continue;
+    // A wildcard bind reaches every address: only a rule that names the
+    // wildcard address itself (0.0.0.0, ::, or their /0) covers it, not `*`.
+    if (e.wildcard && (r.any || !r.net.every((x) => x === 0))) continue;
     if (r.any) return true;
     if (r.v6 !== (e.addr.length === 16)) continue;
-    // A wildcard bind reaches every address: only a rule for the whole family
-    // (prefix 0) or the wildcard address itself covers it.
-    if (e.wildcard && !(r.prefix === 0 || r.net.every((x) => x === 0))) continue;
     if (inNet(e.addr, r.net, r.prefix)) return true;
   }
   return false;
@@ -263,24 +265,11 @@ function ipAllowed(rules: IpRule[], e: Endpoint): boolean {
 
 function unixAllowed(rules: UnixRule[], e: Endpoint): boolean {
   for (const r of rules) {
-    if (r.any) return true;
     if (r.abstract !== e.abstract) continue;
+    if (r.any) return true;
     if (r.prefix ? e.path.startsWith(r.path) : e.path === r.path) return true;
   }
   return false;
-}
-
-export function familyName(domain: number, type: number): Family | null {
-  switch (domain) {
-    case AF_INET: return (type & 0xf) === SOCK_RAW ? 'raw' : 'inet';
-    case AF_INET6: return (type & 0xf) === SOCK_RAW ? 'raw' : 'inet6';
-    case AF_UNIX: return 'unix';
-    case AF_NETLINK: return 'netlink';
-    case AF_PACKET: return 'packet';
-    case AF_TIPC: return 'tipc';
-    case AF_VSOCK: return 'vsock';
-    default: return null;
-  }
 }
 
 export class Judge {
@@ -288,15 +277,6 @@ export class Judge {
 
   familyGranted(f: Family): boolean {
     return this.p.families.includes(f);
-  }
-
-  // May a socket of this family be created at all? inet, inet6 and unix
-  // sockets are harmless until they reach an address; the others need their
-  // family granted.
-  mayCreate(f: Family | null): boolean {
-    if (f === null) return false;
-    if (f === 'inet' || f === 'inet6' || f === 'unix') return true;
-    return this.familyGranted(f);
   }
 
   // Every endpoint must be granted for op (or, for sendto, for connect too).
@@ -309,11 +289,16 @@ export class Judge {
     });
   }
 
-  // Accept: peers are unrestricted unless accept patterns exist.
+  // Accepted peers and datagram sources are unrestricted unless accept
+  // patterns exist for their kind (ip or unix).
+  filtersPeers(kind: 'ip' | 'unix'): boolean {
+    return (kind === 'ip' ? this.p.ip.accept : this.p.unix.accept).length > 0;
+  }
+
   acceptAllowed(sockFamily: Family, e: Endpoint): boolean {
-    if (this.familyGranted(sockFamily)) return true;
-    const rules = e.kind === 'ip' ? this.p.ip.accept : this.p.unix.accept;
-    if (rules.length === 0) return true;
+    if (this.familyGranted(sockFamily) || !this.filtersPeers(e.kind)) return true;
+    // An unnamed unix peer (the usual client) is covered only by unix:*.
+    if (e.kind === 'unix' && e.path === '' && !e.abstract) return this.p.unix.accept.some((r) => r.any && !r.abstract);
     return e.kind === 'ip' ? ipAllowed(this.p.ip.accept, e) : unixAllowed(this.p.unix.accept, e);
   }
 
@@ -325,31 +310,11 @@ export class Judge {
   get resolves(): boolean {
     return this.p.dns.length > 0;
   }
-}
 
-// The question names of a DNS query message (null: not a well-formed query).
-export function dnsQueryNames(m: Uint8Array): string[] | null {
-  if (m.length < 12) return null;
-  if (m[2] & 0x80) return null; // a response, not a query
-  const qd = (m[4] << 8) | m[5];
-  if (qd === 0 || qd > 4) return null;
-  const names: string[] = [];
-  let i = 12;
-  for (let q = 0; q < qd; q++) {
-    const labels: string[] = [];
-    for (;;) {
-      if (i >= m.length) return null;
-      const len = m[i++];
-      if (len === 0) break;
-      if (len > 63 || i + len > m.length) return null; // no compression in questions
-      labels.push(Buffer.from(m.subarray(i, i + len)).toString('latin1'));
-      i += len;
-    }
-    if (i + 4 > m.length) return null;
-    i += 4;
-    names.push(labels.join('.'));
+  // The addresses a granted name was pinned to when the policy was compiled.
+  pinned(name: string): string[] | null {
+    return this.p.pinned[name.toLowerCase().replace(/\.$/, '')] ?? null;
   }
-  return names;
 }
 
 // The hosts file as a guest sees it: only lines naming a granted name (and

@@ -1,0 +1,136 @@
+// createGuestHost(): the import objects for one guest instance — the wasock
+// SDK module, WASI preview1 and emscripten's env — over one descriptor
+// table, one policy and one GuestNet. Every import is guarded: an exception
+// in the host (a bad pointer the checks missed, a detached buffer) becomes
+// an errno for the guest (EFAULT for a range error, EINVAL otherwise) and an
+// event, never a crash of the guest or the embedder.
+import { HostMemory, type Imports } from '../host.js';
+import { resolverFile } from '../resolver.js';
+import { E, wasiErrno } from './errno.js';
+import { emscriptenImports } from './emscripten.js';
+import { EventSink, type GuestEvent } from './events.js';
+import { GuestNet } from './net.js';
+import { Judge, filterHosts, type CompiledPolicy } from './policy.js';
+import { sdkImports } from './sdk.js';
+import { DescriptorTable } from './table.js';
+import { wasiImports } from './wasi.js';
+
+export interface GuestHostOptions {
+  name?: string;
+  policy?: CompiledPolicy;
+  // node:wasi's import object (wasi_snapshot_preview1); its descriptors are renumbered.
+  wasi?: Record<string, (...a: any[]) => any>;
+  // The host fds behind WASI's 0, 1, 2 (for poll across both kinds) and the
+  // number of preopened directories (WASI fds 3..).
+  stdioFds?: [number, number, number];
+  preopens?: number;
+  // Listening sockets the embedder made for the guest (host fds): guest fds
+  // right after the preopened directories, outside maxSockets.
+  listeners?: number[];
+  // Host fd + 1 of every socket the guest holds (see table.ts).
+  ledger?: Int32Array;
+  // Bytes of linear memory past which the guest is stopped (GuestStop),
+  // checked whenever it calls the host after growing.
+  maxMemory?: number;
+  onEvent?: (e: GuestEvent) => void;
+}
+
+export interface GuestHost {
+  imports: { wasock: Imports; wasi_snapshot_preview1: Record<string, (...a: any[]) => any>; env: Record<string, any> };
+  // The guest's memory (and, for emscripten's getaddrinfo, its exports: malloc).
+  attach(memory: WebAssembly.Memory, exports?: Record<string, any>): void;
+  // Closes every socket the guest left open.
+  closeAll(): void;
+  openSockets(): number;
+  // Datagrams dropped because their source was not granted.
+  droppedDatagrams(): number;
+}
+
+const DENY_ALL: CompiledPolicy = {
+  ip: { connect: [], bind: [], sendto: [], accept: [] }, unix: { connect: [], bind: [], sendto: [], accept: [] },
+  families: [], dns: [], pinned: {}, maxSockets: 64, cwd: process.cwd(),
+};
+
+type AnyFn = (...a: any[]) => any;
+
+// Thrown through the guest to stop it (a limit reached); the runner turns it
+// into the guest's exit code. Never caught by the import guards.
+export class GuestStop extends Error {
+  constructor(readonly code: number, readonly op: string, message: string) {
+    super(message);
+  }
+}
+
+// A guest stopped at its memory limit (as a SIGKILL'd process).
+export const EXIT_MEMORY_LIMIT = 137;
+
+// Wraps each function of an import object: a host exception becomes errno
+// (mapped to the ABI's convention by toAbi) and an event.
+function guarded<T extends Record<string, AnyFn>>(fns: T, toAbi: (linuxErrno: number) => number,
+  events: EventSink, abi: string, keep: ReadonlySet<string> = new Set()): T {
+  const out: Record<string, AnyFn> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    if (keep.has(name)) {
+      out[name] = fn;
+      continue;
+    }
+    // Arguments pass as they came: node:wasi's functions reject a wrong count.
+    out[name] = (...args: any[]) => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        if (err instanceof GuestStop) throw err;
+        const errno = err instanceof RangeError ? E.EFAULT : E.EINVAL;
+        events.deny(`${abi}.${name}`, `host error: ${String((err as Error)?.message ?? err).split('\n')[0]}`, errno);
+        return toAbi(errno);
+      }
+    };
+  }
+  return out as T;
+}
+
+export function createGuestHost(opts: GuestHostOptions): GuestHost {
+  const policy = opts.policy ?? DENY_ALL;
+  const judge = new Judge(policy);
+  const events = new EventSink(opts.name ?? 'guest', opts.onEvent ?? ((e) => process.stderr.write(`${e.message}\n`)));
+  const mem = new HostMemory();
+  const table = new DescriptorTable(policy.maxSockets, opts.ledger ?? null);
+  const stdio = opts.stdioFds ?? [0, 1, 2];
+  const preopens = opts.preopens ?? 0;
+  for (let i = 0; i < 3 + preopens; i++) table.set(i, { kind: 'wasi', wfd: i, hostFd: i < 3 ? stdio[i] : null, stdio: i < 3 });
+  const net = new GuestNet({ mem, table, judge, events, cwd: policy.cwd });
+  (opts.listeners ?? []).forEach((hfd, i) => {
+    const r = net.adoptListener(hfd, 3 + preopens + i);
+    if (r < 0) throw new Error(`listening socket ${hfd}: errno ${-r}`);
+  });
+  let instanceExports: Record<string, any> | null = null;
+
+  const wasock = guarded(sdkImports(mem, net, judge), (e) => e, events, 'wasock');
+  // proc_exit unwinds the guest by throwing: never caught here.
+  const wasi = guarded(wasiImports(opts.wasi ?? {}, mem, net, table), wasiErrno, events, 'wasi', new Set(['proc_exit']));
+  const env = guarded(emscriptenImports({
+    mem, net,
+    exports: () => instanceExports,
+    hostsText: () => {
+      const slot = resolverFile(0);
+      return slot ? Buffer.from(filterHosts(slot.bytes, judge)).toString('latin1') : '';
+    },
+  }), (e) => -wasiErrno(e), events, 'env');
+
+  return {
+    imports: { wasock, wasi_snapshot_preview1: wasi, env },
+    attach(memory: WebAssembly.Memory, exports?: Record<string, any>) {
+      const max = opts.maxMemory ?? 0;
+      if (max > 0) {
+        mem.onGrow = (bytes) => {
+          if (bytes > max) throw new GuestStop(EXIT_MEMORY_LIMIT, 'memory-limit', `linear memory grew to ${bytes} bytes, past its limit of ${max}`);
+        };
+      }
+      mem.attach(memory);
+      instanceExports = exports ?? null;
+    },
+    closeAll: () => table.closeAll(),
+    openSockets: () => table.sockets,
+    droppedDatagrams: () => net.dropped,
+  };
+}

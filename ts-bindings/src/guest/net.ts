@@ -1,0 +1,697 @@
+// The guest's sockets: every socket operation of every guest ABI (the wasock
+// SDK imports, WASI preview1, emscripten) is one method here, and every
+// judgement is made here, in one place:
+//
+//   check(use, socket, sockaddr)  an address, against the policy (policy.ts);
+//   socket()                      the kind the kernel made, against SOCKET_KINDS;
+//   get/setsockopt()              (level, name, size), against OPTIONS;
+//   ioctl()                       the request, against IOCTLS;
+//   send/receive flags            against SEND_FLAGS / RECV_FLAGS (rules.ts).
+//
+// Methods take guest pointers already split into (pointer, length) and
+// return a value >= 0 or -errno (Linux numbering); adapters translate to
+// their ABI's convention. Guest bytes the decision depends on (sockaddrs,
+// option values) are copied into host memory first and the copy is what the
+// kernel gets, so the guest cannot change them between check and use.
+import { addon } from '../native.js';
+import type { HostMemory } from '../host.js';
+import { AF_INET, AF_INET6, AF_UNIX, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
+  SOCK_NONBLOCK, IPPROTO_IPV6, IPV6_V6ONLY } from '../constants.generated.js';
+import { E } from './errno.js';
+import type { EventSink } from './events.js';
+import { ipEndpoint, unixEndpoint, type Endpoint, type Family, type Judge, type Operation } from './policy.js';
+import {
+  FCNTL, IOCTLS, MSG_DONTWAIT, MSG_FASTOPEN, MSG_PEEK, RECV_FLAGS, SEND_FLAGS, SOCK_FLAGS, familyKnown, optionRule,
+  requestable, socketKind, type Grant, type SocketKind,
+} from './rules.js';
+import { MAX_FDS, type DescriptorTable, type SockEntry } from './table.js';
+import { lexicalUnixPath, openUnixTarget, SUN_PATH_MAX } from './unix-path.js';
+
+// Largest sockaddr a guest may pass (struct sockaddr_storage).
+const SOCKADDR_MAX = 128;
+// Bytes moved per call between guest memory and the kernel when the guest's
+// buffers are scattered (iovecs): the host copies at most this much per
+// call, whatever the guest asks (a stream send is then short, as POSIX allows).
+export const IO_CHUNK = 256 * 1024;
+// iovec entries per call (Linux's UIO_MAXIOV).
+export const IOV_MAX = 1024;
+// pollfd entries per poll (a guest's descriptors cannot exceed MAX_FDS).
+const POLL_MAX = MAX_FDS;
+// The largest option value any rule allows (TCP_INFO).
+const OPT_MAX = 512;
+
+export type Iov = Array<[number, number]>;
+
+interface Target {
+  sa: Uint8Array;
+  len: number;
+  release(): void;
+}
+const noRelease = () => {};
+
+export interface NetContext {
+  mem: HostMemory;
+  table: DescriptorTable;
+  judge: Judge;
+  events: EventSink;
+  cwd: string;
+}
+
+function hasGrant(judge: Judge, g: Grant): boolean {
+  return g === 'address' || judge.familyGranted(g);
+}
+
+// Linux answers EPERM for raw and packet sockets without CAP_NET_RAW.
+function denyErrno(f: Family | Grant): number {
+  return f === 'raw' || f === 'packet' ? E.EPERM : E.EACCES;
+}
+
+export class GuestNet {
+  private readonly mem: HostMemory;
+  private readonly table: DescriptorTable;
+  private readonly judge: Judge;
+  private readonly events: EventSink;
+  private readonly cwd: string;
+  // Host scratch: a sockaddr (+ its length at 128), option values, ints.
+  private readonly sa = new Uint8Array(SOCKADDR_MAX + 8);
+  private readonly sadv = new DataView(this.sa.buffer);
+  private readonly opt = new Uint8Array(OPT_MAX + 8);
+  private readonly optdv = new DataView(this.opt.buffer);
+  private readonly io = new Uint8Array(IO_CHUNK);
+  private readonly none = new Uint8Array(0);
+  private pollBuf = new Uint8Array(64 * 8);
+  // Kernel names of this guest's unix binds (/proc/self/fd/N/NAME) -> the guest's.
+  private readonly unixNames = new Map<string, Uint8Array>();
+  // Datagrams dropped because their source was not granted.
+  dropped = 0;
+
+  constructor(ctx: NetContext) {
+    this.mem = ctx.mem;
+    this.table = ctx.table;
+    this.judge = ctx.judge;
+    this.events = ctx.events;
+    this.cwd = ctx.cwd;
+  }
+
+  sock(vfd: number): SockEntry | number {
+    const e = this.table.get(vfd);
+    if (e === undefined) return -E.EBADF;
+    if (e.kind !== 'sock') return -E.ENOTSOCK;
+    return e;
+  }
+
+  isSocket(vfd: number): boolean {
+    return this.table.get(vfd)?.kind === 'sock';
+  }
+
+  // ---- the check point ------------------------------------------------------------------
+
+  // The guest's sockaddr, copied and judged for use on s: what the kernel
+  // gets, or a positive errno.
+  private target(use: Operation, s: SockEntry, sa: number, salen: number): Target | number {
+    sa >>>= 0;
+    salen >>>= 0;
+    if (salen > SOCKADDR_MAX) return E.EINVAL;
+    if (!this.mem.fits(sa, salen)) return E.EFAULT;
+    if (salen < 2) return E.EINVAL;
+    const copy = this.sa;
+    copy.set(this.mem.u8.subarray(sa, sa + salen));
+    const fam = this.sadv.getUint16(0, true);
+    const ip = { sa: copy, len: salen, release: noRelease };
+    // connect(AF_UNSPEC) dissolves an association: it reaches nothing.
+    if (fam === 0 && use === 'connect' && s.sk.domain !== AF_UNIX) return ip;
+    if (fam !== s.sk.domain) return E.EAFNOSUPPORT;
+    if (this.judge.familyGranted(s.family)) return ip;
+    if (fam === AF_INET || fam === AF_INET6) {
+      const eps = this.ipEndpoints(s, use === 'bind', salen);
+      if (typeof eps === 'number') return eps;
+      const err = this.check(use, s, eps);
+      return err || ip;
+    }
+    if (fam === AF_UNIX) {
+      const t = openUnixTarget(copy.subarray(2, salen), this.cwd, use === 'bind');
+      if (typeof t === 'number') return this.unixFailure(use, s, copy.subarray(2, salen), t);
+      // The empty name (bind's autobind: a random abstract name) reaches nothing.
+      if (!(t.path === '' && !t.abstract)) {
+        const err = this.check(use, s, [unixEndpoint(t.path, t.abstract)]);
+        if (err) {
+          t.release();
+          return err;
+        }
+      }
+      return { sa: t.sockaddr, len: t.sockaddr.length, release: t.release };
+    }
+    // Other families' sockets exist only with their family granted (above).
+    return E.EAFNOSUPPORT;
+  }
+
+  // A path that could not be opened: its errno only where the policy grants
+  // the path as written, so a guest cannot probe which files exist elsewhere.
+  private unixFailure(use: Operation, s: SockEntry, sunPath: Uint8Array, errno: number): number {
+    const written = lexicalUnixPath(sunPath, this.cwd);
+    if (written === null || this.judge.allowed(use, s.family, [unixEndpoint(written, false)])) return errno;
+    return this.check(use, s, [unixEndpoint(written, false)]);
+  }
+
+  private ipEndpoints(s: SockEntry, forBind: boolean, salen: number): Endpoint[] | number {
+    const v = this.sa;
+    const port = this.sadv.getUint16(2, false);
+    if (s.sk.domain === AF_INET) {
+      if (salen < 16) return E.EINVAL;
+      return [ipEndpoint(Array.from(v.subarray(4, 8)), port, forBind)];
+    }
+    if (salen < 24) return E.EINVAL;
+    const eps = [ipEndpoint(Array.from(v.subarray(8, 24)), port, forBind)];
+    // A dual-stack wildcard bind reaches IPv4 too.
+    if (forBind && eps[0].wildcard && eps[0].addr.length === 16 && !this.v6only(s)) eps.push(ipEndpoint([0, 0, 0, 0], port, true));
+    return eps;
+  }
+
+  // The one judgement of addresses: 0, or the errno after reporting it.
+  check(use: Operation, s: SockEntry, eps: Endpoint[]): number {
+    if (this.judge.allowed(use, s.family, eps)) return 0;
+    const denied = eps.find((e) => !this.judge.allowed(use, s.family, [e])) ?? eps[0];
+    return this.events.deny(use, eps.map((e) => e.text).join(' + '), denyErrno(s.family), `--allow-${use}=${denied.text}`);
+  }
+
+  private v6only(s: SockEntry): boolean {
+    return this.intOpt(s.hfd, IPPROTO_IPV6, IPV6_V6ONLY) > 0;
+  }
+
+  private intOpt(hfd: number, level: number, name: number): number {
+    this.optdv.setUint32(4, 4, true);
+    const r = addon.getsockopt(hfd, level, name, this.opt, 0, 4);
+    return r < 0 ? r : this.optdv.getInt32(0, true);
+  }
+
+  // ---- descriptors ------------------------------------------------------------------------
+
+  // What the kernel made, as it says (SO_DOMAIN, SO_TYPE, SO_PROTOCOL).
+  private kindOf(hfd: number): SocketKind | undefined {
+    const d = this.intOpt(hfd, SOL_SOCKET, SO_DOMAIN);
+    const t = this.intOpt(hfd, SOL_SOCKET, SO_TYPE);
+    const p = this.intOpt(hfd, SOL_SOCKET, SO_PROTOCOL);
+    return d < 0 || t < 0 || p < 0 ? undefined : socketKind(d, t, p);
+  }
+
+  private entryOf(sk: SocketKind): Omit<SockEntry, 'kind' | 'hfd'> {
+    return { sk, family: sk.family, stream: sk.type === SOCK_STREAM, bound: false, unixName: null, lastTo: null };
+  }
+
+  socket(domain: number, type: number, proto: number): number {
+    if (type & ~(0xf | SOCK_FLAGS)) return -E.EINVAL;
+    if (!familyKnown(domain)) return -E.EAFNOSUPPORT;
+    const kinds = requestable(domain, type, proto);
+    const what = `domain ${domain} type ${type & 0xf} protocol ${proto}`;
+    if (kinds.length === 0) return -E.EPROTONOSUPPORT;
+    if (!kinds.some((k) => hasGrant(this.judge, k.grant))) {
+      const g = kinds[0].grant;
+      return -this.events.deny('socket', `${g} (${what})`, denyErrno(g), `--allow-family=${g}`);
+    }
+    if (!this.table.room(1)) return -this.events.deny('socket', `limit of ${this.table.maxSockets} sockets`, E.EMFILE, '--max-sockets');
+    const hfd = addon.socket(domain, type | SOCK_CLOEXEC, proto);
+    if (hfd < 0) return hfd;
+    const sk = this.kindOf(hfd);
+    if (sk === undefined || !hasGrant(this.judge, sk.grant)) {
+      addon.close(hfd);
+      if (sk === undefined) return -this.events.deny('socket', `unlisted kind (${what}, as the kernel made it)`, E.EPROTONOSUPPORT);
+      return -this.events.deny('socket', `${sk.grant} (${what})`, denyErrno(sk.grant), `--allow-family=${sk.grant}`);
+    }
+    return this.table.adopt(hfd, this.entryOf(sk));
+  }
+
+  // A listening socket the embedder made for the guest (a preopened socket):
+  // adopted at vfd, outside the guest's socket count.
+  adoptListener(hfd: number, vfd: number): number {
+    const sk = this.kindOf(hfd);
+    if (sk === undefined) return -E.ENOTSOCK;
+    return this.table.adopt(hfd, { ...this.entryOf(sk), bound: true }, vfd, false);
+  }
+
+  socketpair(domain: number, type: number, proto: number): [number, number] | number {
+    if (type & ~(0xf | SOCK_FLAGS)) return -E.EINVAL;
+    if (domain !== AF_UNIX) return -E.EAFNOSUPPORT;
+    const sk = socketKind(domain, type, proto);
+    if (sk === undefined) return -E.EPROTONOSUPPORT;
+    if (!this.table.room(2)) return -this.events.deny('socket', `limit of ${this.table.maxSockets} sockets`, E.EMFILE, '--max-sockets');
+    const r = addon.socketpair(domain, type | SOCK_CLOEXEC, proto, this.opt, 0);
+    if (r < 0) return r;
+    const h0 = this.optdv.getInt32(0, true);
+    const h1 = this.optdv.getInt32(4, true);
+    const a = this.table.adopt(h0, this.entryOf(sk));
+    const b = this.table.adopt(h1, this.entryOf(sk));
+    if (a < 0 || b < 0) {
+      if (a >= 0) this.close(a);
+      if (b >= 0) this.close(b);
+      return -E.EMFILE;
+    }
+    return [a, b];
+  }
+
+  close(vfd: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    this.table.remove(vfd);
+    const r = this.table.closeSocket(s);
+    // A reset reported by close(2) still closed the descriptor.
+    return r === -E.ECONNRESET ? 0 : r;
+  }
+
+  dup(vfd: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    if (!this.table.room(1)) return -this.events.deny('socket', `limit of ${this.table.maxSockets} sockets`, E.EMFILE, '--max-sockets');
+    const hfd = addon.dup(s.hfd);
+    if (hfd < 0) return hfd;
+    return this.table.adopt(hfd, { sk: s.sk, family: s.family, stream: s.stream, bound: s.bound, unixName: s.unixName, lastTo: null });
+  }
+
+  // ---- connection setup -----------------------------------------------------------------------
+
+  bind(vfd: number, sa: number, salen: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    const t = this.target('bind', s, sa, salen);
+    if (typeof t === 'number') return -t;
+    const r = addon.bind(s.hfd, t.sa, 0, t.len);
+    t.release();
+    if (r >= 0) {
+      s.bound = true;
+      if (s.sk.domain === AF_UNIX) this.rememberUnixName(s, t, sa, salen);
+    }
+    return r;
+  }
+
+  private rememberUnixName(s: SockEntry, t: Target, sa: number, salen: number): void {
+    const guestName = this.mem.u8.slice(sa >>> 0, (sa >>> 0) + (salen >>> 0));
+    s.unixName = guestName;
+    if (t.sa[2] !== 0) this.unixNames.set(Buffer.from(t.sa.subarray(2)).toString('utf8'), guestName);
+  }
+
+  connect(vfd: number, sa: number, salen: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    const t = this.target('connect', s, sa, salen);
+    if (typeof t === 'number') return -t;
+    const r = addon.connect(s.hfd, t.sa, 0, t.len);
+    t.release();
+    return r;
+  }
+
+  listen(vfd: number, backlog: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    // An unbound socket would listen on a wildcard ephemeral port.
+    if (!s.bound && !this.judge.familyGranted(s.family)) {
+      return -this.events.deny('listen', '(unbound socket: an ephemeral wildcard port)', denyErrno(s.family), '--allow-bind');
+    }
+    return addon.listen(s.hfd, backlog);
+  }
+
+  // accept4: the new guest descriptor or -errno. The peer is judged from the
+  // kernel's answer, received into host memory, then copied out.
+  accept(vfd: number, sa: number, salenPtr: number, flags: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    if (flags & ~SOCK_FLAGS) return -E.EINVAL;
+    sa >>>= 0;
+    salenPtr >>>= 0;
+    if (sa !== 0 && (!this.mem.fits(salenPtr, 4) || !this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true)))) return -E.EFAULT;
+    for (;;) {
+      this.sadv.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true);
+      const hfd = addon.accept4(s.hfd, this.sa, 0, SOCKADDR_MAX, flags | SOCK_CLOEXEC);
+      if (hfd < 0) return hfd;
+      const len = this.sadv.getUint32(SOCKADDR_MAX, true);
+      const peer = this.peerEndpoint(s, len);
+      if (peer === null || this.judge.acceptAllowed(s.family, peer)) {
+        const n = this.table.adopt(hfd, { ...this.entryOf(s.sk), unixName: s.unixName });
+        if (n >= 0 && sa !== 0) this.copyOutSockaddr(len, sa, salenPtr);
+        return n;
+      }
+      addon.close(hfd);
+      this.events.deny('accept', peer.text, E.EACCES, `--allow-accept=${peer.text}`);
+      // A refused peer is dropped; a blocking accept waits for the next one.
+      if (addon.getNonblock(s.hfd) > 0 || (flags & SOCK_NONBLOCK)) return -E.EAGAIN;
+    }
+  }
+
+  // The peer in this.sa (len bytes, as the kernel wrote it), or null when
+  // the socket's family is not judged by address.
+  private peerEndpoint(s: SockEntry, len: number): Endpoint | null {
+    const fam = len >= 2 ? this.sadv.getUint16(0, true) : 0;
+    if (fam === AF_INET && len >= 16) return ipEndpoint(Array.from(this.sa.subarray(4, 8)), this.sadv.getUint16(2, false), false);
+    if (fam === AF_INET6 && len >= 24) return ipEndpoint(Array.from(this.sa.subarray(8, 24)), this.sadv.getUint16(2, false), false);
+    if (s.sk.domain === AF_UNIX) {
+      const raw = this.sa.subarray(2, Math.max(2, Math.min(len, 2 + SUN_PATH_MAX)));
+      if (raw.length === 0) return unixEndpoint('', false);
+      if (raw[0] === 0) return unixEndpoint(Buffer.from(raw.subarray(1)).toString('latin1'), true);
+      const nul = raw.indexOf(0);
+      return unixEndpoint(Buffer.from(nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8'), false);
+    }
+    return null;
+  }
+
+  // this.sa (len bytes) to the guest's (sa, *salenPtr), truncated as the
+  // kernel truncates, *salenPtr set to the full length; this guest's own
+  // unix binds shown under the names it bound.
+  private copyOutSockaddr(len: number, sa: number, salenPtr: number): void {
+    let src: Uint8Array = this.sa.subarray(0, len);
+    if (len > 2 && this.sadv.getUint16(0, true) === AF_UNIX) src = this.guestUnixName(src);
+    const cap = this.mem.dv.getUint32(salenPtr, true);
+    this.mem.u8.set(src.subarray(0, Math.min(cap, src.length)), sa);
+    this.mem.dv.setUint32(salenPtr, src.length, true);
+  }
+
+  private guestUnixName(kernelSa: Uint8Array): Uint8Array {
+    const raw = kernelSa.subarray(2);
+    if (raw[0] === 0) return kernelSa;
+    const nul = raw.indexOf(0);
+    const name = this.unixNames.get(Buffer.from(nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8'));
+    return name ?? kernelSa;
+  }
+
+  // getsockname/getpeername: through host memory, then copied out.
+  sockname(vfd: number, sa: number, salenPtr: number, peer: boolean): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    sa >>>= 0;
+    salenPtr >>>= 0;
+    if (!this.mem.fits(salenPtr, 4) || !this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true))) return -E.EFAULT;
+    if (!peer && s.unixName !== null) {
+      this.sa.set(s.unixName);
+      this.copyOutSockaddr(s.unixName.length, sa, salenPtr);
+      return 0;
+    }
+    this.sadv.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true);
+    const r = peer ? addon.getpeername(s.hfd, this.sa, 0, SOCKADDR_MAX) : addon.getsockname(s.hfd, this.sa, 0, SOCKADDR_MAX);
+    if (r < 0) return r;
+    this.copyOutSockaddr(this.sadv.getUint32(SOCKADDR_MAX, true), sa, salenPtr);
+    return 0;
+  }
+
+  shutdown(vfd: number, how: number): number {
+    const s = this.sock(vfd);
+    return typeof s === 'number' ? s : addon.shutdown(s.hfd, how);
+  }
+
+  // ---- data ------------------------------------------------------------------------------------
+
+  // send/sendto from buf[off, off+len) (guest memory, already bounds-checked,
+  // or a host copy): count or -errno.
+  sendto(vfd: number, buf: Uint8Array, off: number, len: number, flags: number, sa: number, salen: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    if (flags & ~(SEND_FLAGS | MSG_FASTOPEN)) return -E.EOPNOTSUPP;
+    sa >>>= 0;
+    if (sa === 0) {
+      // MSG_FASTOPEN without an address has nothing to open: the kernel says so.
+      return addon.send(s.hfd, buf, off, len, flags);
+    }
+    const use: Operation = flags & MSG_FASTOPEN ? 'connect' : 'sendto';
+    if (use === 'sendto' && this.sameAsLast(s, sa, salen)) {
+      return addon.sendto(s.hfd, buf, off, len, flags, s.lastTo!, 0, s.lastTo!.length);
+    }
+    const t = this.target(use, s, sa, salen);
+    if (typeof t === 'number') return -t;
+    const r = addon.sendto(s.hfd, buf, off, len, flags, t.sa, 0, t.len);
+    t.release();
+    // A datagram stream to one IP peer is judged once.
+    if (use === 'sendto' && s.sk.domain !== AF_UNIX) s.lastTo = t.sa.slice(0, t.len);
+    return r;
+  }
+
+  private sameAsLast(s: SockEntry, sa: number, salen: number): boolean {
+    const last = s.lastTo;
+    if (last === null || last.length !== (salen >>> 0) || !this.mem.fits(sa, last.length)) return false;
+    const u8 = this.mem.u8;
+    for (let i = 0; i < last.length; i++) if (u8[sa + i] !== last[i]) return false;
+    return true;
+  }
+
+  recvfrom(vfd: number, buf: Uint8Array, off: number, len: number, flags: number, sa: number, salenPtr: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    if (flags & ~RECV_FLAGS) return -E.EOPNOTSUPP;
+    sa >>>= 0;
+    salenPtr >>>= 0;
+    if (sa !== 0 && (!this.mem.fits(salenPtr, 4) || !this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true)))) return -E.EFAULT;
+    if (!s.stream && this.filtered(s)) {
+      const r = this.dropUngranted(s, flags);
+      if (r < 0) return r;
+    }
+    if (sa === 0) return addon.recv(s.hfd, buf, off, len, flags);
+    this.sadv.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true);
+    const r = addon.recvfrom(s.hfd, buf, off, len, flags, this.sa, 0, SOCKADDR_MAX);
+    if (r >= 0) this.copyOutSockaddr(this.sadv.getUint32(SOCKADDR_MAX, true), sa, salenPtr);
+    return r;
+  }
+
+  private filtered(s: SockEntry): boolean {
+    const kind = s.sk.domain === AF_UNIX ? 'unix' : s.sk.domain === AF_INET || s.sk.domain === AF_INET6 ? 'ip' : null;
+    return kind !== null && !this.judge.familyGranted(s.family) && this.judge.filtersPeers(kind);
+  }
+
+  // Datagrams from sources the accept grants do not name are dropped before
+  // the guest sees a byte of them: each is peeked (no data), judged by its
+  // source, and consumed if refused. 0 once a granted datagram is next.
+  private dropUngranted(s: SockEntry, flags: number): number {
+    for (;;) {
+      this.sadv.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true);
+      const r = addon.recvfrom(s.hfd, this.none, 0, 0, (flags & MSG_DONTWAIT) | MSG_PEEK, this.sa, 0, SOCKADDR_MAX);
+      if (r < 0) return r;
+      const peer = this.peerEndpoint(s, this.sadv.getUint32(SOCKADDR_MAX, true));
+      if (peer === null || this.judge.acceptAllowed(s.family, peer)) return 0;
+      addon.recv(s.hfd, this.none, 0, 0, MSG_DONTWAIT);
+      this.dropped++;
+      this.events.deny('receive', `datagram from ${peer.text}`, E.EACCES, `--allow-accept=${peer.text}`);
+    }
+  }
+
+  // Gather/scatter forms (WASI fd_write/sock_send, emscripten sendmsg): one
+  // buffer goes straight to the kernel; several are copied through IO_CHUNK.
+  sendv(vfd: number, iov: Iov, flags: number, sa: number, salen: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    let total = 0;
+    let first = -1;
+    for (let i = 0; i < iov.length; i++) {
+      if (iov[i][1] > 0 && first < 0) first = i;
+      total += iov[i][1];
+    }
+    if (first < 0 || iov[first][1] === total) {
+      const [p, l] = first < 0 ? [0, 0] : iov[first];
+      return this.sendto(vfd, this.mem.u8, p, l, flags, sa, salen);
+    }
+    // A datagram is sent whole or not at all.
+    if (!s.stream && total > IO_CHUNK) return -E.EMSGSIZE;
+    const n = this.gather(iov, Math.min(total, IO_CHUNK));
+    return this.sendto(vfd, this.io, 0, n, flags, sa, salen);
+  }
+
+  recvv(vfd: number, iov: Iov, flags: number, sa: number, salenPtr: number): number {
+    let total = 0;
+    let first = -1;
+    for (let i = 0; i < iov.length; i++) {
+      if (iov[i][1] > 0 && first < 0) first = i;
+      total += iov[i][1];
+    }
+    if (first < 0 || iov[first][1] === total) {
+      const [p, l] = first < 0 ? [0, 0] : iov[first];
+      return this.recvfrom(vfd, this.mem.u8, p, l, flags, sa, salenPtr);
+    }
+    const r = this.recvfrom(vfd, this.io, 0, Math.min(total, IO_CHUNK), flags, sa, salenPtr);
+    if (r > 0) this.scatter(r, iov);
+    return r;
+  }
+
+  private gather(iov: Iov, max: number): number {
+    const u8 = this.mem.u8;
+    let off = 0;
+    for (const [p, l] of iov) {
+      const k = Math.min(l, max - off);
+      this.io.set(u8.subarray(p, p + k), off);
+      off += k;
+      if (off >= max) break;
+    }
+    return off;
+  }
+
+  private scatter(n: number, iov: Iov): void {
+    this.mem.refresh();
+    const u8 = this.mem.u8;
+    let off = 0;
+    for (const [p, l] of iov) {
+      if (off >= n) break;
+      const k = Math.min(l, n - off);
+      u8.set(this.io.subarray(off, off + k), p);
+      off += k;
+    }
+  }
+
+  // iovec array (8 bytes each: ptr, len) at ptr: the list, or a positive errno.
+  readIov(ptr: number, n: number, tooMany: number): Iov | number {
+    ptr >>>= 0;
+    n >>>= 0;
+    if (n > IOV_MAX) return tooMany;
+    if (!this.mem.fits(ptr, n * 8)) return E.EFAULT;
+    const out: Iov = [];
+    const dv = this.mem.dv;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const p = dv.getUint32(ptr + i * 8, true);
+      const l = dv.getUint32(ptr + i * 8 + 4, true);
+      if (!this.mem.fits(p, l)) return E.EFAULT;
+      total += l;
+      // ssize_t's limit on wasm32, as Linux's on a 32-bit process.
+      if (total > 0x7fffffff) return E.EINVAL;
+      out.push([p, l]);
+    }
+    return out;
+  }
+
+  // ---- options, ioctl, modes -------------------------------------------------------------------
+
+  getsockopt(vfd: number, level: number, name: number, val: number, lenPtr: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    const err = this.optionAllowed('getsockopt', s, level, name);
+    if (err) return -err;
+    val >>>= 0;
+    lenPtr >>>= 0;
+    if (!this.mem.fits(lenPtr, 4)) return -E.EFAULT;
+    const glen = this.mem.dv.getUint32(lenPtr, true);
+    if (glen > 0x7fffffff) return -E.EINVAL;
+    if (!this.mem.fits(val, glen)) return -E.EFAULT;
+    const rule = optionRule(level, name)!;
+    this.optdv.setUint32(OPT_MAX, Math.min(glen, rule.max), true);
+    const r = addon.getsockopt(s.hfd, level, name, this.opt, 0, OPT_MAX);
+    if (r < 0) return r;
+    const n = Math.min(this.optdv.getUint32(OPT_MAX, true), glen);
+    this.mem.u8.set(this.opt.subarray(0, n), val);
+    this.mem.dv.setUint32(lenPtr, n, true);
+    return 0;
+  }
+
+  setsockopt(vfd: number, level: number, name: number, val: number, len: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    const err = this.optionAllowed('setsockopt', s, level, name);
+    if (err) return -err;
+    const rule = optionRule(level, name)!;
+    val >>>= 0;
+    len >>>= 0;
+    if (!this.mem.fits(val, len)) return -E.EFAULT;
+    if (len < rule.min) return -E.EINVAL;
+    // Linux reads an option's own size and ignores the rest of a longer value.
+    const n = Math.min(len, rule.max);
+    this.opt.set(this.mem.u8.subarray(val, val + n));
+    return addon.setsockopt(s.hfd, level, name, this.opt, 0, n);
+  }
+
+  private optionAllowed(op: 'getsockopt' | 'setsockopt', s: SockEntry, level: number, name: number): number {
+    const rule = optionRule(level, name);
+    const what = rule ? rule.name : `level ${level} option ${name}`;
+    if (rule === undefined || !(op === 'getsockopt' ? rule.get : rule.set) ||
+      (rule.families !== undefined && !rule.families.includes(s.family))) {
+      return this.events.deny(op, what, E.ENOPROTOOPT);
+    }
+    if (!hasGrant(this.judge, rule.grant)) return this.events.deny(op, what, E.EACCES, `--allow-family=${rule.grant}`);
+    return 0;
+  }
+
+  // One int in or out (IOCTLS); arg points at it.
+  ioctl(vfd: number, request: number, arg: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    const rule = IOCTLS.get(request >>> 0);
+    if (rule === undefined) return -this.events.deny('ioctl', `request 0x${(request >>> 0).toString(16)}`, E.ENOTTY);
+    arg >>>= 0;
+    if (!this.mem.fits(arg, 4)) return -E.EFAULT;
+    if (rule.dir === 'in') return addon.setNonblock(s.hfd, this.mem.dv.getInt32(arg, true) ? 1 : 0);
+    const r = addon.ioctlInt(s.hfd, request >>> 0, 0);
+    if (r < 0) return r;
+    this.mem.dv.setInt32(arg, r, true);
+    return 0;
+  }
+
+  // fcntl on a socket: O_NONBLOCK through F_GETFL/F_SETFL (flag values are
+  // the caller's libc's); descriptor flags are always close-on-exec.
+  fcntl(vfd: number, cmd: number, arg: number, oNonblock: number, oRdwr: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    switch (cmd) {
+      case FCNTL.F_GETFL: return oRdwr | (addon.getNonblock(s.hfd) > 0 ? oNonblock : 0);
+      case FCNTL.F_SETFL: return addon.setNonblock(s.hfd, arg & oNonblock ? 1 : 0);
+      case FCNTL.F_GETFD: case FCNTL.F_SETFD: return cmd === FCNTL.F_GETFD ? 1 : 0;
+      default: return -this.events.deny('fcntl', `command ${cmd}`, E.EINVAL);
+    }
+  }
+
+  setNonblock(vfd: number, on: number): number {
+    const s = this.sock(vfd);
+    return typeof s === 'number' ? s : addon.setNonblock(s.hfd, on ? 1 : 0);
+  }
+
+  nonblocking(s: SockEntry): boolean {
+    return addon.getNonblock(s.hfd) > 0;
+  }
+
+  // Bytes ready to read (FIONREAD), for WASI's poll_oneoff nbytes.
+  readable(s: SockEntry): number {
+    const r = addon.ioctlInt(s.hfd, 0x541b, 0);
+    return r < 0 ? 0 : r;
+  }
+
+  // ---- poll across both kinds ---------------------------------------------------------------------
+
+  // Linux pollfds (8 bytes: int32 fd, int16 events, int16 revents) at fds in
+  // guest memory: the ready count or -errno. Sockets and stdio are polled
+  // with poll(2); files and directories are always ready, as Linux says of
+  // regular files.
+  poll(fds: number, nfds: number, timeoutMs: number): number {
+    fds >>>= 0;
+    nfds >>>= 0;
+    if (nfds > POLL_MAX) return -E.EINVAL;
+    if (!this.mem.fits(fds, nfds * 8)) return -E.EFAULT;
+    if (this.pollBuf.length < nfds * 8) this.pollBuf = new Uint8Array(nfds * 8);
+    const pdv = new DataView(this.pollBuf.buffer);
+    const dv = this.mem.dv;
+    let ready = 0;
+    const immediate = new Uint8Array(nfds);
+    for (let i = 0; i < nfds; i++) {
+      const at = fds + i * 8;
+      const vfd = dv.getInt32(at, true);
+      const ev = dv.getInt16(at + 4, true);
+      let hfd = -1;
+      dv.setInt16(at + 6, 0, true);
+      if (vfd >= 0) {
+        const e = this.table.get(vfd);
+        if (e === undefined) {
+          dv.setInt16(at + 6, 0x20 /* POLLNVAL */, true);
+          immediate[i] = 1;
+          ready++;
+        } else if (e.kind === 'sock') hfd = e.hfd;
+        else if (e.hostFd !== null) hfd = e.hostFd;
+        else {
+          const r = ev & (0x1 | 0x4 | 0x40 | 0x100); // POLLIN POLLOUT POLLRDNORM POLLWRNORM
+          dv.setInt16(at + 6, r, true);
+          immediate[i] = 1;
+          if (r) ready++;
+        }
+      }
+      pdv.setInt32(i * 8, hfd, true);
+      pdv.setInt16(i * 8 + 4, ev, true);
+      pdv.setInt16(i * 8 + 6, 0, true);
+    }
+    const r = addon.poll(this.pollBuf, 0, nfds, ready ? 0 : timeoutMs);
+    if (r < 0) return ready ? ready : r;
+    this.mem.refresh();
+    for (let i = 0; i < nfds; i++) {
+      if (immediate[i]) continue;
+      const rev = pdv.getInt16(i * 8 + 6, true);
+      this.mem.dv.setInt16(fds + i * 8 + 6, rev, true);
+      if (rev) ready++;
+    }
+    return ready;
+  }
+}

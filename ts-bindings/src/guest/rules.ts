@@ -1,0 +1,257 @@
+// What a guest may ask of the kernel, as data. Everything not listed here is
+// impossible for a guest: a socket kind not in SOCKET_KINDS is EAFNOSUPPORT
+// (unknown family) or EPROTONOSUPPORT, an option not in OPTIONS is
+// ENOPROTOOPT, an ioctl not in IOCTLS is ENOTTY, a message flag outside the
+// send/receive lists is EOPNOTSUPP. docs/guests.md shows these tables.
+//
+// Each entry names the grant it follows:
+//   'address'  any guest may use it; what it reaches is judged per address
+//              (connect/bind/sendto/accept grants);
+//   a Family   only with `--allow-family=F` (policy.families).
+import * as C from '../constants.generated.js';
+import type { Family } from './policy.js';
+
+export type Grant = 'address' | Family;
+
+// ---- socket kinds, as the kernel reports them (SO_DOMAIN, SO_TYPE, SO_PROTOCOL) -------------
+
+export interface SocketKind {
+  domain: number;
+  type: number;
+  protocols: readonly number[] | 'any';
+  family: Family;      // the family the socket's addresses are judged in
+  grant: Grant;
+}
+
+const INET_KINDS = (domain: number, family: Family, icmp: number): SocketKind[] => [
+  { domain, type: C.SOCK_STREAM, protocols: [C.IPPROTO_TCP], family, grant: 'address' },
+  { domain, type: C.SOCK_DGRAM, protocols: [C.IPPROTO_UDP], family, grant: 'address' },
+  // "ping" sockets and raw IP: their own grant (Linux asks CAP_NET_RAW or ping_group_range).
+  { domain, type: C.SOCK_DGRAM, protocols: [icmp], family: 'raw', grant: 'raw' },
+  { domain, type: C.SOCK_RAW, protocols: 'any', family: 'raw', grant: 'raw' },
+];
+
+export const SOCKET_KINDS: readonly SocketKind[] = [
+  ...INET_KINDS(C.AF_INET, 'inet', C.IPPROTO_ICMP),
+  ...INET_KINDS(C.AF_INET6, 'inet6', C.IPPROTO_ICMPV6),
+  { domain: C.AF_UNIX, type: C.SOCK_STREAM, protocols: [0], family: 'unix', grant: 'address' },
+  { domain: C.AF_UNIX, type: C.SOCK_DGRAM, protocols: [0], family: 'unix', grant: 'address' },
+  { domain: C.AF_UNIX, type: C.SOCK_SEQPACKET, protocols: [0], family: 'unix', grant: 'address' },
+  // Netlink: queries and notifications of the routing, diagnostics and generic
+  // families. NETLINK_NETFILTER, NETLINK_XFRM, NETLINK_AUDIT and the rest
+  // configure firewall, IPsec and audit state: never.
+  ...[C.SOCK_RAW, C.SOCK_DGRAM].map((type) => ({
+    domain: C.AF_NETLINK, type, family: 'netlink' as Family, grant: 'netlink' as Grant,
+    protocols: [C.NETLINK_ROUTE, C.NETLINK_SOCK_DIAG, C.NETLINK_GENERIC, C.NETLINK_KOBJECT_UEVENT],
+  })),
+  // Packet sockets of any protocol (ETH_P_*); SOCK_PACKET (Linux 2.0's
+  // interface, also what socket(AF_INET, SOCK_PACKET) makes) is not listed.
+  { domain: C.AF_PACKET, type: C.SOCK_RAW, protocols: 'any', family: 'packet', grant: 'packet' },
+  { domain: C.AF_PACKET, type: C.SOCK_DGRAM, protocols: 'any', family: 'packet', grant: 'packet' },
+  ...[C.SOCK_STREAM, C.SOCK_DGRAM, C.SOCK_SEQPACKET, C.SOCK_RDM].map((type) => (
+    { domain: C.AF_TIPC, type, protocols: [0], family: 'tipc' as Family, grant: 'tipc' as Grant })),
+  ...[C.SOCK_STREAM, C.SOCK_DGRAM, C.SOCK_SEQPACKET].map((type) => (
+    { domain: C.AF_VSOCK, type, protocols: [0], family: 'vsock' as Family, grant: 'vsock' as Grant })),
+];
+
+// The type flags socket() and accept4() may carry.
+export const SOCK_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+const SOCK_TYPE_MASK = 0xf;
+
+export function socketKind(domain: number, type: number, protocol: number): SocketKind | undefined {
+  const t = type & SOCK_TYPE_MASK;
+  return SOCKET_KINDS.find((k) => k.domain === domain && k.type === t &&
+    (k.protocols === 'any' || k.protocols.includes(protocol)));
+}
+
+// The kinds a request may turn into before the kernel says which protocol
+// (protocol 0: the family's default).
+export function requestable(domain: number, type: number, protocol: number): SocketKind[] {
+  const t = type & SOCK_TYPE_MASK;
+  return SOCKET_KINDS.filter((k) => k.domain === domain && k.type === t &&
+    (protocol === 0 || k.protocols === 'any' || k.protocols.includes(protocol)));
+}
+
+export function familyKnown(domain: number): boolean {
+  return SOCKET_KINDS.some((k) => k.domain === domain);
+}
+
+// ---- socket options ------------------------------------------------------------------------------
+
+// Numbers the generated constants lack (their headers are not in
+// tools/gen-constants.mjs's list, which follows CPython's socket module).
+const ICMP_FILTER = 1;        // linux/icmp.h, level SOL_RAW
+const ICMPV6_FILTER = 1;      // linux/icmpv6.h, level IPPROTO_ICMPV6
+const UDP_SEGMENT = 103;      // linux/udp.h
+const UDP_GRO = 104;          // linux/udp.h
+const UDP_CORK = 1;           // linux/udp.h
+
+export interface OptionRule {
+  name: string;
+  get: boolean;
+  set: boolean;
+  // Accepted value sizes in bytes for setsockopt (getsockopt is clamped to max).
+  min: number;
+  max: number;
+  grant: Grant;
+  // Only on sockets of these families (undefined: any).
+  families?: readonly Family[];
+}
+
+const INT = { min: 4, max: 4 };
+// IP_TOS, IP_TTL and friends also take a single byte, as Linux's do_ip_setsockopt reads them.
+const BYTE_OR_INT = { min: 1, max: 4 };
+const opt = (level: number, name: number, label: string, size: { min: number; max: number },
+  access: 'rw' | 'r', grant: Grant = 'address', families?: readonly Family[]): [string, OptionRule] =>
+  [`${level}:${name}`, { name: label, get: true, set: access === 'rw', ...size, grant, families }];
+
+const IP: readonly Family[] = ['inet', 'inet6', 'raw'];
+const V6: readonly Family[] = ['inet6', 'raw'];
+// struct timeval of Linux x86_64 (two int64s): what the guest SDK converts its own to.
+const TIMEVAL = { min: 16, max: 16 };
+
+// Never listed, whatever the grant: options whose values carry pointers
+// (SO_ATTACH_FILTER, TCP_ZEROCOPY_RECEIVE), create descriptors (SO_PEERPIDFD),
+// change routing (IP_OPTIONS source routes, IPV6_RTHDR, IPV6_NEXTHOP,
+// SO_BINDTODEVICE, SO_MARK), firewall or IPsec state (IPT_SO_*, IP_XFRM_POLICY),
+// change the socket's family after the check (IPV6_ADDRFORM), load kernel
+// modules (TCP_ULP, TCP_CONGESTION set), or need privilege (SO_RCVBUFFORCE,
+// IP_TRANSPARENT, TCP_REPAIR, PACKET_FANOUT, PACKET_*_RING).
+export const OPTIONS: ReadonlyMap<string, OptionRule> = new Map([
+  opt(C.SOL_SOCKET, C.SO_REUSEADDR, 'SO_REUSEADDR', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_REUSEPORT, 'SO_REUSEPORT', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_KEEPALIVE, 'SO_KEEPALIVE', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_BROADCAST, 'SO_BROADCAST', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_LINGER, 'SO_LINGER', { min: 8, max: 8 }, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_OOBINLINE, 'SO_OOBINLINE', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_RCVBUF, 'SO_RCVBUF', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_SNDBUF, 'SO_SNDBUF', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_RCVLOWAT, 'SO_RCVLOWAT', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_SNDLOWAT, 'SO_SNDLOWAT', INT, 'r'),
+  opt(C.SOL_SOCKET, C.SO_RCVTIMEO, 'SO_RCVTIMEO', TIMEVAL, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_SNDTIMEO, 'SO_SNDTIMEO', TIMEVAL, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_PRIORITY, 'SO_PRIORITY', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_DONTROUTE, 'SO_DONTROUTE', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_PASSCRED, 'SO_PASSCRED', INT, 'rw', 'address', ['unix']),
+  opt(C.SOL_SOCKET, C.SO_PEERCRED, 'SO_PEERCRED', { min: 12, max: 12 }, 'r', 'address', ['unix']),
+  opt(C.SOL_SOCKET, C.SO_TIMESTAMP, 'SO_TIMESTAMP', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_TIMESTAMPNS, 'SO_TIMESTAMPNS', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_ERROR, 'SO_ERROR', INT, 'r'),
+  opt(C.SOL_SOCKET, C.SO_TYPE, 'SO_TYPE', INT, 'r'),
+  opt(C.SOL_SOCKET, C.SO_DOMAIN, 'SO_DOMAIN', INT, 'r'),
+  opt(C.SOL_SOCKET, C.SO_PROTOCOL, 'SO_PROTOCOL', INT, 'r'),
+  opt(C.SOL_SOCKET, C.SO_ACCEPTCONN, 'SO_ACCEPTCONN', INT, 'r'),
+
+  opt(C.IPPROTO_TCP, C.TCP_NODELAY, 'TCP_NODELAY', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_MAXSEG, 'TCP_MAXSEG', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_CORK, 'TCP_CORK', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_KEEPIDLE, 'TCP_KEEPIDLE', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_KEEPINTVL, 'TCP_KEEPINTVL', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_KEEPCNT, 'TCP_KEEPCNT', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_SYNCNT, 'TCP_SYNCNT', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_LINGER2, 'TCP_LINGER2', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_DEFER_ACCEPT, 'TCP_DEFER_ACCEPT', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_WINDOW_CLAMP, 'TCP_WINDOW_CLAMP', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_QUICKACK, 'TCP_QUICKACK', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_USER_TIMEOUT, 'TCP_USER_TIMEOUT', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_NOTSENT_LOWAT, 'TCP_NOTSENT_LOWAT', INT, 'rw'),
+  opt(C.IPPROTO_TCP, C.TCP_FASTOPEN, 'TCP_FASTOPEN', INT, 'rw'),
+  // struct tcp_info grows with the kernel; a read is clamped to what the guest gave.
+  opt(C.IPPROTO_TCP, C.TCP_INFO, 'TCP_INFO', { min: 0, max: 512 }, 'r'),
+  opt(C.IPPROTO_TCP, C.TCP_CONGESTION, 'TCP_CONGESTION', { min: 0, max: 16 }, 'r'),
+
+  opt(C.IPPROTO_UDP, UDP_CORK, 'UDP_CORK', INT, 'rw'),
+  opt(C.IPPROTO_UDP, UDP_SEGMENT, 'UDP_SEGMENT', INT, 'rw'),
+  opt(C.IPPROTO_UDP, UDP_GRO, 'UDP_GRO', INT, 'rw'),
+
+  opt(C.IPPROTO_IP, C.IP_TOS, 'IP_TOS', BYTE_OR_INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_TTL, 'IP_TTL', BYTE_OR_INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_MINTTL, 'IP_MINTTL', INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_MTU_DISCOVER, 'IP_MTU_DISCOVER', INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_MTU, 'IP_MTU', INT, 'r', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_PKTINFO, 'IP_PKTINFO', BYTE_OR_INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_RECVTTL, 'IP_RECVTTL', BYTE_OR_INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_RECVTOS, 'IP_RECVTOS', BYTE_OR_INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_RECVERR, 'IP_RECVERR', BYTE_OR_INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_BIND_ADDRESS_NO_PORT, 'IP_BIND_ADDRESS_NO_PORT', INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_MULTICAST_TTL, 'IP_MULTICAST_TTL', BYTE_OR_INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_MULTICAST_LOOP, 'IP_MULTICAST_LOOP', BYTE_OR_INT, 'rw', 'address', IP),
+  opt(C.IPPROTO_IP, C.IP_MULTICAST_IF, 'IP_MULTICAST_IF', { min: 4, max: 12 }, 'rw', 'address', IP),
+  // Joining a group makes the kernel announce it on the network (IGMP/MLD):
+  // only with the whole family granted.
+  opt(C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, 'IP_ADD_MEMBERSHIP', { min: 8, max: 12 }, 'rw', 'inet', ['inet']),
+  opt(C.IPPROTO_IP, C.IP_DROP_MEMBERSHIP, 'IP_DROP_MEMBERSHIP', { min: 8, max: 12 }, 'rw', 'inet', ['inet']),
+  opt(C.IPPROTO_IP, C.IP_HDRINCL, 'IP_HDRINCL', INT, 'rw', 'raw', ['raw']),
+
+  opt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 'IPV6_V6ONLY', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_MULTICAST_HOPS, 'IPV6_MULTICAST_HOPS', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_MULTICAST_LOOP, 'IPV6_MULTICAST_LOOP', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_MULTICAST_IF, 'IPV6_MULTICAST_IF', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_RECVPKTINFO, 'IPV6_RECVPKTINFO', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, 'IPV6_RECVHOPLIMIT', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_TCLASS, 'IPV6_TCLASS', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_RECVTCLASS, 'IPV6_RECVTCLASS', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_RECVERR, 'IPV6_RECVERR', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_MTU_DISCOVER, 'IPV6_MTU_DISCOVER', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_MTU, 'IPV6_MTU', INT, 'r', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_DONTFRAG, 'IPV6_DONTFRAG', INT, 'rw', 'address', V6),
+  opt(C.IPPROTO_IPV6, C.IPV6_JOIN_GROUP, 'IPV6_JOIN_GROUP', { min: 20, max: 20 }, 'rw', 'inet6', ['inet6']),
+  opt(C.IPPROTO_IPV6, C.IPV6_LEAVE_GROUP, 'IPV6_LEAVE_GROUP', { min: 20, max: 20 }, 'rw', 'inet6', ['inet6']),
+  opt(C.IPPROTO_IPV6, C.IPV6_CHECKSUM, 'IPV6_CHECKSUM', INT, 'rw', 'raw', ['raw']),
+  opt(C.IPPROTO_IPV6, C.IPV6_HDRINCL, 'IPV6_HDRINCL', INT, 'rw', 'raw', ['raw']),
+  opt(C.SOL_RAW, ICMP_FILTER, 'ICMP_FILTER', INT, 'rw', 'raw', ['raw']),
+  opt(C.IPPROTO_ICMPV6, ICMPV6_FILTER, 'ICMPV6_FILTER', { min: 32, max: 32 }, 'rw', 'raw', ['raw']),
+
+  opt(C.SOL_NETLINK, C.NETLINK_ADD_MEMBERSHIP, 'NETLINK_ADD_MEMBERSHIP', INT, 'rw', 'netlink', ['netlink']),
+  opt(C.SOL_NETLINK, C.NETLINK_DROP_MEMBERSHIP, 'NETLINK_DROP_MEMBERSHIP', INT, 'rw', 'netlink', ['netlink']),
+  opt(C.SOL_NETLINK, C.NETLINK_PKTINFO, 'NETLINK_PKTINFO', INT, 'rw', 'netlink', ['netlink']),
+  opt(C.SOL_NETLINK, C.NETLINK_NO_ENOBUFS, 'NETLINK_NO_ENOBUFS', INT, 'rw', 'netlink', ['netlink']),
+  opt(C.SOL_NETLINK, C.NETLINK_EXT_ACK, 'NETLINK_EXT_ACK', INT, 'rw', 'netlink', ['netlink']),
+  opt(C.SOL_NETLINK, C.NETLINK_CAP_ACK, 'NETLINK_CAP_ACK', INT, 'rw', 'netlink', ['netlink']),
+  opt(C.SOL_NETLINK, C.NETLINK_GET_STRICT_CHK, 'NETLINK_GET_STRICT_CHK', INT, 'rw', 'netlink', ['netlink']),
+  opt(C.SOL_NETLINK, C.NETLINK_BROADCAST_ERROR, 'NETLINK_BROADCAST_ERROR', INT, 'rw', 'netlink', ['netlink']),
+
+  opt(C.SOL_PACKET, C.PACKET_AUXDATA, 'PACKET_AUXDATA', INT, 'rw', 'packet', ['packet']),
+  opt(C.SOL_PACKET, C.PACKET_ORIGDEV, 'PACKET_ORIGDEV', INT, 'rw', 'packet', ['packet']),
+  opt(C.SOL_PACKET, C.PACKET_IGNORE_OUTGOING, 'PACKET_IGNORE_OUTGOING', INT, 'rw', 'packet', ['packet']),
+  opt(C.SOL_PACKET, C.PACKET_STATISTICS, 'PACKET_STATISTICS', { min: 0, max: 12 }, 'r', 'packet', ['packet']),
+
+  opt(C.SOL_TIPC, C.TIPC_IMPORTANCE, 'TIPC_IMPORTANCE', INT, 'rw', 'tipc', ['tipc']),
+  opt(C.SOL_TIPC, C.TIPC_SRC_DROPPABLE, 'TIPC_SRC_DROPPABLE', INT, 'rw', 'tipc', ['tipc']),
+  opt(C.SOL_TIPC, C.TIPC_DEST_DROPPABLE, 'TIPC_DEST_DROPPABLE', INT, 'rw', 'tipc', ['tipc']),
+  opt(C.SOL_TIPC, C.TIPC_CONN_TIMEOUT, 'TIPC_CONN_TIMEOUT', INT, 'rw', 'tipc', ['tipc']),
+
+  opt(C.AF_VSOCK, C.SO_VM_SOCKETS_BUFFER_SIZE, 'SO_VM_SOCKETS_BUFFER_SIZE', { min: 8, max: 8 }, 'rw', 'vsock', ['vsock']),
+  opt(C.AF_VSOCK, C.SO_VM_SOCKETS_BUFFER_MIN_SIZE, 'SO_VM_SOCKETS_BUFFER_MIN_SIZE', { min: 8, max: 8 }, 'rw', 'vsock', ['vsock']),
+  opt(C.AF_VSOCK, C.SO_VM_SOCKETS_BUFFER_MAX_SIZE, 'SO_VM_SOCKETS_BUFFER_MAX_SIZE', { min: 8, max: 8 }, 'rw', 'vsock', ['vsock']),
+]);
+
+export function optionRule(level: number, name: number): OptionRule | undefined {
+  return OPTIONS.get(`${level}:${name}`);
+}
+
+// ---- ioctl and fcntl -------------------------------------------------------------------------------
+
+// asm-generic/ioctls.h and linux/sockios.h. Each takes or yields one int.
+export const IOCTLS: ReadonlyMap<number, { name: string; dir: 'out' | 'in' }> = new Map([
+  [0x541b, { name: 'FIONREAD', dir: 'out' }],   // = SIOCINQ: bytes ready to read
+  [0x5411, { name: 'SIOCOUTQ', dir: 'out' }],   // bytes not yet sent/acknowledged
+  [0x8905, { name: 'SIOCATMARK', dir: 'out' }], // at the urgent mark
+  [0x5421, { name: 'FIONBIO', dir: 'in' }],     // non-blocking on/off
+]);
+
+// fcntl commands on socket descriptors (emscripten's __syscall_fcntl64; WASI
+// guests reach the same through fd_fdstat_get/set_flags).
+export const FCNTL = { F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4 } as const;
+
+// ---- message flags -----------------------------------------------------------------------------------
+
+export const SEND_FLAGS = C.MSG_OOB | C.MSG_DONTROUTE | C.MSG_DONTWAIT | C.MSG_EOR | C.MSG_NOSIGNAL |
+  C.MSG_MORE | C.MSG_CONFIRM;
+// MSG_FASTOPEN opens a TCP connection: judged as a connect, not a send.
+export const MSG_FASTOPEN = C.MSG_FASTOPEN;
+export const RECV_FLAGS = C.MSG_OOB | C.MSG_PEEK | C.MSG_DONTWAIT | C.MSG_WAITALL | C.MSG_TRUNC |
+  C.MSG_ERRQUEUE | C.MSG_CMSG_CLOEXEC;
+export const MSG_PEEK = C.MSG_PEEK;
+export const MSG_DONTWAIT = C.MSG_DONTWAIT;

@@ -1,0 +1,110 @@
+// Unix socket paths for guests: the decision and the syscall see the same
+// object. The path is opened first (O_PATH: no permission needed, nothing
+// read), the kernel's own answer for what was opened (/proc/self/fd/N) is
+// what the policy judges, and the bind/connect/sendto then goes through that
+// descriptor (the /proc/self/fd/N magic link), so neither `..` after a
+// symlink nor a symlink swapped in between can make the call reach anything
+// but the judged file.
+//
+//   connect, sendto: the socket file itself is opened (symlinks followed, as
+//     connect(2) follows them); the kernel is given "/proc/self/fd/N".
+//   bind: the directory is opened (bind(2) creates the last component and
+//     never follows it); the kernel is given "/proc/self/fd/N/NAME".
+//
+// Abstract names (a leading NUL) name no file and pass through unchanged;
+// an empty path (bind's autobind) likewise.
+import { closeSync, fstatSync, openSync, readlinkSync } from 'node:fs';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { AF_UNIX } from '../constants.generated.js';
+import { E } from './errno.js';
+
+// Linux's fcntl.h; Node's fs.constants has no O_PATH.
+const O_PATH = 0o10000000;
+const O_DIRECTORY = 0o200000;
+// struct sockaddr_un: a 2-byte family and 108 bytes of sun_path.
+export const SUN_PATH_MAX = 108;
+const SOCKADDR_UN_MAX = 2 + SUN_PATH_MAX;
+
+export interface UnixTarget {
+  // What the kernel gets (family included) and its length.
+  sockaddr: Uint8Array;
+  // What the policy judges: the real path ('' for autobind) or the abstract name.
+  path: string;
+  abstract: boolean;
+  // Closes the O_PATH descriptor once the syscall is made.
+  release(): void;
+}
+
+const none = () => {};
+
+function sockaddrOf(text: Uint8Array): Uint8Array {
+  const sa = new Uint8Array(2 + text.length);
+  new DataView(sa.buffer).setUint16(0, AF_UNIX, true);
+  sa.set(text, 2);
+  return sa;
+}
+
+function errnoOf(e: unknown): number {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const n = code ? (E as Record<string, number>)[code] : undefined;
+  return n ?? E.ENOENT;
+}
+
+// The real path of an open descriptor, as the kernel names it.
+function realPathOf(fd: number): string | number {
+  const p = readlinkSync(`/proc/self/fd/${fd}`);
+  // A directory or file removed since it was opened.
+  return p.endsWith(' (deleted)') || !p.startsWith('/') ? E.ENOENT : p;
+}
+
+// The path as written, `..` collapsed as text (null for abstract and empty
+// names): what a failed open is judged by, never what a call goes through.
+export function lexicalUnixPath(sunPath: Uint8Array, cwd: string): string | null {
+  if (sunPath.length === 0 || sunPath[0] === 0) return null;
+  const nul = sunPath.indexOf(0);
+  return resolvePath(cwd, Buffer.from(nul < 0 ? sunPath : sunPath.subarray(0, nul)).toString('utf8'));
+}
+
+// sunPath: the sun_path bytes the guest passed (its sockaddr after the
+// family). cwd: where relative paths start (the policy's working directory).
+export function openUnixTarget(sunPath: Uint8Array, cwd: string, forBind: boolean): UnixTarget | number {
+  if (sunPath.length > SUN_PATH_MAX) return E.EINVAL;
+  if (sunPath.length === 0) return { sockaddr: sockaddrOf(sunPath), path: '', abstract: false, release: none };
+  if (sunPath[0] === 0) {
+    return { sockaddr: sockaddrOf(sunPath), path: Buffer.from(sunPath.subarray(1)).toString('latin1'), abstract: true, release: none };
+  }
+  const nul = sunPath.indexOf(0);
+  const text = Buffer.from(nul < 0 ? sunPath : sunPath.subarray(0, nul)).toString('utf8');
+  const full = resolvePath(cwd, text);
+  const name = basename(full);
+  if (forBind && (name === '' || name === '.' || name === '..' || text.endsWith('/'))) return E.EINVAL;
+  let fd: number;
+  try {
+    fd = openSync(forBind ? dirname(full) : full, forBind ? O_PATH | O_DIRECTORY : O_PATH);
+  } catch (e) {
+    return errnoOf(e);
+  }
+  const release = () => closeSync(fd);
+  try {
+    const real = realPathOf(fd);
+    if (typeof real === 'number') {
+      release();
+      return real;
+    }
+    // connect(2) to something that is not a socket is ECONNREFUSED.
+    if (!forBind && !fstatSync(fd).isSocket()) {
+      release();
+      return E.ECONNREFUSED;
+    }
+    const path = forBind ? (real === '/' ? `/${name}` : `${real}/${name}`) : real;
+    const kernelText = Buffer.from(forBind ? `/proc/self/fd/${fd}/${name}` : `/proc/self/fd/${fd}`, 'utf8');
+    if (2 + kernelText.length >= SOCKADDR_UN_MAX) {
+      release();
+      return E.ENAMETOOLONG;
+    }
+    return { sockaddr: sockaddrOf(kernelText), path, abstract: false, release };
+  } catch (e) {
+    release();
+    return errnoOf(e);
+  }
+}
