@@ -7,15 +7,18 @@
  * This definition replaces wasi-libc's ioctl (the SDK's object is linked
  * before libc.a), so what wasi-libc did for descriptors that are not sockets
  * is done here, the same way: when the host answers ENOTSOCK (a WASI file,
- * pipe or terminal of the guest) or ENOSYS (a host with no ioctl for this
- * guest), FIONBIO becomes fcntl(F_SETFL, O_NONBLOCK) and FIONREAD asks WASI's
- * poll_oneoff how many bytes are readable.
+ * pipe or terminal of the guest), FIONBIO becomes fcntl(F_SETFL, O_NONBLOCK)
+ * and FIONREAD asks WASI's poll_oneoff how many bytes are readable. A host
+ * with no ioctl for this guest (ENOSYS) still gets FIONBIO through fcntl, and
+ * FIONREAD the WASI way for a descriptor that is not a socket; for a socket
+ * the WASI count would be a wrong number (wasi-libc's 0), so it stays ENOSYS.
  */
 #include <sys/ioctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <wasi/api.h>
 #include <wasock/host.h>
 #include "errno_map.h"
@@ -67,16 +70,28 @@ static int wasi_readable(int fd, int *out)
 	return 0;
 }
 
-/* A descriptor the host does not take: what wasi-libc's ioctl does. */
-static int not_socket(int fd, int request, int *arg, int host_err)
+/* Whether the host knows fd as a socket (its type is asked for). */
+static int is_socket(int fd)
 {
+	int type;
+	socklen_t len = sizeof type;
+
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+}
+
+/* A descriptor the host does not take, or a host without ioctl: what
+ * wasi-libc's ioctl does, where that is right. */
+static int fallback(int fd, int request, int *arg, int host_err)
+{
+	int sock = host_err == LINUX_ENOSYS && is_socket(fd);
+
 	switch (request) {
 	case FIONBIO:
 		return set_nonblock(fd, *arg);
 	case FIONREAD:
-		return wasi_readable(fd, arg);
+		return sock ? fail(ENOSYS) : wasi_readable(fd, arg);
 	default: /* SIOCOUTQ, SIOCATMARK: socket requests */
-		return fail(host_err == LINUX_ENOSYS ? ENOSYS : ENOTTY);
+		return fail(sock ? ENOSYS : ENOTTY);
 	}
 }
 
@@ -98,7 +113,7 @@ int ioctl(int fd, int request, ...)
 	v = request == FIONBIO ? *arg : 0;
 	err = wsk_host_ioctl(fd, (uint32_t)request, &v);
 	if (err == LINUX_ENOTSOCK || err == LINUX_ENOSYS)
-		return not_socket(fd, request, arg, err);
+		return fallback(fd, request, arg, err);
 	if (err)
 		return fail(wsk_guest_errno(err));
 	if (request != FIONBIO)
