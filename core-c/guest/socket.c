@@ -7,9 +7,9 @@
  * from the host's Linux errno.
  *
  * Descriptors are the host's virtual ones, in the same number space as the
- * guest's WASI descriptors: read(), write(), close(), fcntl(F_SETFL,
- * O_NONBLOCK) and select() of wasi-libc reach sockets through the host's
- * WASI layer, and poll() here spans both kinds.
+ * guest's WASI descriptors: read(), write(), close() and fcntl(F_SETFL,
+ * O_NONBLOCK) of wasi-libc reach sockets through the host's WASI layer, and
+ * poll() here (with select() in select.c) spans both kinds.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -288,12 +288,6 @@ int getpeername(int fd, struct sockaddr *restrict sa, socklen_t *restrict len)
 	int err = wsk_host_getpeername(fd, sa, len);
 
 	return err ? fail(err) : 0;
-}
-
-int sockatmark(int fd)
-{
-	(void)fd;
-	return 0;
 }
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout)

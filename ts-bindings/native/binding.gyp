@@ -3,6 +3,7 @@
     {
       "target_name": "wasock",
       "sources": ["wasock.c", "readiness.c"],
+      "include_dirs": ["../../core-c/include"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-O2", "-Wall", "-std=c11", "-fvisibility=hidden"],
       "cflags!": ["-O3", "-Os"],

@@ -28,10 +28,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/sockios.h>
+
+/* The record layouts and ioctl numbers of the host import ABI. */
+#include <wasock/host.h>
 
 #define WASOCK_ADDON_VERSION 1
 
@@ -505,6 +510,43 @@ static napi_value f_fdType(napi_env env, napi_callback_info info)
 	return ret_int(env, st.st_mode & S_IFMT);
 }
 
+/* The ABI names the requests by their Linux numbers; this is Linux. */
+_Static_assert(FIONREAD == WSK_FIONREAD && SIOCINQ == WSK_SIOCINQ &&
+	       SIOCOUTQ == WSK_SIOCOUTQ && SIOCATMARK == WSK_SIOCATMARK &&
+	       FIONBIO == WSK_FIONBIO, "ioctl numbers differ from the ABI's");
+
+/*
+ * ioctlInt(fd, request, value) -> int result >= 0 | -errno, for the four
+ * requests whose argument is one int: FIONREAD/SIOCINQ, SIOCOUTQ and
+ * SIOCATMARK (the result is the int the kernel wrote), FIONBIO (value is
+ * the int passed; the result is 0). Every other request is refused here with
+ * ENOTTY, whatever the caller checked: no request that takes a pointer or a
+ * structure can be made through this function.
+ */
+static napi_value f_ioctlInt(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	I32(fd, 0);
+	uint32_t req;
+	if (napi_get_value_uint32(env, argv[1], &req) != napi_ok)
+		RET_ERR(EINVAL);
+	I32(value, 2);
+	int arg = value;
+	switch (req) {
+	case FIONREAD:
+	case SIOCOUTQ:
+	case SIOCATMARK:
+		arg = 0;
+		if (ioctl(fd, req, &arg) < 0)
+			RET_ERR(errno);
+		return ret_int(env, arg);
+	case FIONBIO:
+		RET_SYS(ioctl(fd, FIONBIO, &arg));
+	default:
+		RET_ERR(ENOTTY);
+	}
+}
+
 /* clockNs() -> CLOCK_MONOTONIC in ns (double) */
 static napi_value f_clockNs(napi_env env, napi_callback_info info)
 {
@@ -680,6 +722,105 @@ static napi_value f_ifAddrs(napi_env env, napi_callback_info info)
 	return ret_int(env, n);
 }
 
+/* Copies name into a WSK_IF_NAMESIZE field, NUL-terminated and padded. */
+static void put_name(char *dst, const char *name)
+{
+	size_t n = name ? strnlen(name, WSK_IF_NAMESIZE - 1) : 0;
+	memset(dst, 0, WSK_IF_NAMESIZE);
+	memcpy(dst, name, n);
+}
+
+/*
+ * ifNameIndexRecords(mem, off, max) -> count | -errno: the interfaces as
+ * WSK_IFNI_SIZE-byte records (<wasock/host.h>) at mem+off, at most max
+ * written; the count is of all of them.
+ */
+static napi_value f_ifNameIndexRecords(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	char *base;
+	size_t size;
+	int64_t off;
+	I32(max, 2);
+	CHECK(arg_mem(env, argv[0], &base, &size));
+	CHECK(arg_off(env, argv[1], &off));
+	if (max < 0 || !in_bounds(off, (int64_t)max * WSK_IFNI_SIZE, size))
+		RET_ERR(EFAULT);
+	struct if_nameindex *ni = if_nameindex();
+	if (!ni)
+		RET_ERR(errno);
+	int32_t n = 0;
+	for (struct if_nameindex *p = ni; p->if_index != 0; p++, n++) {
+		if (n >= max)
+			continue;
+		char *rec = base + off + (size_t)n * WSK_IFNI_SIZE;
+		store_u32(rec + WSK_IFNI_INDEX, p->if_index);
+		put_name(rec + WSK_IFNI_NAME, p->if_name);
+	}
+	if_freenameindex(ni);
+	return ret_int(env, n);
+}
+
+/* The 4 or 16 address bytes of an AF_INET/AF_INET6 sockaddr. */
+static const void *addr_bytes(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return &((const struct sockaddr_in *)sa)->sin_addr;
+	return &((const struct sockaddr_in6 *)sa)->sin6_addr;
+}
+
+/* One WSK_IFA_SIZE-byte record for an AF_INET/AF_INET6 getifaddrs entry. */
+static void put_ifaddr(char *rec, const struct ifaddrs *p)
+{
+	int32_t fam = p->ifa_addr->sa_family;
+	size_t alen = fam == AF_INET ? 4 : 16;
+	const struct sockaddr *ifu = p->ifa_ifu.ifu_broadaddr;
+	memset(rec, 0, WSK_IFA_SIZE);
+	store_u32(rec + WSK_IFA_INDEX, if_nametoindex(p->ifa_name));
+	store_u32(rec + WSK_IFA_FLAGS, p->ifa_flags);
+	store_u32(rec + WSK_IFA_FAMILY, (uint32_t)fam);
+	store_u32(rec + WSK_IFA_PREFIXLEN, prefix_len(p->ifa_netmask, fam));
+	memcpy(rec + WSK_IFA_ADDR, addr_bytes(p->ifa_addr), alen);
+	if (ifu && ifu->sa_family == fam) {
+		memcpy(rec + WSK_IFA_IFU, addr_bytes(ifu), alen);
+		store_u32(rec + WSK_IFA_HAS_IFU, 1);
+	}
+	put_name(rec + WSK_IFA_NAME, p->ifa_name);
+}
+
+/*
+ * ifAddrsNamed(mem, off, max) -> count | -errno: every IPv4/IPv6 address of
+ * getifaddrs(3) as a WSK_IFA_SIZE-byte record (<wasock/host.h>) with its
+ * interface's index, name and flags, at most max written; the count is of
+ * all of them.
+ */
+static napi_value f_ifAddrsNamed(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	char *base;
+	size_t size;
+	int64_t off;
+	I32(max, 2);
+	CHECK(arg_mem(env, argv[0], &base, &size));
+	CHECK(arg_off(env, argv[1], &off));
+	if (max < 0 || !in_bounds(off, (int64_t)max * WSK_IFA_SIZE, size))
+		RET_ERR(EFAULT);
+	struct ifaddrs *all;
+	if (getifaddrs(&all) < 0)
+		RET_ERR(errno);
+	int32_t n = 0;
+	for (struct ifaddrs *p = all; p; p = p->ifa_next) {
+		if (!p->ifa_addr || (p->ifa_addr->sa_family != AF_INET &&
+				     p->ifa_addr->sa_family != AF_INET6))
+			continue;
+		if (n < max)
+			put_ifaddr(base + off + (size_t)n * WSK_IFA_SIZE, p);
+		n++;
+	}
+	freeifaddrs(all);
+	return ret_int(env, n);
+}
+
 /* [EAI_SYSTEM, errno] */
 static napi_value eai_system(napi_env env, int e)
 {
@@ -837,6 +978,9 @@ NAPI_MODULE_INIT()
 		FN("ifIndexToName", f_ifIndexToName),
 		FN("ifNameIndex", f_ifNameIndex),
 		FN("ifAddrs", f_ifAddrs),
+		FN("ifAddrsNamed", f_ifAddrsNamed),
+		FN("ifNameIndexRecords", f_ifNameIndexRecords),
+		FN("ioctlInt", f_ioctlInt),
 		FN("getaddrinfo", f_getaddrinfo),
 		FN("getnameinfo", f_getnameinfo),
 		FN("clockNs", f_clockNs),

@@ -7,6 +7,11 @@ import { resolverFile } from './resolver.js';
 
 const EFAULT = 14;
 
+// The ioctl requests of the ABI (Linux numbers, <wasock/host.h> WSK_*): the
+// three that answer an int, and FIONBIO, which takes one.
+const IOCTL_OUT = new Set([0x541b /* FIONREAD, SIOCINQ */, 0x5411 /* SIOCOUTQ */, 0x8905 /* SIOCATMARK */]);
+const FIONBIO = 0x5421;
+
 // Addresses at or above EXT_BASE name the library's current JS buffer instead
 // of linear memory, so recv/send move bytes between the socket and the
 // caller's Uint8Array directly. The core never dereferences buffer pointers,
@@ -248,6 +253,30 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       if (r >= 0) r = addon.getsockname(fd, mem.u8, src, srclenPtr);
       addon.close(fd);
       return r < 0 ? -r : 0;
+    },
+    // Descriptors here are the real ones, which only the library's own core
+    // may name: a guest's host wraps these imports and translates its virtual
+    // descriptors, and one that has no ioctl of its own must not pass a
+    // guest's numbers through to real descriptors, so without the external
+    // window (the trusted core's mark) the answer is ENOSYS.
+    ioctl(fd, request, argPtr) {
+      if (ext === null) return 38; // ENOSYS
+      request >>>= 0;
+      if (request !== FIONBIO && !IOCTL_OUT.has(request)) return 25; // ENOTTY
+      if (!mem.fits(argPtr >>> 0, 4)) return EFAULT;
+      const r = addon.ioctlInt(fd, request, request === FIONBIO ? mem.dv.getInt32(argPtr >>> 0, true) : 0);
+      if (r < 0) return -r;
+      return request === FIONBIO ? 0 : put32(argPtr, r);
+    },
+    // The records are written by the addon in host.h's layout; it also
+    // checks that max records fit the memory (EFAULT).
+    if_nameindex(buf, max, nOut) {
+      if (!mem.fits(nOut >>> 0, 4)) return EFAULT;
+      return yieldTo(addon.ifNameIndexRecords(mem.u8, buf >>> 0, max >>> 0), nOut);
+    },
+    ifaddrs_named(buf, max, nOut) {
+      if (!mem.fits(nOut >>> 0, 4)) return EFAULT;
+      return yieldTo(addon.ifAddrsNamed(mem.u8, buf >>> 0, max >>> 0), nOut);
     },
     if_nametoindex(name, out) {
       name >>>= 0;

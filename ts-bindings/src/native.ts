@@ -37,6 +37,13 @@ export interface Addon {
   ifIndexToName(index: number): string | number;
   ifNameIndex(): Array<[number, string]> | number;
   ifAddrs(mem: Mem, off: number, max: number): number;
+  // Records laid out as <wasock/host.h> says (WSK_IFA_*, WSK_IFNI_*), at most max written;
+  // the result counts them all. The addon checks max * record size against mem.
+  ifAddrsNamed(mem: Mem, off: number, max: number): number;
+  ifNameIndexRecords(mem: Mem, off: number, max: number): number;
+  // FIONREAD/SIOCINQ, SIOCOUTQ, SIOCATMARK (result: the int) and FIONBIO (value in); any
+  // other request is ENOTTY in the addon itself.
+  ioctlInt(fd: number, request: number, value: number): number;
   getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number,
     flags: number): Array<[number, number, number, string, Uint8Array]> | number;
   getnameinfo(sa: Uint8Array, flags: number): [string, string] | number | [number, number];

@@ -141,4 +141,62 @@ WASOCK_IMPORT("route_source")
 int wsk_host_route_source(const void *dst, wsk_socklen dstlen, void *src,
 			  wsk_socklen *srclen);
 
+/* ---- descriptor queries and interfaces (added within version 1) ----------- */
+
+/*
+ * ioctl(fd, request, &int) for exactly these Linux requests, each with an int
+ * argument: FIONREAD (= SIOCINQ, out: bytes queued to read), SIOCOUTQ (out:
+ * bytes queued to send), SIOCATMARK (out: 1 at the urgent mark), FIONBIO (in:
+ * non-zero sets O_NONBLOCK). Any other request is ENOTTY: no request that
+ * takes a pointer or a structure ever reaches the host. A guest's host answers
+ * ENOTSOCK for a descriptor that is not one of its sockets (the guest libc then
+ * does what it does for files), and ENOSYS when it offers no ioctl at all.
+ */
+#define WSK_FIONREAD 0x541B
+#define WSK_SIOCINQ WSK_FIONREAD
+#define WSK_SIOCOUTQ 0x5411
+#define WSK_SIOCATMARK 0x8905
+#define WSK_FIONBIO 0x5421
+WASOCK_IMPORT("ioctl")
+int wsk_host_ioctl(int fd, uint32_t request, int32_t *arg_inout);
+
+/* Linux's IF_NAMESIZE: an interface name with its NUL. */
+#define WSK_IF_NAMESIZE 16
+
+/*
+ * The interfaces, as if_nameindex(3): up to max records of
+ * WSK_IFNI_SIZE bytes { uint32 index; char name[WSK_IF_NAMESIZE] }
+ * (NUL-terminated) at buf; *n_out gets the number of interfaces, which may
+ * exceed max (then ask again with room for them all).
+ */
+#define WSK_IFNI_INDEX 0
+#define WSK_IFNI_NAME 4
+#define WSK_IFNI_SIZE 20
+WASOCK_IMPORT("if_nameindex")
+int wsk_host_if_nameindex(void *buf, uint32_t max, uint32_t *n_out);
+
+/*
+ * The interface addresses, as getifaddrs(3) has them: up to max records of
+ * WSK_IFA_SIZE bytes at buf, each
+ *   { uint32 index; uint32 flags (IFF_*); int32 family (AF_INET, AF_INET6);
+ *     uint32 prefixlen; uint8 addr[16]; uint8 ifu[16]; uint32 has_ifu;
+ *     char name[WSK_IF_NAMESIZE] }
+ * (IPv4 in the first 4 bytes of addr and ifu). ifu is the host's
+ * ifa_broadaddr/ifa_dstaddr (the broadcast address, or the peer, or, as glibc
+ * reports for lo, the local address) when has_ifu is 1. *n_out
+ * gets the number of addresses, which may exceed max. No AF_PACKET (link)
+ * entries: guests have no use for link-layer statistics.
+ */
+#define WSK_IFA_INDEX 0
+#define WSK_IFA_FLAGS 4
+#define WSK_IFA_FAMILY 8
+#define WSK_IFA_PREFIXLEN 12
+#define WSK_IFA_ADDR 16
+#define WSK_IFA_IFU 32
+#define WSK_IFA_HAS_IFU 48
+#define WSK_IFA_NAME 52
+#define WSK_IFA_SIZE 68
+WASOCK_IMPORT("ifaddrs_named")
+int wsk_host_ifaddrs_named(void *buf, uint32_t max, uint32_t *n_out);
+
 #endif
