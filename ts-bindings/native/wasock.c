@@ -945,6 +945,26 @@ static napi_value f_getnameinfo(napi_env env, napi_callback_info info)
 #define FN(name, fn) \
 	{ name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
 
+/* The requests ioctlInt accepts, by name, from <wasock/host.h>: the one
+ * source of these numbers for JavaScript. */
+static napi_value ioctl_table(napi_env env)
+{
+	static const struct { const char *name; uint32_t req; } t[] = {
+		{ "FIONREAD", WSK_FIONREAD }, { "SIOCINQ", WSK_SIOCINQ },
+		{ "SIOCOUTQ", WSK_SIOCOUTQ }, { "SIOCATMARK", WSK_SIOCATMARK },
+		{ "FIONBIO", WSK_FIONBIO },
+	};
+	napi_value obj, v;
+	size_t i;
+
+	napi_create_object(env, &obj);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		napi_create_uint32(env, t[i].req, &v);
+		napi_set_named_property(env, obj, t[i].name, v);
+	}
+	return obj;
+}
+
 NAPI_MODULE_INIT()
 {
 	napi_value ver;
@@ -991,6 +1011,8 @@ NAPI_MODULE_INIT()
 		FN("pollCount", wsk_poll_count),
 		{ "version", NULL, NULL, NULL, NULL, ver, napi_enumerable,
 		  NULL },
+		{ "ioctls", NULL, NULL, NULL, NULL, ioctl_table(env),
+		  napi_enumerable, NULL },
 	};
 	if (napi_define_properties(env, exports,
 				   sizeof props / sizeof props[0],

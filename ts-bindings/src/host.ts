@@ -7,10 +7,10 @@ import { resolverFile } from './resolver.js';
 
 const EFAULT = 14;
 
-// The ioctl requests of the ABI (Linux numbers, <wasock/host.h> WSK_*): the
-// three that answer an int, and FIONBIO, which takes one.
-const IOCTL_OUT = new Set([0x541b /* FIONREAD, SIOCINQ */, 0x5411 /* SIOCOUTQ */, 0x8905 /* SIOCATMARK */]);
-const FIONBIO = 0x5421;
+// The ioctl requests of the ABI (<wasock/host.h> WSK_*, through the addon):
+// the three that answer an int, and FIONBIO, which takes one.
+const { FIONREAD, SIOCOUTQ, SIOCATMARK, FIONBIO } = addon.ioctls;
+const IOCTL_OUT = new Set([FIONREAD, SIOCOUTQ, SIOCATMARK]);
 
 // Addresses at or above EXT_BASE name the library's current JS buffer instead
 // of linear memory, so recv/send move bytes between the socket and the

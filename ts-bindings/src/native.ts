@@ -30,8 +30,6 @@ export interface Addon {
   getInheritable(fd: number): number;
   setInheritable(fd: number, on: number): number;
   fdType(fd: number): number;
-  // FIONREAD, SIOCOUTQ, SIOCATMARK (value ignored) or FIONBIO: the int result or -errno; others -ENOTTY.
-  ioctlInt(fd: number, request: number, value: number): number;
   gethostname(): string | number;
   ifNameToIndex(name: string): number;
   ifIndexToName(index: number): string | number;
@@ -44,6 +42,8 @@ export interface Addon {
   // FIONREAD/SIOCINQ, SIOCOUTQ, SIOCATMARK (result: the int) and FIONBIO (value in); any
   // other request is ENOTTY in the addon itself.
   ioctlInt(fd: number, request: number, value: number): number;
+  // The request numbers ioctlInt accepts (<wasock/host.h> WSK_*).
+  ioctls: { FIONREAD: number; SIOCINQ: number; SIOCOUTQ: number; SIOCATMARK: number; FIONBIO: number };
   getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number,
     flags: number): Array<[number, number, number, string, Uint8Array]> | number;
   getnameinfo(sa: Uint8Array, flags: number): [string, string] | number | [number, number];

@@ -21,7 +21,7 @@ import { E } from './errno.js';
 import type { EventSink } from './events.js';
 import { ipEndpoint, unixEndpoint, type Endpoint, type Family, type Judge, type Operation } from './policy.js';
 import {
-  FCNTL, IOCTLS, MSG_DONTWAIT, MSG_FASTOPEN, MSG_PEEK, RECV_FLAGS, SEND_FLAGS, SOCK_FLAGS, familyKnown, optionRule,
+  FCNTL, FIONREAD, IOCTLS, MSG_DONTWAIT, MSG_FASTOPEN, MSG_PEEK, RECV_FLAGS, SEND_FLAGS, SOCK_FLAGS, familyKnown, optionRule,
   requestable, socketKind, type Grant, type SocketKind,
 } from './rules.js';
 import { MAX_FDS, type DescriptorTable, type SockEntry } from './table.js';
@@ -638,7 +638,7 @@ export class GuestNet {
 
   // Bytes ready to read (FIONREAD), for WASI's poll_oneoff nbytes.
   readable(s: SockEntry): number {
-    const r = addon.ioctlInt(s.hfd, 0x541b, 0);
+    const r = addon.ioctlInt(s.hfd, FIONREAD, 0);
     return r < 0 ? 0 : r;
   }
 

@@ -9,6 +9,7 @@
 //              (connect/bind/sendto/accept grants);
 //   a Family   only with `--allow-family=F` (policy.families).
 import * as C from '../constants.generated.js';
+import { addon } from '../native.js';
 import type { Family } from './policy.js';
 
 export type Grant = 'address' | Family;
@@ -233,13 +234,15 @@ export function optionRule(level: number, name: number): OptionRule | undefined 
 
 // ---- ioctl and fcntl -------------------------------------------------------------------------------
 
-// asm-generic/ioctls.h and linux/sockios.h. Each takes or yields one int.
+// Each takes or yields one int; the numbers are the ABI's (the addon's table).
+const IO = addon.ioctls;
 export const IOCTLS: ReadonlyMap<number, { name: string; dir: 'out' | 'in' }> = new Map([
-  [0x541b, { name: 'FIONREAD', dir: 'out' }],   // = SIOCINQ: bytes ready to read
-  [0x5411, { name: 'SIOCOUTQ', dir: 'out' }],   // bytes not yet sent/acknowledged
-  [0x8905, { name: 'SIOCATMARK', dir: 'out' }], // at the urgent mark
-  [0x5421, { name: 'FIONBIO', dir: 'in' }],     // non-blocking on/off
+  [IO.FIONREAD, { name: 'FIONREAD', dir: 'out' }],     // = SIOCINQ: bytes ready to read
+  [IO.SIOCOUTQ, { name: 'SIOCOUTQ', dir: 'out' }],     // bytes not yet sent/acknowledged
+  [IO.SIOCATMARK, { name: 'SIOCATMARK', dir: 'out' }], // at the urgent mark
+  [IO.FIONBIO, { name: 'FIONBIO', dir: 'in' }],        // non-blocking on/off
 ]);
+export const FIONREAD = IO.FIONREAD;
 
 // fcntl commands on socket descriptors (emscripten's __syscall_fcntl64; WASI
 // guests reach the same through fd_fdstat_get/set_flags).

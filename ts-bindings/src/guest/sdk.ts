@@ -89,6 +89,8 @@ export function sdkImports(mem: HostMemory, net: GuestNet, judge: Judge): Import
     random: lib.random,
     gethostname: lib.gethostname,
     ifaddrs: lib.ifaddrs,
+    ifaddrs_named: lib.ifaddrs_named,
+    if_nameindex: lib.if_nameindex,
     // The host's own UDP socket, connected (nothing is sent) and closed:
     // reveals local routing only.
     route_source: lib.route_source,
