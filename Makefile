@@ -49,7 +49,7 @@ ADDON_SRC := ts-bindings/native/binding.gyp $(sort $(wildcard ts-bindings/native
 # ---- the TypeScript library ------------------------------------------------------------------------
 
 CONSTANTS  := ts-bindings/src/constants.generated.ts
-TS_SRC     := $(sort $(filter-out $(CONSTANTS),$(wildcard ts-bindings/src/*.ts))) $(CONSTANTS)
+TS_SRC     := $(sort $(filter-out $(CONSTANTS),$(wildcard ts-bindings/src/*.ts ts-bindings/src/*/*.ts))) $(CONSTANTS)
 # Entry points: index (sync API), promises and cli when they exist.
 TS_ENTRIES := $(wildcard $(addprefix ts-bindings/src/,index.ts promises.ts cli.ts))
 DIST_JS    := $(patsubst ts-bindings/src/%.ts,dist/%.js,$(TS_ENTRIES))
