@@ -25,10 +25,11 @@ import { addon } from './native.js';
 import { HostMemory, hostImports, type Imports } from './host.js';
 import { resolverFile, configureResolver, type ResolverOptions } from './resolver.js';
 import {
-  AF_INET, AF_INET6, AF_UNIX, Judge, compilePolicy, dnsQueryNames, familyName, filterHosts, ipBytes, ipEndpoint,
+  AF_INET, AF_INET6, AF_UNIX, Judge, compilePolicy, familyName, filterHosts, ipEndpoint,
   unixEndpoint, type CompiledPolicy, type Endpoint, type Family, type Operation, type PolicySpec,
 } from './policy.js';
 import { emscriptenImports } from './emscripten.js';
+import { guestDnsImports, type GuestDnsPolicy } from './guest/dns.js';
 
 export type { PolicySpec, CompiledPolicy } from './policy.js';
 export { compilePolicy } from './policy.js';
@@ -89,8 +90,6 @@ interface SockEntry {
   domain: number;
   type: number;
   bound: boolean;            // bound under a grant (listen needs it)
-  dns: null | { tcp: boolean; need: number; buf: number[] };
-  resolver: boolean;         // made by resolver_socket: reaches only the nameservers
 }
 type Entry = WasiEntry | SockEntry;
 
@@ -139,6 +138,14 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     return errno;
   }
 
+  // Name resolution runs in the host (guest/dns.ts): the guest asks by name.
+  const dnsPolicy: GuestDnsPolicy = {
+    any: judge.p.dns.includes('*'),
+    allowed: (name) => judge.dnsAllowed(name),
+    pinned: (name) => judge.p.pinned?.[name.toLowerCase().replace(/\.$/, '')] ?? null,
+    deny: (op, address) => { emit(op, address, E.EACCES); },
+  };
+
   function alloc(e: Entry): number {
     for (let fd = 0; fd < MAX_FDS; fd++) {
       if (!table.has(fd)) {
@@ -162,7 +169,7 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       addon.close(hfd);
       return -emit('socket', `limit of ${judge.p.maxSockets} sockets`, E.EMFILE);
     }
-    const vfd = alloc({ kind: 'sock', hfd, family, domain, type, bound: false, dns: null, resolver: false });
+    const vfd = alloc({ kind: 'sock', hfd, family, domain, type, bound: false });
     if (vfd < 0) {
       addon.close(hfd);
       return -E.EMFILE;
@@ -219,129 +226,17 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     return s.family === 'raw' || s.family === 'packet' ? E.EPERM : E.EACCES;
   }
 
-  // Nameservers as this guest's resolver sees them (resolv.conf through the host).
-  function nameservers(): Array<{ addr: number[]; port: number }> {
-    const slot = resolverFile(3);
-    const out: Array<{ addr: number[]; port: number }> = [];
-    const text = slot ? Buffer.from(slot.bytes).toString('latin1') : '';
-    for (const m of text.matchAll(/^\s*nameserver\s+(\S+)/gm)) {
-      let host = m[1];
-      let port = 53;
-      const b = /^\[([^\]]+)\](?::(\d+))?$/.exec(host);
-      if (b) {
-        host = b[1];
-        if (b[2]) port = Number(b[2]);
-      }
-      const bytes = ipBytes(host.split('%')[0]);
-      if (bytes) out.push({ addr: ipEndpoint(bytes, port, false).addr, port });
-    }
-    if (out.length === 0) out.push({ addr: [127, 0, 0, 1], port: 53 }, { addr: [...new Array(15).fill(0), 1], port: 53 });
-    return out;
-  }
-
-  function isNameserver(e: Endpoint): boolean {
-    if (e.kind !== 'ip') return false;
-    return nameservers().some((n) => n.port === e.port && n.addr.length === e.addr.length && n.addr.every((x, i) => x === e.addr[i]));
-  }
-
   // Checks op on sa for socket s: 0 (go ahead), or the errno to return.
   function check(op: Operation, s: SockEntry, sa: number, salen: number): number {
     // connect(AF_UNSPEC) dissolves an association: reaches nothing.
     if (op === 'connect' && salen >= 2 && mem.fits(sa >>> 0, 2) && mem.dv.getUint16(sa >>> 0, true) === 0 && s.domain !== AF_UNIX) return 0;
-    if (s.resolver) return checkResolver(op, s, sa, salen);
     const eps = endpoints(s, sa, salen, op === 'bind');
     if (typeof eps === 'number') return eps;
     if (judge.allowed(op, s.family, eps)) {
       if (op === 'bind') s.bound = true;
       return 0;
     }
-    // The resolver's own traffic: to a nameserver, once the guest may resolve.
-    if ((op === 'connect' || op === 'sendto') && judge.resolves && eps.length === 1 && isNameserver(eps[0]) &&
-      (s.family === 'inet' || s.family === 'inet6')) {
-      s.dns = { tcp: (s.type & 0xf) === 1, need: 0, buf: [] };
-      return 0;
-    }
     return emit(op, eps.map((e) => e.text).join(' + '), denyErrno(s));
-  }
-
-  // A resolver socket (resolver_socket import): its bind to the wildcard
-  // address (the resolver's random source port) passes once the guest may
-  // resolve (without a DNS grant it is refused silently: the connect that
-  // follows is what gets reported); it reaches only the nameservers, where a
-  // grant of the address lets everything through and a DNS grant only queries
-  // for granted names.
-  function checkResolver(op: Operation, s: SockEntry, sa: number, salen: number): number {
-    const eps = endpoints(s, sa, salen, op === 'bind');
-    if (typeof eps === 'number') return eps;
-    const text = eps.map((e) => e.text).join(' + ');
-    if (op === 'bind') {
-      if (eps.every((e) => e.wildcard)) {
-        if (judge.allowed('bind', s.family, eps) || judge.resolves) return 0;
-        return E.EACCES;
-      }
-      return emit(op, text, E.EACCES);
-    }
-    if ((op === 'connect' || op === 'sendto') && eps.length === 1 && isNameserver(eps[0])) {
-      if (judge.allowed(op, s.family, eps)) return 0;
-      if (judge.resolves) {
-        s.dns ??= { tcp: (s.type & 0xf) === 1, need: 0, buf: [] };
-        return 0;
-      }
-    }
-    return emit(op, text, E.EACCES);
-  }
-
-  function doResolverSocket(domain: number, type: number): number {
-    if (domain !== AF_INET && domain !== AF_INET6) return -E.EAFNOSUPPORT;
-    const kind = type & 0xf;
-    if ((kind !== 1 && kind !== 2) || (type & ~(0xf | 0x800 | 0x80000))) return -E.EINVAL;
-    const r = addon.socket(domain, type, 0);
-    if (r < 0) return r;
-    const vfd = adopt(r, domain, type, domain === AF_INET ? 'inet' : 'inet6');
-    if (vfd >= 0) (table.get(vfd) as SockEntry).resolver = true;
-    return vfd;
-  }
-
-  // A send on a resolver channel must be queries for granted names.
-  function checkDns(s: SockEntry, data: Uint8Array): number {
-    const d = s.dns!;
-    if (!d.tcp) return queryOk(data);
-    // TCP: 2-byte length, then the message; sends may split it.
-    let i = 0;
-    while (i < data.length) {
-      if (d.need > 0) {
-        const k = Math.min(d.need, data.length - i);
-        if (d.buf.length < 514) d.buf.push(...data.subarray(i, i + k));
-        d.need -= k;
-        i += k;
-        if (d.need === 0) {
-          const r = queryOk(Uint8Array.from(d.buf));
-          d.buf = [];
-          if (r) return r;
-        }
-        continue;
-      }
-      if (data.length - i < 2) return emit('resolve', '(split DNS length)', E.EACCES);
-      d.need = (data[i] << 8) | data[i + 1];
-      i += 2;
-      // The question must arrive with its length prefix.
-      const body = data.subarray(i, i + d.need);
-      const r = queryOk(body);
-      if (r) {
-        d.need = 0;
-        return r;
-      }
-      d.need -= body.length;
-      i += body.length;
-    }
-    return 0;
-  }
-
-  function queryOk(m: Uint8Array): number {
-    const names = dnsQueryNames(m);
-    if (names === null) return emit('resolve', '(not a DNS query)', E.EACCES);
-    for (const n of names) if (!judge.dnsAllowed(n)) return emit('resolve', n || '.', E.EACCES);
-    return 0;
   }
 
   // ---- the "wasock" import module --------------------------------------------------
@@ -396,10 +291,6 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       const err = check('sendto', s, sa, salen);
       if (err) return -err;
     }
-    if (s.dns) {
-      const err = checkDns(s, data.subarray(off, off + len));
-      if (err) return -err;
-    }
     if (sa === 0) return addon.send(s.hfd, data, off, len, flags);
     return addon.sendto(s.hfd, data, off, len, flags, mem.u8, sa, salen >>> 0);
   }
@@ -419,13 +310,6 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     socket(domain, type, proto, out) {
       if (!mem.fits(out >>> 0, 4)) return E.EFAULT;
       const r = doSocket(domain, type, proto);
-      if (r < 0) return -r;
-      put32(out, r);
-      return 0;
-    },
-    resolver_socket(domain, type, out) {
-      if (!mem.fits(out >>> 0, 4)) return E.EFAULT;
-      const r = doResolverSocket(domain, type);
       if (r < 0) return -r;
       put32(out, r);
       return 0;
@@ -537,8 +421,6 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       if (vfd < 0) return -vfd;
       const e = table.get(vfd) as SockEntry;
       e.bound = s.bound;
-      e.dns = s.dns;
-      e.resolver = s.resolver;
       put32(out, vfd);
       return 0;
     },
@@ -552,22 +434,18 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       put32(out, n);
       return 0;
     },
+    // Only the files a guest's core reads itself: services, protocols and
+    // gai.conf. The hosts file, resolv.conf and nsswitch.conf belong to the
+    // host's resolver (lookup_name): a guest reading them is refused.
     resolver_file(id, buf, size, lenOut, genInOut) {
-      if (id !== 0) return inner.resolver_file(id, buf, size, lenOut, genInOut);
-      // The hosts file, reduced to the names this guest may resolve.
-      if (!mem.fits(lenOut >>> 0, 4) || !mem.fits(genInOut >>> 0, 4)) return E.EFAULT;
-      const slot = resolverFile(0);
-      if (slot === null) return E.EINVAL;
-      if (mem.dv.getUint32(genInOut >>> 0, true) === slot.gen) return 0;
-      const bytes = filterHosts(slot.bytes, judge);
-      const n = Math.min(size >>> 0, bytes.length);
-      if (!mem.fits(buf >>> 0, n)) return E.EFAULT;
-      mem.u8.set(bytes.subarray(0, n), buf >>> 0);
-      mem.dv.setUint32(lenOut >>> 0, bytes.length, true);
-      mem.dv.setUint32(genInOut >>> 0, slot.gen, true);
-      return 0;
+      if (id !== 1 && id !== 2 && id !== 5) return E.EACCES;
+      return inner.resolver_file(id, buf, size, lenOut, genInOut);
     },
+    ...guestDnsImports({ mem, ...dnsPolicy }),
   };
+  // The library's stub resolver socket is no guest's: a module importing it
+  // does not instantiate.
+  delete wasock.resolver_socket;
 
   // ---- poll across both kinds ----------------------------------------------------------
   // Linux pollfds (8 bytes) at fds in guest memory; style 'linux' (the wasock
@@ -685,12 +563,6 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     if (!mem.fits(nOut >>> 0, 4)) return W.FAULT;
     const total = v.reduce((t, [, l]) => t + l, 0);
     let r: number;
-    if (s.dns) {
-      for (const [p, l] of v) {
-        const err = checkDns(s, mem.u8.subarray(p, p + l));
-        if (err) return wasiErrno(err);
-      }
-    }
     const first = v.find(([, l]) => l > 0);
     if (!first) return put32(nOut, 0) ? 0 : W.FAULT;
     if (first[1] === total) r = addon.send(s.hfd, mem.u8, first[0], first[1], flags);

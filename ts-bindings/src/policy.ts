@@ -57,6 +57,9 @@ export interface CompiledPolicy {
   unix: Record<Operation, UnixRule[]>;
   families: Family[];
   dns: string[];
+  // Names in address grants (lower case, no final dot) -> the addresses they
+  // were resolved to when compiled: the guest resolves them to exactly these.
+  pinned?: Record<string, string[]>;
   maxSockets: number;
   cwd: string;
 }
@@ -110,7 +113,7 @@ function splitHostPort(p: string): [string, string | undefined] {
   return [p, undefined]; // a bare IPv6 address (or CIDR): any port
 }
 
-async function ipRules(pattern: string): Promise<IpRule[]> {
+async function ipRules(pattern: string, pinned: Record<string, string[]>): Promise<IpRule[]> {
   const [host, portText] = splitHostPort(pattern.trim());
   const ports = parsePorts(portText, pattern);
   if (host === '*' || host === '') return [{ v6: false, net: [], prefix: 0, any: true, ports }];
@@ -129,6 +132,8 @@ async function ipRules(pattern: string): Promise<IpRule[]> {
   const found = await lookup(addr, { all: true, verbatim: true }).catch(() => {
     throw new RangeError(`cannot resolve ${addr} (in ${pattern})`);
   });
+  const key = addr.toLowerCase().replace(/\.$/, '');
+  pinned[key] = [...new Set([...(pinned[key] ?? []), ...found.map((a) => a.address)])];
   return found.map((a) => {
     bytes = ipBytes(a.address)!;
     return { v6: bytes.length === 16, net: bytes, prefix: bytes.length * 8, any: false, ports };
@@ -158,11 +163,12 @@ export function realish(p: string): string {
 export async function compilePolicy(spec: PolicySpec = {}, cwd = process.cwd()): Promise<CompiledPolicy> {
   const ip = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, IpRule[]>;
   const unix = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, UnixRule[]>;
+  const pinned: Record<string, string[]> = {};
   for (const op of OPERATIONS) {
     for (const pat of spec[op] ?? []) {
       if (typeof pat !== 'string') throw new TypeError(`policy.${op}: patterns are strings`);
       if (pat.startsWith('unix:')) unix[op].push(unixRule(pat, cwd));
-      else ip[op].push(...(await ipRules(pat)));
+      else ip[op].push(...(await ipRules(pat, pinned)));
     }
   }
   const families = new Set<Family>();
@@ -177,7 +183,7 @@ export async function compilePolicy(spec: PolicySpec = {}, cwd = process.cwd()):
   const dns = (spec.dns ?? []).map((d) => d.toLowerCase().replace(/\.$/, ''));
   const maxSockets = spec.maxSockets ?? 64;
   if (!Number.isInteger(maxSockets) || maxSockets < 0) throw new RangeError('maxSockets: a non-negative integer');
-  return { ip, unix, families: [...families], dns, maxSockets, cwd };
+  return { ip, unix, families: [...families], dns, pinned, maxSockets, cwd };
 }
 
 // ---- judging (runs in the guest's worker) ----------------------------------------------
