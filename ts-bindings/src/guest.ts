@@ -23,13 +23,13 @@ import { Socket as NetSocket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { addon } from './native.js';
 import { HostMemory, hostImports, type Imports } from './host.js';
-import { resolverFile, configureResolver, type ResolverOptions } from './resolver.js';
+import { configureResolver, type ResolverOptions } from './resolver.js';
 import {
-  AF_INET, AF_INET6, AF_UNIX, Judge, compilePolicy, familyName, filterHosts, ipEndpoint,
+  AF_INET, AF_INET6, AF_UNIX, Judge, compilePolicy, familyName, ipEndpoint,
   unixEndpoint, type CompiledPolicy, type Endpoint, type Family, type Operation, type PolicySpec,
 } from './policy.js';
 import { emscriptenImports } from './emscripten.js';
-import { guestDnsImports, type GuestDnsPolicy } from './guest/dns.js';
+import { guestDnsImports, lookupForGuest, type GuestDnsPolicy } from './guest/dns.js';
 
 export type { PolicySpec, CompiledPolicy } from './policy.js';
 export { compilePolicy } from './policy.js';
@@ -751,7 +751,7 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
 
   const env = emscriptenImports({ mem, wasock, doSocket, doAccept, doSendto, doRecvfrom, isSocket: (fd: number) => table.get(fd | 0)?.kind === 'sock', hostFd: (fd: number) => { const e = table.get(fd | 0); return e?.kind === 'sock' ? e.hfd : -1; }, pollGuest, wasiErrno,
     exports: () => instanceExports,
-    hostsText: () => { const slot = resolverFile(0); return slot ? Buffer.from(filterHosts(slot.bytes, judge)).toString('latin1') : ''; } });
+    lookup: (name: string, family: number) => lookupForGuest(name, family, dnsPolicy) });
 
   return {
     imports: { wasock, wasi_snapshot_preview1: wasi, env },
