@@ -327,47 +327,4 @@ export class Judge {
     const n = name.toLowerCase().replace(/\.$/, '');
     return this.p.dns.some((d) => d === '*' || d === n || (d.startsWith('*.') && (n.endsWith(d.slice(1)) || n === d.slice(2))));
   }
-
-  get resolves(): boolean {
-    return this.p.dns.length > 0;
-  }
-}
-
-// The question names of a DNS query message (null: not a well-formed query).
-export function dnsQueryNames(m: Uint8Array): string[] | null {
-  if (m.length < 12) return null;
-  if (m[2] & 0x80) return null; // a response, not a query
-  const qd = (m[4] << 8) | m[5];
-  if (qd === 0 || qd > 4) return null;
-  const names: string[] = [];
-  let i = 12;
-  for (let q = 0; q < qd; q++) {
-    const labels: string[] = [];
-    for (;;) {
-      if (i >= m.length) return null;
-      const len = m[i++];
-      if (len === 0) break;
-      if (len > 63 || i + len > m.length) return null; // no compression in questions
-      labels.push(Buffer.from(m.subarray(i, i + len)).toString('latin1'));
-      i += len;
-    }
-    if (i + 4 > m.length) return null;
-    i += 4;
-    names.push(labels.join('.'));
-  }
-  return names;
-}
-
-// The hosts file as a guest sees it: only lines naming a granted name (and
-// the loopback names, which reach nothing).
-export function filterHosts(text: Uint8Array, judge: Judge): Uint8Array {
-  const out: string[] = [];
-  for (const line of Buffer.from(text).toString('latin1').split('\n')) {
-    const body = line.replace(/#.*/, '').trim();
-    if (body === '') continue;
-    const [addr, ...names] = body.split(/\s+/);
-    const keep = names.filter((n) => judge.dnsAllowed(n) || /^(localhost|ip6-localhost|ip6-loopback)(\.localdomain)?$/i.test(n));
-    if (keep.length) out.push(`${addr} ${keep.join(' ')}`);
-  }
-  return new Uint8Array(Buffer.from(out.join('\n') + '\n', 'latin1'));
 }
