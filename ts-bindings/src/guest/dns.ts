@@ -167,9 +167,9 @@ function searchGranted(names: string[], family: number): HostEntry {
     if (e.eai === 0) {
       // The final dot added here is no part of what was asked: the
       // candidate is an alias only when it differs from the answer.
-      const canon = e.names[0] ?? '';
-      e.names = e.names.map((n, i) => (i > 0 && n === abs ? c : n))
-        .filter((n, i) => i === 0 || n.toLowerCase() !== canon.toLowerCase());
+      const named = e.names.map((n) => (n === abs ? c : n));
+      const canon = (named[0] ?? '').toLowerCase();
+      e.names = named.filter((n, i) => i === 0 || n.toLowerCase() !== canon);
       return e;
     }
     if (e.eai === EAI_AGAIN) return e;
