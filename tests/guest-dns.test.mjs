@@ -1,8 +1,9 @@
 // Wasm guests (issue 4): the policy's "DNS names a guest may resolve" grant, end to end.
 // A C guest (tests/guests/resolve.c, built with `wasock cc`) calls getaddrinfo and
-// gethostbyname; its resolver is pinned to tests/lib/dns-server.mjs on 127.0.0.1 (runGuest's
-// `resolver` option; for the CLI, /etc files bind-mounted in a private mount namespace), so
-// nothing ever queries the machine's nameserver.
+// gethostbyname; it asks its host by name (lookup_name), and the host resolves with its own
+// core, pinned to tests/lib/dns-server.mjs on 127.0.0.1 (runGuest's `resolver` option; for
+// the CLI, /etc files bind-mounted in a private mount namespace), so nothing ever queries the
+// machine's nameserver.
 //   - a granted name resolves, from the test DNS server and from the hosts file;
 //   - a name not granted fails as a name that does not exist (EAI_NONAME / HOST_NOT_FOUND, at
 //     once, no timeout), the embedder gets a
@@ -16,6 +17,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { ROOT } from './lib/helpers.mjs';
 import { startDnsServer } from './lib/dns-server.mjs';
 
@@ -23,6 +26,7 @@ const { runGuest } = await import(join(ROOT, 'dist', 'guest.js'));
 const OUT = join(ROOT, 'tests', '.tmp', 'guests');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const WASM = join(OUT, 'resolve.wasm');
+const RAW_WASM = join(OUT, 'resolver-socket.wasm');
 
 // The test zone. Anything else is NXDOMAIN.
 const ZONE = {
@@ -33,32 +37,45 @@ const ZONE = {
   'wild.example.test': [{ type: 'A', data: '192.0.2.21' }],
   'xwild.example.test': [{ type: 'A', data: '192.0.2.67' }],
   'other.test': [{ type: 'A', data: '192.0.2.40' }],
+  'foo.corp.test': [{ type: 'A', data: '192.0.2.50' }],
+  'foo': [{ type: 'A', data: '192.0.2.51' }],
+  'bar.corp.test': [{ type: 'A', data: '192.0.2.52' }],
 };
+// alias.example.test is a CNAME of granted.example.test.
+const CNAMES = { 'alias.example.test': 'granted.example.test' };
 const TYPE = { 1: 'A', 28: 'AAAA' };
-const HOSTS = '192.0.2.30 hosted.example.test hosted\n192.0.2.31 secret.example.test\n';
+const HOSTS = '192.0.2.30 hosted.example.test hosted\n192.0.2.31 secret.example.test\n127.0.0.1 localhost\n';
 const NSS = 'hosts: files dns\n';
-// What a guest gets for a name it may not resolve (docs/guests.md): the host refuses the
-// query's send (EACCES), which the core's resolver takes as a refusal of that name, not a
-// server failure: "no such name", at once.
+// What a guest gets for a name it may not resolve (docs/guests.md): the host answers its
+// lookup_name as for a name that does not exist, at once.
 const DENIED_GAI = 'EAI_NONAME';
 const DENIED_HBN = 'HOST_NOT_FOUND';
 
-let dns;
-const resolvConf = () => `nameserver [127.0.0.1]:${dns.port}\noptions timeout:1 attempts:1\n`;
-const resolver = () => ({ hosts: HOSTS, nsswitch: NSS, resolvConf: resolvConf() });
+let dns, silent;
+const resolvConf = (port = dns.port) => `nameserver [127.0.0.1]:${port}\nsearch corp.test\noptions timeout:1 attempts:1\n`;
+const resolver = (port) => ({ hosts: HOSTS, nsswitch: NSS, resolvConf: resolvConf(port) });
 
 test.before(async () => {
   mkdirSync(OUT, { recursive: true });
   const r = spawnSync(process.execPath, [CLI, 'cc', '-o', WASM, join(ROOT, 'tests', 'guests', 'resolve.c')], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`wasock cc resolve.c: ${r.stderr}`);
+  const r2 = spawnSync(process.execPath, [CLI, 'cc', '-o', RAW_WASM, join(ROOT, 'tests', 'guests', 'resolver-socket.c')], { encoding: 'utf8' });
+  if (r2.status !== 0) throw new Error(`wasock cc resolver-socket.c: ${r2.stderr}`);
   dns = await startDnsServer((q) => {
-    const rrs = ZONE[q.name.toLowerCase()];
+    const target = CNAMES[q.name.toLowerCase()];
+    const rrs = ZONE[target ?? q.name.toLowerCase()];
     if (!rrs) return { rcode: 3 };
-    return { answers: rrs.filter((a) => a.type === TYPE[q.type]).map((a) => ({ name: q.name, ...a })) };
+    const answers = rrs.filter((a) => a.type === TYPE[q.type]).map((a) => ({ name: target ?? q.name, ...a }));
+    return { answers: target ? [{ name: q.name, type: 'CNAME', data: target }, ...answers] : answers };
   });
+  // A nameserver that never answers: lookups time out (TRY_AGAIN).
+  silent = await startDnsServer(() => ({ silent: true }));
 });
 
-test.after(() => dns?.close());
+test.after(() => {
+  dns?.close();
+  silent?.close();
+});
 
 function sink() {
   const s = new Writable({ write(c, _e, cb) { s.text += c; cb(); } });
@@ -68,18 +85,18 @@ function sink() {
 
 // Runs the guest on `args`; the result lines as { 'gai:NAME': 'value' }, the events, and the
 // names the DNS server was asked for during this run.
-async function resolve(args, policy) {
+async function resolve(args, policy, port) {
   const out = sink();
   const err = sink();
   const events = [];
   const before = dns.log.length;
   const code = await runGuest(WASM, {
-    args, policy, resolver: resolver(), stdio: ['ignore', out, err], onEvent: (e) => events.push(e),
+    args, policy, resolver: resolver(port), stdio: ['ignore', out, err], onEvent: (e) => events.push(e),
   });
   assert.is(code, 0, err.text);
   for (const e of events) assert.is(e.guest, 'resolve.wasm');
-  // Every event, with nothing filtered: the resolver's own source-port bind (resolver_socket)
-  // and the RFC 6724 sort's source address (route_source) are no longer judged as the guest's.
+  // Every event, with nothing filtered: the RFC 6724 sort's source address (route_source) is
+  // not judged as the guest's.
   return { res: lines(out.text), events, asked: dns.log.slice(before).map((q) => q.name.toLowerCase()) };
 }
 
@@ -126,7 +143,7 @@ test('a name not granted fails, is reported to the embedder, and never reaches t
       assert.is(e.guest, 'resolve.wasm');
       assert.is(e.op, 'resolve');
       assert.is(e.errno, 13);
-      assert.is(e.message, `wasock: guest resolve.wasm: denied resolve ${name} (EACCES)`);
+      assert.is(e.message, `wasock: guest resolve.wasm: denied resolve ${name} (EACCES; grant with --allow-dns=${name})`);
     }
   }
   assert.ok(events.every((e) => e.op === 'resolve' && ['denied.example.test', 'secret.example.test'].includes(e.address)), JSON.stringify(events));
@@ -135,15 +152,12 @@ test('a name not granted fails, is reported to the embedder, and never reaches t
   assert.ok(asked.includes('granted.example.test'), asked.join(' '));
 });
 
-test('no dns grant: nothing resolves and nothing is asked', async () => {
+test('no dns grant: nothing resolves and nothing is asked; one event per lookup', async () => {
   const { res, events, asked } = await resolve(['gai:granted.example.test', 'gai:hosted.example.test'], {});
   assert.is(res['gai:granted.example.test'], DENIED_GAI);
   assert.is(res['gai:hosted.example.test'], DENIED_GAI);
   assert.equal(asked, []);
-  // Without a grant even the nameserver is out of reach: the connect is what is denied.
-  assert.ok(events.some((e) => e.op === 'connect' && e.address === `127.0.0.1:${dns.port}`), JSON.stringify(events));
-  // ... and only that: the resolver's source-port bind is refused silently, not reported.
-  assert.ok(events.every((e) => e.op === 'connect' && e.address === `127.0.0.1:${dns.port}`), JSON.stringify(events));
+  assert.equal(events.map((e) => `${e.op} ${e.address}`), ['resolve granted.example.test', 'resolve hosted.example.test']);
 });
 
 test('wildcard grants: *.suffix covers names under it (and the apex), not lookalikes; * covers all', async () => {
@@ -165,6 +179,118 @@ test('wildcard grants: *.suffix covers names under it (and the apex), not lookal
   assert.is(r.res['gai:nx.example.test'], 'EAI_NONAME'); // NXDOMAIN from the server
   assert.ok(r.asked.includes('nx.example.test'));
   assert.equal(r.events, []);
+});
+
+test('canonical name, aliases via CNAME, AAAA: the asked name is what is judged', async () => {
+  const { res, events, asked } = await resolve(
+    ['he:alias.example.test', 'he6:alias.example.test', 'gai:alias.example.test', 'he:granted.example.test'],
+    { dns: ['alias.example.test'] });
+  assert.is(res['he:alias.example.test'], 'granted.example.test;alias.example.test;192.0.2.10');
+  assert.is(res['he6:alias.example.test'], 'granted.example.test;alias.example.test;2001:db8::10');
+  assert.is(sorted(res['gai:alias.example.test']), '192.0.2.10,2001:db8::10');
+  // The CNAME's target answered for the granted name; asked by itself it is not granted.
+  assert.is(res['he:granted.example.test'], DENIED_HBN);
+  assert.equal(events.map((e) => e.address), ['granted.example.test']);
+  assert.not.ok(asked.includes('granted.example.test'), asked.join(' '));
+});
+
+test('search list: a granted candidate answers for a short name; ungranted candidates are never asked', async () => {
+  // Only the candidate is granted: foo -> foo.corp.test, and "foo" itself is never asked.
+  let r = await resolve(['gai:foo', 'he:foo', 'gai:bar'], { dns: ['foo.corp.test'] });
+  assert.is(r.res['gai:foo'], '192.0.2.50');
+  assert.is(r.res['he:foo'], 'foo.corp.test;;192.0.2.50');
+  assert.is(r.res['gai:bar'], DENIED_GAI);
+  assert.equal(r.events.map((e) => `${e.op} ${e.address}`), ['resolve bar']);
+  assert.ok(r.asked.includes('foo.corp.test'), r.asked.join(' '));
+  assert.not.ok(r.asked.includes('foo') || r.asked.some((n) => n.startsWith('bar')), r.asked.join(' '));
+  // The short name granted: looked up as the library would, search list and all.
+  r = await resolve(['he:bar'], { dns: ['bar'] });
+  assert.is(r.res['he:bar'], 'bar.corp.test;;192.0.2.52');
+  assert.equal(r.events, []);
+});
+
+test('loopback names come from the hosts file; names of address grants resolve to their pins', async () => {
+  let r = await resolve(['gai:localhost', 'gai:granted.example.test'], {});
+  assert.is(r.res['gai:localhost'], '127.0.0.1');
+  assert.equal(r.events.map((e) => e.address), ['granted.example.test']);
+  const { lookup } = await import('node:dns/promises');
+  const pins = (await lookup('localhost', { all: true, verbatim: true })).map((a) => a.address);
+  r = await resolve(['gai:localhost', 'he:LocalHost'], { connect: ['localhost:443'] });
+  assert.is(sorted(r.res['gai:localhost']), [...pins].sort().join(','));
+  assert.is(r.res['he:LocalHost'], `LocalHost;;${pins.filter((a) => !a.includes(':')).join(',')}`);
+  assert.equal(r.events, []);
+  assert.equal(r.asked, []);
+});
+
+test('reverse lookups: granted hosts-file names only, PTR only under *', async () => {
+  const r = await resolve(['ghba:192.0.2.30', 'ghba:192.0.2.31', 'ghba:192.0.2.99'], { dns: ['hosted.example.test'] });
+  assert.is(r.res['ghba:192.0.2.30'], 'hosted.example.test;;192.0.2.30'); // alias "hosted" is not granted
+  assert.is(r.res['ghba:192.0.2.31'], DENIED_HBN);
+  assert.is(r.res['ghba:192.0.2.99'], DENIED_HBN);
+  assert.equal(r.events.map((e) => `${e.op} ${e.address}`), ['resolve 192.0.2.31', 'resolve 192.0.2.99']);
+  assert.equal(r.asked, []);
+});
+
+test('a nameserver that does not answer: EAI_AGAIN / TRY_AGAIN, as the library', async () => {
+  const r = await resolve(['gai:granted.example.test', 'ghbn:granted.example.test'], { dns: ['*'] }, silent.port);
+  assert.is(r.res['gai:granted.example.test'], 'EAI_AGAIN');
+  assert.is(r.res['ghbn:granted.example.test'], 'TRY_AGAIN');
+  assert.equal(r.events, []);
+});
+
+test('the guest sends no DNS bytes: no socket to the nameserver, no resolver_socket import', async () => {
+  const before = dns.log.length;
+  const r = await resolve(['update:' + dns.port, 'gai:granted.example.test'], { dns: ['*'] });
+  assert.is(r.res[`update:${dns.port}`], 'EACCES');
+  assert.equal(r.events.map((e) => `${e.op} ${e.address}`), [`sendto 127.0.0.1:${dns.port}`]);
+  // Only the host's own queries reached the server: A and AAAA for the name asked (and its
+  // search-list candidates), nothing else.
+  const log = dns.log.slice(before);
+  assert.ok(log.length > 0 && log.every((q) => (q.type === 1 || q.type === 28) && q.name.toLowerCase().startsWith('granted.example.test')), JSON.stringify(log));
+  // A module importing the library core's resolver socket does not instantiate.
+  let failed = null;
+  await runGuest(RAW_WASM, { policy: { dns: ['*'] }, stdio: ['ignore', 'ignore', 'ignore'] }).catch((e) => (failed = e));
+  assert.ok(failed && /resolver_socket/.test(failed.message), String(failed?.message));
+});
+
+// The library's lookups in a worker: they block their thread, and the test DNS server answers
+// from this one's event loop.
+function libraryAnswers(names, config) {
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.lib).then((lib) => {
+      lib.configureResolver(workerData.config);
+      const out = {};
+      for (const n of workerData.names) {
+        try {
+          out['gai:' + n] = lib.getaddrinfo(n, null, 0, lib.SOCK_STREAM).map((a) => a[4][0]).join(',');
+        } catch (e) {
+          out['gai:' + n] = { [-2]: 'EAI_NONAME', [-3]: 'EAI_AGAIN', [-5]: 'EAI_NODATA' }[e.errno] ?? String(e.errno);
+        }
+        try {
+          const [c, al, ad] = lib.gethostbyname_ex(n);
+          out['he:' + n] = c + ';' + al.join(',') + ';' + ad.join(',');
+        } catch (e) {
+          // CPython's gethostbyname_ex asks getaddrinfo first (setipaddr): its gaierror is
+          // what C's gethostbyname reports as h_errno.
+          const h = { [-2]: 1, [-3]: 2 }[e.errno] ?? e.errno;
+          out['he:' + n] = ['', 'HOST_NOT_FOUND', 'TRY_AGAIN', 'NO_RECOVERY', 'NO_DATA'][h] ?? String(e.errno);
+        }
+      }
+      parentPort.postMessage(out);
+    });`;
+  const w = new Worker(code, { eval: true, workerData: { lib: pathToFileURL(join(ROOT, 'dist', 'index.js')).href, names, config } });
+  return new Promise((resolve, reject) => {
+    w.once('message', (m) => { resolve(m); w.terminate(); });
+    w.once('error', reject);
+  });
+}
+
+test('differential: under * the guest gets what the library gets on the same configuration', async () => {
+  const names = ['granted.example.test', 'alias.example.test', 'hosted', 'foo', 'bar', 'nx.example.test', 'localhost'];
+  const lib = await libraryAnswers(names, resolver());
+  const { res } = await resolve(names.flatMap((n) => [`gai:${n}`, `he:${n}`]), { dns: ['*'] });
+  for (const k of Object.keys(lib)) assert.is(res[k], lib[k], k);
 });
 
 // ---- the CLI: /etc/{resolv.conf,hosts,nsswitch.conf} pinned in a private mount namespace ----
@@ -212,8 +338,8 @@ test('wasock run --allow-dns=NAME', async () => {
   assert.is(r.res['gai:hosted.example.test'], '192.0.2.30');
   assert.is(r.res['gai:denied.example.test'], DENIED_GAI);
   assert.is(r.res['ghbn:secret.example.test'], DENIED_HBN);
-  assert.match(r.stderr, 'wasock: guest resolve.wasm: denied resolve denied.example.test (EACCES)');
-  assert.match(r.stderr, 'wasock: guest resolve.wasm: denied resolve secret.example.test (EACCES)');
+  assert.match(r.stderr, 'wasock: guest resolve.wasm: denied resolve denied.example.test (EACCES; grant with --allow-dns=denied.example.test)');
+  assert.match(r.stderr, 'wasock: guest resolve.wasm: denied resolve secret.example.test (EACCES; grant with --allow-dns=secret.example.test)');
   assert.ok(asked.includes('granted.example.test') && asked.includes('a.wild.example.test'), asked.join(' '));
   assert.not.ok(asked.includes('denied.example.test') || asked.includes('secret.example.test'), asked.join(' '));
 

@@ -1,8 +1,9 @@
 /*
- * <netdb.h> for guests: the wasock core's resolver (the same code the
- * TypeScript library runs: hosts file, DNS over the host's socket imports,
- * /etc/services and /etc/protocols read through the host, glibc's sort).
- * A sandboxing host decides which names a guest may resolve.
+ * <netdb.h> for guests: the wasock core's netdb (the same code the
+ * TypeScript library runs: getaddrinfo's flags and sort, /etc/services and
+ * /etc/protocols read through the host). Names and addresses are looked up
+ * by the host (lookup_host.c), which decides which names a guest may
+ * resolve.
  */
 #include <netdb.h>
 #include <sys/socket.h>

@@ -466,14 +466,15 @@ static uint32_t count_dots(const char *s)
 	return n;
 }
 
-static void add_name(struct wsk_dns_query *q, const char *a, const char *b)
+static void add_name(char (*names)[WSK_DNAME_MAX], uint32_t *n,
+		     const char *a, const char *b)
 {
 	uint32_t la = (uint32_t)wsk_strlen(a), lb = b ? (uint32_t)wsk_strlen(b) : 0;
 	char *d;
 
-	if (q->nnames >= WSK_DNS_NAMES || la + 1 + lb + 1 > WSK_DNAME_MAX)
+	if (*n >= WSK_DNS_NAMES || la + 1 + lb + 1 > WSK_DNAME_MAX)
 		return;
-	d = q->names[q->nnames++];
+	d = names[(*n)++];
 	wsk_memcpy(d, a, la);
 	if (b) {
 		d[la] = '.';
@@ -486,22 +487,24 @@ static void add_name(struct wsk_dns_query *q, const char *a, const char *b)
 /* res_search's order: as is first when it has ndots dots (or a final
  * dot, then only as is), then name.domain for each search domain, then as
  * is if not tried yet. */
-static void search_names(struct wsk_dns_query *q, const char *name)
+uint32_t wsk_dns_search_names(const struct wsk_resconf *rc, const char *name,
+			      char (*names)[WSK_DNAME_MAX])
 {
 	uint32_t dots = count_dots(name), len = (uint32_t)wsk_strlen(name), i;
-	int asis_first = dots >= q->rc.ndots;
+	uint32_t n = 0;
+	int asis_first = dots >= rc->ndots;
 
-	q->nnames = 0;
 	if (len && name[len - 1] == '.') {
-		add_name(q, name, 0);
-		return;
+		add_name(names, &n, name, 0);
+		return n;
 	}
 	if (asis_first)
-		add_name(q, name, 0);
-	for (i = 0; i < q->rc.nsearch; i++)
-		add_name(q, name, q->rc.search[i]);
+		add_name(names, &n, name, 0);
+	for (i = 0; i < rc->nsearch; i++)
+		add_name(names, &n, name, rc->search[i]);
 	if (!asis_first)
-		add_name(q, name, 0);
+		add_name(names, &n, name, 0);
+	return n;
 }
 
 int wsk_dns_start(struct wsk_dns_query *q, const struct wsk_resconf *rc,
@@ -519,9 +522,9 @@ int wsk_dns_start(struct wsk_dns_query *q, const struct wsk_resconf *rc,
 	q->result = WSK_EAI_FAIL;
 	if (qtypes[0] == WSK_DNS_PTR) {
 		q->nnames = 0;
-		add_name(q, name, 0);
+		add_name(q->names, &q->nnames, name, 0);
 	} else {
-		search_names(q, name);
+		q->nnames = wsk_dns_search_names(&q->rc, name, q->names);
 	}
 	if (q->rc.rotate)
 		rotation++;

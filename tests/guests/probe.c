@@ -151,7 +151,7 @@ static int run(char *cmd)
 		printf("big-sockaddr=%s\n", lname(wsk_host_connect(fd, (void *)1024, 4096)));
 		printf("wild-gso=%s\n", lname(wsk_host_getsockopt(fd, 1, 7, (void *)0xfffffff0u, &sl)));
 		printf("wild-sso=%s\n", lname(wsk_host_setsockopt(fd, 1, 7, (void *)16, 0x80000000u)));
-		printf("wild-rfile=%s\n", lname(wsk_host_resolver_file(0, (void *)0xfffffff0u, 4096, &n, (uint32_t *)0xfffffff0u)));
+		printf("wild-rfile=%s\n", lname(wsk_host_resolver_file(1, (void *)0xfffffff0u, 4096, &n, (uint32_t *)0xfffffff0u)));
 		printf("bad-family=%s\n", lname(wsk_host_connect(fd, "\x0a\x00\x00\x35", 16)));
 		/* WASI with oversized and wild iovec lists on a socket. */
 		__wasi_size_t nw;

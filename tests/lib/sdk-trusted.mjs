@@ -24,7 +24,8 @@ const mem = new HostMemory();
 const wasi = new WASI({ version: 'preview1', args: ['guest'], returnOnExit: true });
 const module = await WebAssembly.compile(readFileSync(process.argv[2]));
 const instance = await WebAssembly.instantiate(module, {
-  wasock: hostImports(mem, { buf: null }),
+  // The library's host resolves for itself; guests ask theirs (lookup_*): not offered here.
+  wasock: { ...hostImports(mem, { buf: null }), lookup_name: () => 38, lookup_addr: () => 38 },
   wasi_snapshot_preview1: wasi.wasiImport,
 });
 mem.attach(instance.exports.memory);

@@ -120,12 +120,10 @@ int wsk_host_if_nametoindex(const char *name, uint32_t *index_out);
 /*
  * A socket for the core's stub resolver (dns_query.c): like socket(domain,
  * type, 0) (type may carry SOCK_NONBLOCK; domain AF_INET or AF_INET6, type
- * SOCK_DGRAM or SOCK_STREAM). The library's host makes an ordinary socket. A
- * guest's host marks it resolver-owned: its bind to the wildcard address is
- * allowed (the random source port) when the guest may resolve at all, and it
- * may connect and send only to the configured nameservers, each query's
- * question names judged by the policy. A refused query is EACCES (or EPERM)
- * from connect or sendto, which the resolver takes as "no such name".
+ * SOCK_DGRAM or SOCK_STREAM). Only the library's own core imports it: the
+ * guest SDK leaves the stub resolver out (its lookups are lookup_name and
+ * lookup_addr below), and a guest's host does not offer it, so a guest
+ * module that imports it cannot be instantiated.
  */
 WASOCK_IMPORT("resolver_socket")
 int wsk_host_resolver_socket(int domain, int type, int32_t *fd_out);
@@ -198,5 +196,55 @@ int wsk_host_if_nameindex(void *buf, uint32_t max, uint32_t *n_out);
 #define WSK_IFA_SIZE 68
 WASOCK_IMPORT("ifaddrs_named")
 int wsk_host_ifaddrs_named(void *buf, uint32_t max, uint32_t *n_out);
+/* ---- lookups by the host, for guests (added within version 1) ------------ */
+
+/*
+ * A guest never resolves by itself: it asks its host by name (or address),
+ * the host judges the name against the guest's DNS grant and resolves it
+ * with its own trusted resolver (hosts file and DNS per nsswitch.conf, the
+ * resolv.conf search list), the lookup wsk_lookup_name/wsk_lookup_addr make
+ * (<wasock/resolv.h>). A name the guest may not resolve is answered as a
+ * name that does not exist (EAI_NONAME, HOST_NOT_FOUND).
+ *
+ * The answer is one record in buf, all fields little-endian: a header,
+ * naddrs address records (struct wsk_haddr: int32 family; uint8 addr[16];
+ * uint32 scope_id), then nnames NUL-terminated names, the canonical name
+ * first. *len_out gets the record's length; a buf smaller than that is
+ * ERANGE, nothing written. The import's own return is 0 or an errno
+ * (EFAULT, EINVAL): the lookup's outcome is in the record.
+ */
+#define WSK_LOOKUP_EAI 0      /* int32: 0 found, else a negative EAI code */
+#define WSK_LOOKUP_HERR 4     /* int32: the lookup's h_errno (NSS h_errnop) */
+#define WSK_LOOKUP_HGLOBAL 8  /* int32: glibc's global h_errno as the lookup
+				 left it, -1 when it did not touch it */
+#define WSK_LOOKUP_FAMILY 12  /* int32: the entry's family (0: every one) */
+#define WSK_LOOKUP_NADDRS 16  /* uint32, at most WSK_LOOKUP_ADDRS_MAX */
+#define WSK_LOOKUP_NNAMES 20  /* uint32 */
+#define WSK_LOOKUP_HEADER 24  /* the first address record */
+#define WSK_LOOKUP_ADDR_SIZE 24
+/* A host entry's capacities (WSK_HOST_ADDRS, WSK_HOST_TEXT): the record
+ * carries what one struct wsk_hostent holds, so one buffer of
+ * WSK_LOOKUP_MAX bytes always fits. */
+#define WSK_LOOKUP_ADDRS_MAX 48
+#define WSK_LOOKUP_NAMES_MAX 2048
+#define WSK_LOOKUP_MAX (WSK_LOOKUP_HEADER + \
+	WSK_LOOKUP_ADDRS_MAX * WSK_LOOKUP_ADDR_SIZE + WSK_LOOKUP_NAMES_MAX)
+/* The longest name asked, its NUL included: the host's exchange buffer. A
+ * longer one is no host name (at most 255 bytes on the wire) and is
+ * EAI_NONAME without a host call. */
+#define WSK_LOOKUP_NAME_MAX 1024
+
+/*
+ * The host entry for name (namelen bytes, no NUL among them) of family af
+ * (AF_INET, AF_INET6, or 0 for every family): wsk_lookup_name's answer.
+ */
+WASOCK_IMPORT("lookup_name")
+int wsk_host_lookup_name(const char *name, uint32_t namelen, int af,
+			 void *buf, uint32_t size, uint32_t *len_out);
+/* The host entry for addr (4 bytes for AF_INET, 16 for AF_INET6):
+ * wsk_lookup_addr's answer, as far as the guest's grant reaches. */
+WASOCK_IMPORT("lookup_addr")
+int wsk_host_lookup_addr(int af, const uint8_t *addr, void *buf,
+			 uint32_t size, uint32_t *len_out);
 
 #endif

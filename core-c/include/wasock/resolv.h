@@ -291,6 +291,10 @@ int wsk_dns_start(struct wsk_dns_query *q, const struct wsk_resconf *rc,
 		  const char *name, const int *qtypes, uint32_t nq);
 /* revents: poll's answer for q->pfd, 0 when the deadline passed. */
 int wsk_dns_step(struct wsk_dns_query *q, int revents);
+/* The names a lookup of name tries, in res_search's order (rc's search
+ * list and ndots): at most WSK_DNS_NAMES; returns how many. */
+uint32_t wsk_dns_search_names(const struct wsk_resconf *rc, const char *name,
+			      char (*names)[WSK_DNAME_MAX]);
 /* Runs the machine to its end with the host's poll. */
 int wsk_dns_run(struct wsk_dns_query *q);
 void wsk_dns_cancel(struct wsk_dns_query *q);

@@ -8,14 +8,15 @@ import type { HostMemory } from '../host.js';
 import { E, wasiErrno } from './errno.js';
 import type { GuestNet } from './net.js';
 import { ipBytes } from './policy.js';
+import type { HostEntry } from './dns.js';
 
 export interface EmscriptenHostParts {
   mem: HostMemory;
   net: GuestNet;
-  // The instance's exports (malloc) once instantiated, and the names this
-  // guest may resolve: the hosts file as the guest sees it.
+  // The instance's exports (malloc) once instantiated, and the host's
+  // lookup for this guest (guest/dns.ts lookupForGuest: its DNS grant).
   exports(): Record<string, any> | null;
-  hostsText(): string;
+  lookup(name: string, family: number): HostEntry;
 }
 
 const EAI_NONAME = -2, EAI_FAMILY = -6, EAI_SERVICE = -8, EAI_MEMORY = -10;
@@ -56,8 +57,8 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
 
   return {
     // emscripten's getaddrinfo is a JS import: one addrinfo (its freeaddrinfo
-    // frees ai_addr and ai), numeric hosts and the names of the guest's hosts
-    // file (SDK guests get the core's full resolver instead).
+    // frees ai_addr and ai), numeric hosts or the first address the host's
+    // resolver gives for a name the guest may resolve.
     getaddrinfo(node, service, hints, out) {
       const x = h.exports();
       if (!x || typeof x.malloc !== 'function' || !mem.fits(out >>> 0, 4)) return EAI_MEMORY;
@@ -82,15 +83,11 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
         : (family === 10 ? [...new Array(15).fill(0), 1] : [127, 0, 0, 1]);
       else addr = ipBytes(host);
       if (addr === null && host !== null) {
-        for (const line of h.hostsText().split('\n')) {
-          const [a, ...names] = line.trim().split(/\s+/);
-          if (!names.includes(host)) continue;
-          const b = ipBytes(a);
-          if (b && (family === 0 || (family === 2) === (b.length === 4))) {
-            addr = b;
-            break;
-          }
-        }
+        // The guest's bytes, as the SDK's lookup_name passes them.
+        const e = h.lookup(Buffer.from(host, 'utf8').toString('latin1'), family);
+        if (e.eai !== 0) return e.eai;
+        const a = e.addrs[0];
+        if (a) addr = Array.from(a.addr.subarray(0, a.family === 2 ? 4 : 16));
       }
       if (addr === null || (family === 2 && addr.length !== 4) || (family === 10 && addr.length !== 16)) return EAI_NONAME;
       const v6 = addr.length === 16;

@@ -5,12 +5,12 @@
 // an errno for the guest (EFAULT for a range error, EINVAL otherwise) and an
 // event, never a crash of the guest or the embedder.
 import { HostMemory, type Imports } from '../host.js';
-import { resolverFile } from '../resolver.js';
+import { lookupForGuest, type GuestDnsPolicy } from './dns.js';
 import { E, wasiErrno } from './errno.js';
 import { emscriptenImports } from './emscripten.js';
 import { EventSink, type GuestEvent } from './events.js';
 import { GuestNet } from './net.js';
-import { Judge, filterHosts, type CompiledPolicy } from './policy.js';
+import { Judge, type CompiledPolicy } from './policy.js';
 import { sdkImports } from './sdk.js';
 import { DescriptorTable } from './table.js';
 import { wasiImports } from './wasi.js';
@@ -105,16 +105,20 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
   });
   let instanceExports: Record<string, any> | null = null;
 
-  const wasock = guarded(sdkImports(mem, net, judge), (e) => e, events, 'wasock');
+  // Name resolution runs in the host (dns.ts): the guest asks by name.
+  const dns: GuestDnsPolicy = {
+    any: policy.dns.includes('*'),
+    allowed: (name) => judge.dnsAllowed(name),
+    pinned: (name) => judge.pinned(name),
+    deny: (op, address) => { events.deny(op, address, E.EACCES, `--allow-dns=${address}`); },
+  };
+  const wasock = guarded(sdkImports(mem, net, dns), (e) => e, events, 'wasock');
   // proc_exit unwinds the guest by throwing: never caught here.
   const wasi = guarded(wasiImports(opts.wasi ?? {}, mem, net, table), wasiErrno, events, 'wasi', new Set(['proc_exit']));
   const env = guarded(emscriptenImports({
     mem, net,
     exports: () => instanceExports,
-    hostsText: () => {
-      const slot = resolverFile(0);
-      return slot ? Buffer.from(filterHosts(slot.bytes, judge)).toString('latin1') : '';
-    },
+    lookup: (name, family) => lookupForGuest(name, family, dns),
   }), (e) => -wasiErrno(e), events, 'env');
 
   return {

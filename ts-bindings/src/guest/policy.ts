@@ -59,7 +59,8 @@ export interface CompiledPolicy {
   unix: Record<Operation, UnixRule[]>;
   families: Family[];
   dns: string[];
-  // Names in address grants and the addresses they were pinned to when compiled.
+  // Names in address grants (lower case, no final dot) -> the addresses they
+  // were resolved to when compiled: the guest resolves them to exactly these.
   pinned: Record<string, string[]>;
   maxSockets: number;
   cwd: string;
@@ -133,7 +134,7 @@ async function ipRules(pattern: string, pinned: Record<string, string[]>): Promi
   const found = await lookup(addr, { all: true, verbatim: true }).catch(() => {
     throw new RangeError(`cannot resolve ${addr} (in ${pattern})`);
   });
-  const key = addr.toLowerCase();
+  const key = addr.toLowerCase().replace(/\.$/, '');
   pinned[key] = [...new Set([...(pinned[key] ?? []), ...found.map((a) => a.address)])];
   return found.map((a) => {
     bytes = ipBytes(a.address)!;
@@ -167,8 +168,8 @@ export function realish(p: string): string {
 
 export async function compilePolicy(spec: PolicySpec = {}, cwd = process.cwd()): Promise<CompiledPolicy> {
   const ip = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, IpRule[]>;
-  const pinned: Record<string, string[]> = {};
   const unix = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, UnixRule[]>;
+  const pinned: Record<string, string[]> = {};
   for (const op of OPERATIONS) {
     for (const pat of spec[op] ?? []) {
       if (typeof pat !== 'string') throw new TypeError(`policy.${op}: patterns are strings`);
@@ -307,26 +308,8 @@ export class Judge {
     return this.p.dns.some((d) => d === '*' || d === n || (d.startsWith('*.') && (n.endsWith(d.slice(1)) || n === d.slice(2))));
   }
 
-  get resolves(): boolean {
-    return this.p.dns.length > 0;
-  }
-
   // The addresses a granted name was pinned to when the policy was compiled.
   pinned(name: string): string[] | null {
     return this.p.pinned[name.toLowerCase().replace(/\.$/, '')] ?? null;
   }
-}
-
-// The hosts file as a guest sees it: only lines naming a granted name (and
-// the loopback names, which reach nothing).
-export function filterHosts(text: Uint8Array, judge: Judge): Uint8Array {
-  const out: string[] = [];
-  for (const line of Buffer.from(text).toString('latin1').split('\n')) {
-    const body = line.replace(/#.*/, '').trim();
-    if (body === '') continue;
-    const [addr, ...names] = body.split(/\s+/);
-    const keep = names.filter((n) => judge.dnsAllowed(n) || /^(localhost|ip6-localhost|ip6-loopback)(\.localdomain)?$/i.test(n));
-    if (keep.length) out.push(`${addr} ${keep.join(' ')}`);
-  }
-  return new Uint8Array(Buffer.from(out.join('\n') + '\n', 'latin1'));
 }

@@ -6,15 +6,16 @@
 // and judge nothing (clocks, randomness, interface names, resolver files).
 import type { HostMemory, Imports } from '../host.js';
 import { hostImports } from '../host.js';
-import { resolverFile } from '../resolver.js';
+import { guestDnsImports, type GuestDnsPolicy } from './dns.js';
 import { E } from './errno.js';
 import type { GuestNet } from './net.js';
-import { filterHosts, type Judge } from './policy.js';
 
-// resolver_file ids (core-c/include/wasock/resolv.h WSK_RFILE_*): the hosts file.
-const RFILE_HOSTS = 0;
+// resolver_file ids (core-c/include/wasock/resolv.h WSK_RFILE_*) a guest
+// reads itself: services, protocols and gai.conf (its getaddrinfo sorts). The
+// hosts file, resolv.conf and nsswitch.conf are the host's lookup's business.
+const RFILE_GUEST = new Set([1, 2, 5]);
 
-export function sdkImports(mem: HostMemory, net: GuestNet, judge: Judge): Imports {
+export function sdkImports(mem: HostMemory, net: GuestNet, dns: GuestDnsPolicy): Imports {
   const lib = hostImports(mem, null);
 
   function put32(ptr: number, v: number): number {
@@ -65,23 +66,11 @@ export function sdkImports(mem: HostMemory, net: GuestNet, judge: Judge): Import
     dup: (fd, out) => (outOk(out) ? yieldTo(net.dup(fd), out) : E.EFAULT),
     poll: (fds, nfds, timeoutMs, out) => (outOk(out) ? yieldTo(net.poll(fds, nfds, timeoutMs | 0), out) : E.EFAULT),
     ioctl: (fd, request, arg) => status(net.ioctl(fd, request, arg)),
-    // Guests never hold resolver sockets: names are resolved by the host.
-    resolver_socket: () => E.EACCES,
-    resolver_file(id, buf, size, lenOut, genInOut) {
-      if (id !== RFILE_HOSTS) return lib.resolver_file(id, buf, size, lenOut, genInOut);
-      // The hosts file, reduced to the names this guest may resolve.
-      if (!outOk(lenOut) || !outOk(genInOut)) return E.EFAULT;
-      const slot = resolverFile(RFILE_HOSTS);
-      if (slot === null) return E.EINVAL;
-      if (mem.dv.getUint32(genInOut >>> 0, true) === slot.gen) return 0;
-      const bytes = filterHosts(slot.bytes, judge);
-      const n = Math.min(size >>> 0, bytes.length);
-      if (!mem.fits(buf >>> 0, n)) return E.EFAULT;
-      mem.u8.set(bytes.subarray(0, n), buf >>> 0);
-      mem.dv.setUint32(lenOut >>> 0, bytes.length, true);
-      mem.dv.setUint32(genInOut >>> 0, slot.gen, true);
-      return 0;
-    },
+    // Names are resolved by the host (dns.ts); a guest holds no resolver
+    // socket (a module importing resolver_socket does not instantiate).
+    ...guestDnsImports({ mem, ...dns }),
+    resolver_file: (id, buf, size, lenOut, genInOut) =>
+      (RFILE_GUEST.has(id) ? lib.resolver_file(id, buf, size, lenOut, genInOut) : E.EACCES),
     // Reach no guest descriptor and judge nothing: the library's own.
     if_indextoname: lib.if_indextoname,
     if_nametoindex: lib.if_nametoindex,
