@@ -21,7 +21,13 @@ Grants (deny by default; each may repeat, or take a comma-separated list):
   --allow-net            everything over inet and inet6
   --max-sockets=N        open sockets at most (default 64)
 ADDR: 127.0.0.1:8080  10.0.0.0/8:80-90  [::1]:53  [2001:db8::/32]  *:8080  localhost:8080
-      unix:/path/sock  unix:/dir/ (prefix)  unix:@abstract  unix:*
+      0.0.0.0:8080 and [::]:8080 (wildcard binds: only when named)
+      unix:/path/sock  unix:/dir/ (prefix)  unix:* (any path)  unix:@name  unix:@prefix*  unix:@*
+Capabilities and limits:
+  --listen=ADDR          a listening socket made for the guest (HOST:PORT, [V6]:PORT,
+                         unix:PATH): guest fd 3, 4, ... (after --dir directories); no grant needed
+  --time-limit=SECONDS   stop the guest after this long (exit status 124)
+  --max-memory=BYTES     stop the guest past this much linear memory (K, M, G suffixes; exit 137)
 Other options:
   --env=NAME=VALUE       set a guest environment variable (repeatable)
   --dir=GUEST[:HOST]     preopen the host directory HOST (default GUEST) as GUEST
@@ -55,6 +61,9 @@ interface RunArgs {
   preopens: Record<string, string>;
   name?: string;
   quiet: boolean;
+  listen: string[];
+  timeLimit?: number;
+  maxMemory?: number;
 }
 
 export function parseRun(argv: string[]): RunArgs {
@@ -64,6 +73,9 @@ export function parseRun(argv: string[]): RunArgs {
   let file: string | undefined;
   let name: string | undefined;
   let quiet = false;
+  const listen: string[] = [];
+  let timeLimit: number | undefined;
+  let maxMemory: number | undefined;
   const args: string[] = [];
   const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
@@ -130,6 +142,21 @@ export function parseRun(argv: string[]): RunArgs {
       case 'name':
         name = need();
         break;
+      case 'listen':
+        listen.push(...list(need()));
+        break;
+      case 'time-limit': {
+        const n = Number(need());
+        if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--time-limit=${val}: not a number of seconds`);
+        timeLimit = n;
+        break;
+      }
+      case 'max-memory': {
+        const m = /^(\d+)([KMG]?)$/i.exec(need());
+        if (!m) throw new UsageError(`--max-memory=${val}: expected BYTES with an optional K, M or G`);
+        maxMemory = Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+        break;
+      }
       case 'quiet':
         quiet = true;
         break;
@@ -138,7 +165,7 @@ export function parseRun(argv: string[]): RunArgs {
     }
   }
   if (file === undefined) throw new UsageError('no guest file (usage: wasock run GUEST.wasm [options] [-- ARGS...])');
-  return { file, args, policy, env, preopens, name, quiet };
+  return { file, args, policy, env, preopens, name, quiet, listen, timeLimit, maxMemory };
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -167,7 +194,7 @@ async function run(argv: string[]): Promise<number> {
   }
   try {
     return await runGuest(module, {
-      args: r.args, env: r.env, preopens: r.preopens, policy,
+      args: r.args, env: r.env, preopens: r.preopens, policy, listen: r.listen, timeLimit: r.timeLimit, maxMemory: r.maxMemory,
       name: r.name ?? r.file.split('/').pop(),
       onEvent: r.quiet ? () => {} : undefined,
     });
