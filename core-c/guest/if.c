@@ -9,13 +9,11 @@
 #include <string.h>
 #include <wasock/host.h>
 #include "errno_map.h"
+#include "host_list.h"
 
 _Static_assert(IF_NAMESIZE == WSK_IF_NAMESIZE, "IF_NAMESIZE is the ABI's");
 
 #define LINUX_ENODEV 19
-/* The host's count may grow between two calls (an interface appears): ask
- * again this many times before giving up with EAGAIN. */
-#define LIST_TRIES 4
 /* The first guess at the number of interfaces. */
 #define LIST_GUESS 16
 
@@ -47,32 +45,10 @@ char *if_indextoname(unsigned int index, char *name)
 	return name;
 }
 
-/* The host's records, n_out of them, in a buffer of malloc. */
+/* The host's records, *n_out of them, in a buffer of malloc. */
 static unsigned char *records(uint32_t *n_out)
 {
-	uint32_t max = LIST_GUESS, n = 0;
-	unsigned char *buf;
-	int tries, err;
-
-	for (tries = 0; tries < LIST_TRIES; tries++) {
-		buf = malloc((size_t)max * WSK_IFNI_SIZE + 1);
-		if (!buf)
-			return 0;
-		err = wsk_host_if_nameindex(buf, max, &n);
-		if (err) {
-			free(buf);
-			errno = wsk_guest_errno(err);
-			return 0;
-		}
-		if (n <= max) {
-			*n_out = n;
-			return buf;
-		}
-		free(buf);
-		max = n;
-	}
-	errno = EAGAIN;
-	return 0;
+	return wsk_guest_host_list(wsk_host_if_nameindex, WSK_IFNI_SIZE, LIST_GUESS, n_out);
 }
 
 /* One block, as musl: the array (ended by a zero entry), then the names. */

@@ -15,9 +15,8 @@
 #include <string.h>
 #include <wasock/host.h>
 #include "errno_map.h"
+#include "host_list.h"
 
-/* The host's count may grow between two calls: ask again this many times. */
-#define LIST_TRIES 4
 /* The first guess at the number of addresses. */
 #define LIST_GUESS 32
 
@@ -106,29 +105,7 @@ static struct entry *make_entry(const unsigned char *r)
 /* The host's records, *n_out of them, in a buffer of malloc. */
 static unsigned char *records(uint32_t *n_out)
 {
-	uint32_t max = LIST_GUESS, n = 0;
-	unsigned char *buf;
-	int tries, err;
-
-	for (tries = 0; tries < LIST_TRIES; tries++) {
-		buf = malloc((size_t)max * WSK_IFA_SIZE + 1);
-		if (!buf)
-			return 0;
-		err = wsk_host_ifaddrs_named(buf, max, &n);
-		if (err) {
-			free(buf);
-			errno = wsk_guest_errno(err);
-			return 0;
-		}
-		if (n <= max) {
-			*n_out = n;
-			return buf;
-		}
-		free(buf);
-		max = n;
-	}
-	errno = EAGAIN;
-	return 0;
+	return wsk_guest_host_list(wsk_host_ifaddrs_named, WSK_IFA_SIZE, LIST_GUESS, n_out);
 }
 
 void freeifaddrs(struct ifaddrs *ifa)

@@ -730,6 +730,27 @@ static void put_name(char *dst, const char *name)
 	memcpy(dst, name, n);
 }
 
+/* (mem, off, max) of a record list: the area for max records of size bytes
+ * (EFAULT when it does not fit mem, EINVAL for a negative max). */
+static int arg_records(napi_env env, napi_value *argv, int64_t size,
+		       char **area, int32_t *max)
+{
+	char *base;
+	size_t memsize;
+	int64_t off;
+	int rc;
+	if ((rc = arg_mem(env, argv[0], &base, &memsize)) != 0)
+		return rc;
+	if ((rc = arg_off(env, argv[1], &off)) != 0)
+		return rc;
+	if (napi_get_value_int32(env, argv[2], max) != napi_ok || *max < 0)
+		return -EINVAL;
+	if (!in_bounds(off, (int64_t)*max * size, memsize))
+		return -EFAULT;
+	*area = base + off;
+	return 0;
+}
+
 /*
  * ifNameIndexRecords(mem, off, max) -> count | -errno: the interfaces as
  * WSK_IFNI_SIZE-byte records (<wasock/host.h>) at mem+off, at most max
@@ -738,14 +759,9 @@ static void put_name(char *dst, const char *name)
 static napi_value f_ifNameIndexRecords(napi_env env, napi_callback_info info)
 {
 	ARGS(3);
-	char *base;
-	size_t size;
-	int64_t off;
-	I32(max, 2);
-	CHECK(arg_mem(env, argv[0], &base, &size));
-	CHECK(arg_off(env, argv[1], &off));
-	if (max < 0 || !in_bounds(off, (int64_t)max * WSK_IFNI_SIZE, size))
-		RET_ERR(EFAULT);
+	char *area;
+	int32_t max;
+	CHECK(arg_records(env, argv, WSK_IFNI_SIZE, &area, &max));
 	struct if_nameindex *ni = if_nameindex();
 	if (!ni)
 		RET_ERR(errno);
@@ -753,7 +769,7 @@ static napi_value f_ifNameIndexRecords(napi_env env, napi_callback_info info)
 	for (struct if_nameindex *p = ni; p->if_index != 0; p++, n++) {
 		if (n >= max)
 			continue;
-		char *rec = base + off + (size_t)n * WSK_IFNI_SIZE;
+		char *rec = area + (size_t)n * WSK_IFNI_SIZE;
 		store_u32(rec + WSK_IFNI_INDEX, p->if_index);
 		put_name(rec + WSK_IFNI_NAME, p->if_name);
 	}
@@ -797,14 +813,9 @@ static void put_ifaddr(char *rec, const struct ifaddrs *p)
 static napi_value f_ifAddrsNamed(napi_env env, napi_callback_info info)
 {
 	ARGS(3);
-	char *base;
-	size_t size;
-	int64_t off;
-	I32(max, 2);
-	CHECK(arg_mem(env, argv[0], &base, &size));
-	CHECK(arg_off(env, argv[1], &off));
-	if (max < 0 || !in_bounds(off, (int64_t)max * WSK_IFA_SIZE, size))
-		RET_ERR(EFAULT);
+	char *area;
+	int32_t max;
+	CHECK(arg_records(env, argv, WSK_IFA_SIZE, &area, &max));
 	struct ifaddrs *all;
 	if (getifaddrs(&all) < 0)
 		RET_ERR(errno);
@@ -814,7 +825,7 @@ static napi_value f_ifAddrsNamed(napi_env env, napi_callback_info info)
 				     p->ifa_addr->sa_family != AF_INET6))
 			continue;
 		if (n < max)
-			put_ifaddr(base + off + (size_t)n * WSK_IFA_SIZE, p);
+			put_ifaddr(area + (size_t)n * WSK_IFA_SIZE, p);
 		n++;
 	}
 	freeifaddrs(all);

@@ -57,6 +57,19 @@ export interface NetContext {
   cwd: string;
 }
 
+// An iovec list's total, and its one non-empty buffer when there is at most
+// one (then no copy is needed).
+function span(iov: Iov): [number, [number, number] | null] {
+  let total = 0;
+  let first = -1;
+  for (let i = 0; i < iov.length; i++) {
+    if (iov[i][1] > 0 && first < 0) first = i;
+    total += iov[i][1];
+  }
+  if (first < 0) return [0, [0, 0]];
+  return [total, iov[first][1] === total ? iov[first] : null];
+}
+
 function hasGrant(judge: Judge, g: Grant): boolean {
   return g === 'address' || judge.familyGranted(g);
 }
@@ -472,16 +485,8 @@ export class GuestNet {
   sendv(vfd: number, iov: Iov, flags: number, sa: number, salen: number): number {
     const s = this.sock(vfd);
     if (typeof s === 'number') return s;
-    let total = 0;
-    let first = -1;
-    for (let i = 0; i < iov.length; i++) {
-      if (iov[i][1] > 0 && first < 0) first = i;
-      total += iov[i][1];
-    }
-    if (first < 0 || iov[first][1] === total) {
-      const [p, l] = first < 0 ? [0, 0] : iov[first];
-      return this.sendto(vfd, this.mem.u8, p, l, flags, sa, salen);
-    }
+    const [total, one] = span(iov);
+    if (one !== null) return this.sendto(vfd, this.mem.u8, one[0], one[1], flags, sa, salen);
     // A datagram is sent whole or not at all.
     if (!s.stream && total > IO_CHUNK) return -E.EMSGSIZE;
     const n = this.gather(iov, Math.min(total, IO_CHUNK));
@@ -489,16 +494,8 @@ export class GuestNet {
   }
 
   recvv(vfd: number, iov: Iov, flags: number, sa: number, salenPtr: number): number {
-    let total = 0;
-    let first = -1;
-    for (let i = 0; i < iov.length; i++) {
-      if (iov[i][1] > 0 && first < 0) first = i;
-      total += iov[i][1];
-    }
-    if (first < 0 || iov[first][1] === total) {
-      const [p, l] = first < 0 ? [0, 0] : iov[first];
-      return this.recvfrom(vfd, this.mem.u8, p, l, flags, sa, salenPtr);
-    }
+    const [total, one] = span(iov);
+    if (one !== null) return this.recvfrom(vfd, this.mem.u8, one[0], one[1], flags, sa, salenPtr);
     const r = this.recvfrom(vfd, this.io, 0, Math.min(total, IO_CHUNK), flags, sa, salenPtr);
     if (r > 0) this.scatter(r, iov);
     return r;
