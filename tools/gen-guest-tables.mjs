@@ -30,7 +30,8 @@ const MSG = ['MSG_OOB', 'MSG_PEEK', 'MSG_DONTROUTE', 'MSG_CTRUNC', 'MSG_PROXY', 
   'MSG_WAITFORONE', 'MSG_BATCH', 'MSG_ZEROCOPY', 'MSG_FASTOPEN', 'MSG_CMSG_CLOEXEC'];
 const LEVEL = ['SOL_SOCKET', 'IPPROTO_IP', 'IPPROTO_IPV6', 'IPPROTO_TCP', 'IPPROTO_UDP', 'SOL_RAW', 'IPPROTO_ICMPV6',
   'SOL_NETLINK', 'SOL_PACKET', 'SOL_TIPC', 'AF_VSOCK'];
-const grantText = (g) => (g === 'address' ? 'address grants' : `\`--allow-family=${g}\``);
+const grantText = (g) => (g === 'address' ? 'address grants'
+  : g === 'family' ? "the socket's family (`--allow-family`)" : `\`--allow-family=${g}\``);
 
 const lines = [];
 lines.push('| family | type | protocols | judged as | needs |', '|---|---|---|---|---|');
@@ -42,7 +43,7 @@ for (const k of g.SOCKET_KINDS) {
 lines.push('', '| level | option | get | set | value bytes | sockets | needs |', '|---|---|---|---|---|---|---|');
 for (const [key, r] of g.OPTIONS) {
   const level = Number(key.split(':')[0]);
-  const size = r.min === r.max ? `${r.min}` : `${r.min}–${r.max}`;
+  const size = (r.min === r.max ? `${r.min}` : `${r.min}–${r.max}`) + (r.accepts ? ' (values checked)' : '');
   lines.push(`| ${nameOf(level, LEVEL)} | ${r.name} | ${r.get ? 'yes' : ''} | ${r.set ? 'yes' : ''} | ${size} | ${r.families ? r.families.join(', ') : 'any'} | ${grantText(r.grant)} |`);
 }
 lines.push('', '| ioctl | direction |', '|---|---|');

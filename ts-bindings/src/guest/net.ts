@@ -70,7 +70,8 @@ function span(iov: Iov): [number, [number, number] | null] {
   return [total, iov[first][1] === total ? iov[first] : null];
 }
 
-function hasGrant(judge: Judge, g: Grant): boolean {
+function hasGrant(judge: Judge, g: Grant, socketFamily?: Family): boolean {
+  if (g === 'family') return socketFamily !== undefined && judge.familyGranted(socketFamily);
   return g === 'address' || judge.familyGranted(g);
 }
 
@@ -582,6 +583,7 @@ export class GuestNet {
     // Linux reads an option's own size and ignores the rest of a longer value.
     const n = Math.min(len, rule.max);
     this.opt.set(this.mem.u8.subarray(val, val + n));
+    if (rule.accepts && !rule.accepts(this.optdv)) return -this.events.deny('setsockopt', `${rule.name} value`, E.EPERM);
     return addon.setsockopt(s.hfd, level, name, this.opt, 0, n);
   }
 
@@ -592,7 +594,9 @@ export class GuestNet {
       (rule.families !== undefined && !rule.families.includes(s.family))) {
       return this.events.deny(op, what, E.ENOPROTOOPT);
     }
-    if (!hasGrant(this.judge, rule.grant)) return this.events.deny(op, what, E.EACCES, `--allow-family=${rule.grant}`);
+    if (!hasGrant(this.judge, rule.grant, s.family)) {
+      return this.events.deny(op, what, E.EACCES, `--allow-family=${rule.grant === 'family' ? s.family : rule.grant}`);
+    }
     return 0;
   }
 

@@ -7,12 +7,13 @@
 // Each entry names the grant it follows:
 //   'address'  any guest may use it; what it reaches is judged per address
 //              (connect/bind/sendto/accept grants);
+//   'family'   only with the socket's own family granted (`--allow-family`);
 //   a Family   only with `--allow-family=F` (policy.families).
 import * as C from '../constants.generated.js';
 import { addon } from '../native.js';
 import type { Family } from './policy.js';
 
-export type Grant = 'address' | Family;
+export type Grant = 'address' | 'family' | Family;
 
 // ---- socket kinds, as the kernel reports them (SO_DOMAIN, SO_TYPE, SO_PROTOCOL) -------------
 
@@ -97,14 +98,21 @@ export interface OptionRule {
   grant: Grant;
   // Only on sockets of these families (undefined: any).
   families?: readonly Family[];
+  // The values a set may carry (undefined: any), read as the kernel reads them.
+  accepts?: (value: DataView) => boolean;
 }
 
 const INT = { min: 4, max: 4 };
 // IP_TOS, IP_TTL and friends also take a single byte, as Linux's do_ip_setsockopt reads them.
 const BYTE_OR_INT = { min: 1, max: 4 };
 const opt = (level: number, name: number, label: string, size: { min: number; max: number },
-  access: 'rw' | 'r', grant: Grant = 'address', families?: readonly Family[]): [string, OptionRule] =>
-  [`${level}:${name}`, { name: label, get: true, set: access === 'rw', ...size, grant, families }];
+  access: 'rw' | 'r', grant: Grant = 'address', families?: readonly Family[],
+  accepts?: (value: DataView) => boolean): [string, OptionRule] =>
+  [`${level}:${name}`, { name: label, get: true, set: access === 'rw', ...size, grant, families, accepts }];
+
+// SO_PRIORITY above 6 needs CAP_NET_ADMIN (it steers the host's traffic
+// control): a guest gets what an unprivileged process gets, even as root.
+const UNPRIVILEGED_PRIORITY = (v: DataView) => v.getInt32(0, true) >= 0 && v.getInt32(0, true) <= 6;
 
 const IP: readonly Family[] = ['inet', 'inet6', 'raw'];
 const V6: readonly Family[] = ['inet6', 'raw'];
@@ -120,7 +128,9 @@ const TIMEVAL = { min: 16, max: 16 };
 // IP_TRANSPARENT, TCP_REPAIR, PACKET_FANOUT, PACKET_*_RING).
 export const OPTIONS: ReadonlyMap<string, OptionRule> = new Map([
   opt(C.SOL_SOCKET, C.SO_REUSEADDR, 'SO_REUSEADDR', INT, 'rw'),
-  opt(C.SOL_SOCKET, C.SO_REUSEPORT, 'SO_REUSEPORT', INT, 'rw'),
+  // Sharing a port with another socket that set it (possibly another
+  // process's service): the whole family, not one address, is what that reaches.
+  opt(C.SOL_SOCKET, C.SO_REUSEPORT, 'SO_REUSEPORT', INT, 'rw', 'family', IP),
   opt(C.SOL_SOCKET, C.SO_KEEPALIVE, 'SO_KEEPALIVE', INT, 'rw'),
   opt(C.SOL_SOCKET, C.SO_BROADCAST, 'SO_BROADCAST', INT, 'rw'),
   opt(C.SOL_SOCKET, C.SO_LINGER, 'SO_LINGER', { min: 8, max: 8 }, 'rw'),
@@ -131,7 +141,7 @@ export const OPTIONS: ReadonlyMap<string, OptionRule> = new Map([
   opt(C.SOL_SOCKET, C.SO_SNDLOWAT, 'SO_SNDLOWAT', INT, 'r'),
   opt(C.SOL_SOCKET, C.SO_RCVTIMEO, 'SO_RCVTIMEO', TIMEVAL, 'rw'),
   opt(C.SOL_SOCKET, C.SO_SNDTIMEO, 'SO_SNDTIMEO', TIMEVAL, 'rw'),
-  opt(C.SOL_SOCKET, C.SO_PRIORITY, 'SO_PRIORITY', INT, 'rw'),
+  opt(C.SOL_SOCKET, C.SO_PRIORITY, 'SO_PRIORITY', INT, 'rw', 'address', undefined, UNPRIVILEGED_PRIORITY),
   opt(C.SOL_SOCKET, C.SO_DONTROUTE, 'SO_DONTROUTE', INT, 'rw'),
   opt(C.SOL_SOCKET, C.SO_PASSCRED, 'SO_PASSCRED', INT, 'rw', 'address', ['unix']),
   opt(C.SOL_SOCKET, C.SO_PEERCRED, 'SO_PEERCRED', { min: 12, max: 12 }, 'r', 'address', ['unix']),
