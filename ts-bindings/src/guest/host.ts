@@ -64,27 +64,42 @@ export class GuestStop extends Error {
 // A guest stopped at its memory limit (as a SIGKILL'd process).
 export const EXIT_MEMORY_LIMIT = 137;
 
+// The most parameters any of our own imports takes (sendto, recvfrom).
+const MAX_ARITY = 7;
+
 // Wraps each function of an import object: a host exception becomes errno
-// (mapped to the ABI's convention by toAbi) and an event.
+// (mapped to the ABI's convention by toAbi) and an event. node:wasi's own
+// functions reject a wrong argument count, so they get the arguments as they
+// came; ours take fixed parameters (no array per call on the data path).
 function guarded<T extends Record<string, AnyFn>>(fns: T, toAbi: (linuxErrno: number) => number,
-  events: EventSink, abi: string, keep: ReadonlySet<string> = new Set()): T {
+  events: EventSink, abi: string, ours: boolean, keep: ReadonlySet<string> = new Set()): T {
   const out: Record<string, AnyFn> = {};
   for (const [name, fn] of Object.entries(fns)) {
     if (keep.has(name)) {
       out[name] = fn;
       continue;
     }
-    // Arguments pass as they came: node:wasi's functions reject a wrong count.
-    out[name] = (...args: any[]) => {
-      try {
-        return fn(...args);
-      } catch (err) {
-        if (err instanceof GuestStop) throw err;
-        const errno = err instanceof RangeError ? E.EFAULT : E.EINVAL;
-        events.deny(`${abi}.${name}`, `host error: ${String((err as Error)?.message ?? err).split('\n')[0]}`, errno);
-        return toAbi(errno);
-      }
+    const fail = (err: unknown) => {
+      if (err instanceof GuestStop) throw err;
+      const errno = err instanceof RangeError ? E.EFAULT : E.EINVAL;
+      events.deny(`${abi}.${name}`, `host error: ${String((err as Error)?.message ?? err).split('\n')[0]}`, errno);
+      return toAbi(errno);
     };
+    out[name] = ours && fn.length <= MAX_ARITY
+      ? (a: any, b: any, c: any, d: any, e: any, f: any, g: any) => {
+        try {
+          return fn(a, b, c, d, e, f, g);
+        } catch (err) {
+          return fail(err);
+        }
+      }
+      : (...args: any[]) => {
+        try {
+          return fn(...args);
+        } catch (err) {
+          return fail(err);
+        }
+      };
   }
   return out as T;
 }
@@ -112,14 +127,14 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     pinned: (name) => judge.pinned(name),
     deny: (op, address) => { events.deny(op, address, E.EACCES, `--allow-dns=${address}`); },
   };
-  const wasock = guarded(sdkImports(mem, net, dns), (e) => e, events, 'wasock');
+  const wasock = guarded(sdkImports(mem, net, dns), (e) => e, events, 'wasock', true);
   // proc_exit unwinds the guest by throwing: never caught here.
-  const wasi = guarded(wasiImports(opts.wasi ?? {}, mem, net, table), wasiErrno, events, 'wasi', new Set(['proc_exit']));
+  const wasi = guarded(wasiImports(opts.wasi ?? {}, mem, net, table), wasiErrno, events, 'wasi', false, new Set(['proc_exit']));
   const env = guarded(emscriptenImports({
     mem, net,
     exports: () => instanceExports,
     lookup: (name, family) => lookupForGuest(name, family, dns),
-  }), (e) => -wasiErrno(e), events, 'env');
+  }), (e) => -wasiErrno(e), events, 'env', true);
 
   return {
     imports: { wasock, wasi_snapshot_preview1: wasi, env },
