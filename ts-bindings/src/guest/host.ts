@@ -67,7 +67,7 @@ export const EXIT_MEMORY_LIMIT = 137;
 // Wraps each function of an import object: a host exception becomes errno
 // (mapped to the ABI's convention by toAbi) and an event.
 function guarded<T extends Record<string, AnyFn>>(fns: T, toAbi: (linuxErrno: number) => number,
-  events: EventSink, abi: string, keep: ReadonlySet<string> = new Set()): T {
+  events: EventSink, abi: string, limits: () => void, keep: ReadonlySet<string> = new Set()): T {
   const out: Record<string, AnyFn> = {};
   for (const [name, fn] of Object.entries(fns)) {
     if (keep.has(name)) {
@@ -76,6 +76,8 @@ function guarded<T extends Record<string, AnyFn>>(fns: T, toAbi: (linuxErrno: nu
     }
     // Arguments pass as they came: node:wasi's functions reject a wrong count.
     out[name] = (...args: any[]) => {
+      // Limits first (GuestStop): also before calls node:wasi answers alone.
+      limits();
       try {
         return fn(...args);
       } catch (err) {
@@ -104,6 +106,13 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     if (r < 0) throw new Error(`listening socket ${hfd}: errno ${-r}`);
   });
   let instanceExports: Record<string, any> | null = null;
+  // Every import checks the memory limit (mem.onGrow, set by attach), not
+  // only those that read guest memory through mem: a guest that grows and
+  // calls only clock_time_get or fd_write is stopped too.
+  let attached = false;
+  const limits = () => {
+    if (attached) mem.refresh();
+  };
 
   // Name resolution runs in the host (dns.ts): the guest asks by name.
   const dns: GuestDnsPolicy = {
@@ -112,14 +121,14 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     pinned: (name) => judge.pinned(name),
     deny: (op, address) => { events.deny(op, address, E.EACCES, `--allow-dns=${address}`); },
   };
-  const wasock = guarded(sdkImports(mem, net, dns), (e) => e, events, 'wasock');
+  const wasock = guarded(sdkImports(mem, net, dns), (e) => e, events, 'wasock', limits);
   // proc_exit unwinds the guest by throwing: never caught here.
-  const wasi = guarded(wasiImports(opts.wasi ?? {}, mem, net, table), wasiErrno, events, 'wasi', new Set(['proc_exit']));
+  const wasi = guarded(wasiImports(opts.wasi ?? {}, mem, net, table), wasiErrno, events, 'wasi', limits, new Set(['proc_exit']));
   const env = guarded(emscriptenImports({
     mem, net,
     exports: () => instanceExports,
     lookup: (name, family) => lookupForGuest(name, family, dns),
-  }), (e) => -wasiErrno(e), events, 'env');
+  }), (e) => -wasiErrno(e), events, 'env', limits);
 
   return {
     imports: { wasock, wasi_snapshot_preview1: wasi, env },
@@ -131,6 +140,7 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
         };
       }
       mem.attach(memory);
+      attached = true;
       instanceExports = exports ?? null;
     },
     closeAll: () => table.closeAll(),
