@@ -39,7 +39,7 @@ export interface GuestHost {
   imports: { wasock: Imports; wasi_snapshot_preview1: Record<string, (...a: any[]) => any>; env: Record<string, any> };
   // The guest's memory (and, for emscripten's getaddrinfo, its exports: malloc).
   attach(memory: WebAssembly.Memory, exports?: Record<string, any>): void;
-  // Closes every socket the guest left open.
+  // Closes every socket and file the guest left open (its stdio is unmapped).
   closeAll(): void;
   openSockets(): number;
   // Datagrams dropped because their source was not granted.
@@ -143,7 +143,19 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
       attached = true;
       instanceExports = exports ?? null;
     },
-    closeAll: () => table.closeAll(),
+    closeAll() {
+      table.closeAll();
+      // node:wasi never closes what it opened for the guest (the preopened
+      // directories, files left open): each stayed open in the embedder's
+      // process after every run. Closed through uvwasi, which forgets them;
+      // stdio only ever unmaps (its numbers are the embedder's).
+      const close = opts.wasi?.fd_close;
+      for (const [vfd, e] of [...table.entries()]) {
+        if (e.kind !== 'wasi' || e.stdio) continue;
+        table.remove(vfd);
+        if (close && e.wfd > 2) close(e.wfd);
+      }
+    },
     openSockets: () => table.sockets,
     droppedDatagrams: () => net.dropped,
   };
