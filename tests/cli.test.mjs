@@ -7,6 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from './lib/helpers.mjs';
+import { buildGuest } from './lib/guest-cc.mjs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as net from 'node:net';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const OUT = join(ROOT, 'tests', '.tmp', 'cli');
@@ -91,6 +95,110 @@ int main(int argc, char **argv) {
   const net = await runIt('--allow-net', 'prog.wasm', '--', String(port), 'n');
   assert.is(net.status, 0);
   srv.close();
+});
+
+function runCli(args, opts = {}) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, [CLI, 'run', ...args], { cwd: OUT, ...opts });
+    let out = '', err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('close', (status) => resolve({ status, out, err, ms: performance.now() - t0 }));
+  });
+}
+
+async function freePort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+// One request to a guest serving on a preopened listener; retried while nothing listens yet.
+async function ask(where, msg) {
+  for (let i = 0; ; i++) {
+    try {
+      return await new Promise((resolve, reject) => {
+        const s = net.connect(where);
+        let d = '';
+        s.on('connect', () => s.write(msg));
+        s.on('data', (b) => { d += b; });
+        s.on('end', () => resolve(d));
+        s.on('error', reject);
+      });
+    } catch (e) {
+      if (i > 200 || (e.code !== 'ECONNREFUSED' && e.code !== 'ENOENT')) throw e;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+const g = {};
+test('--time-limit, --max-memory, --listen: exit codes 124 and 137, a preopened socket served', async () => {
+  const [spin, grow, echo] = await Promise.all([buildGuest('spin'), buildGuest('grow'), buildGuest('preopen-echo', 'plain')]);
+  Object.assign(g, { spin, grow, echo });
+  const port = await freePort();
+  const t = await runCli([spin, `--allow-bind=127.0.0.1:${port}`, '--time-limit=0.5', '--', String(port)]);
+  assert.is(t.status, 124, t.err);
+  assert.is(t.out, 'ready\n');
+  assert.match(t.err, /stopped after its time limit of 0\.5 s/);
+  assert.ok(t.ms < 4000, `${t.ms} ms`);
+  const m = await runCli(['--max-memory=32M', grow, '--', '64', 'clock']);
+  assert.is(m.status, 137, m.err);
+  assert.is(m.out, '');
+  assert.match(m.err, /past its limit of 33554432/);
+  const ok = await runCli([`--max-memory=${32 * 1024}K`, grow, '--', '8', 'clock']);
+  assert.is(ok.status, 0, ok.err);
+  assert.is(ok.out, 'done 8\n');
+  // A plain wasi-libc program on the socket --listen made, with no grant; after a --dir.
+  const dir = mkdtempSync(join(tmpdir(), 'wasock-cli-'));
+  writeFileSync(join(dir, 'page.txt'), 'from the dir');
+  const p2 = await freePort();
+  const served = runCli([`--listen=127.0.0.1:${p2}`, echo, '--', '3', '1']);
+  assert.is(await ask({ port: p2, host: '127.0.0.1' }, 'ping'), 'echo:ping');
+  const s = await served;
+  assert.is(s.status, 0, s.err);
+  assert.is(s.out, 'served 1\n');
+  assert.is(s.err, '');
+  const withDir = runCli([`--dir=/www:${dir}`, `--listen=127.0.0.1:${p2}`, echo, '--', '4', '1', '/www/page.txt']);
+  assert.is(await ask({ port: p2, host: '127.0.0.1' }, 'GET /\r\n\r\n'), 'HTTP/1.0 200 OK\r\nContent-Length: 12\r\n\r\nfrom the dir');
+  assert.is((await withDir).status, 0);
+  const path = join(dir, 'app.sock');
+  const unix = runCli([`--listen=unix:${path}`, echo, '--', '3', '1']);
+  assert.is(await ask({ path }, 'u'), 'echo:u');
+  assert.is((await unix).status, 0);
+});
+
+test('--time-limit, --max-memory, --listen: usage errors for bad values (exit 2, one line)', () => {
+  const cases = [
+    ['--time-limit=0', /^wasock: error: --time-limit=0: not a number of seconds\n$/],
+    ['--time-limit=-1', /^wasock: error: --time-limit=-1: not a number of seconds\n$/],
+    ['--time-limit=abc', /^wasock: error: --time-limit=abc: not a number of seconds\n$/],
+    ['--time-limit=Infinity', /^wasock: error: --time-limit=Infinity: not a number of seconds\n$/],
+    ['--time-limit', /^wasock: error: --time-limit needs a value/],
+    ['--max-memory=12X', /^wasock: error: --max-memory=12X: expected BYTES with an optional K, M or G\n$/],
+    ['--max-memory=-5', /^wasock: error: --max-memory=-5: expected BYTES/],
+    ['--max-memory=0', /^wasock: error: --max-memory=0: must be more than 0\n$/],
+    ['--max-memory=', /^wasock: error: --max-memory needs a value/],
+    ['--listen=bogus', /^wasock: error: --listen=bogus: expected HOST:PORT, \[V6\]:PORT or unix:PATH\n$/],
+    ['--listen=127.0.0.1:70000', /^wasock: error: --listen=127\.0\.0\.1:70000: expected/],
+    ['--listen=unix:', /^wasock: error: --listen=unix:: expected/],
+    ['--listen=', /^wasock: error: --listen needs a value/],
+  ];
+  for (const [flag, re] of cases) {
+    const r = wasock('run', flag, 'x.wasm');
+    assert.is(r.status, 2, `${flag}: status ${r.status} ${r.stderr}`);
+    assert.match(r.stderr, re, `${flag}: ${r.stderr}`);
+    assert.is(r.stderr.split('\n').length, 2, 'one line');
+  }
+});
+
+test('--time-limit beyond setTimeout\'s range does not stop the guest at once', async () => {
+  const r = await runCli(['--time-limit=1e10', g.grow ?? await buildGuest('grow'), '--', '1', 'clock']);
+  assert.is(r.status, 0, r.err);
+  assert.is(r.out, 'done 1\n');
 });
 
 test.run();

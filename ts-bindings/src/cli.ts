@@ -143,7 +143,11 @@ export function parseRun(argv: string[]): RunArgs {
         name = need();
         break;
       case 'listen':
-        listen.push(...list(need()));
+        for (const l of list(need())) {
+          const m = /^(?:unix:.+|(?:\[[^\]]+\]|[^:[\]]+):(\d+))$/s.exec(l);
+          if (!m || Number(m[1] ?? 0) > 65535) throw new UsageError(`--listen=${l}: expected HOST:PORT, [V6]:PORT or unix:PATH`);
+          listen.push(l);
+        }
         break;
       case 'time-limit': {
         const n = Number(need());
@@ -155,6 +159,8 @@ export function parseRun(argv: string[]): RunArgs {
         const m = /^(\d+)([KMG]?)$/i.exec(need());
         if (!m) throw new UsageError(`--max-memory=${val}: expected BYTES with an optional K, M or G`);
         maxMemory = Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+        // 0 would mean no limit at all (runGuest's default).
+        if (maxMemory === 0) throw new UsageError(`--max-memory=${val}: must be more than 0`);
         break;
       }
       case 'quiet':

@@ -39,7 +39,7 @@ export interface GuestHost {
   imports: { wasock: Imports; wasi_snapshot_preview1: Record<string, (...a: any[]) => any>; env: Record<string, any> };
   // The guest's memory (and, for emscripten's getaddrinfo, its exports: malloc).
   attach(memory: WebAssembly.Memory, exports?: Record<string, any>): void;
-  // Closes every socket the guest left open.
+  // Closes every socket and file the guest left open (its stdio is unmapped).
   closeAll(): void;
   openSockets(): number;
   // Datagrams dropped because their source was not granted.
@@ -72,7 +72,7 @@ const MAX_ARITY = 7;
 // functions reject a wrong argument count, so they get the arguments as they
 // came; ours take fixed parameters (no array per call on the data path).
 function guarded<T extends Record<string, AnyFn>>(fns: T, toAbi: (linuxErrno: number) => number,
-  events: EventSink, abi: string, ours: boolean, keep: ReadonlySet<string> = new Set()): T {
+  events: EventSink, abi: string, ours: boolean, limits: () => void, keep: ReadonlySet<string> = new Set()): T {
   const out: Record<string, AnyFn> = {};
   for (const [name, fn] of Object.entries(fns)) {
     if (keep.has(name)) {
@@ -87,6 +87,8 @@ function guarded<T extends Record<string, AnyFn>>(fns: T, toAbi: (linuxErrno: nu
     };
     out[name] = ours && fn.length <= MAX_ARITY
       ? (a: any, b: any, c: any, d: any, e: any, f: any, g: any) => {
+        // Limits first (GuestStop): also before calls node:wasi answers alone.
+        limits();
         try {
           return fn(a, b, c, d, e, f, g);
         } catch (err) {
@@ -94,6 +96,7 @@ function guarded<T extends Record<string, AnyFn>>(fns: T, toAbi: (linuxErrno: nu
         }
       }
       : (...args: any[]) => {
+        limits();
         try {
           return fn(...args);
         } catch (err) {
@@ -119,6 +122,13 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     if (r < 0) throw new Error(`listening socket ${hfd}: errno ${-r}`);
   });
   let instanceExports: Record<string, any> | null = null;
+  // Every import checks the memory limit (mem.onGrow, set by attach), not
+  // only those that read guest memory through mem: a guest that grows and
+  // calls only clock_time_get or fd_write is stopped too.
+  let attached = false;
+  const limits = () => {
+    if (attached) mem.refresh();
+  };
 
   // Name resolution runs in the host (dns.ts): the guest asks by name.
   const dns: GuestDnsPolicy = {
@@ -127,14 +137,14 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
     pinned: (name) => judge.pinned(name),
     deny: (op, address) => { events.deny(op, address, E.EACCES, `--allow-dns=${address}`); },
   };
-  const wasock = guarded(sdkImports(mem, net, dns), (e) => e, events, 'wasock', true);
+  const wasock = guarded(sdkImports(mem, net, dns), (e) => e, events, 'wasock', true, limits);
   // proc_exit unwinds the guest by throwing: never caught here.
-  const wasi = guarded(wasiImports(opts.wasi ?? {}, mem, net, table), wasiErrno, events, 'wasi', false, new Set(['proc_exit']));
+  const wasi = guarded(wasiImports(opts.wasi ?? {}, mem, net, table), wasiErrno, events, 'wasi', false, limits, new Set(['proc_exit']));
   const env = guarded(emscriptenImports({
     mem, net,
     exports: () => instanceExports,
     lookup: (name, family) => lookupForGuest(name, family, dns),
-  }), (e) => -wasiErrno(e), events, 'env', true);
+  }), (e) => -wasiErrno(e), events, 'env', true, limits);
 
   return {
     imports: { wasock, wasi_snapshot_preview1: wasi, env },
@@ -146,9 +156,22 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
         };
       }
       mem.attach(memory);
+      attached = true;
       instanceExports = exports ?? null;
     },
-    closeAll: () => table.closeAll(),
+    closeAll() {
+      table.closeAll();
+      // node:wasi never closes what it opened for the guest (the preopened
+      // directories, files left open): each stayed open in the embedder's
+      // process after every run. Closed through uvwasi, which forgets them;
+      // stdio only ever unmaps (its numbers are the embedder's).
+      const close = opts.wasi?.fd_close;
+      for (const [vfd, e] of [...table.entries()]) {
+        if (e.kind !== 'wasi' || e.stdio) continue;
+        table.remove(vfd);
+        if (close && e.wfd > 2) close(e.wfd);
+      }
+    },
     openSockets: () => table.sockets,
     droppedDatagrams: () => net.dropped,
   };

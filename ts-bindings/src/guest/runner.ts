@@ -53,6 +53,8 @@ export { EXIT_MEMORY_LIMIT };
 export const EXIT_TRAP = 134;
 // Pending connections of a preopened listener.
 const LISTEN_BACKLOG = 128;
+// The longest setTimeout delay (ms).
+const TIMER_MAX = 2 ** 31 - 1;
 
 function isCompiled(p: PolicySpec | CompiledPolicy): p is CompiledPolicy {
   return typeof (p as CompiledPolicy).ip === 'object' && Array.isArray((p as CompiledPolicy).families);
@@ -109,6 +111,10 @@ async function makeListener(spec: string): Promise<number> {
 export async function runGuest(wasm: string | URL | Uint8Array | ArrayBuffer | WebAssembly.Module,
   options: RunGuestOptions = {}): Promise<number> {
   const t0 = performance.now();
+  for (const k of ['timeLimit', 'maxMemory'] as const) {
+    const v = options[k];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`${k}: ${v} is not a non-negative number`);
+  }
   const module = await loadModule(wasm);
   const policy = isCompiled(options.policy ?? {}) ? options.policy as CompiledPolicy : await compilePolicy(options.policy as PolicySpec);
   const name = options.name ?? (typeof wasm === 'string' ? wasm.split('/').pop()! : 'guest');
@@ -153,11 +159,19 @@ export async function runGuest(wasm: string | URL | Uint8Array | ArrayBuffer | W
     else process.stderr.write(`${message}\n`);
   };
   let stoppedWith: number | null = null;
-  const timer = options.timeLimit !== undefined ? setTimeout(() => {
-    stoppedWith = EXIT_TIME_LIMIT;
-    report('time-limit', `${options.timeLimit} s`, `wasock: guest ${name}: stopped after its time limit of ${options.timeLimit} s`);
-    void worker.terminate();
-  }, options.timeLimit * 1000) : null;
+  // setTimeout fires at once past 2^31-1 ms (Node clamps it to 1 ms): a
+  // longer limit waits in steps.
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const deadline = options.timeLimit !== undefined ? performance.now() + options.timeLimit * 1000 : 0;
+  const arm = () => {
+    const left = deadline - performance.now();
+    timer = setTimeout(left > TIMER_MAX ? arm : () => {
+      stoppedWith = EXIT_TIME_LIMIT;
+      report('time-limit', `${options.timeLimit} s`, `wasock: guest ${name}: stopped after its time limit of ${options.timeLimit} s`);
+      void worker.terminate();
+    }, Math.min(Math.max(left, 0), TIMER_MAX));
+  };
+  if (options.timeLimit !== undefined) arm();
   const code = await new Promise<number>((resolve, reject) => {
     let exit: number | null = null;
     worker.on('message', (m: any) => {
