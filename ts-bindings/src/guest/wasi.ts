@@ -57,9 +57,11 @@ export function wasiImports(wasiIn: Record<string, Fn>, mem: HostMemory, net: Gu
     };
   }
 
-  // Calls that mean something on sockets go to GuestNet.
+  // Calls that mean something on sockets go to GuestNet; sock_* calls are
+  // never node:wasi's (it has no sockets, and its sock_send crashed the
+  // process on arguments a guest can make).
   const onSocket = (name: string, fn: (s: SockEntry, vfd: number, ...a: any[]) => number) => {
-    const orig = wasi[name] ?? (() => W.NOTSUP);
+    const orig = name.startsWith('sock_') ? (fd: number) => (table.has(fd | 0) ? W.NOTSOCK : W.BADF) : wasi[name] ?? (() => W.NOTSUP);
     wasi[name] = (fd: number, ...a: any[]) => {
       const e = table.get(fd | 0);
       if (e !== undefined && e.kind === 'sock') return fn(e, fd | 0, ...a);
@@ -158,14 +160,15 @@ export function wasiImports(wasiIn: Record<string, Fn>, mem: HostMemory, net: Gu
     return W.SUCCESS;
   };
 
-  wasi.poll_oneoff = pollOneoff(wasiIn.poll_oneoff, mem, net, table);
+  wasi.poll_oneoff = pollOneoff(mem, net, table);
   return wasi;
 }
 
-// poll_oneoff: uvwasi's own when no subscription names a socket (renumbered
-// in place, then restored); otherwise poll(2) over sockets and stdio here,
-// with the earliest clock as the timeout.
-function pollOneoff(origPoll: Fn | undefined, mem: HostMemory, net: GuestNet, table: DescriptorTable): Fn {
+// poll_oneoff, always here (node:wasi's own crashed the process on inputs a
+// guest can make): poll(2) over sockets and stdio, files and directories
+// always ready (as Linux says of regular files), the earliest clock as the
+// timeout.
+function pollOneoff(mem: HostMemory, net: GuestNet, table: DescriptorTable): Fn {
   return (inPtr: number, outPtr: number, nsubs: number, nOut: number) => {
     inPtr >>>= 0;
     outPtr >>>= 0;
@@ -174,27 +177,6 @@ function pollOneoff(origPoll: Fn | undefined, mem: HostMemory, net: GuestNet, ta
     if (!mem.fits(inPtr, nsubs * SUB_SIZE) || !mem.fits(outPtr, nsubs * EVENT_SIZE) || !mem.fits(nOut >>> 0, 4)) return W.FAULT;
     const dv = mem.dv;
     const isFdSub = (tag: number) => tag === EVENTTYPE_FD_READ || tag === EVENTTYPE_FD_WRITE;
-    let anySock = false;
-    for (let i = 0; i < nsubs; i++) {
-      const at = inPtr + i * SUB_SIZE;
-      if (isFdSub(mem.u8[at + 8]) && table.get(dv.getUint32(at + 16, true))?.kind === 'sock') anySock = true;
-    }
-    if (!anySock && origPoll) {
-      const saved: Array<[number, number]> = [];
-      for (let i = 0; i < nsubs; i++) {
-        const at = inPtr + i * SUB_SIZE;
-        if (!isFdSub(mem.u8[at + 8])) continue;
-        const vfd = dv.getUint32(at + 16, true);
-        const e = table.get(vfd);
-        saved.push([at + 16, vfd]);
-        // An unknown number goes to uvwasi as one it does not know either.
-        dv.setUint32(at + 16, e && e.kind === 'wasi' ? e.wfd : 0x7fffffff, true);
-      }
-      const r = origPoll(inPtr, outPtr, nsubs, nOut);
-      mem.refresh();
-      for (const [at, v] of saved) mem.dv.setUint32(at, v, true);
-      return r;
-    }
     let timeout = -1;
     let clockIdx = -1;
     const fdSubs: Array<{ i: number; vfd: number; write: boolean }> = [];
