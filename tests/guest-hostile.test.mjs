@@ -379,4 +379,89 @@ test('options: grants and value sizes (IP_ADD_MEMBERSHIP needs inet; short value
 
 function readFileText(p) { try { return readFileSync(p, 'utf8'); } catch { return ''; } }
 
+// ---- 2. socket kinds ---------------------------------------------------------------------------------
+
+const PROTOS = [0, 1, 6, 17, 58, 255, 0x0300 /* htons(ETH_P_ALL) */, 9 /* NETLINK_AUDIT */, 12 /* NETLINK_NETFILTER */, 262 /* MPTCP */];
+const kindOfHostFd = (hfd) => [hostInt(hfd, C.SOL_SOCKET, C.SO_DOMAIN), hostInt(hfd, C.SOL_SOCKET, C.SO_TYPE), hostInt(hfd, C.SOL_SOCKET, C.SO_PROTOCOL)];
+const listedKind = ([d, t, p]) => R.SOCKET_KINDS.find((k) => k.domain === d && k.type === t && (k.protocols === 'any' || k.protocols.includes(p)));
+
+// Every (domain, type, protocol): the errno the guest gets, and what the kernel made if anything.
+function sweepKinds(g, families) {
+  const wrong = [];
+  const made = [];
+  const granted = (k) => k.grant === 'address' || families.includes(k.grant);
+  for (let d = 0; d <= 50; d++) {
+    for (let t = 1; t <= 10; t++) {
+      for (const p of PROTOS) {
+        const [fd, hfds] = hostFdsMadeBy(() => g.socket(d, t | C.SOCK_NONBLOCK, p));
+        const kinds = R.requestable(d, t, p);
+        let want = null;
+        if (!R.familyKnown(d)) want = -E.EAFNOSUPPORT;
+        else if (kinds.length === 0) want = -E.EPROTONOSUPPORT;
+        else if (!kinds.some(granted)) want = -(kinds[0].grant === 'raw' || kinds[0].grant === 'packet' ? E.EPERM : E.EACCES);
+        const where = `socket(${d}, ${t}, ${p}) = ${fd}`;
+        if (want !== null && fd !== want) wrong.push(`${where}, want ${want}`);
+        if (fd < 0 && hfds.length) wrong.push(`${where} left host fds ${hfds}`);
+        if (fd >= 0) {
+          if (hfds.length !== 1) { wrong.push(`${where}: ${hfds.length} host fds`); continue; }
+          const k = kindOfHostFd(hfds[0]);
+          const rule = listedKind(k);
+          if (!rule || !granted(rule)) wrong.push(`${where} made ${k}, ${rule ? 'not granted' : 'not listed'}`);
+          made.push(`${d}/${t}/${p}`);
+          assert.is(g.close(fd), 0);
+        }
+      }
+    }
+  }
+  return { wrong, made };
+}
+
+test('socket kinds: only SOCKET_KINDS, each with its grant; unknown families EAFNOSUPPORT, unlisted kinds EPROTONOSUPPORT', async () => {
+  const fds = fdCount();
+  const g = await guest({});
+  const { wrong, made } = sweepKinds(g, []);
+  assert.equal(wrong, [], wrong.slice(0, 20).join('\n'));
+  for (const k of ['2/1/0', '2/2/0', '10/1/0', '10/2/0', '1/1/0', '1/2/0', '1/5/0', '2/1/6', '2/2/17'])
+    assert.ok(made.includes(k), `positive: ${k} is creatable without grants`);
+  assert.is(g.socket(C.AF_INET, C.SOCK_RAW, C.IPPROTO_ICMP), -E.EPERM, 'raw without --allow-family=raw');
+  assert.is(g.socket(C.AF_PACKET, C.SOCK_RAW, 0x0300), -E.EPERM, 'packet without --allow-family=packet');
+  assert.is(g.socket(C.AF_NETLINK, C.SOCK_RAW, 0), -E.EACCES, 'netlink without --allow-family=netlink');
+  assert.is(g.socket(C.AF_INET, 10 /* SOCK_PACKET */, 0x0300), -E.EPROTONOSUPPORT, 'SOCK_PACKET');
+  assert.is(g.socket(C.AF_INET, C.SOCK_STREAM | 0x4000, 0), -E.EINVAL, 'an unknown type flag');
+  assert.is(fdCount(), fds, 'no host descriptor left behind');
+  if (ROOT_USER) {
+    const gr = await guest({ families: ['raw'] });
+    const [raw, hraw] = guestSocket(gr, C.AF_INET, C.SOCK_RAW, C.IPPROTO_ICMP);
+    assert.equal(kindOfHostFd(hraw), [C.AF_INET, C.SOCK_RAW, C.IPPROTO_ICMP], 'positive: raw with --allow-family=raw');
+    assert.is(gr.close(raw), 0);
+  }
+});
+
+test('socket kinds: with every family granted (as root) still only listed kinds; SOCK_PACKET sniffs nothing', async () => {
+  const families = ['inet', 'inet6', 'unix', 'raw', 'netlink', 'packet', 'tipc', 'vsock'];
+  const fds = fdCount();
+  const g = await guest({ families });
+  const { wrong } = sweepKinds(g, families);
+  assert.equal(wrong, [], wrong.slice(0, 20).join('\n'));
+  // SOCK_PACKET (AF_INET or AF_PACKET) while a loopback exchange happens: no socket, nothing seen.
+  const rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  rx.bind(['127.0.0.1', 0]);
+  const tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  for (const d of [C.AF_INET, C.AF_PACKET]) {
+    const [fd, made] = hostFdsMadeBy(() => g.socket(d, 10, 0x0300));
+    assert.is(fd, -E.EPROTONOSUPPORT, `socket(${d}, SOCK_PACKET, ETH_P_ALL)`);
+    assert.equal(made, [], 'no packet socket made');
+  }
+  tx.sendto(Buffer.from('sniff me'), rx.getsockname());
+  assert.is(Buffer.from(rx.recv(64)).toString(), 'sniff me', 'the exchange happened');
+  assert.is(g.host.openSockets(), 0, 'the guest holds no socket that could have seen it');
+  rx.close(); tx.close();
+  if (ROOT_USER) {
+    const [pk, hpk] = guestSocket(g, C.AF_PACKET, C.SOCK_DGRAM, 0x0300);
+    assert.equal(kindOfHostFd(hpk).slice(0, 2), [C.AF_PACKET, C.SOCK_DGRAM], 'positive: packet with --allow-family=packet');
+    g.close(pk);
+  }
+  assert.is(fdCount(), fds);
+});
+
 test.run();
