@@ -25,7 +25,7 @@ import {
   requestable, socketKind, type Grant, type SocketKind,
 } from './rules.js';
 import { MAX_FDS, type DescriptorTable, type SockEntry } from './table.js';
-import { lexicalUnixPath, openUnixTarget, SUN_PATH_MAX } from './unix-path.js';
+import { openUnixTarget, reachedUnixPath, SUN_PATH_MAX } from './unix-path.js';
 
 // Largest sockaddr a guest may pass (struct sockaddr_storage).
 const SOCKADDR_MAX = 128;
@@ -146,9 +146,9 @@ export class GuestNet {
   }
 
   // A path that could not be opened: its errno only where the policy grants
-  // the path as written, so a guest cannot probe which files exist elsewhere.
+  // the path it reaches, so a guest cannot probe which files exist elsewhere.
   private unixFailure(use: Operation, s: SockEntry, sunPath: Uint8Array, errno: number): number {
-    const written = lexicalUnixPath(sunPath, this.cwd);
+    const written = reachedUnixPath(sunPath, this.cwd);
     if (written === null || this.judge.allowed(use, s.family, [unixEndpoint(written, false)])) return errno;
     return this.check(use, s, [unixEndpoint(written, false)]);
   }
