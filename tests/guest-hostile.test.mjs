@@ -464,4 +464,113 @@ test('socket kinds: with every family granted (as root) still only listed kinds;
   assert.is(fdCount(), fds);
 });
 
+// ---- 3. unix paths ---------------------------------------------------------------------------------
+
+// T/dir (granted), T/out (not), T/dir/link -> T/out, T/dir/sock-link -> T/out/real.sock (a host listener).
+function unixFixture() {
+  const T = tempDir('wasock-hostile-');
+  const DIR = join(T, 'dir');
+  const OUT = join(T, 'out');
+  mkdirSync(DIR);
+  mkdirSync(OUT);
+  symlinkSync(OUT, join(DIR, 'link'));
+  const real = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  real.bind(join(OUT, 'real.sock'));
+  real.listen(8);
+  real.setblocking(false);
+  symlinkSync(join(OUT, 'real.sock'), join(DIR, 'sock-link'));
+  symlinkSync(join(OUT, 'dangling.sock'), join(DIR, 'dangling-link'));
+  writeFileSync(join(OUT, 'exists.txt'), 'x');
+  return { T, DIR, OUT, real, done() { real.close(); removeDir(T); } };
+}
+const listing = (d) => readdirSync(d).sort();
+
+test('unix paths: `..`, symlinked directories and sockets, relative and long paths reach nothing outside the grant', async () => {
+  const fx = unixFixture();
+  const { T, DIR, OUT } = fx;
+  try {
+    const g = await guest({ bind: [`unix:${DIR}/`], connect: [`unix:${DIR}/`] }, { cwd: T });
+    const outBefore = listing(OUT);
+    const tBefore = listing(T);
+    const s = () => g.socket(C.AF_UNIX, C.SOCK_STREAM);
+    const attempts = [
+      // [path, bind errno(s), connect errno(s)]
+      [`${DIR}/link/../x.sock`, [E.EACCES], [E.EACCES]],
+      [`${DIR}/link/x.sock`, [E.EACCES], [E.EACCES]],
+      [`${DIR}/../x.sock`, [E.EACCES], [E.EACCES]],
+      ['x.sock', [E.EACCES], [E.EACCES]],
+      ['dir/link/y.sock', [E.EACCES], [E.EACCES]],
+      ['dir/../out/z.sock', [E.EACCES], [E.EACCES]],
+      [`${DIR}/t.sock/`, [E.EINVAL, E.EACCES], [E.EACCES, E.ENOENT, E.ENOTDIR]],
+      [`${DIR}/link/`, [E.EINVAL, E.EACCES], [E.EACCES]],
+      [`${OUT}/exists.txt`, [E.EACCES], [E.EACCES]],
+      [`${DIR}/link/real.sock`, [E.EACCES], [E.EACCES]],
+      [`${DIR}/sock-link`, [E.EADDRINUSE], [E.EACCES]],
+      [`${DIR}/dangling-link`, [E.EADDRINUSE], [E.EACCES]],
+      // 108 bytes, no NUL: outside the grant.
+      [`${OUT}/${'o'.repeat(107 - OUT.length)}`, [E.EACCES], [E.EACCES]],
+    ];
+    for (const [path, bindWant, connectWant] of attempts) {
+      const fd = s();
+      const b = g.bind(fd, g.saun(path, { nul: Buffer.byteLength(path) < 108 }));
+      assert.ok(bindWant.includes(-b), `bind ${path} = ${b}, want ${bindWant.map((x) => -x)}`);
+      const fd2 = s();
+      const c = g.connect(fd2, g.saun(path, { nul: Buffer.byteLength(path) < 108 }));
+      assert.ok(connectWant.includes(-c), `connect ${path} = ${c}, want ${connectWant.map((x) => -x)}`);
+      g.close(fd); g.close(fd2);
+    }
+    assert.is(g.bind(s(), g.saun(`${DIR}/${'a'.repeat(110)}`)), -E.EINVAL, 'a sun_path over 108 bytes');
+    assert.ok(noConnection(fx.real), 'the listener outside the grant saw no connection');
+    assert.equal(listing(OUT), outBefore, 'no file created outside the grant');
+    assert.equal(listing(T), tBefore, 'nor beside it');
+    // A failed open outside the grant does not say whether the file exists.
+    assert.is(g.connect(s(), g.saun(`${OUT}/missing.sock`)), -E.EACCES, 'missing, outside: EACCES');
+    assert.is(g.connect(s(), g.saun(`${DIR}/link/missing.sock`)), -E.EACCES, 'missing, through the link: EACCES');
+    assert.is(g.connect(s(), g.saun(`${DIR}/link/../missing.sock`)), -E.EACCES, 'missing, `..` after the link: EACCES');
+    assert.is(g.connect(s(), g.saun(`${DIR}/link/../out/exists.txt`)), -E.EACCES, 'existing, `..` after the link: EACCES');
+    assert.is(g.connect(s(), g.saun(`${DIR}/missing.sock`)), -E.ENOENT, 'positive: missing inside the grant is ENOENT');
+    // Positive: bind + listen + connect inside the grant; getsockname is the guest's own name.
+    const srv = s();
+    assert.is(g.bind(srv, g.saun(`${DIR}/srv.sock`)), 0, 'bind inside the grant');
+    assert.is(g.listen(srv), 0);
+    assert.ok(existsSync(join(DIR, 'srv.sock')), 'the socket file is where the guest asked');
+    const rel = s();
+    assert.is(g.bind(rel, g.saun('dir/rel.sock')), 0, 'a relative path inside the grant');
+    assert.ok(existsSync(join(DIR, 'rel.sock')));
+    const cli = s();
+    assert.is(g.connect(cli, g.saun(`${DIR}/srv.sock`)), 0, 'connect inside the grant');
+    assert.ok(g.accept(srv) >= 0, 'accepted');
+    const name = g.sockname(srv);
+    assert.is(name.r, 0);
+    assert.is(Buffer.from(name.sa.subarray(2)).toString().replace(/\0.*$/s, ''), `${DIR}/srv.sock`, 'getsockname: the bound path, not /proc/self/fd/N');
+    g.host.closeAll();
+  } finally {
+    fx.done();
+  }
+});
+
+test('unix paths: abstract names need unix:@name or unix:@prefix*; unix:* grants no abstract name', async () => {
+  const tag = `wasock-hostile-${process.pid}`;
+  const gAny = await guest({ bind: ['unix:*'], connect: ['unix:*'] });
+  const fd = gAny.socket(C.AF_UNIX, C.SOCK_STREAM);
+  assert.is(gAny.bind(fd, gAny.saun(`\0${tag}-a`, { nul: false })), -E.EACCES, 'unix:* does not grant an abstract bind');
+  // A host listener on an abstract name: unix:* does not reach it either.
+  const host = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  host.bind(Buffer.from(`\0${tag}-h`));
+  host.listen(4);
+  host.setblocking(false);
+  assert.is(gAny.connect(gAny.socket(C.AF_UNIX, C.SOCK_STREAM), gAny.saun(`\0${tag}-h`, { nul: false })), -E.EACCES, 'nor an abstract connect');
+  assert.ok(noConnection(host));
+  gAny.host.closeAll();
+  const g = await guest({ bind: [`unix:@${tag}-a`, `unix:@${tag}-p*`], connect: [`unix:@${tag}-h`] });
+  const s = () => g.socket(C.AF_UNIX, C.SOCK_STREAM);
+  assert.is(g.bind(s(), g.saun(`\0${tag}-a`, { nul: false })), 0, 'positive: unix:@name');
+  assert.is(g.bind(s(), g.saun(`\0${tag}-pxyz`, { nul: false })), 0, 'positive: unix:@prefix*');
+  assert.is(g.bind(s(), g.saun(`\0${tag}-b`, { nul: false })), -E.EACCES, 'another name');
+  assert.is(g.bind(s(), g.saun(`\0${tag}-a\0`, { nul: false })), -E.EACCES, 'the name with a trailing NUL is another name');
+  assert.is(g.connect(s(), g.saun(`\0${tag}-h`, { nul: false })), 0, 'positive: connect to the granted name');
+  g.host.closeAll();
+  host.close();
+});
+
 test.run();
