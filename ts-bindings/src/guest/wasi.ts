@@ -59,7 +59,8 @@ export function wasiImports(wasiIn: Record<string, Fn>, mem: HostMemory, net: Gu
 
   // Calls that mean something on sockets go to GuestNet.
   const onSocket = (name: string, fn: (s: SockEntry, vfd: number, ...a: any[]) => number) => {
-    const orig = wasi[name] ?? (() => W.NOTSUP);
+    // Without node:wasi's own: a descriptor the guest does not hold is EBADF, as everywhere.
+    const orig = wasi[name] ?? ((fd: number) => (table.has(fd | 0) ? W.NOTSUP : W.BADF));
     wasi[name] = (fd: number, ...a: any[]) => {
       const e = table.get(fd | 0);
       if (e !== undefined && e.kind === 'sock') return fn(e, fd | 0, ...a);
