@@ -573,4 +573,156 @@ test('unix paths: abstract names need unix:@name or unix:@prefix*; unix:* grants
   host.close();
 });
 
+// ---- 4. descriptor integrity ----------------------------------------------------------------------
+
+const W = { SUCCESS: 0, BADF: 8, FAULT: 21, INVAL: 28, MSGSIZE: 35 };
+const recvNone = (sock) => { try { sock.recv(64); return false; } catch (e) { return e.errno === E.EAGAIN; } };
+
+test('descriptors: closing or renumbering onto stdio never touches the embedder\'s descriptors', async () => {
+  const [a, b] = socket.socketpair();
+  b.setblocking(false);
+  const g = await guest({}, { host: { stdioFds: [a.fileno(), a.fileno(), a.fileno()] } });
+  assert.is(g.wasi.fd_close(1), W.SUCCESS, 'fd_close(1)');
+  assert.is(g.wasi.fd_close(1), W.BADF, 'and it is gone for the guest');
+  a.send(Buffer.from('embedder'));
+  assert.is(Buffer.from(b.recv(64)).toString(), 'embedder', 'the embedder\'s descriptor is open and works');
+  const sv = g.alloc(8);
+  assert.is(g.wasock.socketpair(C.AF_UNIX, C.SOCK_STREAM, 0, sv), 0);
+  assert.is(g.i32(sv), 1, 'the guest\'s next descriptor is 1');
+  // The guest writes to its fd 1: its own socket, not the embedder's.
+  const iov = g.alloc(8); const msg = g.put(Buffer.from('guest')); const n = g.alloc(4);
+  g.dv.setUint32(iov, msg, true); g.dv.setUint32(iov + 4, 5, true);
+  assert.is(g.wasi.fd_write(1, iov, 1, n), W.SUCCESS);
+  assert.ok(recvNone(b), 'nothing reached the embedder');
+  assert.is(g.recvfrom(g.i32(sv + 4), 16).r, 5, 'positive: the guest\'s own peer got it');
+  // fd_renumber onto stdio 2: unmapped, never closed.
+  assert.is(g.wasi.fd_renumber(g.i32(sv + 4), 2), W.SUCCESS);
+  a.send(Buffer.from('still'));
+  assert.is(Buffer.from(b.recv(64)).toString(), 'still', 'stdio 2 renumbered over: the embedder\'s fd is intact');
+  assert.is(g.wasi.fd_close(0), W.SUCCESS);
+  g.host.closeAll();
+  a.send(Buffer.from('after'));
+  assert.is(Buffer.from(b.recv(64)).toString(), 'after', 'closeAll left it open too');
+  a.close(); b.close();
+});
+
+test('descriptors: a double close is EBADF and closes the host fd once; accept/socketpair/dup count against maxSockets', async () => {
+  const base = fdCount();
+  const g = await guest({ bind: ['127.0.0.1:*'], maxSockets: 3 });
+  const [s, hs] = guestSocket(g, C.AF_INET, C.SOCK_DGRAM);
+  assert.is(g.close(s), 0);
+  // The embedder opens a descriptor now: it likely gets the number just freed.
+  const mine = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  mine.bind(['127.0.0.1', 0]);
+  assert.is(g.close(s), -E.EBADF, 'second close');
+  assert.is(g.wasi.fd_close(s), W.BADF, 'through WASI too');
+  assert.ok(mine.getsockname()[1] > 0 && hostInt(mine.fileno(), C.SOL_SOCKET, C.SO_TYPE) === C.SOCK_DGRAM,
+    `the embedder's descriptor ${mine.fileno()} (was the guest's ${hs}) survives`);
+  mine.close();
+  const lst = g.socket(C.AF_INET, C.SOCK_STREAM);
+  assert.is(g.bind(lst, g.sa4('127.0.0.1', 0)), 0);
+  assert.is(g.listen(lst), 0);
+  const port = new DataView(g.sockname(lst).sa.buffer).getUint16(2, false);
+  const x = g.socket(C.AF_INET, C.SOCK_STREAM);
+  const y = g.socket(C.AF_INET, C.SOCK_STREAM);
+  assert.ok(x >= 0 && y >= 0, 'positive: three sockets');
+  const atLimit = fdCount();
+  assert.is(g.socket(C.AF_INET, C.SOCK_STREAM), -E.EMFILE, 'socket past maxSockets');
+  assert.is(g.wasock.socketpair(C.AF_UNIX, C.SOCK_STREAM, 0, g.alloc(8)), E.EMFILE, 'socketpair past maxSockets');
+  const o = g.alloc(4);
+  assert.is(g.wasock.dup(x, o), E.EMFILE, 'dup past maxSockets');
+  const cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  cli.connect(['127.0.0.1', port]);
+  const [acc, made] = hostFdsMadeBy(() => g.accept(lst, 0));
+  assert.is(acc, -E.EMFILE, 'accept past maxSockets');
+  assert.equal(made, [], 'the accepted connection was closed in the host');
+  cli.close();
+  assert.is(fdCount(), atLimit, 'host fd count unchanged by the refusals');
+  assert.is(g.close(y), 0);
+  assert.is(g.wasock.dup(x, o), 0, 'positive: dup with room');
+  assert.is(g.host.openSockets(), 3);
+  g.host.closeAll();
+  assert.is(g.host.openSockets(), 0);
+  assert.is(fdCount(), base, 'closeAll closed every host descriptor');
+});
+
+// ---- 5. bounds ---------------------------------------------------------------------------------------
+
+test('bounds: 1024 iovecs over the whole 8 MiB memory copy at most one chunk; counts and lengths past the limits', async () => {
+  const MiB = 1 << 20;
+  const g = await guest({ connect: ['127.0.0.1:*'] }, { pages: 128 });
+  const size = g.memory.buffer.byteLength;
+  const l = hostListener();
+  const tcp = g.socket(C.AF_INET, C.SOCK_STREAM);
+  assert.is(g.connect(tcp, g.sa4('127.0.0.1', l.getsockname()[1])), 0);
+  const [peer] = l.accept();
+  peer.setblocking(false);
+  assert.is(g.wasock.set_nonblock(tcp, 1), 0);
+  const iovs = (count, len = size) => {
+    const p = g.alloc(count * 8);
+    for (let i = 0; i < count; i++) { g.dv.setUint32(p + i * 8, 0, true); g.dv.setUint32(p + i * 8 + 4, len, true); }
+    return p;
+  };
+  const n = g.alloc(4);
+  const v1024 = iovs(1024);
+  const m0 = process.memoryUsage();
+  assert.is(g.wasi.fd_write(tcp, v1024, 1024, n), W.INVAL, '1024 x 8 MiB: the total overflows ssize_t');
+  const v255 = iovs(255);
+  assert.is(g.wasi.fd_write(tcp, v255, 255, n), W.SUCCESS, '255 x 8 MiB (2 GiB - 8 MiB)');
+  const sent = g.i32(n);
+  assert.ok(sent > 0 && sent <= 256 * 1024, `a short send of at most one 256 KiB chunk (${sent})`);
+  assert.is(g.wasi.sock_send(tcp, v255, 255, 0, n), W.SUCCESS);
+  const m1 = process.memoryUsage();
+  assert.ok(m1.arrayBuffers - m0.arrayBuffers < 4 * MiB, `host array buffers grew ${(m1.arrayBuffers - m0.arrayBuffers) / MiB} MiB`);
+  assert.ok(m1.rss - m0.rss < 64 * MiB, `host rss grew ${(m1.rss - m0.rss) / MiB} MiB`);
+  assert.is(g.wasi.fd_write(tcp, iovs(1025, 1), 1025, n), W.INVAL, '1025 iovecs (WASI)');
+  const msg = g.alloc(28);
+  g.u8.fill(0, msg, msg + 28);
+  g.dv.setUint32(msg + 8, iovs(1025, 1), true); g.dv.setUint32(msg + 12, 1025, true);
+  assert.is(g.env.__syscall_sendmsg(tcp, msg, 0), -W.MSGSIZE, '1025 iovecs (emscripten sendmsg)');
+  g.dv.setUint32(msg + 12, -1 >>> 0, true);
+  assert.is(g.env.__syscall_sendmsg(tcp, msg, 0), -W.MSGSIZE, 'a negative iovec count');
+  // Datagrams are whole or not at all.
+  const rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  rx.bind(['127.0.0.1', 0]);
+  rx.setblocking(false);
+  const udp = g.socket(C.AF_INET, C.SOCK_DGRAM);
+  assert.is(g.connect(udp, g.sa4('127.0.0.1', rx.getsockname()[1])), 0);
+  assert.is(g.wasi.fd_write(udp, iovs(64), 64, n), wasiErrno(E.EMSGSIZE), 'a 512 MiB datagram');
+  assert.ok(recvNone(rx), 'nothing was sent');
+  const two = g.alloc(16); const hi = g.put(Buffer.from('hi'));
+  for (const k of [0, 1]) { g.dv.setUint32(two + k * 8, hi + k, true); g.dv.setUint32(two + k * 8 + 4, 1, true); }
+  assert.is(g.wasi.fd_write(udp, two, 2, n), W.SUCCESS, 'positive: a gathered datagram');
+  assert.is(Buffer.from(rx.recv(8)).toString(), 'hi');
+  // poll set sizes.
+  const pfd = g.alloc(4097 * 8);
+  assert.is(g.wasock.poll(pfd, 4097, 0, g.alloc(4)), E.EINVAL, 'SDK poll of 4097');
+  assert.is(g.env.__syscall_poll(pfd, 4097, 0), -W.INVAL, 'emscripten poll of 4097');
+  assert.is(g.wasi.poll_oneoff(g.alloc(16), g.alloc(16), 4097, g.alloc(4)), W.INVAL, 'poll_oneoff of 4097');
+  g.dv.setInt32(pfd, tcp, true); g.dv.setInt16(pfd + 4, 4, true);
+  const out = g.alloc(4);
+  assert.is(g.wasock.poll(pfd, 1, 0, out), 0, 'positive: a poll of one');
+  // Wild lengths, pointers at the end, negative descriptors.
+  const end = size;
+  assert.is(g.wasock.sendto(tcp, 0, 0xffffffff, 0, 0, 0, g.alloc(4)), E.EFAULT, 'length 0xffffffff');
+  assert.is(g.wasock.sendto(tcp, end - 1, 2, 0, 0, 0, g.alloc(4)), E.EFAULT, 'a buffer past the end');
+  assert.is(g.wasock.sendto(tcp, 0, 1, 0, 0, 0, end - 2), E.EFAULT, 'a result pointer past the end');
+  assert.is(g.wasock.recvfrom(tcp, end, 1, C.MSG_DONTWAIT, 0, 0, g.alloc(4)), E.EFAULT, 'recv at the end');
+  assert.is(g.wasock.getsockopt(tcp, C.SOL_SOCKET, C.SO_TYPE, 0, end - 3), E.EFAULT, 'an option length past the end');
+  const lp = g.alloc(4); g.dv.setUint32(lp, 0xffffffff, true);
+  assert.is(g.wasock.getsockopt(tcp, C.SOL_SOCKET, C.SO_TYPE, 0, lp), E.EINVAL, 'an option length of 0xffffffff');
+  assert.is(g.wasock.connect(tcp, end - 8, 16), E.EFAULT, 'a sockaddr past the end');
+  assert.is(g.wasock.connect(tcp, 0, 0xffffffff), E.EINVAL, 'a sockaddr length of 0xffffffff');
+  assert.is(g.wasi.fd_write(tcp, end - 4, 1, n), W.FAULT, 'an iovec array past the end');
+  for (const fd of [-1, -2, 0x7fffffff, -0x80000000, 4095, 4096]) {
+    assert.is(g.wasock.close(fd), E.EBADF, `close(${fd})`);
+    assert.is(g.wasock.sendto(fd, 0, 1, 0, 0, 0, g.alloc(4)), E.EBADF, `sendto(${fd})`);
+    assert.is(g.env.__syscall_recvfrom(fd, 0, 1, 0, 0, 0), -W.BADF, `__syscall_recvfrom(${fd})`);
+    assert.is(g.wasi.sock_send(fd, v255, 1, 0, n), W.BADF, `sock_send(${fd})`);
+  }
+  assert.ok(peer.recv(1 << 20).length > 0, 'positive: the granted connection carried the short sends');
+  g.host.closeAll();
+  peer.close(); l.close(); rx.close();
+});
+
 test.run();
