@@ -16,7 +16,7 @@
 import { addon } from '../native.js';
 import type { HostMemory } from '../host.js';
 import { AF_INET, AF_INET6, AF_UNIX, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
-  SOCK_NONBLOCK, IPPROTO_IPV6, IPV6_V6ONLY } from '../constants.generated.js';
+  IPPROTO_IPV6, IPV6_V6ONLY } from '../constants.generated.js';
 import { E } from './errno.js';
 import type { EventSink } from './events.js';
 import { ipEndpoint, unixEndpoint, type Endpoint, type Family, type Judge, type Operation } from './policy.js';
@@ -330,8 +330,9 @@ export class GuestNet {
       }
       addon.close(hfd);
       this.events.deny('accept', peer.text, E.EACCES, `--allow-accept=${peer.text}`);
-      // A refused peer is dropped; a blocking accept waits for the next one.
-      if (addon.getNonblock(s.hfd) > 0 || (flags & SOCK_NONBLOCK)) return -E.EAGAIN;
+      // A refused peer is dropped and the next one taken: a blocking accept
+      // waits for it, a non-blocking one gets the kernel's EAGAIN only when no
+      // peer is left (not while a granted one is queued behind the refused).
     }
   }
 
