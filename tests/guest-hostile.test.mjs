@@ -106,7 +106,7 @@ class Guest {
   connect(fd, [p, l]) { return -this.wasock.connect(fd, p, l); }
   listen(fd, n = 8) { return -this.wasock.listen(fd, n); }
   close(fd) { return -this.wasock.close(fd); }
-  accept(fd, flags = C.SOCK_NONBLOCK) { const o = this.alloc(4); const r = this.wasock.accept(fd, 0, 0, flags, o); return r ? -r : this.i32(o); }
+  accept(fd, flags = 0) { const o = this.alloc(4); const r = this.wasock.accept(fd, 0, 0, flags, o); return r ? -r : this.i32(o); }
   setsockopt(fd, level, name, bytes) {
     const p = this.put(bytes.length ? bytes : new Uint8Array(1));
     return -this.wasock.setsockopt(fd, level, name, p, bytes.length);
@@ -723,6 +723,145 @@ test('bounds: 1024 iovecs over the whole 8 MiB memory copy at most one chunk; co
   assert.ok(peer.recv(1 << 20).length > 0, 'positive: the granted connection carried the short sends');
   g.host.closeAll();
   peer.close(); l.close(); rx.close();
+});
+
+// ---- 6. policy gaps ----------------------------------------------------------------------------------
+
+test('accept grants judge unix peers: a peer bound to an ungranted path (or unnamed) is dropped', async () => {
+  const T = tempDir('wasock-hostile-');
+  try {
+    const g = await guest({ bind: [`unix:${T}/`], accept: [`unix:${T}/good.sock`] });
+    const srv = g.socket(C.AF_UNIX, C.SOCK_STREAM);
+    assert.is(g.bind(srv, g.saun(`${T}/srv.sock`)), 0);
+    assert.is(g.listen(srv), 0);
+    assert.is(g.wasock.set_nonblock(srv, 1), 0);
+    const client = (name) => {
+      const c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+      if (name) c.bind(join(T, name));
+      c.connect(join(T, 'srv.sock'));
+      return c;
+    };
+    const bad = client('bad.sock');
+    const anon = client(null);
+    const [r, made] = hostFdsMadeBy(() => g.accept(srv));
+    assert.is(r, -E.EAGAIN, 'both ungranted peers dropped');
+    assert.equal(made, [], 'their connections closed in the host');
+    assert.is(bad.recv(8).length, 0, 'the ungranted peer sees its connection closed');
+    assert.ok(g.events.some((e) => e.op === 'accept' && e.address === `unix:${T}/bad.sock`), 'an event names it');
+    const good = client('good.sock');
+    const a = g.accept(srv);
+    assert.ok(a >= 0, `positive: the granted peer is accepted (${a}; ${g.events.map((e) => e.message).join('; ')})`);
+    good.send(Buffer.from('ok'));
+    assert.is(Buffer.from(g.recvfrom(a, 8, 0).buf.slice(0, 2)).toString(), 'ok');
+    bad.close(); anon.close(); good.close();
+    g.host.closeAll();
+  } finally {
+    removeDir(T);
+  }
+});
+
+test('accept grants judge datagram sources: an ungranted source\'s bytes never reach the guest', async () => {
+  const good = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  good.bind(['127.0.0.1', 0]);
+  const bad = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  bad.bind(['127.0.0.1', 0]);
+  const g = await guest({ bind: ['127.0.0.1:*'], accept: [`127.0.0.1:${good.getsockname()[1]}`] });
+  const u = g.socket(C.AF_INET, C.SOCK_DGRAM);
+  assert.is(g.bind(u, g.sa4('127.0.0.1', 0)), 0);
+  const port = new DataView(g.sockname(u).sa.buffer).getUint16(2, false);
+  bad.sendto(Buffer.from('SECRET-FROM-UNGRANTED'), ['127.0.0.1', port]);
+  bad.sendto(Buffer.from('SECRET-AGAIN'), ['127.0.0.1', port]);
+  good.sendto(Buffer.from('hello'), ['127.0.0.1', port]);
+  await new Promise((r) => setTimeout(r, 20));
+  const got = g.recvfrom(u, 64);
+  assert.is(got.r, 5, 'positive: the granted source\'s datagram arrives');
+  assert.is(Buffer.from(got.buf).toString('latin1').replace(/\0+$/, ''), 'hello', 'and nothing else is in the buffer');
+  assert.not.ok(Buffer.from(g.u8).includes('SECRET'), 'no byte of the ungranted datagrams anywhere in guest memory');
+  assert.is(g.host.droppedDatagrams(), 2, 'both counted as dropped');
+  assert.is(g.recvfrom(u, 64).r, -E.EAGAIN, 'nothing left');
+  g.host.closeAll();
+  good.close(); bad.close();
+});
+
+test('MSG_FASTOPEN opens a connection: judged as connect, not sendto', async () => {
+  const l = hostListener();
+  const port = l.getsockname()[1];
+  const g = await guest({ sendto: ['127.0.0.1:*'] });
+  const t = g.socket(C.AF_INET, C.SOCK_STREAM);
+  assert.is(g.sendto(t, Buffer.from('syn data'), 0x20000000, g.sa4('127.0.0.1', port)), -E.EACCES, 'sendto grant only');
+  await new Promise((r) => setTimeout(r, 20));
+  assert.ok(noConnection(l), 'the listener saw no connection');
+  g.host.closeAll();
+  const gc = await guest({ connect: ['127.0.0.1:*'] });
+  const t2 = gc.socket(C.AF_INET, C.SOCK_STREAM);
+  const r = gc.sendto(t2, Buffer.from('syn data'), 0x20000000, gc.sa4('127.0.0.1', port));
+  assert.ok(r === 8 || r === -E.EINPROGRESS, `positive: with a connect grant (${r})`);
+  await new Promise((res) => setTimeout(res, 20));
+  assert.not.ok(noConnection(l), 'the listener got the connection');
+  gc.host.closeAll();
+  l.close();
+});
+
+test('wildcard binds need the wildcard granted; listen on an unbound socket is refused', async () => {
+  const probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  probe.bind(['127.0.0.1', 0]);
+  const port = probe.getsockname()[1];
+  probe.close();
+  const v4any = [0, 0, 0, 0];
+  const mappedAny = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0];
+  const g = await guest({ bind: [`*:${port}`] });
+  const s4 = g.socket(C.AF_INET, C.SOCK_STREAM);
+  assert.is(g.bind(s4, g.sa4(v4any.join('.'), port)), -E.EACCES, '0.0.0.0 with *:PORT');
+  const s6 = g.socket(C.AF_INET6, C.SOCK_STREAM);
+  assert.is(g.bind(s6, g.sa6(new Array(16).fill(0), port)), -E.EACCES, ':: with *:PORT');
+  assert.is(g.bind(s6, g.sa6(mappedAny, port)), -E.EACCES, '::ffff:0.0.0.0 with *:PORT');
+  assert.is(g.bind(s4, g.sa4('127.0.0.1', port)), 0, 'positive: *:PORT covers 127.0.0.1');
+  g.host.closeAll();
+  // Nothing of the guest's holds the wildcard: the host binds it itself.
+  const own = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  own.bind(['0.0.0.0', port]);
+  own.close();
+  const gw = await guest({ bind: [`0.0.0.0:${port}`] });
+  const w = gw.socket(C.AF_INET, C.SOCK_STREAM);
+  assert.is(gw.bind(w, gw.sa4('0.0.0.0', port)), 0, 'positive: 0.0.0.0:PORT granted');
+  const w6 = gw.socket(C.AF_INET6, C.SOCK_STREAM);
+  assert.is(gw.bind(w6, gw.sa6(new Array(16).fill(0), port)), -E.EACCES, 'a dual-stack :: also needs [::]');
+  const [u, hu] = guestSocket(gw, C.AF_INET, C.SOCK_STREAM);
+  assert.is(gw.listen(u), -E.EACCES, 'listen on an unbound socket');
+  assert.is(hostInt(hu, C.SOL_SOCKET, C.SO_ACCEPTCONN), 0, 'the real socket is not listening');
+  assert.is(gw.listen(w), 0, 'positive: listen on the granted bind');
+  gw.host.closeAll();
+});
+
+// ---- 7. events -----------------------------------------------------------------------------------------
+
+test('events: a storm of 100,000 denials is rate limited, counts what it drops, and does not grow the host', async () => {
+  const g = await guest({});
+  const t = g.socket(C.AF_INET, C.SOCK_STREAM);
+  const sa = g.sa4('10.255.255.1', 9);
+  for (let i = 0; i < 1000; i++) g.connect(t, sa); // warm up
+  const warm = g.events.length;
+  g.events.length = 0;
+  const m0 = process.memoryUsage();
+  const t0 = performance.now();
+  let wrong = 0;
+  for (let i = 0; i < 100_000; i++) if (g.connect(t, sa) !== -E.EACCES) wrong++;
+  const secs = (performance.now() - t0) / 1000;
+  const m1 = process.memoryUsage();
+  assert.is(wrong, 0, 'every connect denied');
+  assert.ok(warm <= 51, `warm-up: the burst (${warm})`);
+  assert.ok(g.events.length <= 1 + 20 * secs + 1, `${g.events.length} events in ${secs.toFixed(2)} s (rate 20/s)`);
+  await new Promise((r) => setTimeout(r, 120));
+  assert.is(g.connect(t, sa), -E.EACCES);
+  const last = g.events.at(-1);
+  const accounted = g.events.length + g.events.reduce((n, e) => n + e.suppressed, 0);
+  assert.is(accounted, 100_001 + (1000 - warm), 'every denial is an event or counted as suppressed in a later one');
+  assert.ok(last.suppressed > 0, `the later event reports what was suppressed (${last.suppressed})`);
+  assert.match(last.message, /more denials not shown/);
+  assert.is(last.grant, '--allow-connect=10.255.255.1:9', 'the event names the grant');
+  assert.ok(m1.heapUsed - m0.heapUsed < 16 << 20, `heap grew ${((m1.heapUsed - m0.heapUsed) / 1048576).toFixed(1)} MiB`);
+  assert.ok(m1.arrayBuffers - m0.arrayBuffers < 1 << 20, 'no buffers kept');
+  g.host.closeAll();
 });
 
 test.run();
