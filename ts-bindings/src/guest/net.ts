@@ -16,7 +16,7 @@
 import { addon } from '../native.js';
 import type { HostMemory } from '../host.js';
 import { AF_INET, AF_INET6, AF_UNIX, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
-  SOCK_NONBLOCK, IPPROTO_IPV6, IPV6_V6ONLY } from '../constants.generated.js';
+  IPPROTO_IPV6, IPV6_V6ONLY } from '../constants.generated.js';
 import { E } from './errno.js';
 import type { EventSink } from './events.js';
 import { ipEndpoint, unixEndpoint, type Endpoint, type Family, type Judge, type Operation } from './policy.js';
@@ -25,7 +25,7 @@ import {
   requestable, socketKind, type Grant, type SocketKind,
 } from './rules.js';
 import { MAX_FDS, type DescriptorTable, type SockEntry } from './table.js';
-import { lexicalUnixPath, openUnixTarget, SUN_PATH_MAX } from './unix-path.js';
+import { openUnixTarget, reachedUnixPath, SUN_PATH_MAX } from './unix-path.js';
 
 // Largest sockaddr a guest may pass (struct sockaddr_storage).
 const SOCKADDR_MAX = 128;
@@ -160,9 +160,9 @@ export class GuestNet {
   }
 
   // A path that could not be opened: its errno only where the policy grants
-  // the path as written, so a guest cannot probe which files exist elsewhere.
+  // the path it reaches, so a guest cannot probe which files exist elsewhere.
   private unixFailure(use: Operation, s: SockEntry, sunPath: Uint8Array, errno: number): number {
-    const written = lexicalUnixPath(sunPath, this.cwd);
+    const written = reachedUnixPath(sunPath, this.cwd);
     if (written === null || this.judge.allowed(use, s.family, [unixEndpoint(written, false)])) return errno;
     return this.check(use, s, [unixEndpoint(written, false)]);
   }
@@ -344,8 +344,9 @@ export class GuestNet {
       }
       addon.close(hfd);
       this.events.deny('accept', peer.text, E.EACCES, `--allow-accept=${peer.text}`);
-      // A refused peer is dropped; a blocking accept waits for the next one.
-      if (addon.getNonblock(s.hfd) > 0 || (flags & SOCK_NONBLOCK)) return -E.EAGAIN;
+      // A refused peer is dropped and the next one taken: a blocking accept
+      // waits for it, a non-blocking one gets the kernel's EAGAIN only when no
+      // peer is left (not while a granted one is queued behind the refused).
     }
   }
 

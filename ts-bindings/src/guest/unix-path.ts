@@ -13,8 +13,8 @@
 //
 // Abstract names (a leading NUL) name no file and pass through unchanged;
 // an empty path (bind's autobind) likewise.
-import { closeSync, fstatSync, openSync, readlinkSync } from 'node:fs';
-import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { closeSync, fstatSync, openSync, readlinkSync, realpathSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { AF_UNIX } from '../constants.generated.js';
 import { E } from './errno.js';
 
@@ -57,12 +57,41 @@ function realPathOf(fd: number): string | number {
   return p.endsWith(' (deleted)') || !p.startsWith('/') ? E.ENOENT : p;
 }
 
-// The path as written, `..` collapsed as text (null for abstract and empty
-// names): what a failed open is judged by, never what a call goes through.
-export function lexicalUnixPath(sunPath: Uint8Array, cwd: string): string | null {
+// The guest's path as the kernel reads it: relative to cwd, with no `..`
+// collapsed as text (`link/..` is the link target's parent, not `.`).
+function kernelPath(text: string, cwd: string): string {
+  return text.startsWith('/') ? text : `${cwd}/${text}`;
+}
+
+// The path a name reaches, for judging a failed open: every existing
+// component resolved by the kernel (realpath(3), so `..` after a symlink is
+// the target's parent), the rest appended (null for abstract and empty
+// names). Never what a call goes through.
+export function reachedUnixPath(sunPath: Uint8Array, cwd: string): string | null {
   if (sunPath.length === 0 || sunPath[0] === 0) return null;
   const nul = sunPath.indexOf(0);
-  return resolvePath(cwd, Buffer.from(nul < 0 ? sunPath : sunPath.subarray(0, nul)).toString('utf8'));
+  return physical(kernelPath(Buffer.from(nul < 0 ? sunPath : sunPath.subarray(0, nul)).toString('utf8'), cwd));
+}
+
+// (A dangling symlink is where it points: a missing file outside the grant
+// behind a link inside it is still outside.)
+function physical(p: string, depth = 0): string {
+  try {
+    return realpathSync.native(p);
+  } catch { /* not there */ }
+  const q = p.replace(/\/+$/, '');
+  const cut = q.lastIndexOf('/');
+  if (cut <= 0) return resolvePath(q || '/');
+  const dir = physical(q.slice(0, cut), depth);
+  const name = q.slice(cut + 1);
+  const at = resolvePath(dir, name);
+  if (depth < 40 && name !== '..' && name !== '.') {
+    try {
+      const to = readlinkSync(at);
+      return physical(to.startsWith('/') ? to : `${dir}/${to}`, depth + 1);
+    } catch { /* not a symlink */ }
+  }
+  return at;
 }
 
 // sunPath: the sun_path bytes the guest passed (its sockaddr after the
@@ -75,12 +104,14 @@ export function openUnixTarget(sunPath: Uint8Array, cwd: string, forBind: boolea
   }
   const nul = sunPath.indexOf(0);
   const text = Buffer.from(nul < 0 ? sunPath : sunPath.subarray(0, nul)).toString('utf8');
-  const full = resolvePath(cwd, text);
-  const name = basename(full);
-  if (forBind && (name === '' || name === '.' || name === '..' || text.endsWith('/'))) return E.EINVAL;
+  // Opened as written: the kernel resolves `..` and symlinks, component by component.
+  const full = kernelPath(text, cwd);
+  const cut = full.lastIndexOf('/');
+  const name = full.slice(cut + 1);
+  if (forBind && (name === '' || name === '.' || name === '..')) return E.EINVAL;
   let fd: number;
   try {
-    fd = openSync(forBind ? dirname(full) : full, forBind ? O_PATH | O_DIRECTORY : O_PATH);
+    fd = openSync(forBind ? full.slice(0, cut) || '/' : full, forBind ? O_PATH | O_DIRECTORY : O_PATH);
   } catch (e) {
     return errnoOf(e);
   }

@@ -61,7 +61,9 @@ export function wasiImports(wasiIn: Record<string, Fn>, mem: HostMemory, net: Gu
   // never node:wasi's (it has no sockets, and its sock_send crashed the
   // process on arguments a guest can make).
   const onSocket = (name: string, fn: (s: SockEntry, vfd: number, ...a: any[]) => number) => {
-    const orig = name.startsWith('sock_') ? (fd: number) => (table.has(fd | 0) ? W.NOTSOCK : W.BADF) : wasi[name] ?? (() => W.NOTSUP);
+    // Without node:wasi's own: a descriptor the guest does not hold is EBADF, as everywhere.
+    const orig = name.startsWith('sock_') ? (fd: number) => (table.has(fd | 0) ? W.NOTSOCK : W.BADF)
+      : wasi[name] ?? ((fd: number) => (table.has(fd | 0) ? W.NOTSUP : W.BADF));
     wasi[name] = (fd: number, ...a: any[]) => {
       const e = table.get(fd | 0);
       if (e !== undefined && e.kind === 'sock') return fn(e, fd | 0, ...a);
