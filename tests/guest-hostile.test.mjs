@@ -835,6 +835,60 @@ test('wildcard binds need the wildcard granted; listen on an unbound socket is r
 
 // ---- 7. events -----------------------------------------------------------------------------------------
 
+test('ioctl: only FIONREAD, SIOCOUTQ, SIOCATMARK and FIONBIO, on sockets; the counts are exact', async () => {
+  const g = await guest({ connect: ['127.0.0.1:*'] });
+  const l = hostListener();
+  const t = g.socket(C.AF_INET, C.SOCK_STREAM);
+  assert.is(g.connect(t, g.sa4('127.0.0.1', l.getsockname()[1])), 0);
+  await new Promise((r) => setTimeout(r, 20));
+  const [peer] = (() => { l.setblocking(true); return l.accept(); })();
+  peer.sendall(Buffer.from('12345'));
+  await new Promise((r) => setTimeout(r, 20));
+  const arg = g.alloc(4);
+  // Positive control: the exact byte count, as the kernel says.
+  assert.is(g.wasock.ioctl(t, 0x541b /* FIONREAD */, arg), 0);
+  assert.is(g.i32(arg), 5);
+  // TIOCSTI (type into a terminal), SIOCGIFCONF (a pointer to a buffer), SIOCSIFFLAGS
+  // (interface flags), SIOCADDRT (routes), FIOCLEX, and random numbers: ENOTTY, events.
+  for (const req of [0x5412, 0x8912, 0x8914, 0x890b, 0x5451, 0xdeadbeef, 0]) {
+    g.dv.setInt32(arg, 0x41414141, true);
+    assert.is(g.wasock.ioctl(t, req, arg), E.ENOTTY, `request 0x${req.toString(16)}`);
+    assert.is(g.i32(arg), 0x41414141, 'the argument is untouched');
+  }
+  assert.ok(g.events.some((e) => e.op === 'ioctl'));
+  // Not a socket: stdin (the embedder's) is never an ioctl target.
+  assert.is(g.wasock.ioctl(0, 0x5412, arg), E.ENOTSOCK);
+  assert.is(g.env.__syscall_ioctl(0, 0x5412, arg), -wasiErrno(E.ENOTTY));
+  // FIONBIO through the list: the socket is non-blocking afterwards.
+  g.dv.setInt32(arg, 1, true);
+  assert.is(g.wasock.ioctl(t, 0x5421, arg), 0);
+  const buf = g.alloc(16);
+  const n = g.alloc(4);
+  assert.is(g.wasock.recvfrom(t, buf, 16, 0, 0, 0, n), 0);
+  assert.is(g.wasock.recvfrom(t, buf, 16, 0, 0, 0, n), E.EAGAIN, 'positive: FIONBIO took effect');
+  g.host.closeAll();
+  peer.close();
+  l.close();
+});
+
+test('message flags: only the listed; MSG_ZEROCOPY, MSG_PROXY and unknown bits are EOPNOTSUPP before the kernel', async () => {
+  const g = await guest({ connect: ['127.0.0.1:*'] });
+  const [a, b] = (() => { const o = g.alloc(8); assert.is(g.wasock.socketpair(C.AF_UNIX, C.SOCK_STREAM, 0, o), 0); return [g.i32(o), g.i32(o + 4)]; })();
+  const p = g.put(Buffer.from('hello'));
+  const n = g.alloc(4);
+  for (const f of [0x4000000 /* MSG_ZEROCOPY */, 0x10 /* MSG_PROXY */, 0x10000 /* MSG_BATCH */, 0x80000000]) {
+    assert.is(g.wasock.sendto(a, p, 5, f, 0, 0, n), E.EOPNOTSUPP, `send flags 0x${(f >>> 0).toString(16)}`);
+    assert.is(g.wasock.recvfrom(b, p, 5, f, 0, 0, n), E.EOPNOTSUPP, `recv flags 0x${(f >>> 0).toString(16)}`);
+  }
+  // Nothing was sent by the refused calls; the listed flags work.
+  assert.is(g.wasock.recvfrom(b, p, 5, 0x40 /* MSG_DONTWAIT */, 0, 0, n), E.EAGAIN);
+  assert.is(g.wasock.sendto(a, p, 5, 0x4000 /* MSG_NOSIGNAL */, 0, 0, n), 0);
+  assert.is(g.wasock.recvfrom(b, p, 5, 0x2 /* MSG_PEEK */, 0, 0, n), 0);
+  assert.is(g.wasock.recvfrom(b, p, 5, 0x100 /* MSG_WAITALL */, 0, 0, n), 0);
+  assert.is(g.i32(n), 5);
+  g.host.closeAll();
+});
+
 test('events: a storm of 100,000 denials is rate limited, counts what it drops, and does not grow the host', async () => {
   const g = await guest({});
   const t = g.socket(C.AF_INET, C.SOCK_STREAM);
