@@ -10,7 +10,7 @@
 //                and is not counted in maxSockets
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
@@ -92,6 +92,23 @@ test('time limit: a spinning guest is stopped with 124 on time, its sockets clos
   assert.equal(r.events.map((e) => e.op), ['time-limit']);
   await fdsBack('time limit');
   assert.is(await portFree(port), true, 'its listening port is free again');
+});
+
+test('time limit: a guest that keeps calling the host stops at its next call, in its own thread: its --dir descriptor closed too', async () => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'wasock-limits-dir-'));
+  try {
+    const g = run('spin', { args: [String(port), 'calls'], policy: { bind: [`127.0.0.1:${port}`] }, timeLimit: 0.3,
+      preopens: { '/data': dir } });
+    await waitText(g.out, 'ready\n');
+    const r = await g.done;
+    assert.is(r.code, 124);
+    assert.ok(r.ms < 300 + 250, `stopped at its next host call, before the grace ran out (${r.ms.toFixed(0)} ms)`);
+    assert.equal(r.events.map((e) => e.op), ['time-limit']);
+    await fdsBack('time limit with a preopened directory');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('memory limit: growing past maxMemory stops the guest with 137 after a WASI call or a socket call; under it, 0', async () => {

@@ -1,11 +1,14 @@
 /* Test guest (tests/guest-limits.test.mjs): listens on 127.0.0.1:PORT (argv[1]),
  * opens a second socket, says "ready" and then spins forever without calling
- * the host: only the runner's time limit ends it. */
+ * the host (or, with a second argument "calls", calling clock_gettime on each
+ * turn): only the runner's time limit ends it. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -19,6 +22,13 @@ int main(int argc, char **argv)
 	if (u < 0) { perror("socket"); return 1; }
 	printf("ready\n");
 	fflush(stdout);
+	int calls = argc > 2 && strcmp(argv[2], "calls") == 0;
 	volatile unsigned long n = 0;
-	for (;;) n++;
+	for (;;) {
+		if (calls) {
+			struct timespec t;
+			clock_gettime(CLOCK_MONOTONIC, &t);
+		}
+		n++;
+	}
 }

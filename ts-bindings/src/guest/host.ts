@@ -32,6 +32,10 @@ export interface GuestHostOptions {
   // Bytes of linear memory past which the guest is stopped (GuestStop),
   // checked whenever it calls the host after growing.
   maxMemory?: number;
+  // Set to non-zero (Atomics) by the runner at the guest's time limit: its
+  // next host call stops it (GuestStop), so it ends through its normal exit
+  // path and its descriptors are closed in its own thread.
+  stop?: Int32Array;
   onEvent?: (e: GuestEvent) => void;
 }
 
@@ -61,8 +65,10 @@ export class GuestStop extends Error {
   }
 }
 
-// A guest stopped at its memory limit (as a SIGKILL'd process).
+// A guest stopped at its memory limit (as a SIGKILL'd process), and at its
+// time limit (as timeout(1) reports it).
 export const EXIT_MEMORY_LIMIT = 137;
+export const EXIT_TIME_LIMIT = 124;
 
 // The most parameters any of our own imports takes (sendto, recvfrom).
 const MAX_ARITY = 7;
@@ -126,8 +132,10 @@ export function createGuestHost(opts: GuestHostOptions): GuestHost {
   // only those that read guest memory through mem: a guest that grows and
   // calls only clock_time_get or fd_write is stopped too.
   let attached = false;
+  const stop = opts.stop ?? null;
   const limits = () => {
     if (attached) mem.refresh();
+    if (stop !== null && Atomics.load(stop, 0) !== 0) throw new GuestStop(EXIT_TIME_LIMIT, 'time-limit', 'its time limit passed');
   };
 
   // Name resolution runs in the host (dns.ts): the guest asks by name.

@@ -13,7 +13,7 @@ import { addon } from '../native.js';
 import { configureResolver, type ResolverOptions } from '../resolver.js';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR } from '../constants.generated.js';
 import type { GuestEvent } from './events.js';
-import { EXIT_MEMORY_LIMIT, GuestStop, createGuestHost } from './host.js';
+import { EXIT_MEMORY_LIMIT, EXIT_TIME_LIMIT, GuestStop, createGuestHost } from './host.js';
 import { compilePolicy, ipBytes, type CompiledPolicy, type PolicySpec } from './policy.js';
 import { closeLedger } from './table.js';
 
@@ -47,10 +47,12 @@ export interface RunGuestOptions {
 }
 
 // Exit codes for a guest the runner stopped (as timeout(1) and a SIGKILL'd shell child).
-export const EXIT_TIME_LIMIT = 124;
-export { EXIT_MEMORY_LIMIT };
+export { EXIT_MEMORY_LIMIT, EXIT_TIME_LIMIT };
 // A trap in the guest (SIGABRT's code).
 export const EXIT_TRAP = 134;
+// How long a guest past its time limit has to reach its next host call
+// before its worker is terminated.
+const STOP_GRACE_MS = 250;
 // Pending connections of a preopened listener.
 const LISTEN_BACKLOG = 128;
 // The longest setTimeout delay (ms).
@@ -143,11 +145,15 @@ export async function runGuest(wasm: string | URL | Uint8Array | ArrayBuffer | W
     cleanup();
     throw e;
   }
+  // The time limit asks first (the guest's next host call stops it, in its
+  // own thread, descriptors closed there); a guest that makes no host call
+  // within STOP_GRACE_MS is terminated.
+  const stop = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(new URL('./guest.js', import.meta.url), {
     workerData: {
       wasockGuest: true, module, name, policy, args: options.args ?? [], env: options.env ?? {},
       preopens: options.preopens ?? {}, fds, listeners, ledger, resolver: options.resolver ?? null,
-      t0: performance.timeOrigin + t0, maxMemory: options.maxMemory ?? 0,
+      t0: performance.timeOrigin + t0, maxMemory: options.maxMemory ?? 0, stop,
     },
     stdout: false,
     stderr: false,
@@ -168,7 +174,8 @@ export async function runGuest(wasm: string | URL | Uint8Array | ArrayBuffer | W
     timer = setTimeout(left > TIMER_MAX ? arm : () => {
       stoppedWith = EXIT_TIME_LIMIT;
       report('time-limit', `${options.timeLimit} s`, `wasock: guest ${name}: stopped after its time limit of ${options.timeLimit} s`);
-      void worker.terminate();
+      Atomics.store(stop, 0, 1);
+      timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
     }, Math.min(Math.max(left, 0), TIMER_MAX));
   };
   if (options.timeLimit !== undefined) arm();
@@ -257,7 +264,7 @@ export async function workerMain(): Promise<void> {
     const host = createGuestHost({
       name: d.name, policy: d.policy, wasi: (wasi.getImportObject() as any).wasi_snapshot_preview1,
       stdioFds: d.fds, preopens: Object.keys(d.preopens).length, listeners: d.listeners, ledger: d.ledger,
-      maxMemory: d.maxMemory,
+      maxMemory: d.maxMemory, stop: d.stop,
       onEvent: (event) => port.postMessage({ type: 'event', event }),
     });
     const module: WebAssembly.Module = d.module;
@@ -281,8 +288,11 @@ export async function workerMain(): Promise<void> {
       code = wasi.start(instance) ?? 0;
     } catch (e: any) {
       if (e instanceof GuestStop) {
-        port.postMessage({ type: 'event', event: { guest: d.name, op: e.op, address: '', errno: 0, grant: '', suppressed: 0,
-          message: `wasock: guest ${d.name}: stopped: ${e.message}` } });
+        // The runner reported the time limit when it asked for the stop.
+        if (e.code !== EXIT_TIME_LIMIT) {
+          port.postMessage({ type: 'event', event: { guest: d.name, op: e.op, address: '', errno: 0, grant: '', suppressed: 0,
+            message: `wasock: guest ${d.name}: stopped: ${e.message}` } });
+        }
         code = e.code;
       } else if (e instanceof WebAssembly.RuntimeError) {
         process.stderr.write(`wasock: guest ${d.name}: trap: ${e.message}\n`);
