@@ -107,6 +107,12 @@ export class GuestNet {
     this.cwd = ctx.cwd;
   }
 
+  // EMFILE at the guest's socket limit, reported.
+  private limit(op: string): number {
+    const max = this.table.maxSockets;
+    return this.events.deny(op, `limit of ${max} sockets`, E.EMFILE, `--max-sockets=${max * 2 || 1}`);
+  }
+
   sock(vfd: number): SockEntry | number {
     const e = this.table.get(vfd);
     if (e === undefined) return -E.EBADF;
@@ -222,7 +228,7 @@ export class GuestNet {
       const g = kinds[0].grant;
       return -this.events.deny('socket', `${g} (${what})`, denyErrno(g), `--allow-family=${g}`);
     }
-    if (!this.table.room(1)) return -this.events.deny('socket', `limit of ${this.table.maxSockets} sockets`, E.EMFILE, '--max-sockets');
+    if (!this.table.room(1)) return -this.limit('socket');
     const hfd = addon.socket(domain, type | SOCK_CLOEXEC, proto);
     if (hfd < 0) return hfd;
     const sk = this.kindOf(hfd);
@@ -247,7 +253,7 @@ export class GuestNet {
     if (domain !== AF_UNIX) return -E.EAFNOSUPPORT;
     const sk = socketKind(domain, type, proto);
     if (sk === undefined) return -E.EPROTONOSUPPORT;
-    if (!this.table.room(2)) return -this.events.deny('socket', `limit of ${this.table.maxSockets} sockets`, E.EMFILE, '--max-sockets');
+    if (!this.table.room(2)) return -this.limit('socket');
     const r = addon.socketpair(domain, type | SOCK_CLOEXEC, proto, this.opt, 0);
     if (r < 0) return r;
     const h0 = this.optdv.getInt32(0, true);
@@ -274,7 +280,7 @@ export class GuestNet {
   dup(vfd: number): number {
     const s = this.sock(vfd);
     if (typeof s === 'number') return s;
-    if (!this.table.room(1)) return -this.events.deny('socket', `limit of ${this.table.maxSockets} sockets`, E.EMFILE, '--max-sockets');
+    if (!this.table.room(1)) return -this.limit('socket');
     const hfd = addon.dup(s.hfd);
     if (hfd < 0) return hfd;
     return this.table.adopt(hfd, { sk: s.sk, family: s.family, stream: s.stream, bound: s.bound, unixName: s.unixName, lastTo: null });
@@ -331,6 +337,8 @@ export class GuestNet {
     sa >>>= 0;
     salenPtr >>>= 0;
     if (sa !== 0 && (!this.mem.fits(salenPtr, 4) || !this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true)))) return -E.EFAULT;
+    // At the limit the connection stays queued, as EMFILE leaves it in Linux.
+    if (!this.table.room(1)) return -this.limit('accept');
     for (;;) {
       this.sadv.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true);
       const hfd = addon.accept4(s.hfd, this.sa, 0, SOCKADDR_MAX, flags | SOCK_CLOEXEC);
