@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ROOT } from './lib/helpers.mjs';
+import { ROOT, freePort } from './lib/helpers.mjs';
 import { buildGuest } from './lib/guest-cc.mjs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,13 +108,6 @@ function runCli(args, opts = {}) {
   });
 }
 
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 // One request to a guest serving on a preopened listener; retried while nothing listens yet.
 async function ask(where, msg) {

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, fdCount, tempDir, removeDir } from './lib/helpers.mjs';
+import { bundleGuestParts } from './lib/guest-bundle.mjs';
 
 const { createGuestHost, compilePolicy } = await import(join(ROOT, 'dist', 'guest.js'));
 const addon = createRequire(import.meta.url)(join(ROOT, 'ts-bindings', 'native', 'build', 'Release', 'wasock.node'));
@@ -21,32 +22,8 @@ const ROOT_USER = process.getuid?.() === 0;
 
 // The allowlists as data, from the TypeScript source (rules.ts), bundled here so the test
 // compares what it observes with the very tables the host is built from.
-async function loadRules() {
-  const esbuild = await import('esbuild');
-  const out = join(ROOT, 'tests', '.tmp', 'hostile-rules.mjs');
-  mkdirSync(join(ROOT, 'tests', '.tmp'), { recursive: true });
-  const addonPath = join(ROOT, 'ts-bindings', 'native', 'build', 'Release', 'wasock.node');
-  await esbuild.build({
-    stdin: {
-      contents: "export { OPTIONS, SOCKET_KINDS, optionRule, requestable, familyKnown } from './rules.ts';\n" +
-        "export { wasiErrno } from './errno.ts';\nexport * as C from '../constants.generated.ts';\n",
-      resolveDir: join(ROOT, 'ts-bindings', 'src', 'guest'), loader: 'ts',
-    },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error',
-    plugins: [{
-      name: 'native-here',
-      setup(b) {
-        b.onResolve({ filter: /native\.js$/ }, () => ({ path: 'native', namespace: 'native-here' }));
-        b.onLoad({ filter: /.*/, namespace: 'native-here' }, () => ({
-          contents: `import { createRequire } from 'node:module';\nexport const addon = createRequire(import.meta.url)(${JSON.stringify(addonPath)});`,
-          loader: 'js',
-        }));
-      },
-    }],
-  });
-  return import(out);
-}
-const R = await loadRules();
+const R = await bundleGuestParts("export { OPTIONS, SOCKET_KINDS, optionRule, requestable, familyKnown } from './rules.ts';\n" +
+  "export { wasiErrno } from './errno.ts';\nexport * as C from '../constants.generated.ts';\n", 'hostile-rules');
 const { C, wasiErrno } = R;
 
 // ---- the hostile guest -------------------------------------------------------------------------

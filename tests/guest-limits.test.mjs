@@ -15,7 +15,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import { ROOT, fdCount } from './lib/helpers.mjs';
+import { ROOT, fdCount, freePort } from './lib/helpers.mjs';
 import { buildGuest } from './lib/guest-cc.mjs';
 
 const { runGuest } = await import(join(ROOT, 'dist', 'guest.js'));
@@ -52,13 +52,6 @@ function run(name, opts = {}) {
   return { done, out, start };
 }
 
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 // Can the test listen on port now? (A socket still listening there says EADDRINUSE.)
 function portFree(port) {

@@ -8,37 +8,15 @@ import { mkdirSync, readlinkSync, readdirSync, symlinkSync, writeFileSync, exist
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, tempDir, removeDir, sleep } from './lib/helpers.mjs';
+import { bundleGuestParts } from './lib/guest-bundle.mjs';
 
 const E = osConstants.errno;
 const addonPath = join(ROOT, 'ts-bindings', 'native', 'build', 'Release', 'wasock.node');
 const addon = createRequire(import.meta.url)(addonPath);
 
-async function bundle() {
-  const esbuild = await import('esbuild');
-  const out = join(ROOT, 'tests', '.tmp', 'guest-parts.mjs');
-  mkdirSync(join(ROOT, 'tests', '.tmp'), { recursive: true });
-  await esbuild.build({
-    stdin: {
-      contents: "export { DescriptorTable, closeLedger } from './table.ts';\n" +
-        "export { openUnixTarget } from './unix-path.ts';\nexport { EventSink } from './events.ts';\n" +
-        "export { Judge, compilePolicy, ipEndpoint, unixEndpoint } from './policy.ts';\n",
-      resolveDir: join(ROOT, 'ts-bindings', 'src', 'guest'), loader: 'ts',
-    },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error',
-    plugins: [{
-      name: 'addon-here',
-      setup(b) {
-        b.onResolve({ filter: /native\.js$/ }, () => ({ path: 'native', namespace: 'addon-here' }));
-        b.onLoad({ filter: /.*/, namespace: 'addon-here' }, () => ({
-          contents: `import { createRequire } from 'node:module';\nexport const addon = createRequire(import.meta.url)(${JSON.stringify(addonPath)});`,
-          loader: 'js',
-        }));
-      },
-    }],
-  });
-  return import(out);
-}
-const P = await bundle();
+const P = await bundleGuestParts("export { DescriptorTable, closeLedger } from './table.ts';\n" +
+  "export { openUnixTarget } from './unix-path.ts';\nexport { EventSink } from './events.ts';\n" +
+  "export { Judge, compilePolicy, ipEndpoint, unixEndpoint } from './policy.ts';\n", 'guest-parts');
 
 const isOpen = (fd) => { try { readlinkSync(`/proc/self/fd/${fd}`); return true; } catch { return false; } };
 const fdCount = () => readdirSync('/proc/self/fd').length;

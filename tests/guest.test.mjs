@@ -6,10 +6,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import { ROOT } from './lib/helpers.mjs';
+import { ROOT, freePort } from './lib/helpers.mjs';
 
 const { runGuest } = await import(join(ROOT, 'dist', 'guest.js'));
 const OUT = join(ROOT, 'tests', '.tmp', 'guests');
@@ -43,13 +42,6 @@ function run(name, args, policy, extra = {}) {
   return { done, out, err, events };
 }
 
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitListening(port) {
   for (let i = 0; i < 200; i++) {

@@ -116,3 +116,13 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function blockFor(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
+
+// A loopback TCP port nothing listens on now (the kernel's pick).
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  const s = createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
