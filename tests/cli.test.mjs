@@ -6,11 +6,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ROOT, freePort } from './lib/helpers.mjs';
+import { ROOT, freePort, ask } from './lib/helpers.mjs';
 import { buildGuest } from './lib/guest-cc.mjs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import * as net from 'node:net';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const OUT = join(ROOT, 'tests', '.tmp', 'cli');
@@ -108,25 +107,6 @@ function runCli(args, opts = {}) {
   });
 }
 
-
-// One request to a guest serving on a preopened listener; retried while nothing listens yet.
-async function ask(where, msg) {
-  for (let i = 0; ; i++) {
-    try {
-      return await new Promise((resolve, reject) => {
-        const s = net.connect(where);
-        let d = '';
-        s.on('connect', () => s.write(msg));
-        s.on('data', (b) => { d += b; });
-        s.on('end', () => resolve(d));
-        s.on('error', reject);
-      });
-    } catch (e) {
-      if (i > 200 || (e.code !== 'ECONNREFUSED' && e.code !== 'ENOENT')) throw e;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 const g = {};
 test('--time-limit, --max-memory, --listen: exit codes 124 and 137, a preopened socket served', async () => {

@@ -15,7 +15,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import { ROOT, fdCount, freePort } from './lib/helpers.mjs';
+import { ROOT, fdCount, freePort, ask } from './lib/helpers.mjs';
 import { buildGuest } from './lib/guest-cc.mjs';
 
 const { runGuest } = await import(join(ROOT, 'dist', 'guest.js'));
@@ -161,18 +161,6 @@ test('trap, proc_exit and return with sockets open: exit codes 134, 7, 5; every 
     assert.is(await portFree(port), true, `${how}: the port is free again`);
   }
 });
-
-// One request on a fresh connection: the whole answer.
-function ask(where, msg) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(where);
-    let d = '';
-    s.on('connect', () => s.write(msg));
-    s.on('data', (b) => { d += b; });
-    s.on('end', () => resolve(d));
-    s.on('error', reject);
-  });
-}
 
 test('listen: a plain wasi-libc program serves on a preopened TCP socket (accept, read, write) with no grant', async () => {
   const imports = WebAssembly.Module.imports(mods['preopen-echo']);

@@ -126,3 +126,24 @@ export async function freePort() {
   await new Promise((r) => s.close(r));
   return port;
 }
+
+// One request on a fresh connection (net.connect options: a port or a unix path): the
+// whole answer, retried while nothing listens there yet.
+export async function ask(where, msg) {
+  const net = await import('node:net');
+  for (let i = 0; ; i++) {
+    try {
+      return await new Promise((resolve, reject) => {
+        const s = net.connect(where);
+        let d = '';
+        s.on('connect', () => s.write(msg));
+        s.on('data', (b) => { d += b; });
+        s.on('end', () => resolve(d));
+        s.on('error', reject);
+      });
+    } catch (e) {
+      if (i > 200 || (e.code !== 'ECONNREFUSED' && e.code !== 'ENOENT')) throw e;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
