@@ -552,7 +552,7 @@ test('unix paths: abstract names need unix:@name or unix:@prefix*; unix:* grants
 
 // ---- 4. descriptor integrity ----------------------------------------------------------------------
 
-const W = { SUCCESS: 0, BADF: 8, FAULT: 21, INVAL: 28, MSGSIZE: 35 };
+const W = { SUCCESS: 0, BADF: 8, FAULT: 21, INVAL: 28, MSGSIZE: 35, NOTCAPABLE: 76 };
 const recvNone = (sock) => { try { sock.recv(64); return false; } catch (e) { return e.errno === E.EAGAIN; } };
 
 test('descriptors: closing or renumbering onto stdio never touches the embedder\'s descriptors', async () => {
@@ -581,6 +581,41 @@ test('descriptors: closing or renumbering onto stdio never touches the embedder\
   a.send(Buffer.from('after'));
   assert.is(Buffer.from(b.recv(64)).toString(), 'after', 'closeAll left it open too');
   a.close(); b.close();
+});
+
+test('descriptors: a guest changes nothing of the embedder\'s stdio but what it writes (flags, offset, size)', async () => {
+  const { WASI } = await import('node:wasi');
+  const [a, b] = socket.socketpair();
+  b.setblocking(false);
+  const dir = tempDir('wasock-stdio-');
+  const logFd = (await import('node:fs')).openSync(join(dir, 'log'), 'w+');
+  (await import('node:fs')).writeSync(logFd, 'embedder log\n');
+  const wasi = new WASI({ version: 'preview1', stdin: a.fileno(), stdout: a.fileno(), stderr: logFd, returnOnExit: true });
+  const g = await guest({}, { host: { wasi: wasi.wasiImport, stdioFds: [a.fileno(), a.fileno(), logFd] } });
+  // node:wasi learns the memory from start(): a module that re-exports the guest's memory
+  // and returns at once ((import "env" "memory") (export "memory") (func (export "_start")).
+  const shim = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0,
+    2, 0x0f, 1, 3, 0x65, 0x6e, 0x76, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 0, 1, 3, 2, 1, 0,
+    7, 0x13, 2, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 0, 6, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74, 0, 0,
+    0x0a, 4, 1, 2, 0, 0x0b]);
+  wasi.start(new WebAssembly.Instance(new WebAssembly.Module(shim), { env: { memory: g.memory } }));
+  const FDFLAGS_NONBLOCK = 4;
+  assert.is(g.wasi.fd_fdstat_set_flags(1, FDFLAGS_NONBLOCK), W.NOTCAPABLE, 'O_NONBLOCK on the embedder\'s descriptor');
+  assert.is(addon.getNonblock(a.fileno()), 0, 'its flags are unchanged');
+  const pos = g.alloc(8);
+  assert.is(g.wasi.fd_seek(2, 0n, 0, pos), W.NOTCAPABLE, 'seek: the embedder\'s file offset');
+  assert.is(g.wasi.fd_filestat_set_size(2, 0n), W.NOTCAPABLE, 'truncate the embedder\'s file');
+  assert.is(readFileSync(join(dir, 'log'), 'utf8'), 'embedder log\n', 'the file is intact');
+  // Positive: writing and looking still work.
+  const iov = g.alloc(8); const msg = g.put(Buffer.from('guest')); const n = g.alloc(4);
+  g.dv.setUint32(iov, msg, true); g.dv.setUint32(iov + 4, 5, true);
+  assert.is(g.wasi.fd_write(1, iov, 1, n), W.SUCCESS);
+  assert.is(Buffer.from(b.recv(64)).toString(), 'guest');
+  assert.is(g.wasi.fd_fdstat_get(1, g.alloc(24)), W.SUCCESS);
+  g.host.closeAll();
+  (await import('node:fs')).closeSync(logFd);
+  a.close(); b.close();
+  removeDir(dir);
 });
 
 test('descriptors: a double close is EBADF and closes the host fd once; accept/socketpair/dup count against maxSockets', async () => {

@@ -24,6 +24,12 @@ const SDFLAGS_RD = 1, SDFLAGS_WR = 2;
 // Linux values the adapter translates WASI's into.
 const MSG_PEEK = 2, MSG_WAITALL = 0x100, SOCK_NONBLOCK = 0x800;
 const POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 0x10;
+// What a guest may do to its stdio, which are the embedder's descriptors:
+// read, write and look. Changing their flags (O_NONBLOCK on the embedder's
+// terminal), offset, size, times or advice is ENOTCAPABLE; closing and
+// renumbering only unmap them (below).
+const STDIO_CALLS = new Set(['fd_read', 'fd_write', 'fd_fdstat_get', 'fd_filestat_get', 'fd_prestat_get', 'fd_tell',
+  'fd_sync', 'fd_datasync']);
 // Subscriptions per poll_oneoff (a guest's descriptors are at most MAX_FDS).
 const SUBS_MAX = 4096;
 
@@ -46,11 +52,13 @@ export function wasiImports(wasiIn: Record<string, Fn>, mem: HostMemory, net: Gu
       wasi[name] = fn;
       continue;
     }
+    const onStdio = STDIO_CALLS.has(name);
     wasi[name] = (...a: any[]) => {
       for (const i of fdArgs) {
         const e = table.get(a[i] | 0);
         if (e === undefined) return W.BADF;
         if (e.kind === 'sock') return W.NOTDIR;
+        if (e.stdio && !onStdio) return W.NOTCAPABLE;
         a[i] = e.wfd;
       }
       return fn(...a);
