@@ -855,6 +855,55 @@ test('wildcard binds need the wildcard granted; listen on an unbound socket is r
 
 // ---- 7. events -----------------------------------------------------------------------------------------
 
+test('netlink: with the grant, queries only; a change request is refused before the kernel sees it', async () => {
+  const g = await guest({ families: ['netlink'] });
+  const nl = g.socket(C.AF_NETLINK, C.SOCK_RAW, C.NETLINK_ROUTE);
+  assert.ok(nl >= 0, `netlink socket (${nl})`);
+  // struct nlmsghdr (16 bytes) + struct ifinfomsg (16 bytes).
+  const msg = (type, flags, index = 0) => {
+    const b = new Uint8Array(32);
+    const dv = new DataView(b.buffer);
+    dv.setUint32(0, 32, true); dv.setUint16(4, type, true); dv.setUint16(6, flags, true); dv.setUint32(8, 1, true);
+    dv.setUint8(16, C.AF_UNSPEC); dv.setInt32(20, index, true);
+    return b;
+  };
+  const NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_DUMP = 0x300;
+  const RTM_GETLINK = 18, RTM_DELLINK = 17, RTM_NEWROUTE = 24, RTM_DELADDR = 21, SOCK_DESTROY = 21;
+  const n = g.alloc(4);
+  const send = (bytes) => g.wasock.sendto(nl, g.put(bytes), bytes.length, 0, 0, 0, n);
+  // Positive control: a link dump answers with the host's links.
+  assert.is(send(msg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP)), 0);
+  const rb = g.alloc(32768);
+  const recv = () => { const e = g.wasock.recvfrom(nl, rb, 32768, C.MSG_DONTWAIT, 0, 0, n); return e ? -e : g.i32(n); };
+  let got = recv();
+  assert.ok(got > 16, `a dump came back (${got} bytes)`);
+  for (let i = 0; got > 0 && i < 1000; i++) got = recv(); // to NLMSG_DONE
+  assert.is(got, -E.EAGAIN, 'the dump drained');
+  // Requests the kernel would refuse anyway (no such link): even if one slipped through,
+  // nothing of the host would change; the guest must get EACCES from the send itself.
+  for (const [what, bytes] of [
+    ['RTM_DELLINK', msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 0x7fffffff)],
+    ['RTM_DELADDR', msg(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, 0x7fffffff)],
+    ['RTM_NEWROUTE', msg(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK, 0x7fffffff)],
+    ['a GET then a DEL in one send', Buffer.concat([msg(RTM_GETLINK, NLM_F_REQUEST, 1), msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 0x7fffffff)])],
+    ['a truncated header', msg(RTM_GETLINK, NLM_F_REQUEST).subarray(0, 12)],
+    ['a length past the buffer', (() => { const b = msg(RTM_GETLINK, NLM_F_REQUEST); new DataView(b.buffer).setUint32(0, 4096, true); return b; })()],
+  ]) {
+    assert.is(send(bytes), E.EACCES, what);
+    assert.is(recv(), -E.EAGAIN, `${what}: no answer, the kernel never saw it`);
+  }
+  // sock_diag: SOCK_DESTROY (kill another process's connection) never passes.
+  const diag = g.socket(C.AF_NETLINK, C.SOCK_DGRAM, C.NETLINK_SOCK_DIAG);
+  assert.ok(diag >= 0);
+  const d = g.put(msg(SOCK_DESTROY, NLM_F_REQUEST | NLM_F_ACK));
+  assert.is(g.wasock.sendto(diag, d, 32, 0, 0, 0, n), E.EACCES, 'SOCK_DESTROY');
+  // Without the grant no netlink socket at all.
+  const none = await guest({});
+  assert.is(none.socket(C.AF_NETLINK, C.SOCK_RAW, C.NETLINK_ROUTE), -E.EACCES);
+  g.host.closeAll();
+  none.host.closeAll();
+});
+
 test('ioctl: only FIONREAD, SIOCOUTQ, SIOCATMARK and FIONBIO, on sockets; the counts are exact', async () => {
   const g = await guest({ connect: ['127.0.0.1:*'] });
   const l = hostListener();

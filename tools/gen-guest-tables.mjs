@@ -46,6 +46,10 @@ for (const [key, r] of g.OPTIONS) {
   const size = (r.min === r.max ? `${r.min}` : `${r.min}–${r.max}`) + (r.accepts ? ' (values checked)' : '');
   lines.push(`| ${nameOf(level, LEVEL)} | ${r.name} | ${r.get ? 'yes' : ''} | ${r.set ? 'yes' : ''} | ${size} | ${r.families ? r.families.join(', ') : 'any'} | ${grantText(r.grant)} |`);
 }
+lines.push('', '| netlink protocol | message types a guest may send | generic-netlink commands |', '|---|---|---|');
+for (const [proto, r] of g.NETLINK_REQUESTS) {
+  lines.push(`| ${nameOf(proto, NETLINK)} | ${r.types.join(', ')} | ${r.commands ? r.commands.join(', ') : ''} |`);
+}
 lines.push('', '| ioctl | direction |', '|---|---|');
 for (const [req, r] of g.IOCTLS) lines.push(`| ${r.name} (0x${req.toString(16)}) | ${r.dir === 'out' ? 'reads an int' : 'sets from an int'} |`);
 const flags = (mask) => MSG.filter((k) => C[k] !== undefined && (mask & C[k]) === C[k]).join(', ');

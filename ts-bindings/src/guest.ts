@@ -18,7 +18,7 @@ export { createGuestHost, type GuestHost, type GuestHostOptions } from './guest/
 export { compilePolicy, type PolicySpec, type CompiledPolicy } from './guest/policy.js';
 export type { GuestEvent } from './guest/events.js';
 // The allowlists, as data (docs/guests.md shows them; tools/gen-guest-tables.mjs writes that).
-export { SOCKET_KINDS, OPTIONS, IOCTLS, SEND_FLAGS, RECV_FLAGS } from './guest/rules.js';
+export { SOCKET_KINDS, OPTIONS, IOCTLS, NETLINK_REQUESTS, SEND_FLAGS, RECV_FLAGS } from './guest/rules.js';
 
 // The guest's worker loads this same module (runner.ts starts it by URL).
 if (!isMainThread && (workerData as any)?.wasockGuest === true) void workerMain();

@@ -15,13 +15,14 @@
 // kernel gets, so the guest cannot change them between check and use.
 import { addon } from '../native.js';
 import type { HostMemory } from '../host.js';
-import { AF_INET, AF_INET6, AF_UNIX, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
+import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
   IPPROTO_IPV6, IPV6_V6ONLY } from '../constants.generated.js';
 import { E } from './errno.js';
 import type { EventSink } from './events.js';
 import { ipEndpoint, unixEndpoint, type Endpoint, type Family, type Judge, type Operation } from './policy.js';
 import {
-  FCNTL, FIONREAD, IOCTLS, MSG_DONTWAIT, MSG_FASTOPEN, MSG_PEEK, RECV_FLAGS, SEND_FLAGS, SOCK_FLAGS, familyKnown, optionRule,
+  FCNTL, FIONREAD, IOCTLS, MSG_DONTWAIT, MSG_FASTOPEN, MSG_PEEK, RECV_FLAGS, SEND_FLAGS, SOCK_FLAGS, familyKnown,
+  netlinkRequestAllowed, optionRule,
   requestable, socketKind, type Grant, type SocketKind,
 } from './rules.js';
 import { MAX_FDS, type DescriptorTable, type SockEntry } from './table.js';
@@ -425,6 +426,12 @@ export class GuestNet {
     const s = this.sock(vfd);
     if (typeof s === 'number') return s;
     if (flags & ~(SEND_FLAGS | MSG_FASTOPEN)) return -E.EOPNOTSUPP;
+    if (s.sk.domain === AF_NETLINK) {
+      const proto = this.intOpt(s.hfd, SOL_SOCKET, SO_PROTOCOL);
+      if (!netlinkRequestAllowed(proto, buf, off, len)) {
+        return -this.events.deny('sendto', `netlink protocol ${proto}: a request that is not a listed query`, E.EACCES);
+      }
+    }
     sa >>>= 0;
     if (sa === 0) {
       // MSG_FASTOPEN without an address has nothing to open: the kernel says so.

@@ -242,6 +242,56 @@ export function optionRule(level: number, name: number): OptionRule | undefined 
   return OPTIONS.get(`${level}:${name}`);
 }
 
+// ---- netlink requests -----------------------------------------------------------------------------
+
+// What a guest holding a netlink grant may ask the kernel: queries, never
+// changes (a new route, address, link or rule, a socket destroyed, an
+// IPsec or firewall entry). Every message of a send is checked; a message
+// type or generic-netlink command not listed here is EACCES.
+// rtnetlink (linux/rtnetlink.h): RTM_BASE 16, and each object's NEW, DEL,
+// GET, SET at +0..+3: the GET of every object up to RTM_GETTUNNEL (122).
+const RTM_GETS = Array.from({ length: (122 - 18) / 4 + 1 }, (_, i) => 18 + 4 * i);
+// linux/sock_diag.h, linux/inet_diag.h: SOCK_DIAG_BY_FAMILY and the older
+// TCPDIAG_GETSOCK / DCCPDIAG_GETSOCK; not SOCK_DESTROY (21).
+const SOCK_DIAG_GETS = [20, 18, 19];
+// linux/genetlink.h: the controller (GENL_ID_CTRL 16), CTRL_CMD_GETFAMILY (3).
+const GENL_ID_CTRL = 16;
+const CTRL_CMD_GETFAMILY = 3;
+
+export interface NetlinkRule {
+  types: readonly number[];
+  // For generic netlink: the commands (genlmsghdr.cmd) allowed per type.
+  commands?: readonly number[];
+}
+
+export const NETLINK_REQUESTS: ReadonlyMap<number, NetlinkRule> = new Map([
+  [C.NETLINK_ROUTE, { types: RTM_GETS }],
+  [C.NETLINK_SOCK_DIAG, { types: SOCK_DIAG_GETS }],
+  [C.NETLINK_GENERIC, { types: [GENL_ID_CTRL], commands: [CTRL_CMD_GETFAMILY] }],
+  // NETLINK_KOBJECT_UEVENT: receive only.
+]);
+
+// struct nlmsghdr: u32 len, u16 type, u16 flags, u32 seq, u32 pid; messages
+// aligned to 4 bytes; generic netlink's u8 cmd follows the header.
+const NLMSG_HDRLEN = 16;
+
+// Every message in buf[off, off+len) is a listed request for protocol.
+export function netlinkRequestAllowed(protocol: number, buf: Uint8Array, off: number, len: number): boolean {
+  const rule = NETLINK_REQUESTS.get(protocol);
+  if (rule === undefined) return false;
+  const dv = new DataView(buf.buffer, buf.byteOffset + off, len);
+  let at = 0;
+  while (at < len) {
+    if (len - at < NLMSG_HDRLEN) return false;
+    const mlen = dv.getUint32(at, true);
+    const type = dv.getUint16(at + 4, true);
+    if (mlen < NLMSG_HDRLEN || mlen > len - at || !rule.types.includes(type)) return false;
+    if (rule.commands && (mlen < NLMSG_HDRLEN + 1 || !rule.commands.includes(dv.getUint8(at + NLMSG_HDRLEN)))) return false;
+    at += (mlen + 3) & ~3;
+  }
+  return len > 0;
+}
+
 // ---- ioctl and fcntl -------------------------------------------------------------------------------
 
 // Each takes or yields one int; the numbers are the ABI's (the addon's table).
