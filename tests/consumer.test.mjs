@@ -11,8 +11,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ROOT } from './lib/helpers.mjs';
 
@@ -178,6 +179,27 @@ test('wasock cc with no wasm toolchain: one line naming the command that install
   const lines = r.stderr.trim().split('\n');
   assert.is(lines.length, 1, r.stderr);
   assert.match(lines[0], /npm install -D @yowasp\/clang/);
+});
+
+// The registry's tarball URL, as the clone's install fetched it: npm's cache holds the
+// tarball under that URL (not the package's metadata), so only this spec installs offline.
+// Whether it is cached is read from the cache index (cacache keys it by the URL's SHA-256).
+const yowasp = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages['node_modules/@yowasp/clang']?.version;
+const yowaspUrl = `https://registry.npmjs.org/@yowasp/clang/-/clang-${yowasp}.tgz`;
+const key = createHash('sha256').update(`make-fetch-happen:request-cache:${yowaspUrl}`).digest('hex');
+const cache = spawnSync('npm', ['config', 'get', 'cache'], { env, encoding: 'utf8' }).stdout.trim();
+const yowaspCached = !!yowasp && existsSync(join(cache, '_cacache', 'index-v5', key.slice(0, 2), key.slice(2, 4), key.slice(4)));
+const yowaspTitle = '@yowasp/clang installed offline into the project: wasock cc finds it there, with no clang on PATH';
+if (!yowaspCached && !ci) test.skip(yowaspTitle, () => {});
+else test(yowaspTitle, () => {
+  assert.ok(yowaspCached, `${yowaspUrl} is not in the npm cache (${cache}): the clone's npm install puts it there`);
+  const t0 = process.hrtime.bigint();
+  const i = npm(['install', '--offline', '-D', yowaspUrl], project);
+  assert.is(i.status, 0, show(i));
+  console.log(`consumer: npm install --offline -D @yowasp/clang: ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(2)} s`);
+  const r = spawnSync(process.execPath, [join(PKG, 'dist', 'cli.js'), 'cc', 'client.c', '-o', 'yowasp.wasm'],
+    { cwd: project, env: { ...env, PATH: join(work, 'bin') }, encoding: 'utf8', timeout: 300000 });
+  assert.ok(r.status === 0 && existsSync(join(project, 'yowasp.wasm')), show(r));
 });
 
 test.run();
