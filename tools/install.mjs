@@ -48,9 +48,15 @@ function which(name) {
 	});
 }
 
-// npm names its node-gyp in npm_config_node_gyp (a script run with node); else one on PATH.
+// npm names its node-gyp in npm_config_node_gyp (a script run with node); else one on PATH,
+// else the one npm bundles (`npm rebuild` outside a lifecycle, or node tools/install.mjs).
+function bundledGyp() {
+	const npmBin = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'npm')).find((p) => fs.existsSync(p));
+	const js = npmBin && path.join(path.dirname(fs.realpathSync(npmBin)), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+	return js && fs.existsSync(js) ? [process.execPath, js] : null;
+}
 const gyp = process.env.npm_config_node_gyp ? [process.execPath, process.env.npm_config_node_gyp]
-	: which('node-gyp') ? ['node-gyp'] : null;
+	: which('node-gyp') ? ['node-gyp'] : bundledGyp();
 // node-gyp downloads Node's headers unless told where they are: use those installed beside node.
 const headers = path.resolve(path.dirname(process.execPath), '..', 'include', 'node');
 const nodedir = !process.env.npm_config_nodedir && fs.existsSync(path.join(headers, 'node_api.h'))
@@ -58,10 +64,10 @@ const nodedir = !process.env.npm_config_nodedir && fs.existsSync(path.join(heade
 const fix = 'then run npm rebuild wasock';
 const missing = [['python3', 'python3'], ['make', 'make'], ['cc', 'a C compiler (cc)']]
 	.filter(([bin]) => !which(bin)).map(([, what]) => what);
-if (!gyp) missing.push('node-gyp (npm install -g node-gyp)');
 const where = `${process.platform}-${process.arch}`;
 if (missing.length)
 	fail(`no prebuilt addon fits ${where} and building it needs ${missing.join(', ')}: install ${missing.length > 1 ? 'them' : 'it'} (Debian: apt-get install python3 make gcc), ${fix}`);
+if (!gyp) fail(`no prebuilt addon fits ${where} and building it needs node-gyp: npm install -g node-gyp, ${fix}`);
 
 const log = path.join(root, 'ts-bindings', 'native', 'build.log');
 const r = spawnSync(gyp[0], [...gyp.slice(1), 'rebuild', `--directory=${at('ts-bindings', 'native')}`, ...nodedir],
