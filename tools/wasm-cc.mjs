@@ -168,6 +168,17 @@ function probeSystem() {
 
 // ---- 3. @yowasp/clang ------------------------------------------------------
 
+// node_modules/@yowasp/clang in dir or a directory above it (Node's own lookup order).
+function findUp(dir) {
+	for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+		const p = path.join(d, 'node_modules', '@yowasp', 'clang');
+		if (fs.existsSync(path.join(p, 'package.json'))) return p;
+		if (path.dirname(d) === d) return null;
+	}
+}
+
+// Looked up from wasock itself (its clone, or the node_modules it is installed in) and from
+// the current directory, so a consumer's `npm install -D @yowasp/clang` is found either way.
 async function probeYowasp() {
 	const require = createRequire(path.join(projectRoot, 'package.json'));
 	let entry;
@@ -175,7 +186,7 @@ async function probeYowasp() {
 		entry = require.resolve('@yowasp/clang');
 	} catch {
 		// The package is ESM-only with an "exports" default: resolve by hand.
-		const pkgDir = path.join(projectRoot, 'node_modules', '@yowasp', 'clang');
+		const pkgDir = findUp(projectRoot) ?? findUp(process.cwd());
 		try {
 			const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
 			const exp = pkg.exports;
@@ -183,7 +194,7 @@ async function probeYowasp() {
 			entry = path.join(pkgDir, rel);
 			if (!fs.existsSync(entry)) throw new Error('no entry');
 		} catch {
-			return { missing: '@yowasp/clang is not installed (npm install)' };
+			return { missing: '@yowasp/clang is not installed (npm install -D @yowasp/clang)' };
 		}
 	}
 	let mod;
@@ -222,7 +233,8 @@ async function selectToolchain() {
 		if (!t.missing) return t;
 		reasons.push(`${name}: ${t.missing}`);
 	}
-	fail(`no wasm32 toolchain found (${reasons.join('; ')})`);
+	fail(`no wasm32 toolchain found (${reasons.join('; ')}); install one: npm install -D @yowasp/clang ` +
+		'(or apt-get install clang lld wasi-libc libclang-rt-N-dev-wasm32)');
 }
 
 // ---- running native toolchains ----------------------------------------------

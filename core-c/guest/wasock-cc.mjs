@@ -28,9 +28,11 @@ function fail(msg, code = 2) {
   process.exit(code);
 }
 
-function which(forced) {
+// The toolchain wasm-cc would use (forced: that one only); with `quiet`, null when missing.
+function which(forced, quiet = false) {
   const env = forced ? { ...process.env, WASOCK_TOOLCHAIN: forced } : process.env;
   const r = spawnSync(process.execPath, [wasmCc, '--wasock-which'], { encoding: 'utf8', env });
+  if (r.status !== 0 && quiet) return null;
   if (r.status !== 0) fail((r.stderr || 'no wasm32 toolchain').trim().split('\n').pop().replace(/^wasm-cc: error: /, ''));
   return r.stdout.split('\t')[0].trim();
 }
@@ -65,15 +67,27 @@ function hasBuiltins(sysroot) {
 // `prefer` is the toolchain the SDK was built with: guests must be compiled
 // and linked by the same one (another clang's objects may use features, such
 // as bulk memory, that this linker or the wasm-opt it runs rejects).
+// An SDK built by the system clang (older than @yowasp/clang's) also links with
+// @yowasp/clang, so a consumer without the system one falls back to it; not the reverse.
+const INSTALL = {
+  yowasp: 'npm install -D @yowasp/clang',
+  system: 'npm install -D @yowasp/clang (or apt-get install clang lld wasi-libc libclang-rt-N-dev-wasm32)',
+  'wasi-sdk': 'set WASI_SDK_PATH to a wasi-sdk, or npm install -D @yowasp/clang',
+};
 function pickToolchain(prefer) {
-  const forced = process.env.WASOCK_TOOLCHAIN ?? prefer;
+  const env = process.env.WASOCK_TOOLCHAIN;
+  let forced = env ?? prefer;
+  if (!env && prefer && !which(prefer, true)) {
+    if (prefer === 'system' && which('yowasp', true)) forced = 'yowasp';
+    else fail(`no wasm32 toolchain found (the guest SDK was built with ${prefer}); install one: ${INSTALL[prefer] ?? INSTALL.yowasp}`);
+  }
   const t = which(forced);
   if (t !== 'system') return { name: t, args: [], env: { WASOCK_TOOLCHAIN: t } };
   const sysroot = wasiSysroot();
   const why = !sysroot ? 'no wasi-libc (apt-get install wasi-libc)'
     : !hasBuiltins(sysroot) ? 'no wasm32 compiler-rt builtins (apt-get install libclang-rt-N-dev-wasm32)' : null;
   if (!why) return { name: 'system', args: [`--sysroot=${sysroot}`], linkArgs: ['-s'], env: { WASOCK_TOOLCHAIN: 'system' } };
-  if (forced === 'system') fail(`WASOCK_TOOLCHAIN=system but the system clang has ${why}`);
+  if (env === 'system') fail(`WASOCK_TOOLCHAIN=system but the system clang has ${why}`);
   process.stderr.write(`wasock cc: system clang has ${why}; using @yowasp/clang\n`);
   return { name: 'yowasp', args: [], env: { WASOCK_TOOLCHAIN: 'yowasp' } };
 }

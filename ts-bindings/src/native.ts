@@ -1,7 +1,9 @@
 // The N-API addon: one raw syscall per function, each returning its result or
 // -errno. Buffers are (buffer, offset, length) triples so reads and writes land
 // in the caller's memory (Wasm memory or a JS buffer) with no copy.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 export type Mem = ArrayBuffer | ArrayBufferView;
 
@@ -58,5 +60,54 @@ export interface Addon {
 
 const require = createRequire(import.meta.url);
 
-// dist/*.js sit one level below the package root, as does ts-bindings/.
-export const addon: Addon = require('../ts-bindings/native/build/Release/wasock.node');
+// dist/*.js sit one level below the package root, as do prebuilds/ and ts-bindings/.
+const root = new URL('../', import.meta.url);
+
+// The prebuild for this platform and libc, in prebuildify's layout and node-gyp-build's naming
+// (runtime "node", N-API: one binary for every Node major). tools/prebuild.mjs writes it.
+export function prebuildPath(platform: string, arch: string, libc: 'glibc' | 'musl'): string {
+  return `prebuilds/${platform}-${arch}/node.napi.${libc}.node`;
+}
+export const SOURCE_BUILD = 'ts-bindings/native/build/Release/wasock.node';
+
+// Only asked when the glibc prebuild would not load and a musl one is there: generating a report costs milliseconds,
+// and on musl there is no glibc version in it. Bun and Deno may have no process.report.
+function isMusl(): boolean {
+  try {
+    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+    return !!header && !header.glibcVersionRuntime;
+  } catch {
+    return false;
+  }
+}
+
+// The first candidate that exists and loads. Existence is checked first so that a missing
+// file costs a stat, not a thrown MODULE_NOT_FOUND; a file that fails to load is remembered
+// with its error for the message below.
+function loadAddon(): Addon {
+  const where = `${process.platform}-${process.arch}`;
+  if (process.platform !== 'linux') throw new Error(`wasock supports Linux only (this is ${where})`);
+  const tried: string[] = [];
+  const attempt = (rel: string): Addon | undefined => {
+    const file = fileURLToPath(new URL(rel, root));
+    if (!existsSync(file)) {
+      tried.push(`${rel} (none)`);
+      return undefined;
+    }
+    try {
+      return require(file) as Addon;
+    } catch (e) {
+      tried.push(`${rel} (${String((e as Error)?.message ?? e).split('\n')[0]})`);
+      return undefined;
+    }
+  };
+  const musl = prebuildPath('linux', process.arch, 'musl');
+  const found = attempt(prebuildPath('linux', process.arch, 'glibc'))
+    ?? (existsSync(fileURLToPath(new URL(musl, root))) && isMusl() ? attempt(musl) : undefined)
+    ?? attempt(SOURCE_BUILD);
+  if (found) return found;
+  throw new Error(`wasock: no native addon loads on ${where}: tried ${tried.join(', ')}. ` +
+    'Build it with `npm rebuild wasock` (needs python3, make and a C compiler; in a clone of wasock: make)');
+}
+
+export const addon: Addon = loadAddon();
