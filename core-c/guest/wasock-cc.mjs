@@ -133,7 +133,8 @@ function buildSdk(out) {
   fs.rmSync(objDir, { recursive: true, force: true });
   fs.mkdirSync(objDir, { recursive: true });
   process.chdir(objDir);
-  let code = run(t, ['-O2', '-std=c11', '-Wall', '-Wno-unused-function', '-isystem', path.join(out, 'include'),
+  // Guests never read the hosts file (their host resolves for them): no room for it.
+  let code = run(t, ['-O2', '-std=c11', '-Wall', '-Wno-unused-function', '-DWSK_RFILE_HOSTS_KB=1', '-isystem', path.join(out, 'include'),
     `-I${path.join(root, 'core-c', 'include')}`, `-I${here}`, '-c', ...[...core, ...shim].map((f) => path.join(root, f))]);
   if (code !== 0) return code;
   const objs = fs.readdirSync(objDir).filter((f) => f.endsWith('.o')).sort();

@@ -15,7 +15,15 @@
 
 #define KB 1024u
 
-static char hosts_buf[8192 * KB], services_buf[64 * KB];
+/* Room for the hosts file: the library's resolver reads block lists of
+ * megabytes; a guest's host resolves for it and never gives it the hosts
+ * file, so the guest SDK builds with a token buffer (a wasm object file has
+ * no uninitialised-data section: the room would be 8 MiB of zeros in it). */
+#ifndef WSK_RFILE_HOSTS_KB
+#define WSK_RFILE_HOSTS_KB 8192
+#endif
+
+static char hosts_buf[WSK_RFILE_HOSTS_KB * KB], services_buf[64 * KB];
 static char protocols_buf[16 * KB], resolv_buf[16 * KB];
 static char nss_buf[8 * KB], gai_buf[16 * KB];
 

@@ -1,17 +1,18 @@
-// Bundles parts of the guest host (ts-bindings/src/guest/*.ts) for tests that
-// reach them directly: `source` is an ES module text of re-exports relative to
-// that folder; the addon is loaded from its build, as the library loads it.
+// Bundles parts of the library (ts-bindings/src/, the guest host's parts in
+// guest/ by default) for tests that reach them directly: `source` is an ES
+// module text of re-exports relative to that folder; the addon is loaded from
+// its source build.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './helpers.mjs';
 
-export async function bundleGuestParts(source, name) {
+export async function bundleGuestParts(source, name, dir = 'guest') {
   const esbuild = await import('esbuild');
   const out = join(ROOT, 'tests', '.tmp', `${name}.mjs`);
   mkdirSync(join(ROOT, 'tests', '.tmp'), { recursive: true });
   const addonPath = join(ROOT, 'ts-bindings', 'native', 'build', 'Release', 'wasock.node');
   await esbuild.build({
-    stdin: { contents: source, resolveDir: join(ROOT, 'ts-bindings', 'src', 'guest'), loader: 'ts' },
+    stdin: { contents: source, resolveDir: join(ROOT, 'ts-bindings', 'src', dir), loader: 'ts' },
     bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error',
     plugins: [{
       name: 'addon-here',

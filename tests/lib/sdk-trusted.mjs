@@ -4,21 +4,11 @@
 // them and the addon. Usage: node tests/lib/sdk-trusted.mjs GUEST.wasm
 // (the guest's stdout is this process's). For tests only: a guest run this
 // way is not sandboxed at all.
-import { build } from 'esbuild';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
-import { ROOT_DIR } from './sdk-root.mjs';
+import { bundleGuestParts } from './guest-bundle.mjs';
 
-const out = join(ROOT_DIR, 'tests', '.tmp', 'host-trusted.mjs');
-const r = await build({
-  entryPoints: [join(ROOT_DIR, 'ts-bindings', 'src', 'host.ts')], bundle: true, write: false,
-  format: 'esm', platform: 'node', external: ['*.node'], logLevel: 'warning',
-});
-const addonPath = join(ROOT_DIR, 'ts-bindings', 'native', 'build', 'Release', 'wasock.node');
-mkdirSync(join(ROOT_DIR, 'tests', '.tmp'), { recursive: true });
-writeFileSync(out, r.outputFiles[0].text.replace('../ts-bindings/native/build/Release/wasock.node', addonPath));
-const { hostImports, HostMemory } = await import(out);
+const { hostImports, HostMemory } = await bundleGuestParts("export { hostImports, HostMemory } from './host.ts';\n", 'host-trusted', '.');
 
 const mem = new HostMemory();
 const wasi = new WASI({ version: 'preview1', args: ['guest'], returnOnExit: true });
