@@ -144,31 +144,8 @@ int main(int argc, char **argv) {
 }
 `;
 
-test('npx wasock cc compiles a guest against the packaged SDK; npx wasock run runs it with a grant', async () => {
-  writeFileSync(join(project, 'client.c'), GUEST);
-  const cc = spawnSync('npx', ['--offline', 'wasock', 'cc', 'client.c', '-o', 'client.wasm'], { cwd: project, env, encoding: 'utf8', timeout: 300000 });
-  assert.is(cc.status, 0, show(cc));
-  const { createServer } = await import('node:net');
-  const server = createServer((c) => c.pipe(c));
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const port = server.address().port;
-  const { spawn } = await import('node:child_process');
-  const run = (args) => new Promise((resolve) => {
-    const p = spawn('npx', ['--offline', 'wasock', 'run', ...args, 'client.wasm', String(port)], { cwd: project, env });
-    let out = '', err = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { err += d; });
-    p.on('close', (status) => resolve({ status, stdout: out, stderr: err }));
-  });
-  const denied = await run([]);
-  const granted = await run([`--allow-connect=127.0.0.1:${port}`]);
-  server.close();
-  assert.is.not(denied.status, 0, 'the guest connected without a grant');
-  assert.ok(granted.status === 0 && granted.stdout.includes('guest hello'), show(granted));
-  assert.not.ok(existsSync(join(PKG, 'ts-bindings', 'native', 'build')), 'something built the addon');
-});
-
 test('wasock cc with no wasm toolchain: one line naming the command that installs one, exit 2', () => {
+  writeFileSync(join(project, 'client.c'), GUEST);
   // A PATH with node only: no clang, and no @yowasp/clang in this project (yet).
   const bin = join(work, 'bin');
   spawnSync('mkdir', ['-p', bin]);
@@ -200,6 +177,31 @@ else test(yowaspTitle, () => {
   const r = spawnSync(process.execPath, [join(PKG, 'dist', 'cli.js'), 'cc', 'client.c', '-o', 'yowasp.wasm'],
     { cwd: project, env: { ...env, PATH: join(work, 'bin') }, encoding: 'utf8', timeout: 300000 });
   assert.ok(r.status === 0 && existsSync(join(project, 'yowasp.wasm')), show(r));
+});
+
+// After @yowasp/clang is in the project: the toolchain a consumer installs when the SDK was
+// built with it (a system-clang SDK also builds with it, or with the system clang).
+test('npx wasock cc compiles a guest against the packaged SDK; npx wasock run runs it with a grant', async () => {
+  const cc = spawnSync('npx', ['--offline', 'wasock', 'cc', 'client.c', '-o', 'client.wasm'], { cwd: project, env, encoding: 'utf8', timeout: 300000 });
+  assert.is(cc.status, 0, show(cc));
+  const { createServer } = await import('node:net');
+  const server = createServer((c) => c.pipe(c));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  const { spawn } = await import('node:child_process');
+  const run = (args) => new Promise((resolve) => {
+    const p = spawn('npx', ['--offline', 'wasock', 'run', ...args, 'client.wasm', String(port)], { cwd: project, env });
+    let out = '', err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('close', (status) => resolve({ status, stdout: out, stderr: err }));
+  });
+  const denied = await run([]);
+  const granted = await run([`--allow-connect=127.0.0.1:${port}`]);
+  server.close();
+  assert.is.not(denied.status, 0, 'the guest connected without a grant');
+  assert.ok(granted.status === 0 && granted.stdout.includes('guest hello'), show(granted));
+  assert.not.ok(existsSync(join(PKG, 'ts-bindings', 'native', 'build')), 'something built the addon');
 });
 
 test.run();
