@@ -21,7 +21,7 @@ const P = await bundleGuestParts("export { DescriptorTable, closeLedger } from '
 const isOpen = (fd) => { try { readlinkSync(`/proc/self/fd/${fd}`); return true; } catch { return false; } };
 const fdCount = () => readdirSync('/proc/self/fd').length;
 const sock = () => addon.socket(2, 1, 0);
-const entry = { sk: { domain: 2, type: 1, protocols: [6], family: 'inet', grant: 'address' }, family: 'inet', stream: true,
+const entry = { sk: { domain: 2, type: 1, protocols: [6], family: 'inet', grant: 'address' }, protocol: 6,
   bound: false, unixName: null, lastTo: null };
 
 test('table: lowest free numbers, the socket limit closes what it refuses, close happens once', () => {

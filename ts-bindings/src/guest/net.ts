@@ -26,7 +26,7 @@ import {
   requestable, socketKind, type Grant, type SocketKind,
 } from './rules.js';
 import { MAX_FDS, type DescriptorTable, type SockEntry } from './table.js';
-import { openUnixTarget, reachedUnixPath, SUN_PATH_MAX } from './unix-path.js';
+import { openUnixTarget, reachedUnixPath, sunPathName, SUN_PATH_MAX } from './unix-path.js';
 
 // Largest sockaddr a guest may pass (struct sockaddr_storage).
 const SOCKADDR_MAX = 128;
@@ -69,6 +69,15 @@ function span(iov: Iov): [number, [number, number] | null] {
   }
   if (first < 0) return [0, [0, 0]];
   return [total, iov[first][1] === total ? iov[first] : null];
+}
+
+// A new entry for a socket of kind sk and protocol (SO_PROTOCOL).
+function fresh(sk: SocketKind, protocol: number): Omit<SockEntry, 'kind' | 'hfd'> {
+  return { sk, protocol, bound: false, unixName: null, lastTo: null };
+}
+
+export function isStream(s: SockEntry): boolean {
+  return s.sk.type === SOCK_STREAM;
 }
 
 function hasGrant(judge: Judge, g: Grant, socketFamily?: Family): boolean {
@@ -142,7 +151,7 @@ export class GuestNet {
     // connect(AF_UNSPEC) dissolves an association: it reaches nothing.
     if (fam === 0 && use === 'connect' && s.sk.domain !== AF_UNIX) return ip;
     if (fam !== s.sk.domain) return E.EAFNOSUPPORT;
-    if (this.judge.familyGranted(s.family)) return ip;
+    if (this.judge.familyGranted(s.sk.family)) return ip;
     if (fam === AF_INET || fam === AF_INET6) {
       const eps = this.ipEndpoints(s, use === 'bind', salen);
       if (typeof eps === 'number') return eps;
@@ -170,7 +179,7 @@ export class GuestNet {
   // the path it reaches, so a guest cannot probe which files exist elsewhere.
   private unixFailure(use: Operation, s: SockEntry, sunPath: Uint8Array, errno: number): number {
     const written = reachedUnixPath(sunPath, this.cwd);
-    if (written === null || this.judge.allowed(use, s.family, [unixEndpoint(written, false)])) return errno;
+    if (written === null || this.judge.allowed(use, s.sk.family, [unixEndpoint(written, false)])) return errno;
     return this.check(use, s, [unixEndpoint(written, false)]);
   }
 
@@ -190,9 +199,9 @@ export class GuestNet {
 
   // The one judgement of addresses: 0, or the errno after reporting it.
   check(use: Operation, s: SockEntry, eps: Endpoint[]): number {
-    if (this.judge.allowed(use, s.family, eps)) return 0;
-    const denied = eps.find((e) => !this.judge.allowed(use, s.family, [e])) ?? eps[0];
-    return this.events.deny(use, eps.map((e) => e.text).join(' + '), denyErrno(s.family), `--allow-${use}=${denied.text}`);
+    if (this.judge.allowed(use, s.sk.family, eps)) return 0;
+    const denied = eps.find((e) => !this.judge.allowed(use, s.sk.family, [e])) ?? eps[0];
+    return this.events.deny(use, eps.map((e) => e.text).join(' + '), denyErrno(s.sk.family), `--allow-${use}=${denied.text}`);
   }
 
   private v6only(s: SockEntry): boolean {
@@ -207,16 +216,14 @@ export class GuestNet {
 
   // ---- descriptors ------------------------------------------------------------------------
 
-  // What the kernel made, as it says (SO_DOMAIN, SO_TYPE, SO_PROTOCOL).
-  private kindOf(hfd: number): SocketKind | undefined {
+  // What the kernel made, as it says (SO_DOMAIN, SO_TYPE, SO_PROTOCOL): a
+  // new entry's body, or undefined for a kind no rule lists.
+  private made(hfd: number): Omit<SockEntry, 'kind' | 'hfd'> | undefined {
     const d = this.intOpt(hfd, SOL_SOCKET, SO_DOMAIN);
     const t = this.intOpt(hfd, SOL_SOCKET, SO_TYPE);
     const p = this.intOpt(hfd, SOL_SOCKET, SO_PROTOCOL);
-    return d < 0 || t < 0 || p < 0 ? undefined : socketKind(d, t, p);
-  }
-
-  private entryOf(sk: SocketKind): Omit<SockEntry, 'kind' | 'hfd'> {
-    return { sk, family: sk.family, stream: sk.type === SOCK_STREAM, bound: false, unixName: null, lastTo: null };
+    const sk = d < 0 || t < 0 || p < 0 ? undefined : socketKind(d, t, p);
+    return sk && fresh(sk, p);
   }
 
   socket(domain: number, type: number, proto: number): number {
@@ -232,21 +239,22 @@ export class GuestNet {
     if (!this.table.room(1)) return -this.limit('socket');
     const hfd = addon.socket(domain, type | SOCK_CLOEXEC, proto);
     if (hfd < 0) return hfd;
-    const sk = this.kindOf(hfd);
-    if (sk === undefined || !hasGrant(this.judge, sk.grant)) {
+    const e = this.made(hfd);
+    const sk = e?.sk;
+    if (e === undefined || sk === undefined || !hasGrant(this.judge, sk.grant)) {
       addon.close(hfd);
       if (sk === undefined) return -this.events.deny('socket', `unlisted kind (${what}, as the kernel made it)`, E.EPROTONOSUPPORT);
       return -this.events.deny('socket', `${sk.grant} (${what})`, denyErrno(sk.grant), `--allow-family=${sk.grant}`);
     }
-    return this.table.adopt(hfd, this.entryOf(sk));
+    return this.table.adopt(hfd, e);
   }
 
   // A listening socket the embedder made for the guest (a preopened socket):
   // adopted at vfd, outside the guest's socket count.
   adoptListener(hfd: number, vfd: number): number {
-    const sk = this.kindOf(hfd);
-    if (sk === undefined) return -E.ENOTSOCK;
-    return this.table.adopt(hfd, { ...this.entryOf(sk), bound: true }, vfd, false);
+    const e = this.made(hfd);
+    if (e === undefined) return -E.ENOTSOCK;
+    return this.table.adopt(hfd, { ...e, bound: true }, vfd, false);
   }
 
   socketpair(domain: number, type: number, proto: number): [number, number] | number {
@@ -259,8 +267,8 @@ export class GuestNet {
     if (r < 0) return r;
     const h0 = this.optdv.getInt32(0, true);
     const h1 = this.optdv.getInt32(4, true);
-    const a = this.table.adopt(h0, this.entryOf(sk));
-    const b = this.table.adopt(h1, this.entryOf(sk));
+    const a = this.table.adopt(h0, fresh(sk, proto));
+    const b = this.table.adopt(h1, fresh(sk, proto));
     if (a < 0 || b < 0) {
       if (a >= 0) this.close(a);
       if (b >= 0) this.close(b);
@@ -284,7 +292,7 @@ export class GuestNet {
     if (!this.table.room(1)) return -this.limit('socket');
     const hfd = addon.dup(s.hfd);
     if (hfd < 0) return hfd;
-    return this.table.adopt(hfd, { sk: s.sk, family: s.family, stream: s.stream, bound: s.bound, unixName: s.unixName, lastTo: null });
+    return this.table.adopt(hfd, { ...fresh(s.sk, s.protocol), bound: s.bound, unixName: s.unixName });
   }
 
   // ---- connection setup -----------------------------------------------------------------------
@@ -292,15 +300,25 @@ export class GuestNet {
   bind(vfd: number, sa: number, salen: number): number {
     const s = this.sock(vfd);
     if (typeof s === 'number') return s;
-    const t = this.target('bind', s, sa, salen);
+    return this.through('bind', s, sa, salen, (t) => {
+      const r = addon.bind(s.hfd, t.sa, 0, t.len);
+      if (r >= 0) {
+        s.bound = true;
+        if (s.sk.domain === AF_UNIX) this.rememberUnixName(s, t, sa, salen);
+      }
+      return r;
+    });
+  }
+
+  // The call on the judged target (released after it), or the refusal.
+  private through(use: Operation, s: SockEntry, sa: number, salen: number, call: (t: Target) => number): number {
+    const t = this.target(use, s, sa, salen);
     if (typeof t === 'number') return -t;
-    const r = addon.bind(s.hfd, t.sa, 0, t.len);
-    t.release();
-    if (r >= 0) {
-      s.bound = true;
-      if (s.sk.domain === AF_UNIX) this.rememberUnixName(s, t, sa, salen);
+    try {
+      return call(t);
+    } finally {
+      t.release();
     }
-    return r;
   }
 
   private rememberUnixName(s: SockEntry, t: Target, sa: number, salen: number): void {
@@ -312,19 +330,15 @@ export class GuestNet {
   connect(vfd: number, sa: number, salen: number): number {
     const s = this.sock(vfd);
     if (typeof s === 'number') return s;
-    const t = this.target('connect', s, sa, salen);
-    if (typeof t === 'number') return -t;
-    const r = addon.connect(s.hfd, t.sa, 0, t.len);
-    t.release();
-    return r;
+    return this.through('connect', s, sa, salen, (t) => addon.connect(s.hfd, t.sa, 0, t.len));
   }
 
   listen(vfd: number, backlog: number): number {
     const s = this.sock(vfd);
     if (typeof s === 'number') return s;
     // An unbound socket would listen on a wildcard ephemeral port.
-    if (!s.bound && !this.judge.familyGranted(s.family)) {
-      return -this.events.deny('listen', '(unbound socket: an ephemeral wildcard port)', denyErrno(s.family), '--allow-bind');
+    if (!s.bound && !this.judge.familyGranted(s.sk.family)) {
+      return -this.events.deny('listen', '(unbound socket: an ephemeral wildcard port)', denyErrno(s.sk.family), '--allow-bind');
     }
     return addon.listen(s.hfd, backlog);
   }
@@ -346,8 +360,8 @@ export class GuestNet {
       if (hfd < 0) return hfd;
       const len = this.sadv.getUint32(SOCKADDR_MAX, true);
       const peer = this.peerEndpoint(s, len);
-      if (peer === null || this.judge.acceptAllowed(s.family, peer)) {
-        const n = this.table.adopt(hfd, { ...this.entryOf(s.sk), unixName: s.unixName });
+      if (peer === null || this.judge.acceptAllowed(s.sk.family, peer)) {
+        const n = this.table.adopt(hfd, { ...fresh(s.sk, s.protocol), unixName: s.unixName });
         if (n >= 0 && sa !== 0) this.copyOutSockaddr(len, sa, salenPtr);
         return n;
       }
@@ -366,11 +380,8 @@ export class GuestNet {
     if (fam === AF_INET && len >= 16) return ipEndpoint(Array.from(this.sa.subarray(4, 8)), this.sadv.getUint16(2, false), false);
     if (fam === AF_INET6 && len >= 24) return ipEndpoint(Array.from(this.sa.subarray(8, 24)), this.sadv.getUint16(2, false), false);
     if (s.sk.domain === AF_UNIX) {
-      const raw = this.sa.subarray(2, Math.max(2, Math.min(len, 2 + SUN_PATH_MAX)));
-      if (raw.length === 0) return unixEndpoint('', false);
-      if (raw[0] === 0) return unixEndpoint(Buffer.from(raw.subarray(1)).toString('latin1'), true);
-      const nul = raw.indexOf(0);
-      return unixEndpoint(Buffer.from(nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8'), false);
+      const { name, abstract } = sunPathName(this.sa.subarray(2, Math.max(2, Math.min(len, 2 + SUN_PATH_MAX))));
+      return unixEndpoint(name, abstract);
     }
     return null;
   }
@@ -387,11 +398,8 @@ export class GuestNet {
   }
 
   private guestUnixName(kernelSa: Uint8Array): Uint8Array {
-    const raw = kernelSa.subarray(2);
-    if (raw[0] === 0) return kernelSa;
-    const nul = raw.indexOf(0);
-    const name = this.unixNames.get(Buffer.from(nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8'));
-    return name ?? kernelSa;
+    const { name, abstract } = sunPathName(kernelSa.subarray(2));
+    return (abstract ? undefined : this.unixNames.get(name)) ?? kernelSa;
   }
 
   // getsockname/getpeername: through host memory, then copied out.
@@ -427,9 +435,8 @@ export class GuestNet {
     if (typeof s === 'number') return s;
     if (flags & ~(SEND_FLAGS | MSG_FASTOPEN)) return -E.EOPNOTSUPP;
     if (s.sk.domain === AF_NETLINK) {
-      const proto = this.intOpt(s.hfd, SOL_SOCKET, SO_PROTOCOL);
-      if (!netlinkRequestAllowed(proto, buf, off, len)) {
-        return -this.events.deny('sendto', `netlink protocol ${proto}: a request that is not a listed query`, E.EACCES);
+      if (!netlinkRequestAllowed(s.protocol, buf, off, len)) {
+        return -this.events.deny('sendto', `netlink protocol ${s.protocol}: a request that is not a listed query`, E.EACCES);
       }
     }
     sa >>>= 0;
@@ -441,13 +448,11 @@ export class GuestNet {
     if (use === 'sendto' && this.sameAsLast(s, sa, salen)) {
       return addon.sendto(s.hfd, buf, off, len, flags, s.lastTo!, 0, s.lastTo!.length);
     }
-    const t = this.target(use, s, sa, salen);
-    if (typeof t === 'number') return -t;
-    const r = addon.sendto(s.hfd, buf, off, len, flags, t.sa, 0, t.len);
-    t.release();
-    // A datagram stream to one IP peer is judged once.
-    if (use === 'sendto' && s.sk.domain !== AF_UNIX) s.lastTo = t.sa.slice(0, t.len);
-    return r;
+    return this.through(use, s, sa, salen, (t) => {
+      // A datagram stream to one IP peer is judged once.
+      if (use === 'sendto' && s.sk.domain !== AF_UNIX) s.lastTo = t.sa.slice(0, t.len);
+      return addon.sendto(s.hfd, buf, off, len, flags, t.sa, 0, t.len);
+    });
   }
 
   private sameAsLast(s: SockEntry, sa: number, salen: number): boolean {
@@ -465,7 +470,7 @@ export class GuestNet {
     sa >>>= 0;
     salenPtr >>>= 0;
     if (sa !== 0 && (!this.mem.fits(salenPtr, 4) || !this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true)))) return -E.EFAULT;
-    if (!s.stream && this.filtered(s)) {
+    if (!isStream(s) && this.filtered(s)) {
       const r = this.dropUngranted(s, flags);
       if (r < 0) return r;
     }
@@ -478,7 +483,7 @@ export class GuestNet {
 
   private filtered(s: SockEntry): boolean {
     const kind = s.sk.domain === AF_UNIX ? 'unix' : s.sk.domain === AF_INET || s.sk.domain === AF_INET6 ? 'ip' : null;
-    return kind !== null && !this.judge.familyGranted(s.family) && this.judge.filtersPeers(kind);
+    return kind !== null && !this.judge.familyGranted(s.sk.family) && this.judge.filtersPeers(kind);
   }
 
   // Datagrams from sources the accept grants do not name are dropped before
@@ -490,7 +495,7 @@ export class GuestNet {
       const r = addon.recvfrom(s.hfd, this.none, 0, 0, (flags & MSG_DONTWAIT) | MSG_PEEK, this.sa, 0, SOCKADDR_MAX);
       if (r < 0) return r;
       const peer = this.peerEndpoint(s, this.sadv.getUint32(SOCKADDR_MAX, true));
-      if (peer === null || this.judge.acceptAllowed(s.family, peer)) return 0;
+      if (peer === null || this.judge.acceptAllowed(s.sk.family, peer)) return 0;
       addon.recv(s.hfd, this.none, 0, 0, MSG_DONTWAIT);
       this.dropped++;
       this.events.deny('receive', `datagram from ${peer.text}`, E.EACCES, `--allow-accept=${peer.text}`);
@@ -505,7 +510,7 @@ export class GuestNet {
     const [total, one] = span(iov);
     if (one !== null) return this.sendto(vfd, this.mem.u8, one[0], one[1], flags, sa, salen);
     // A datagram is sent whole or not at all.
-    if (!s.stream && total > IO_CHUNK) return -E.EMSGSIZE;
+    if (!isStream(s) && total > IO_CHUNK) return -E.EMSGSIZE;
     const n = this.gather(iov, Math.min(total, IO_CHUNK));
     return this.sendto(vfd, this.io, 0, n, flags, sa, salen);
   }
@@ -607,11 +612,11 @@ export class GuestNet {
     const rule = optionRule(level, name);
     const what = rule ? rule.name : `level ${level} option ${name}`;
     if (rule === undefined || !(op === 'getsockopt' ? rule.get : rule.set) ||
-      (rule.families !== undefined && !rule.families.includes(s.family))) {
+      (rule.families !== undefined && !rule.families.includes(s.sk.family))) {
       return this.events.deny(op, what, E.ENOPROTOOPT);
     }
-    if (!hasGrant(this.judge, rule.grant, s.family)) {
-      return this.events.deny(op, what, E.EACCES, `--allow-family=${rule.grant === 'family' ? s.family : rule.grant}`);
+    if (!hasGrant(this.judge, rule.grant, s.sk.family)) {
+      return this.events.deny(op, what, E.EACCES, `--allow-family=${rule.grant === 'family' ? s.sk.family : rule.grant}`);
     }
     return 0;
   }

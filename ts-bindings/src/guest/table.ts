@@ -15,7 +15,6 @@
 //    between leaks one descriptor rather than closing a number twice.
 import { addon } from '../native.js';
 import { E } from './errno.js';
-import type { Family } from './policy.js';
 import type { SocketKind } from './rules.js';
 
 // Descriptor numbers a guest can hold at once (WASI and sockets together).
@@ -32,8 +31,7 @@ export interface SockEntry {
   kind: 'sock';
   hfd: number;
   sk: SocketKind;          // what the kernel said it made
-  family: Family;
-  stream: boolean;         // SOCK_STREAM: short writes are allowed
+  protocol: number;        // and its SO_PROTOCOL (netlink requests are judged by it)
   bound: boolean;          // bound under a grant (listen needs it)
   // The sun_path the guest bound (the kernel saw /proc/self/fd/N/NAME).
   unixName: Uint8Array | null;

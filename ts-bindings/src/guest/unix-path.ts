@@ -63,14 +63,23 @@ function kernelPath(text: string, cwd: string): string {
   return text.startsWith('/') ? text : `${cwd}/${text}`;
 }
 
+// What a sun_path names, as Linux reads it: nothing (empty: an unnamed
+// socket, or bind's autobind), an abstract name (a leading NUL; every byte
+// after it counts), or a path (up to its first NUL).
+export function sunPathName(sunPath: Uint8Array): { name: string; abstract: boolean } {
+  if (sunPath.length === 0) return { name: '', abstract: false };
+  if (sunPath[0] === 0) return { name: Buffer.from(sunPath.subarray(1)).toString('latin1'), abstract: true };
+  const nul = sunPath.indexOf(0);
+  return { name: Buffer.from(nul < 0 ? sunPath : sunPath.subarray(0, nul)).toString('utf8'), abstract: false };
+}
+
 // The path a name reaches, for judging a failed open: every existing
 // component resolved by the kernel (realpath(3), so `..` after a symlink is
 // the target's parent), the rest appended (null for abstract and empty
 // names). Never what a call goes through.
 export function reachedUnixPath(sunPath: Uint8Array, cwd: string): string | null {
-  if (sunPath.length === 0 || sunPath[0] === 0) return null;
-  const nul = sunPath.indexOf(0);
-  return physical(kernelPath(Buffer.from(nul < 0 ? sunPath : sunPath.subarray(0, nul)).toString('utf8'), cwd));
+  const { name, abstract } = sunPathName(sunPath);
+  return name === '' || abstract ? null : physical(kernelPath(name, cwd));
 }
 
 // (A dangling symlink is where it points: a missing file outside the grant
@@ -98,12 +107,9 @@ function physical(p: string, depth = 0): string {
 // family). cwd: where relative paths start (the policy's working directory).
 export function openUnixTarget(sunPath: Uint8Array, cwd: string, forBind: boolean): UnixTarget | number {
   if (sunPath.length > SUN_PATH_MAX) return E.EINVAL;
-  if (sunPath.length === 0) return { sockaddr: sockaddrOf(sunPath), path: '', abstract: false, release: none };
-  if (sunPath[0] === 0) {
-    return { sockaddr: sockaddrOf(sunPath), path: Buffer.from(sunPath.subarray(1)).toString('latin1'), abstract: true, release: none };
-  }
-  const nul = sunPath.indexOf(0);
-  const text = Buffer.from(nul < 0 ? sunPath : sunPath.subarray(0, nul)).toString('utf8');
+  const { name: text, abstract } = sunPathName(sunPath);
+  // Abstract and empty names are no file: they pass unchanged.
+  if (abstract || sunPath.length === 0) return { sockaddr: sockaddrOf(sunPath), path: text, abstract, release: none };
   // Opened as written: the kernel resolves `..` and symlinks, component by component.
   const full = kernelPath(text, cwd);
   const cut = full.lastIndexOf('/');

@@ -6,7 +6,7 @@
 import { addon } from '../native.js';
 import type { HostMemory } from '../host.js';
 import { E, W, wasiErrno } from './errno.js';
-import type { GuestNet } from './net.js';
+import { isStream, type GuestNet } from './net.js';
 import type { DescriptorTable, SockEntry } from './table.js';
 
 type Fn = (...a: any[]) => any;
@@ -98,7 +98,7 @@ export function wasiImports(wasiIn: Record<string, Fn>, mem: HostMemory, net: Gu
     ptr >>>= 0;
     if (!mem.fits(ptr, 24)) return W.FAULT;
     mem.u8.fill(0, ptr, ptr + 24);
-    mem.u8[ptr] = s.stream ? FILETYPE_SOCKET_STREAM : FILETYPE_SOCKET_DGRAM;
+    mem.u8[ptr] = isStream(s) ? FILETYPE_SOCKET_STREAM : FILETYPE_SOCKET_DGRAM;
     mem.dv.setUint16(ptr + 2, net.nonblocking(s) ? FDFLAGS_NONBLOCK : 0, true);
     // Rights: fd_read | fd_write | poll_fd_readwrite | sock_shutdown (and the rest): all of a socket's.
     mem.dv.setBigUint64(ptr + 8, 0xffff_ffffn, true);
@@ -110,7 +110,7 @@ export function wasiImports(wasiIn: Record<string, Fn>, mem: HostMemory, net: Gu
     ptr >>>= 0;
     if (!mem.fits(ptr, 64)) return W.FAULT;
     mem.u8.fill(0, ptr, ptr + 64);
-    mem.u8[ptr + 16] = s.stream ? FILETYPE_SOCKET_STREAM : FILETYPE_SOCKET_DGRAM;
+    mem.u8[ptr + 16] = isStream(s) ? FILETYPE_SOCKET_STREAM : FILETYPE_SOCKET_DGRAM;
     return W.SUCCESS;
   });
   // wasi-libc scans preopens from fd 3 until EBADF: sockets end no scan
