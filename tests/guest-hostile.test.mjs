@@ -958,6 +958,81 @@ test('message flags: only the listed; MSG_ZEROCOPY, MSG_PROXY and unknown bits a
   g.host.closeAll();
 });
 
+// For each import the guest host answers itself: a value no list names, beside the listed
+// value that works. Host descriptors are counted around every refusal: none is made.
+test('every changed import: the unlisted value is refused before the kernel; the listed one works', async () => {
+  const g = await guest({ connect: ['127.0.0.1:*'], bind: ['127.0.0.1:*'] });
+  const o = g.alloc(8);
+  const refused = (what, fn, want) => {
+    const [r, made] = hostFdsMadeBy(fn);
+    assert.is(r, want, what);
+    assert.equal(made, [], `${what}: no host descriptor made`);
+  };
+  // socket: type flags beyond SOCK_NONBLOCK | SOCK_CLOEXEC.
+  refused('socket type flag 0x40000000', () => g.wasock.socket(C.AF_INET, C.SOCK_STREAM | 0x40000000, 0, o), E.EINVAL);
+  refused('socket type flag 0x100', () => g.wasock.socket(C.AF_INET, C.SOCK_STREAM | 0x100, 0, o), E.EINVAL);
+  const t = g.socket(C.AF_INET, C.SOCK_STREAM | C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
+  assert.ok(t >= 0, 'positive: the listed flags');
+  // socketpair: only AF_UNIX, only protocol 0.
+  refused('socketpair AF_INET', () => g.wasock.socketpair(C.AF_INET, C.SOCK_STREAM, 0, o), E.EAFNOSUPPORT);
+  refused('socketpair protocol 1', () => g.wasock.socketpair(C.AF_UNIX, C.SOCK_STREAM, 1, o), E.EPROTONOSUPPORT);
+  assert.is(g.wasock.socketpair(C.AF_UNIX, C.SOCK_DGRAM, 0, o), 0, 'positive: AF_UNIX, protocol 0');
+  // bind/connect: lengths and families no sockaddr has.
+  const [sa, salen] = g.sa4('127.0.0.1', 0);
+  assert.is(g.wasock.bind(t, sa, 129), E.EINVAL, 'salen 129');
+  assert.is(g.wasock.bind(t, sa, 1), E.EINVAL, 'salen 1');
+  assert.is(g.wasock.bind(t, sa, 15), E.EINVAL, 'a short sockaddr_in');
+  const [sa6] = g.sa6(new Uint8Array(16), 0);
+  assert.is(g.wasock.bind(t, sa6, 28), E.EAFNOSUPPORT, 'an AF_INET6 sockaddr on an AF_INET socket');
+  assert.is(g.wasock.bind(t, sa, salen), 0, 'positive: a whole sockaddr_in');
+  // sendto: a pointer with a length no sockaddr has.
+  const u = g.socket(C.AF_INET, C.SOCK_DGRAM);
+  const msg = g.put(Buffer.from('x'));
+  assert.is(g.wasock.sendto(u, msg, 1, 0, sa, 0, o), E.EINVAL, 'sendto salen 0 with an address');
+  assert.is(g.wasock.sendto(u, msg, 1, 0, g.sa4('127.0.0.1', 9)[0], 16, o), 0, 'positive: a whole address');
+  // accept4: flags beyond SOCK_NONBLOCK | SOCK_CLOEXEC.
+  assert.is(g.listen(t), 0);
+  refused('accept flag 1', () => g.wasock.accept(t, 0, 0, 1, o), E.EINVAL);
+  assert.is(g.wasock.accept(t, 0, 0, C.SOCK_NONBLOCK, o), E.EAGAIN, 'positive: listed flags, no peer yet');
+  // getsockopt: a length past ssize_t; a pointer at the end of memory.
+  const v = g.alloc(4); const l = g.alloc(4);
+  g.dv.setUint32(l, 0x80000000, true);
+  assert.is(g.wasock.getsockopt(t, C.SOL_SOCKET, C.SO_TYPE, v, l), E.EINVAL, 'getsockopt length 2^31');
+  g.dv.setUint32(l, 4, true);
+  assert.is(g.wasock.getsockopt(t, C.SOL_SOCKET, C.SO_TYPE, g.memory.buffer.byteLength - 2, l), E.EFAULT, 'value past the memory');
+  assert.is(g.wasock.getsockopt(t, C.SOL_SOCKET, C.SO_TYPE, v, l), 0, 'positive');
+  assert.is(g.i32(v), C.SOCK_STREAM);
+  // ioctl: a listed request with its int past the memory.
+  assert.is(g.wasock.ioctl(t, 0x541b, g.memory.buffer.byteLength - 2), E.EFAULT, 'ioctl argument past the memory');
+  assert.is(g.wasock.ioctl(u, 0x541b, v), 0, 'positive (FIONREAD on a listener is the kernel\'s EINVAL)');
+  // resolver_file: only services, protocols and gai.conf.
+  const n = g.alloc(4); const gen = g.alloc(4); const buf = g.alloc(64);
+  for (const id of [0, 3, 4, 6, -1, 0x7fffffff]) {
+    g.dv.setUint32(gen, 0, true);
+    assert.is(g.wasock.resolver_file(id, buf, 64, n, gen), E.EACCES, `resolver_file ${id}`);
+  }
+  g.dv.setUint32(gen, 0, true);
+  assert.is(g.wasock.resolver_file(1, buf, 64, n, gen), 0, 'positive: services');
+  // fcntl (emscripten): only F_GETFD/F_SETFD/F_GETFL/F_SETFL.
+  for (const cmd of [0 /* F_DUPFD */, 5 /* F_GETLK */, 8 /* F_SETOWN */, 1030 /* F_DUPFD_CLOEXEC */, 1031 /* F_SETPIPE_SZ */]) {
+    refused(`fcntl ${cmd}`, () => g.env.__syscall_fcntl64(t, cmd, v), -wasiErrno(E.EINVAL));
+  }
+  assert.ok(g.env.__syscall_fcntl64(t, 3 /* F_GETFL */, v) >= 0, 'positive: F_GETFL');
+  // Descriptor numbers the guest does not hold, in each ABI.
+  for (const fd of [-1, 4095, 4096, 0x7fffffff, -0x80000000]) {
+    assert.is(g.wasock.close(fd), E.EBADF, `close ${fd}`);
+    assert.is(g.wasi.fd_write(fd, 0, 0, o), W.BADF, `fd_write ${fd}`);
+    assert.is(g.env.__syscall_shutdown(fd, 2), -wasiErrno(E.EBADF), `shutdown ${fd}`);
+  }
+  // lookup_name: a name length past memory or past a name's limit.
+  const name = g.put(Buffer.from('localhost'));
+  const rec = g.alloc(1024);
+  assert.ok([E.EINVAL, E.EFAULT].includes(g.wasock.lookup_name(name, 0x7fffffff, 0, rec, 1024, n)), 'namelen 2^31-1');
+  assert.ok([E.EINVAL, E.EFAULT].includes(g.wasock.lookup_name(name, 9, 0, rec, 0xfffffff0, n)), 'a record past the memory');
+  assert.is(g.wasock.lookup_name(name, 9, 0, rec, 1024, n), 0, 'positive: localhost');
+  g.host.closeAll();
+});
+
 test('events: a storm of 100,000 denials is rate limited, counts what it drops, and does not grow the host', async () => {
   const g = await guest({});
   const t = g.socket(C.AF_INET, C.SOCK_STREAM);

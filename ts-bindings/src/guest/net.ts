@@ -310,6 +310,11 @@ export class GuestNet {
     });
   }
 
+  // An output sockaddr (sa, in/out *salenPtr) lies in guest memory.
+  private outFits(sa: number, salenPtr: number): boolean {
+    return this.mem.fits(salenPtr, 4) && this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true));
+  }
+
   // The call on the judged target (released after it), or the refusal.
   private through(use: Operation, s: SockEntry, sa: number, salen: number, call: (t: Target) => number): number {
     const t = this.target(use, s, sa, salen);
@@ -351,7 +356,7 @@ export class GuestNet {
     if (flags & ~SOCK_FLAGS) return -E.EINVAL;
     sa >>>= 0;
     salenPtr >>>= 0;
-    if (sa !== 0 && (!this.mem.fits(salenPtr, 4) || !this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true)))) return -E.EFAULT;
+    if (sa !== 0 && !this.outFits(sa, salenPtr)) return -E.EFAULT;
     // At the limit the connection stays queued, as EMFILE leaves it in Linux.
     if (!this.table.room(1)) return -this.limit('accept');
     for (;;) {
@@ -408,7 +413,7 @@ export class GuestNet {
     if (typeof s === 'number') return s;
     sa >>>= 0;
     salenPtr >>>= 0;
-    if (!this.mem.fits(salenPtr, 4) || !this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true))) return -E.EFAULT;
+    if (!this.outFits(sa, salenPtr)) return -E.EFAULT;
     if (!peer && s.unixName !== null) {
       this.sa.set(s.unixName);
       this.copyOutSockaddr(s.unixName.length, sa, salenPtr);
@@ -469,7 +474,7 @@ export class GuestNet {
     if (flags & ~RECV_FLAGS) return -E.EOPNOTSUPP;
     sa >>>= 0;
     salenPtr >>>= 0;
-    if (sa !== 0 && (!this.mem.fits(salenPtr, 4) || !this.mem.fits(sa, this.mem.dv.getUint32(salenPtr, true)))) return -E.EFAULT;
+    if (sa !== 0 && !this.outFits(sa, salenPtr)) return -E.EFAULT;
     if (!isStream(s) && this.filtered(s)) {
       const r = this.dropUngranted(s, flags);
       if (r < 0) return r;
