@@ -49,7 +49,10 @@ ADDON_SRC := ts-bindings/native/binding.gyp $(sort $(wildcard ts-bindings/native
 # ---- the TypeScript library ------------------------------------------------------------------------
 
 CONSTANTS  := ts-bindings/src/constants.generated.ts
-TS_SRC     := $(sort $(filter-out $(CONSTANTS),$(wildcard ts-bindings/src/*.ts ts-bindings/src/guest/*.ts))) $(CONSTANTS)
+# The core's ABI as TypeScript sees it: exports, constants, wasm32 struct layouts (from core-c/).
+CORE_ABI   := ts-bindings/src/core-abi.generated.ts
+TS_SRC     := $(sort $(filter-out $(CONSTANTS) $(CORE_ABI),$(wildcard ts-bindings/src/*.ts ts-bindings/src/guest/*.ts))) \
+	$(CONSTANTS) $(CORE_ABI)
 # Entry points: index (sync API), promises, cli and guest (runGuest and the guest worker's entry).
 TS_ENTRIES := $(addprefix ts-bindings/src/,index.ts promises.ts cli.ts guest.ts)
 DIST_JS    := $(patsubst ts-bindings/src/%.ts,dist/%.js,$(TS_ENTRIES))
@@ -76,6 +79,10 @@ $(CONSTANTS): tools/gen-constants.mjs
 	$(NODE) tools/gen-constants.mjs $@
 	@touch $@
 
+$(CORE_ABI): tools/gen-core-abi.mjs tools/wasm-cc.mjs $(CORE_SRC) $(CORE_HDR)
+	$(NODE) tools/gen-core-abi.mjs $@
+	@touch $@
+
 # One esbuild call for all entry points with code splitting, so 'wasock' and 'wasock/promises'
 # share one copy of the library (one core instance, one set of exception classes). Chunks sit
 # in dist/ itself: the library finds ../wasm/ and ../ts-bindings/ relative to its own URL.
@@ -96,7 +103,7 @@ $(DIST_JS) $(DIST_DTS): $(DIST_STAMP)
 FORCE:
 
 clean:
-	rm -rf dist $(CORE_WASM) ts-bindings/native/build $(CONSTANTS)
+	rm -rf dist $(CORE_WASM) ts-bindings/native/build $(CONSTANTS) $(CORE_ABI)
 
 test-native:
 	@if [ -f tests/native/run.sh ]; then bash tests/native/run.sh; else echo "tests/native/run.sh: none"; fi

@@ -1,52 +1,31 @@
 // The library's own instance of the C core. All socket logic (modes,
 // deadlines, address codecs, text forms) runs there; this module only loads it
 // and names its exports and scratch buffers.
+//
+// What a core call returns (the TypeScript side's reading of the convention
+// at the top of core-c/include/wasock/core.h):
+//   - >= 0: success: 0, a count, a descriptor, or a pointer into core memory;
+//   - -errno (Linux numbering, EAGAIN etc. from core-abi.generated.ts): an OS
+//     failure; the caller raises osError(-r);
+//   - WSK_ETIMEOUT (-1000): a deadline passed in timeout mode; the caller
+//     raises timeout('timed out');
+//   - the mirrored glibc functions keep glibc's convention, noted in the
+//     export's header: inet_pton/inet_aton 1 ok / 0 invalid, getaddrinfo and
+//     getnameinfo a negative EAI_* code (gaierror) or WSK_GAI_LOOKUP (-1001:
+//     a lookup the core cannot make; ask the system resolver), the netdb
+//     by-name calls 1 found / 0 not found (h_errno from wsk_h_errno());
+//   - the address codecs may answer WSK_ADDR_NAME (1): the host is a name,
+//     resolve it and call again with the numeric text.
+// Every export, its C name and its argument list, is declared once, in
+// core-abi.generated.ts (CoreExports); so are the numbers it shares with C.
 import { readFileSync } from 'node:fs';
 import { EXT_BASE, HostMemory, hostImports, type ExternalWindow } from './host.js';
+import {
+  type CoreExports, WSK_SCRATCH, WSK_SCRATCH_OPT_SIZE, WSK_SCRATCH_TEXT_SIZE,
+} from './core-abi.generated.js';
 
-export interface CoreExports {
-  memory: WebAssembly.Memory;
-  wsk_socket(family: number, type: number, proto: number, timeout: number): number;
-  wsk_settimeout(fd: number, timeout: number): number;
-  wsk_connect(fd: number, sa: number, salen: number, timeout: number): number;
-  wsk_accept(fd: number, sa: number, salenPtr: number, timeout: number, tried: number): number;
-  // The operation loop's rule (core-c/src/deadline.c), for the Promise API.
-  wsk_deadline_start(timeout: number): bigint;
-  wsk_next_step(err: number, timeout: number, deadline: bigint, flags: number): number;
-  wsk_connect_step(err: number, timeout: number, deadline: bigint, flags: number): number;
-  wsk_connect_result(fd: number): number;
-  // tried: errno of the caller's own failed first attempt (0: none made).
-  wsk_recvfrom(fd: number, buf: number, len: number, flags: number, sa: number, salenPtr: number,
-    timeout: number, tried: number): number;
-  wsk_sendto(fd: number, buf: number, len: number, flags: number, sa: number, salen: number,
-    timeout: number, tried: number): number;
-  wsk_sendall(fd: number, buf: number, len: number, flags: number, timeout: number, sentPtr: number,
-    tried: number): number;
-  wsk_close(fd: number): number;
-  wsk_sockaddr_in(host: number, port: number, sa: number, salenPtr: number): number;
-  wsk_sockaddr_in6(host: number, port: number, flowinfo: number, scope: number, sa: number,
-    salenPtr: number): number;
-  wsk_sockaddr_un(path: number, len: number, sa: number, salenPtr: number): number;
-  wsk_sockaddr_decode(sa: number, salen: number, out: number): number;
-  wsk_inet_pton(af: number, src: number, dst: number): number;
-  wsk_inet_ntop(af: number, src: number, dst: number, size: number): number;
-  wsk_inet_aton(src: number, dst: number): number;
-  wsk_inet_ntoa(addr: number, out: number): void;
-  wsk_strerror(errnum: number, buf: number, size: number): number;
-  wsk_errno_name(errnum: number): number;
-  wsk_gai_strerror(eai: number): number;
-  wsk_gai_name(eai: number): number;
-  wsk_scratch_sa(): number;
-  wsk_scratch_salen(): number;
-  wsk_scratch_count(): number;
-  wsk_scratch_fds(): number;
-  wsk_scratch_addr(): number;
-  wsk_scratch_text(): number;
-  wsk_scratch_opt(): number;
-}
-
-export const WSK_ETIMEOUT = -1000;
-export const WSK_ADDR_NAME = 1;
+export type { CoreExports };
+export { WSK_ADDR_NAME, WSK_ETIMEOUT } from './core-abi.generated.js';
 export { EXT_BASE };
 
 const mem = new HostMemory();
@@ -59,17 +38,18 @@ const instance = new WebAssembly.Instance(module, { wasock: hostImports(mem, ext
 export const core = instance.exports as unknown as CoreExports;
 mem.attach(core.memory);
 
-// Fixed exchange buffers inside the core (core-c/src/scratch.c).
+// Fixed exchange buffers inside the core: struct wsk_scratch (core-c/src/scratch.h).
+const scratchBase = core.wsk_scratch();
 export const scratch = {
-  sa: core.wsk_scratch_sa(),
-  salen: core.wsk_scratch_salen(),
-  count: core.wsk_scratch_count(),
-  fds: core.wsk_scratch_fds(),
-  addr: core.wsk_scratch_addr(),
-  text: core.wsk_scratch_text(),
-  opt: core.wsk_scratch_opt(),
-  textSize: 1024,
-  optSize: 1024,
+  sa: scratchBase + WSK_SCRATCH.sa,
+  salen: scratchBase + WSK_SCRATCH.salen,
+  count: scratchBase + WSK_SCRATCH.count,
+  fds: scratchBase + WSK_SCRATCH.fds,
+  addr: scratchBase + WSK_SCRATCH.addr,
+  text: scratchBase + WSK_SCRATCH.text,
+  opt: scratchBase + WSK_SCRATCH.opt,
+  textSize: WSK_SCRATCH_TEXT_SIZE,
+  optSize: WSK_SCRATCH_OPT_SIZE,
 };
 
 export function memory(): HostMemory {
