@@ -1,16 +1,19 @@
-// Python address tuples <-> the core's sockaddr codecs. Type and range checks
-// happen here, with CPython's messages; the bytes are the core's business.
-import { core, cString, memory, putString, putText, scratch, WSK_ADDR_NAME } from './core.js';
+// Python address tuples <-> the core's sockaddr codecs, and setipaddr (the
+// address a host argument stands for), as CPython keeps them together. Type
+// and range checks happen here, with CPython's messages; the bytes are the
+// core's business.
+import { core, cString, memory, putString, putText, scratch } from './core.js';
 import { error, osError } from './errors.js';
-import { AF_INET, AF_INET6, AF_UNIX } from './constants.generated.js';
-import { setipaddr } from './netdb.js';
+import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, AI_PASSIVE, SOCK_DGRAM } from './constants.generated.js';
+import { ENAMETOOLONG, WSK_ADDR_NAME, WSK_ADDR_TEXT } from './core-abi.generated.js';
 import { asBytes, asInt, asUIntMask, typeName } from './convert.js';
 import { decodeFamily, encodeFamily } from './families.js';
+import { coreGetaddrinfo, entrySockaddr, inetAddress, numericGetaddrinfo, systemGetaddrinfo } from './gai.js';
 
 export type Address = string | Uint8Array | [string, number] | [string, number, number, number] | unknown[];
 
 const utf8 = new TextEncoder();
-const ENAMETOOLONG = 36;
+const utf8d = new TextDecoder();
 
 // A host argument checked as CPython's idna_converter does; kept as given.
 function hostArg(host: unknown): string | Uint8Array {
@@ -82,17 +85,35 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
   return memory().dv.getUint32(salenPtr, true);
 }
 
-const utf8d = new TextDecoder();
+// CPython's setipaddr: the address a host argument stands for (the first
+// getaddrinfo answer), with its special cases. Returns [family, bytes].
+export function setipaddr(name: Uint8Array, af: number): [number, Uint8Array] {
+  if (name.length === 0) {
+    // The wildcard: getaddrinfo(NULL, "0", af, SOCK_DGRAM, AI_PASSIVE), whose
+    // answer never needs a lookup (no host, a numeric port).
+    const n = numericGetaddrinfo(null, '0', af, SOCK_DGRAM, 0, AI_PASSIVE) as number;
+    if (n > 1) throw new error('wildcard resolved to multiple address');
+    return inetAddress(entrySockaddr(0));
+  }
+  const text = utf8d.decode(name);
+  if (text === '255.255.255.255' || text === '<broadcast>') {
+    if (af !== AF_INET && af !== AF_UNSPEC) throw new error('address family mismatched');
+    return [AF_INET, Uint8Array.of(255, 255, 255, 255)];
+  }
+  if (coreGetaddrinfo(name, null, af, 0, 0, 0) === null) {
+    return inetAddress(systemGetaddrinfo(name, null, af, 0, 0, 0)[0][4]);
+  }
+  return inetAddress(entrySockaddr(0));
+}
 
-// A name resolves as CPython's setipaddr does (the core's resolver, through
-// netdb.ts); the codec then takes the numeric text.
+// A name resolves as CPython's setipaddr does; the codec then takes the
+// numeric text.
 function resolveNumeric(host: Uint8Array, family: number): string {
   const [fam, addr] = setipaddr(host, family);
   memory().u8.set(addr, scratch.opt);
   core.wsk_inet_ntop(fam, scratch.opt, scratch.text, scratch.textSize);
   return cString(scratch.text);
 }
-
 
 // Decodes the sockaddr at `sa` (salen bytes) as CPython's makesockaddr does.
 export function decodeAddress(sa: number, salen: number): unknown {
@@ -102,18 +123,19 @@ export function decodeAddress(sa: number, salen: number): unknown {
   const out = scratch.addr;
   const r = core.wsk_sockaddr_decode(sa, salen, out);
   const m = memory();
-  const family = m.dv.getInt32(out, true);
+  const family = m.dv.getInt32(out + WSK_ADDR_TEXT.family, true);
   if (r < 0) {
     // No codec for this family: CPython's (family, sa_data) fallback.
     return [family, m.u8.slice(sa + 2, sa + 16)];
   }
-  const port = m.dv.getUint32(out + 4, true);
-  const len = m.dv.getUint32(out + 20, true);
-  const text = m.u8.subarray(out + 24, out + 24 + len);
+  const port = m.dv.getUint32(out + WSK_ADDR_TEXT.port, true);
+  const len = m.dv.getUint32(out + WSK_ADDR_TEXT.len, true);
+  const text = m.u8.subarray(out + WSK_ADDR_TEXT.text, out + WSK_ADDR_TEXT.text + len);
   if (family === AF_INET) return [utf8d.decode(text), port];
   if (family === AF_INET6) {
-    return [utf8d.decode(text), port, m.dv.getUint32(out + 8, true), m.dv.getUint32(out + 12, true)];
+    return [utf8d.decode(text), port, m.dv.getUint32(out + WSK_ADDR_TEXT.flowinfo, true),
+      m.dv.getUint32(out + WSK_ADDR_TEXT.scope_id, true)];
   }
-  const abstract = m.dv.getUint32(out + 16, true) !== 0;
+  const abstract = m.dv.getUint32(out + WSK_ADDR_TEXT.abstract, true) !== 0;
   return abstract ? Uint8Array.from(text) : utf8d.decode(text);
 }
