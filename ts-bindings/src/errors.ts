@@ -2,8 +2,7 @@
 // a Node-style code; `timeout` is TimeoutError (also what an OS ETIMEDOUT
 // raises, as in Python, where the two are one class).
 import { core, cString, scratch } from './core.js';
-
-const ETIMEDOUT = 110;
+import { ETIMEDOUT } from './core-abi.generated.js';
 
 export class error extends Error {
   errno: number | null;

@@ -7,24 +7,12 @@ import { error, osError } from './errors.js';
 import { addon } from './native.js';
 import { AF_NETLINK, AF_PACKET, AF_TIPC, AF_VSOCK } from './constants.generated.js';
 import { asBytes, asIndex, asUIntMask, typeName } from './convert.js';
+import {
+  EINVAL, ENODEV, WSK_ADDR_TUPLE, WSK_IFNAMSIZ, WSK_TIPC_CLUSTER_SCOPE,
+} from './core-abi.generated.js';
 
-interface FamilyExports {
-  wsk_sockaddr_nl(pid: number, groups: number, sa: number, salenPtr: number): number;
-  wsk_sockaddr_ll(ifindex: number, proto: number, pkttype: number, hatype: number, addr: number,
-    addrlen: number, sa: number, salenPtr: number): number;
-  wsk_sockaddr_tipc(addrtype: number, v1: number, v2: number, v3: number, scope: number, sa: number,
-    salenPtr: number): number;
-  wsk_sockaddr_vm(cid: number, port: number, sa: number, salenPtr: number): number;
-  wsk_sockaddr_decode(sa: number, salen: number, out: number): number;
-}
-
-const fam = core as unknown as FamilyExports;
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
-const EINVAL = 22;
-const ENODEV = 19;
-const IFNAMSIZ = 16;
-const TIPC_CLUSTER_SCOPE = 2;
 
 export function isOtherFamily(family: number): boolean {
   return family === AF_NETLINK || family === AF_PACKET || family === AF_TIPC || family === AF_VSOCK;
@@ -56,7 +44,7 @@ function cInt(v: unknown, caller: string): number {
 // CPython's SIOCGIFINDEX on the name as strncpy leaves it: at most IFNAMSIZ-1 bytes.
 function ifIndex(name: string): number {
   const b = utf8.encode(name);
-  const r = addon.ifNameToIndex(utf8d.decode(b.subarray(0, IFNAMSIZ - 1)));
+  const r = addon.ifNameToIndex(utf8d.decode(b.subarray(0, WSK_IFNAMSIZ - 1)));
   if (r <= 0) throw osError(r < 0 ? -r : ENODEV);
   return r;
 }
@@ -70,7 +58,7 @@ export function encodeFamily(family: number, addr: unknown, caller: string): num
     count(t, 2, 2, 'AF_NETLINK address must be a pair (pid, groups)');
     const pid = uint(t[0]);
     const groups = uint(t[1]);
-    r = fam.wsk_sockaddr_nl(pid, groups, scratch.sa, salenPtr);
+    r = core.wsk_sockaddr_nl(pid, groups, scratch.sa, salenPtr);
   } else if (family === AF_VSOCK) {
     // Its tuple check names getsockaddrarg, not the caller (CPython 3.11).
     if (!Array.isArray(addr)) throw new TypeError(`getsockaddrarg: AF_VSOCK address must be tuple, not ${typeName(addr)}`);
@@ -78,13 +66,13 @@ export function encodeFamily(family: number, addr: unknown, caller: string): num
     if (t.length !== 2) throw new TypeError(`getsockaddrarg() takes exactly 2 arguments (${t.length} given)`);
     const cid = uint(t[0]);
     const port = uint(t[1]);
-    r = fam.wsk_sockaddr_vm(cid, port, scratch.sa, salenPtr);
+    r = core.wsk_sockaddr_vm(cid, port, scratch.sa, salenPtr);
   } else if (family === AF_TIPC) {
     const t = tupleOf(addr, 'AF_TIPC', caller);
     count(t, 4, 5, 'AF_TIPC address must be a tuple (addr_type, v1, v2, v3[, scope])');
     const [atype, v1, v2, v3] = t.slice(0, 4).map(uint);
-    const scope = t.length > 4 ? uint(t[4]) : TIPC_CLUSTER_SCOPE;
-    r = fam.wsk_sockaddr_tipc(atype, v1, v2, v3, scope, scratch.sa, salenPtr);
+    const scope = t.length > 4 ? uint(t[4]) : WSK_TIPC_CLUSTER_SCOPE;
+    r = core.wsk_sockaddr_tipc(atype, v1, v2, v3, scope, scratch.sa, salenPtr);
     if (r === -EINVAL) throw new TypeError('Invalid address type');
   } else if (family === AF_PACKET) {
     const t = tupleOf(addr, 'AF_PACKET', caller);
@@ -100,7 +88,7 @@ export function encodeFamily(family: number, addr: unknown, caller: string): num
     if (haddr && haddr.length > 8) throw new RangeError('Hardware address must be 8 bytes or less');
     if (proto < 0 || proto > 0xffff) throw new RangeError(`${caller}(): proto must be 0-65535.`);
     putText(haddr ?? new Uint8Array(0));
-    r = fam.wsk_sockaddr_ll(index, proto, pkttype >>> 0, hatype >>> 0, scratch.text, haddr?.length ?? 0,
+    r = core.wsk_sockaddr_ll(index, proto, pkttype >>> 0, hatype >>> 0, scratch.text, haddr?.length ?? 0,
       scratch.sa, salenPtr);
   } else {
     throw new error(`${caller}(): bad family`);
@@ -110,7 +98,7 @@ export function encodeFamily(family: number, addr: unknown, caller: string): num
 }
 
 // The core's struct wsk_addr_tuple (core-c/include/wasock/sockaddr.h).
-const T = { nints: 4, ints: 8, hasName: 28, nameLen: 32, name: 36, hasBytes: 56, bytesLen: 60, bytes: 64 };
+const T = WSK_ADDR_TUPLE;
 
 // Decodes the sockaddr at `sa` for one of the four families as CPython's
 // makesockaddr does; undefined for any other family.
@@ -118,20 +106,20 @@ export function decodeFamily(sa: number, salen: number): unknown {
   const m = memory();
   if (salen < 2 || !isOtherFamily(m.dv.getUint16(sa, true))) return undefined;
   const out = scratch.addr;
-  const r = fam.wsk_sockaddr_decode(sa, salen, out);
+  const r = core.wsk_sockaddr_decode(sa, salen, out);
   if (r === -EINVAL) throw new RangeError('Invalid address type');
   if (r < 0) throw osError(-r);
   const dv = memory().dv;
   const u8 = memory().u8;
   const tuple: unknown[] = [];
-  if (dv.getUint32(out + T.hasName, true)) {
-    const n = dv.getUint32(out + T.nameLen, true);
+  if (dv.getUint32(out + T.has_name, true)) {
+    const n = dv.getUint32(out + T.name_len, true);
     tuple.push(utf8d.decode(u8.subarray(out + T.name, out + T.name + n)));
   }
   const nints = dv.getUint32(out + T.nints, true);
   for (let i = 0; i < nints; i++) tuple.push(dv.getUint32(out + T.ints + 4 * i, true));
-  if (dv.getUint32(out + T.hasBytes, true)) {
-    const n = dv.getUint32(out + T.bytesLen, true);
+  if (dv.getUint32(out + T.has_bytes, true)) {
+    const n = dv.getUint32(out + T.bytes_len, true);
     tuple.push(u8.slice(out + T.bytes, out + T.bytes + n));
   }
   return tuple;

@@ -4,8 +4,10 @@
 // that memory is EFAULT, never a trap in the host.
 import { addon, type Mem } from './native.js';
 import { resolverFile } from './resolver.js';
-
-const EFAULT = 14;
+import { AF_INET, AF_INET6, SOCK_DGRAM } from './constants.generated.js';
+import {
+  EAFNOSUPPORT, EFAULT, EINVAL, ENAMETOOLONG, ENODEV, ENOSYS, ENOTTY, ERANGE, WSK_POLLFD, WSK_SOCKADDR_MAX,
+} from './core-abi.generated.js';
 
 // The ioctl requests of the ABI (<wasock/host.h> WSK_*, through the addon):
 // the three that answer an int, and FIONBIO, which takes one.
@@ -169,7 +171,7 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
     },
     poll(fds, nfds, timeoutMs, out) {
       nfds >>>= 0;
-      if (nfds > 65536 || !mem.fits(fds >>> 0, nfds * 8)) return nfds > 65536 ? 22 : EFAULT;
+      if (nfds > 65536 || !mem.fits(fds >>> 0, nfds * WSK_POLLFD.size)) return nfds > 65536 ? EINVAL : EFAULT;
       return yieldTo(addon.poll(mem.u8, fds >>> 0, nfds, timeoutMs), out);
     },
     set_nonblock: (fd, on) => -addon.setNonblock(fd, on),
@@ -178,7 +180,7 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       const name = addon.ifIndexToName(index >>> 0);
       if (typeof name === 'number') return -name;
       const bytes = Buffer.from(name + '\0', 'latin1');
-      if (bytes.length > (size >>> 0)) return 34; // ERANGE
+      if (bytes.length > (size >>> 0)) return ERANGE;
       if (!mem.fits(buf >>> 0, bytes.length)) return EFAULT;
       mem.u8.set(bytes, buf >>> 0);
       return 0;
@@ -195,7 +197,7 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       size >>>= 0;
       if (!mem.fits(lenOut >>> 0, 4) || !mem.fits(genInOut >>> 0, 4)) return EFAULT;
       const slot = resolverFile(id);
-      if (slot === null) return 22; // EINVAL
+      if (slot === null) return EINVAL;
       if (get32(genInOut) === slot.gen) return 0;
       const n = Math.min(size, slot.bytes.length);
       if (!mem.fits(buf, n)) return EFAULT;
@@ -218,7 +220,7 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       const name = addon.gethostname();
       if (typeof name === 'number') return -name;
       const bytes = Buffer.from(name + '\0', 'utf8');
-      if (bytes.length > (size >>> 0)) return 36; // ENAMETOOLONG
+      if (bytes.length > (size >>> 0)) return ENAMETOOLONG;
       if (!mem.fits(buf >>> 0, bytes.length)) return EFAULT;
       mem.u8.set(bytes, buf >>> 0);
       return 0;
@@ -228,6 +230,7 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
     ifaddrs(buf, max, nOut) {
       buf >>>= 0;
       max >>>= 0;
+      // host.h's 24-byte record { int32 family; uint32 prefixlen; uint8 addr[16] }.
       if (!mem.fits(nOut >>> 0, 4) || !mem.fits(buf, max * 24)) return EFAULT;
       const n = addon.ifAddrs(mem.u8, buf, max);
       return n < 0 ? -n : put32(nOut, n);
@@ -241,13 +244,14 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       dstlen >>>= 0;
       src >>>= 0;
       srclenPtr >>>= 0;
-      if (dstlen > 128 || !mem.fits(dst, dstlen) || !mem.fits(srclenPtr, 4) || !mem.fits(src, get32(srclenPtr))) {
-        return dstlen > 128 ? 22 : EFAULT;
+      if (dstlen > WSK_SOCKADDR_MAX || !mem.fits(dst, dstlen) || !mem.fits(srclenPtr, 4) ||
+        !mem.fits(src, get32(srclenPtr))) {
+        return dstlen > WSK_SOCKADDR_MAX ? EINVAL : EFAULT;
       }
-      if (dstlen < 2) return 22; // EINVAL
+      if (dstlen < 2) return EINVAL;
       const family = mem.dv.getUint16(dst, true);
-      if (family !== 2 && family !== 10) return 97; // EAFNOSUPPORT
-      const fd = addon.socket(family, 2 /* SOCK_DGRAM */, 0);
+      if (family !== AF_INET && family !== AF_INET6) return EAFNOSUPPORT;
+      const fd = addon.socket(family, SOCK_DGRAM, 0);
       if (fd < 0) return -fd;
       let r = addon.connect(fd, mem.u8, dst, dstlen);
       if (r >= 0) r = addon.getsockname(fd, mem.u8, src, srclenPtr);
@@ -260,9 +264,9 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
     // guest's numbers through to real descriptors, so without the external
     // window (the trusted core's mark) the answer is ENOSYS.
     ioctl(fd, request, argPtr) {
-      if (ext === null) return 38; // ENOSYS
+      if (ext === null) return ENOSYS;
       request >>>= 0;
-      if (request !== FIONBIO && !IOCTL_OUT.has(request)) return 25; // ENOTTY
+      if (request !== FIONBIO && !IOCTL_OUT.has(request)) return ENOTTY;
       if (!mem.fits(argPtr >>> 0, 4)) return EFAULT;
       const r = addon.ioctlInt(fd, request, request === FIONBIO ? mem.dv.getInt32(argPtr >>> 0, true) : 0);
       if (r < 0) return -r;
@@ -284,7 +288,7 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       while (end < mem.u8.length && mem.u8[end] !== 0) end++;
       if (end >= mem.u8.length) return EFAULT;
       const r = addon.ifNameToIndex(Buffer.from(mem.u8.subarray(name, end)).toString('latin1'));
-      return r <= 0 ? 19 /* ENODEV */ : put32(out, r);
+      return r <= 0 ? ENODEV : put32(out, r);
     },
   };
 }

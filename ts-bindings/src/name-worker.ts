@@ -8,7 +8,7 @@
 // changes: the worker applies it before the call.
 import { Worker } from 'node:worker_threads';
 import { error, gaierror, herror, timeout } from './errors.js';
-import { resolverFile } from './resolver.js';
+import { FILE_KEYS, resolverFile } from './resolver.js';
 
 const POOL_MAX = 4;
 
@@ -41,8 +41,6 @@ interface Slot {
   config: string;
 }
 
-// configureResolver's option for each file id (WSK_RFILE_* order, resolver.ts).
-const FILE_KEYS = ['hosts', 'services', 'protocols', 'resolvConf', 'nsswitch', 'gaiConf'];
 const utf8d = new TextDecoder();
 
 // resolver.ts's slots, fetched once: configureResolver() updates these very

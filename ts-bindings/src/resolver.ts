@@ -3,11 +3,30 @@
 // sets with configureResolver() -- how tests and sandboxes pin hosts,
 // services and nameservers (with ports) without touching /etc.
 import { readFileSync, statSync } from 'node:fs';
+import {
+  WSK_RFILE_COUNT, WSK_RFILE_GAI, WSK_RFILE_HOSTS, WSK_RFILE_NSSWITCH, WSK_RFILE_PROTOCOLS, WSK_RFILE_RESOLV,
+  WSK_RFILE_SERVICES,
+} from './core-abi.generated.js';
 
-// By id, as WSK_RFILE_* in core-c/include/wasock/resolv.h.
-const PATHS = ['/etc/hosts', '/etc/services', '/etc/protocols', '/etc/resolv.conf',
-  '/etc/nsswitch.conf', '/etc/gai.conf'];
-const KEYS = ['hosts', 'services', 'protocols', 'resolvConf', 'nsswitch', 'gaiConf'] as const;
+type FileKey = 'hosts' | 'services' | 'protocols' | 'resolvConf' | 'nsswitch' | 'gaiConf';
+
+// Each file the core asks for by id (WSK_RFILE_*, core-c/include/wasock/resolv.h):
+// the machine's path and the configureResolver option that replaces it.
+const FILES: Array<[number, string, FileKey]> = [
+  [WSK_RFILE_HOSTS, '/etc/hosts', 'hosts'],
+  [WSK_RFILE_SERVICES, '/etc/services', 'services'],
+  [WSK_RFILE_PROTOCOLS, '/etc/protocols', 'protocols'],
+  [WSK_RFILE_RESOLV, '/etc/resolv.conf', 'resolvConf'],
+  [WSK_RFILE_NSSWITCH, '/etc/nsswitch.conf', 'nsswitch'],
+  [WSK_RFILE_GAI, '/etc/gai.conf', 'gaiConf'],
+];
+const PATHS: string[] = new Array(WSK_RFILE_COUNT);
+// The configureResolver option of each file id.
+export const FILE_KEYS: FileKey[] = new Array(WSK_RFILE_COUNT);
+for (const [id, path, key] of FILES) {
+  PATHS[id] = path;
+  FILE_KEYS[id] = key;
+}
 
 interface Slot {
   override: Uint8Array | null;
@@ -79,14 +98,14 @@ export function configureResolver(opts: ResolverOptions | null): void {
     for (let id = 0; id < slots.length; id++) setOverride(id, null);
     return;
   }
-  KEYS.forEach((key, id) => {
+  FILE_KEYS.forEach((key, id) => {
     if (key !== 'resolvConf' && opts[key] !== undefined) setOverride(id, opts[key] ?? null);
   });
   const structured = opts.nameservers !== undefined || opts.search !== undefined ||
     opts.ndots !== undefined || opts.timeout !== undefined || opts.attempts !== undefined ||
     opts.rotate !== undefined;
   if (!structured) {
-    if (opts.resolvConf !== undefined) setOverride(3, opts.resolvConf);
+    if (opts.resolvConf !== undefined) setOverride(WSK_RFILE_RESOLV, opts.resolvConf);
     return;
   }
   let text = opts.resolvConf ?? '';
@@ -101,5 +120,5 @@ export function configureResolver(opts: ResolverOptions | null): void {
   if (opts.attempts !== undefined) o.push(`attempts:${opts.attempts}`);
   if (opts.rotate) o.push('rotate');
   if (o.length) text += `options ${o.join(' ')}\n`;
-  setOverride(3, text);
+  setOverride(WSK_RFILE_RESOLV, text);
 }

@@ -4,8 +4,7 @@ import { core, cString, memory, putString, scratch } from './core.js';
 import { error, osError } from './errors.js';
 import { argTypeName, asBytes, asCInt, asIndex, isInt, typeName } from './convert.js';
 import { AF_INET, AF_INET6 } from './constants.generated.js';
-
-const EAFNOSUPPORT = 97;
+import { EAFNOSUPPORT } from './core-abi.generated.js';
 
 function strArg(fn: string, n: number, v: unknown): string {
   if (typeof v !== 'string') throw new TypeError(`${fn}() argument ${n} must be str, not ${argTypeName(v)}`);
