@@ -26,34 +26,22 @@
 import type { HostMemory } from '../host.js';
 import { core, memory } from '../core.js';
 
-// The core's side (core-c/src/lookup_record.c).
-interface LookupExports {
-  wsk_lookup_layout(): number;
-  wsk_lookup_io(): number;
-  wsk_lookup_record_name(af: number, filesOnly: number): number;
-  wsk_lookup_record_addr(af: number, filesOnly: number): number;
-  wsk_lookup_candidates(): number;
-  wsk_inet_pton(af: number, src: number, dst: number): number;
-  wsk_inet_ntop(af: number, src: number, dst: number, size: number): number;
-}
-const lk = core as unknown as LookupExports;
+import { AF_INET, AF_INET6, AF_UNSPEC, EAI_AGAIN, EAI_FAIL, EAI_NODATA, EAI_NONAME } from '../constants.generated.js';
+import {
+  EFAULT, EINVAL, ERANGE, WSK_HADDR, WSK_HOST_NOT_FOUND as HOST_NOT_FOUND, WSK_LOOKUP_ADDR_SIZE, WSK_LOOKUP_EAI,
+  WSK_LOOKUP_FAMILY, WSK_LOOKUP_HEADER, WSK_LOOKUP_HERR, WSK_LOOKUP_HGLOBAL, WSK_LOOKUP_NADDRS, WSK_LOOKUP_NAME_MAX,
+  WSK_LOOKUP_NNAMES,
+} from '../core-abi.generated.js';
 
-// The record's layout (host.h's WSK_LOOKUP_*), as the core exports it.
-const L = (() => {
-  const p = lk.wsk_lookup_layout();
-  const dv = memory().dv;
-  const at = (i: number) => dv.getUint32(p + 4 * i, true);
-  return {
-    header: at(0), eai: at(1), herr: at(2), hglobal: at(3), family: at(4), naddrs: at(5), nnames: at(6),
-    addrSize: at(7), max: at(8), nameMax: at(9),
-  };
-})();
-const io = lk.wsk_lookup_io();
-
-const AF_UNSPEC = 0, AF_INET = 2, AF_INET6 = 10;
-const EAI_NONAME = -2, EAI_AGAIN = -3, EAI_FAIL = -4, EAI_NODATA = -5;
-const HOST_NOT_FOUND = 1;
-const EFAULT = 14, EINVAL = 22, ERANGE = 34;
+// The record's layout (host.h's WSK_LOOKUP_*; its address records are struct wsk_haddr).
+const L = {
+  header: WSK_LOOKUP_HEADER, eai: WSK_LOOKUP_EAI, herr: WSK_LOOKUP_HERR, hglobal: WSK_LOOKUP_HGLOBAL,
+  family: WSK_LOOKUP_FAMILY, naddrs: WSK_LOOKUP_NADDRS, nnames: WSK_LOOKUP_NNAMES, addrSize: WSK_LOOKUP_ADDR_SIZE,
+  nameMax: WSK_LOOKUP_NAME_MAX,
+};
+const A = WSK_HADDR;
+// The core's side (core-c/src/lookup_record.c): its I/O area.
+const io = core.wsk_lookup_io();
 
 export interface HostAddr { family: number; addr: Uint8Array; scope: number }
 
@@ -95,7 +83,10 @@ function readRecord(): HostEntry {
   };
   let o = io + L.header;
   for (let i = 0; i < i32(L.naddrs); i++, o += L.addrSize) {
-    e.addrs.push({ family: dv.getInt32(o, true), addr: u8.slice(o + 4, o + 20), scope: dv.getUint32(o + 20, true) });
+    e.addrs.push({
+      family: dv.getInt32(o + A.family, true), addr: u8.slice(o + A.addr, o + A.addr + 16),
+      scope: dv.getUint32(o + A.scope_id, true),
+    });
   }
   for (let i = 0; i < i32(L.nnames); i++) {
     const end = u8.indexOf(0, o);
@@ -114,20 +105,20 @@ function putName(name: string): void {
 // The core's lookup of name (filesOnly: the hosts file alone).
 function coreName(name: string, family: number, filesOnly: boolean): HostEntry {
   putName(name);
-  lk.wsk_lookup_record_name(family, filesOnly ? 1 : 0);
+  core.wsk_lookup_record_name(family, filesOnly ? 1 : 0);
   return readRecord();
 }
 
 function coreAddr(family: number, addr: Uint8Array, filesOnly: boolean): HostEntry {
   memory().u8.set(addr, io);
-  lk.wsk_lookup_record_addr(family, filesOnly ? 1 : 0);
+  core.wsk_lookup_record_addr(family, filesOnly ? 1 : 0);
   return readRecord();
 }
 
 // The names the core's DNS lookup of name would try, in order.
 function candidates(name: string): string[] {
   putName(name);
-  const n = lk.wsk_lookup_candidates();
+  const n = core.wsk_lookup_candidates();
   const u8 = memory().u8;
   const out: string[] = [];
   for (let i = 0, o = io; i < n; i++) {
@@ -146,7 +137,7 @@ function fromPins(name: string, family: number, pins: string[]): HostEntry {
     for (const af of [AF_INET, AF_INET6]) {
       if (family !== AF_UNSPEC && family !== af) continue;
       putName(text);
-      if (lk.wsk_inet_pton(af, io, io + L.nameMax) === 1) {
+      if (core.wsk_inet_pton(af, io, io + L.nameMax) === 1) {
         addrs.push({ family: af, addr: u8.slice(io + L.nameMax, io + L.nameMax + 16), scope: 0 });
       }
     }
@@ -196,7 +187,7 @@ export function lookupForGuest(name: string, family: number, p: GuestDnsPolicy):
 function addrText(family: number, a: Uint8Array): string {
   const u8 = memory().u8;
   u8.set(a, io);
-  if (lk.wsk_inet_ntop(family, io, io + 16, 64) < 0) return '?';
+  if (core.wsk_inet_ntop(family, io, io + 16, 64) < 0) return '?';
   return Buffer.from(u8.subarray(io + 16, u8.indexOf(0, io + 16))).toString('latin1');
 }
 
@@ -225,9 +216,9 @@ function encode(e: HostEntry): Uint8Array {
   dv.setUint32(L.nnames, e.names.length, true);
   let o = L.header;
   for (const a of e.addrs) {
-    dv.setInt32(o, a.family, true);
-    out.set(a.addr.subarray(0, 16), o + 4);
-    dv.setUint32(o + 20, a.scope, true);
+    dv.setInt32(o + A.family, a.family, true);
+    out.set(a.addr.subarray(0, 16), o + A.addr);
+    dv.setUint32(o + A.scope_id, a.scope, true);
     o += L.addrSize;
   }
   out.set(names, o);

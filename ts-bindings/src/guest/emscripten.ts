@@ -9,6 +9,12 @@ import { E, wasiErrno } from './errno.js';
 import type { GuestNet } from './net.js';
 import { ipBytes } from './policy.js';
 import type { HostEntry } from './dns.js';
+import { core, cString } from '../core.js';
+import {
+  AF_INET, AF_INET6, AF_UNSPEC, AI_PASSIVE, EAI_FAMILY, EAI_MEMORY, EAI_NONAME, EAI_SERVICE, IPPROTO_TCP, IPPROTO_UDP,
+  SOCK_DGRAM, SOCK_STREAM,
+} from '../constants.generated.js';
+import { WSK_SOCKADDR_IN, WSK_SOCKADDR_IN6 } from '../core-abi.generated.js';
 
 export interface EmscriptenHostParts {
   mem: HostMemory;
@@ -19,12 +25,6 @@ export interface EmscriptenHostParts {
   lookup(name: string, family: number): HostEntry;
 }
 
-const EAI_NONAME = -2, EAI_FAMILY = -6, EAI_SERVICE = -8, EAI_MEMORY = -10;
-const GAI_TEXT: Record<number, string> = {
-  [-1]: 'Bad value for ai_flags', [-2]: 'Name or service not known', [-3]: 'Temporary failure in name resolution',
-  [-4]: 'Non-recoverable failure in name resolution', [-6]: 'ai_family not supported',
-  [-7]: 'ai_socktype not supported', [-8]: 'Servname not supported for ai_socktype', [-10]: 'Memory allocation failure',
-};
 
 // musl's fcntl.h (O_NONBLOCK, O_RDWR) and struct msghdr on wasm32:
 // name@0 namelen@4 iov@8 iovlen@12 control@16 controllen@20 flags@24.
@@ -70,7 +70,7 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
         socktype = mem.dv.getInt32((hints >>> 0) + 8, true);
         proto = mem.dv.getInt32((hints >>> 0) + 12, true);
       }
-      if (family !== 0 && family !== 2 && family !== 10) return EAI_FAMILY;
+      if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) return EAI_FAMILY;
       const host = cstr(node);
       const serv = cstr(service);
       let port = 0;
@@ -79,32 +79,34 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
         port = Number(serv);
       }
       let addr: number[] | null = null;
-      if (host === null) addr = (flags & 1) ? (family === 10 ? new Array(16).fill(0) : [0, 0, 0, 0])
-        : (family === 10 ? [...new Array(15).fill(0), 1] : [127, 0, 0, 1]);
+      if (host === null) addr = (flags & AI_PASSIVE) ? (family === AF_INET6 ? new Array(16).fill(0) : [0, 0, 0, 0])
+        : (family === AF_INET6 ? [...new Array(15).fill(0), 1] : [127, 0, 0, 1]);
       else addr = ipBytes(host);
       if (addr === null && host !== null) {
         // The guest's bytes, as the SDK's lookup_name passes them.
         const e = h.lookup(Buffer.from(host, 'utf8').toString('latin1'), family);
         if (e.eai !== 0) return e.eai;
         const a = e.addrs[0];
-        if (a) addr = Array.from(a.addr.subarray(0, a.family === 2 ? 4 : 16));
+        if (a) addr = Array.from(a.addr.subarray(0, a.family === AF_INET ? 4 : 16));
       }
-      if (addr === null || (family === 2 && addr.length !== 4) || (family === 10 && addr.length !== 16)) return EAI_NONAME;
+      if (addr === null || (family === AF_INET && addr.length !== 4) || (family === AF_INET6 && addr.length !== 16)) {
+        return EAI_NONAME;
+      }
       const v6 = addr.length === 16;
-      const salen = v6 ? 28 : 16;
+      const salen = v6 ? WSK_SOCKADDR_IN6.size : WSK_SOCKADDR_IN.size;
       const ai = x.malloc(32) >>> 0;
       const sa = x.malloc(salen) >>> 0;
       if (!ai || !sa) return EAI_MEMORY;
       mem.refresh();
       mem.u8.fill(0, ai, ai + 32);
       mem.u8.fill(0, sa, sa + salen);
-      mem.dv.setUint16(sa, v6 ? 10 : 2, true);
-      mem.dv.setUint16(sa + 2, port, false);
-      mem.u8.set(addr, sa + (v6 ? 8 : 4));
+      mem.dv.setUint16(sa, v6 ? AF_INET6 : AF_INET, true);
+      mem.dv.setUint16(sa + WSK_SOCKADDR_IN.port, port, false);
+      mem.u8.set(addr, sa + (v6 ? WSK_SOCKADDR_IN6.addr : WSK_SOCKADDR_IN.addr));
       mem.dv.setInt32(ai, flags, true);
-      mem.dv.setInt32(ai + 4, v6 ? 10 : 2, true);
-      mem.dv.setInt32(ai + 8, socktype || 1, true);
-      mem.dv.setInt32(ai + 12, proto || ((socktype || 1) === 2 ? 17 : 6), true);
+      mem.dv.setInt32(ai + 4, v6 ? AF_INET6 : AF_INET, true);
+      mem.dv.setInt32(ai + 8, socktype || SOCK_STREAM, true);
+      mem.dv.setInt32(ai + 12, proto || ((socktype || SOCK_STREAM) === SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP), true);
       mem.dv.setUint32(ai + 16, salen, true);
       mem.dv.setUint32(ai + 20, sa, true);
       mem.dv.setUint32(out >>> 0, ai, true);
@@ -114,7 +116,8 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
       const have = gaiText.get(code);
       if (have !== undefined) return have;
       const x = h.exports();
-      const text = Buffer.from(`${GAI_TEXT[code] ?? 'Unknown error'}\0`);
+      // glibc's texts, as the library's gaierror carries them.
+      const text = Buffer.from(`${cString(core.wsk_gai_strerror(code))}\0`);
       const p = x && typeof x.malloc === 'function' ? x.malloc(text.length) >>> 0 : 0;
       if (!p) return 0;
       mem.refresh();

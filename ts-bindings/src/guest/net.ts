@@ -17,6 +17,7 @@ import { addon } from '../native.js';
 import type { HostMemory } from '../host.js';
 import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
   IPPROTO_IPV6, IPV6_V6ONLY } from '../constants.generated.js';
+import { WSK_SOCKADDR_IN as IN, WSK_SOCKADDR_IN6 as IN6, WSK_SOCKADDR_MAX } from '../core-abi.generated.js';
 import { E } from './errno.js';
 import type { EventSink } from './events.js';
 import { ipEndpoint, unixEndpoint, type Endpoint, type Family, type Judge, type Operation } from './policy.js';
@@ -29,7 +30,7 @@ import { MAX_FDS, type DescriptorTable, type SockEntry } from './table.js';
 import { openUnixTarget, reachedUnixPath, sunPathName, SUN_PATH_MAX } from './unix-path.js';
 
 // Largest sockaddr a guest may pass (struct sockaddr_storage).
-const SOCKADDR_MAX = 128;
+const SOCKADDR_MAX = WSK_SOCKADDR_MAX;
 // Bytes moved per call between guest memory and the kernel when the guest's
 // buffers are scattered (iovecs): the host copies at most this much per
 // call, whatever the guest asks (a stream send is then short, as POSIX allows).
@@ -185,13 +186,14 @@ export class GuestNet {
 
   private ipEndpoints(s: SockEntry, forBind: boolean, salen: number): Endpoint[] | number {
     const v = this.sa;
-    const port = this.sadv.getUint16(2, false);
+    const port = this.sadv.getUint16(IN.port, false);
     if (s.sk.domain === AF_INET) {
-      if (salen < 16) return E.EINVAL;
-      return [ipEndpoint(Array.from(v.subarray(4, 8)), port, forBind)];
+      if (salen < IN.size) return E.EINVAL;
+      return [ipEndpoint(Array.from(v.subarray(IN.addr, IN.addr + 4)), port, forBind)];
     }
-    if (salen < 24) return E.EINVAL;
-    const eps = [ipEndpoint(Array.from(v.subarray(8, 24)), port, forBind)];
+    // The kernel takes RFC 2133's sockaddr_in6, which ends before scope_id.
+    if (salen < IN6.scope_id) return E.EINVAL;
+    const eps = [ipEndpoint(Array.from(v.subarray(IN6.addr, IN6.addr + 16)), port, forBind)];
     // A dual-stack wildcard bind reaches IPv4 too.
     if (forBind && eps[0].wildcard && eps[0].addr.length === 16 && !this.v6only(s)) eps.push(ipEndpoint([0, 0, 0, 0], port, true));
     return eps;
@@ -382,8 +384,11 @@ export class GuestNet {
   // the socket's family is not judged by address.
   private peerEndpoint(s: SockEntry, len: number): Endpoint | null {
     const fam = len >= 2 ? this.sadv.getUint16(0, true) : 0;
-    if (fam === AF_INET && len >= 16) return ipEndpoint(Array.from(this.sa.subarray(4, 8)), this.sadv.getUint16(2, false), false);
-    if (fam === AF_INET6 && len >= 24) return ipEndpoint(Array.from(this.sa.subarray(8, 24)), this.sadv.getUint16(2, false), false);
+    const port = this.sadv.getUint16(IN.port, false);
+    if (fam === AF_INET && len >= IN.size) return ipEndpoint(Array.from(this.sa.subarray(IN.addr, IN.addr + 4)), port, false);
+    if (fam === AF_INET6 && len >= IN6.scope_id) {
+      return ipEndpoint(Array.from(this.sa.subarray(IN6.addr, IN6.addr + 16)), port, false);
+    }
     if (s.sk.domain === AF_UNIX) {
       const { name, abstract } = sunPathName(this.sa.subarray(2, Math.max(2, Math.min(len, 2 + SUN_PATH_MAX))));
       return unixEndpoint(name, abstract);

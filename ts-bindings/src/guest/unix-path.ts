@@ -16,14 +16,15 @@
 import { closeSync, fstatSync, openSync, readlinkSync, realpathSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { AF_UNIX } from '../constants.generated.js';
+import { WSK_SOCKADDR_UN } from '../core-abi.generated.js';
 import { E } from './errno.js';
 
 // Linux's fcntl.h; Node's fs.constants has no O_PATH.
 const O_PATH = 0o10000000;
 const O_DIRECTORY = 0o200000;
-// struct sockaddr_un: a 2-byte family and 108 bytes of sun_path.
-export const SUN_PATH_MAX = 108;
-const SOCKADDR_UN_MAX = 2 + SUN_PATH_MAX;
+// struct sockaddr_un: a 2-byte family and 108 bytes of sun_path (the core's layout).
+export const SUN_PATH_MAX = WSK_SOCKADDR_UN.size - WSK_SOCKADDR_UN.path;
+const SOCKADDR_UN_MAX = WSK_SOCKADDR_UN.size;
 
 export interface UnixTarget {
   // What the kernel gets (family included) and its length.

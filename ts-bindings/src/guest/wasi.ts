@@ -8,6 +8,11 @@ import type { HostMemory } from '../host.js';
 import { E, W, wasiErrno } from './errno.js';
 import { isStream, type GuestNet } from './net.js';
 import type { DescriptorTable, SockEntry } from './table.js';
+// Linux values the adapter translates WASI's into.
+import { MSG_PEEK, MSG_WAITALL, SOCK_NONBLOCK } from '../constants.generated.js';
+import {
+  WSK_POLLERR as POLLERR, WSK_POLLHUP as POLLHUP, WSK_POLLIN as POLLIN, WSK_POLLOUT as POLLOUT, WSK_POLLFD,
+} from '../core-abi.generated.js';
 
 type Fn = (...a: any[]) => any;
 
@@ -21,9 +26,6 @@ const FILETYPE_SOCKET_DGRAM = 5, FILETYPE_SOCKET_STREAM = 6;
 const FDFLAGS_NONBLOCK = 4;
 const RIFLAGS_RECV_PEEK = 1, RIFLAGS_RECV_WAITALL = 2;
 const SDFLAGS_RD = 1, SDFLAGS_WR = 2;
-// Linux values the adapter translates WASI's into.
-const MSG_PEEK = 2, MSG_WAITALL = 0x100, SOCK_NONBLOCK = 0x800;
-const POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 0x10;
 // What a guest may do to its stdio, which are the embedder's descriptors:
 // read, write and look. Changing their flags (O_NONBLOCK on the embedder's
 // terminal), offset, size, times or advice is ENOTCAPABLE; closing and
@@ -204,15 +206,16 @@ function pollOneoff(mem: HostMemory, net: GuestNet, table: DescriptorTable): Fn 
         }
       } else if (isFdSub(tag)) fdSubs.push({ i, vfd: dv.getUint32(at + 16, true), write: tag === EVENTTYPE_FD_WRITE });
     }
-    const pfds = new Uint8Array(fdSubs.length * 8);
+    const P = WSK_POLLFD;
+    const pfds = new Uint8Array(fdSubs.length * P.size);
     const pdv = new DataView(pfds.buffer);
     const immediate: boolean[] = [];
     fdSubs.forEach((f, k) => {
       const e = table.get(f.vfd);
       const hfd = e === undefined ? -1 : e.kind === 'sock' ? e.hfd : e.hostFd ?? -1;
       immediate[k] = e === undefined || (e.kind === 'wasi' && e.hostFd === null);
-      pdv.setInt32(k * 8, hfd, true);
-      pdv.setInt16(k * 8 + 4, f.write ? POLLOUT : POLLIN, true);
+      pdv.setInt32(k * P.size + P.fd, hfd, true);
+      pdv.setInt16(k * P.size + P.events, f.write ? POLLOUT : POLLIN, true);
     });
     const r = addon.poll(pfds, 0, fdSubs.length, immediate.some(Boolean) ? 0 : timeout);
     mem.refresh();
@@ -233,7 +236,7 @@ function pollOneoff(mem: HostMemory, net: GuestNet, table: DescriptorTable): Fn 
       const e = table.get(f.vfd);
       if (e === undefined) return writeEvent(at, W.BADF, type, 0, 0);
       if (immediate[k]) return writeEvent(at, W.SUCCESS, type, 0, 0);
-      const rev = r >= 0 ? pdv.getInt16(k * 8 + 6, true) : 0;
+      const rev = r >= 0 ? pdv.getInt16(k * P.size + P.revents, true) : 0;
       if (!rev) return;
       // fd_readwrite.nbytes: what wasi-libc's ioctl(FIONREAD) reports.
       const nbytes = !f.write && e.kind === 'sock' ? net.readable(e) : 0;
