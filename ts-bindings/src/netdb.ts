@@ -8,7 +8,7 @@ import { core, cString, memory, scratch } from './core.js';
 import { addon } from './native.js';
 import { decodeAddress, setipaddr } from './address.js';
 import { error, gaiError, herror, osError } from './errors.js';
-import { asCInt, asInt, typeName } from './convert.js';
+import { asCInt, asUIntMask, typeName } from './convert.js';
 import { idnaAscii, strictUtf8 } from './idna.js';
 import {
   canonName, coreGetaddrinfo, entrySockaddr, gaiEntry, hostArg, portArg, putCStrings, systemGetaddrinfo,
@@ -68,13 +68,6 @@ export function getaddrinfo(host: unknown, port: unknown, family: unknown = 0, t
   return out;
 }
 
-// PyArg "I": any integer, masked to 32 bits.
-function uintMask(v: unknown): number {
-  const n = asInt(v);
-  if (Number.isSafeInteger(n)) return ((n % 0x100000000) + 0x100000000) % 0x100000000;
-  return Number(BigInt.asUintN(32, BigInt(n)));
-}
-
 const illegal = 'getnameinfo(): illegal sockaddr argument';
 
 // The sockaddr tuple as CPython's "si|II" reads it.
@@ -86,8 +79,8 @@ function sockaddrArg(sa: unknown): [string, number, number, number] {
   if (host.includes('\0')) throw new RangeError('embedded null character');
   strictUtf8(host);
   const port = asCInt(sa[1]);
-  const flowinfo = sa.length > 2 ? uintMask(sa[2]) : 0;
-  const scope = sa.length > 3 ? uintMask(sa[3]) : 0;
+  const flowinfo = sa.length > 2 ? asUIntMask(sa[2]) : 0;
+  const scope = sa.length > 3 ? asUIntMask(sa[3]) : 0;
   if (flowinfo > 0xfffff) throw new RangeError('getnameinfo(): flowinfo must be 0-1048575.');
   return [host, port, flowinfo, scope];
 }
