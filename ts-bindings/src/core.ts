@@ -8,7 +8,7 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   wsk_socket(family: number, type: number, proto: number, timeout: number): number;
   wsk_settimeout(fd: number, timeout: number): number;
-  wsk_connect(fd: number, sa: number, salen: number, timeout: number): number;
+  wsk_connect(fd: number, sa: number, salen: number, timeout: number, tried: number): number;
   wsk_accept(fd: number, sa: number, salenPtr: number, timeout: number, tried: number): number;
   // The operation loop's rule (core-c/src/deadline.c), for the Promise API.
   wsk_deadline_start(timeout: number): bigint;
