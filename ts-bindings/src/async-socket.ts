@@ -7,7 +7,7 @@
 // call that can wait takes an optional trailing AbortSignal: it rejects with
 // an AbortError and leaves the socket usable, nothing left waiting.
 import { SocketBase } from './socket-base.js';
-import { POLLOUT, type Op, type RecvOp } from './ops.js';
+import { POLLOUT, type DataOpClass, type Op, type RecvOp } from './ops.js';
 import { isSignal, runPending } from './pending.js';
 import { abortError, forget } from './readiness.js';
 import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
@@ -52,6 +52,11 @@ export class AsyncSocket extends SocketBase {
   // Always non-blocking: waits happen on the event loop.
   protected descriptorTimeout(_t: number | null): number {
     return 0;
+  }
+
+  // Operations overlap: each call has its own object.
+  protected dataOp<C>(Cls: DataOpClass<C>): C {
+    return new Cls();
   }
 
   // A write-side operation (or accept, connect): the first attempt now, then

@@ -21,6 +21,7 @@ import { osError, timedOut } from './errors.js';
 // Linux errno values (replaced by the generated core ABI's).
 const EAGAIN = 11;
 const EINTR = 4;
+const WSK_SOCKADDR_MAX = 128;
 
 // poll(2)'s events, as the addon's readiness watches take them.
 export const POLLIN = 1;
@@ -71,8 +72,13 @@ function viaCore(buf: Uint8Array, run: () => number): number {
 }
 
 // What the recv/send family share: the rule and the retry of wsk_next_step.
+// Their objects are reusable: init() sets one call's arguments, so the sync
+// driver, which runs one operation at a time to its end, keeps one object per
+// kind (`shared`) and the data path allocates nothing but the bytes it
+// returns; the Promise driver makes one per call, since calls overlap there.
 abstract class DataOp<T> implements Op<T> {
-  constructor(readonly fd: number, readonly events: number) {}
+  fd = -1;
+  abstract readonly events: number;
   abstract attempt(): number;
   abstract resume(err: number, timeout: number): number;
   abstract settle(r: number): T;
@@ -88,20 +94,31 @@ abstract class DataOp<T> implements Op<T> {
   }
 }
 
-// recv, recv_into, and (withAddr) recvfrom, recvfrom_into: n bytes into buf;
-// the sender's address lands in the scratch sockaddr, read by settle(). Like
-// CPython's sock_recv_guts, a recv of 0 bytes makes no call (recvfrom always
-// does).
-export class RecvOp<T> extends DataOp<T> {
-  constructor(fd: number, readonly buf: Uint8Array, readonly size: number, readonly flags: number,
-    readonly withAddr: boolean, readonly value: (n: number) => T) {
-    super(fd, POLLIN);
+const NO_BYTES = new Uint8Array(0);
+
+// recv, recv_into, and (withAddr) recvfrom, recvfrom_into: size bytes into
+// buf; the sender's address lands in the scratch sockaddr, read by settle().
+// Like CPython's sock_recv_guts, a recv of 0 bytes makes no call (recvfrom
+// always does).
+export abstract class RecvOp<T> extends DataOp<T> {
+  readonly events = POLLIN;
+  abstract readonly withAddr: boolean;
+  buf: Uint8Array = NO_BYTES;
+  size = 0;
+  flags = 0;
+
+  init(fd: number, buf: Uint8Array, size: number, flags: number): this {
+    this.fd = fd;
+    this.buf = buf;
+    this.size = size;
+    this.flags = flags;
+    return this;
   }
 
   attempt(): number {
     if (!this.withAddr) return this.size === 0 ? 0 : addon.recv(this.fd, this.buf, 0, this.size, this.flags);
     const m = memory();
-    m.dv.setUint32(scratch.salen, 128, true);
+    m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
     return addon.recvfrom(this.fd, this.buf, 0, this.size, this.flags, m.u8, scratch.sa, scratch.salen);
   }
 
@@ -111,8 +128,46 @@ export class RecvOp<T> extends DataOp<T> {
       timeout, err));
   }
 
-  settle(r: number): T {
-    return this.value(check(r));
+  // The bytes received: the whole buffer when it filled, else a view of its start.
+  protected bytes(n: number): Uint8Array {
+    return n === this.size ? this.buf : this.buf.subarray(0, n);
+  }
+}
+
+// One class per value shape, so the data path allocates no closure.
+export class RecvBytesOp extends RecvOp<Uint8Array> {
+  static readonly shared = new RecvBytesOp();
+  readonly withAddr = false;
+
+  settle(r: number): Uint8Array {
+    return this.bytes(check(r));
+  }
+}
+
+export class RecvIntoOp extends RecvOp<number> {
+  static readonly shared = new RecvIntoOp();
+  readonly withAddr = false;
+
+  settle(r: number): number {
+    return check(r);
+  }
+}
+
+export class RecvfromOp extends RecvOp<[Uint8Array, unknown]> {
+  static readonly shared = new RecvfromOp();
+  readonly withAddr = true;
+
+  settle(r: number): [Uint8Array, unknown] {
+    return [this.bytes(check(r)), senderAddress()];
+  }
+}
+
+export class RecvfromIntoOp extends RecvOp<[number, unknown]> {
+  static readonly shared = new RecvfromIntoOp();
+  readonly withAddr = true;
+
+  settle(r: number): [number, unknown] {
+    return [check(r), senderAddress()];
   }
 }
 
@@ -121,21 +176,31 @@ export function senderAddress(): unknown {
   return decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true));
 }
 
-// send, and (salen > 0) sendto with the address encoded in the scratch sockaddr.
+// send, and sendto with the address encoded in the scratch sockaddr of sa
+// (the core's memory), salen bytes.
 export class SendOp extends DataOp<number> {
-  #sa: Uint8Array;
-  #saOff: number;
+  static readonly shared = new SendOp();
+  readonly events = POLLOUT;
+  buf: Uint8Array = NO_BYTES;
+  flags = 0;
+  salen = 0;
+  #sa: Uint8Array | null = null;
+  #saOff = 0;
 
-  constructor(fd: number, readonly buf: Uint8Array, readonly flags: number, readonly salen: number) {
-    super(fd, POLLOUT);
-    this.#sa = memory().u8;
+  init(fd: number, buf: Uint8Array, flags: number, sa: Uint8Array | null, salen: number): this {
+    this.fd = fd;
+    this.buf = buf;
+    this.flags = flags;
+    this.#sa = sa;
     this.#saOff = scratch.sa;
+    this.salen = salen;
+    return this;
   }
 
   attempt(): number {
-    const { fd, buf, flags, salen } = this;
-    if (salen === 0) return addon.send(fd, buf, 0, buf.length, flags);
-    return addon.sendto(fd, buf, 0, buf.length, flags, this.#sa, this.#saOff, salen);
+    const { fd, buf, flags } = this;
+    if (this.#sa === null) return addon.send(fd, buf, 0, buf.length, flags);
+    return addon.sendto(fd, buf, 0, buf.length, flags, this.#sa, this.#saOff, this.salen);
   }
 
   resume(err: number, timeout: number): number {
@@ -145,7 +210,7 @@ export class SendOp extends DataOp<number> {
   }
 
   park(): void {
-    if (this.salen === 0 || this.#sa !== memory().u8) return;
+    if (this.#sa === null || this.#saOff === 0) return;
     this.#sa = this.#sa.slice(this.#saOff, this.#saOff + this.salen);
     this.#saOff = 0;
   }
@@ -159,11 +224,20 @@ export class SendOp extends DataOp<number> {
 // went out is never sent again; an attempt that sent only part reports EAGAIN
 // (the send buffer is full) after counting it.
 export class SendallOp extends DataOp<void> {
+  static readonly shared = new SendallOp();
+  readonly events = POLLOUT;
+  buf: Uint8Array = NO_BYTES;
+  flags = 0;
   #done = 0;
   #partial = false;
 
-  constructor(fd: number, readonly buf: Uint8Array, readonly flags: number) {
-    super(fd, POLLOUT);
+  init(fd: number, buf: Uint8Array, flags: number): this {
+    this.fd = fd;
+    this.buf = buf;
+    this.flags = flags;
+    this.#done = 0;
+    this.#partial = false;
+    return this;
   }
 
   attempt(): number {
@@ -188,15 +262,21 @@ export class SendallOp extends DataOp<void> {
   }
 }
 
+// The reusable operations' classes, as SocketBase picks an object of one.
+export type DataOpClass<C> = { new (): C; readonly shared: C };
+
 // accept: the new descriptor, with the peer's address in the scratch sockaddr.
 export class AcceptOp<T> extends DataOp<T> {
+  readonly events = POLLIN;
+
   constructor(fd: number, readonly value: (nfd: number, addr: unknown) => T) {
-    super(fd, POLLIN);
+    super();
+    this.fd = fd;
   }
 
   attempt(): number {
     const m = memory();
-    m.dv.setUint32(scratch.salen, 128, true);
+    m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
     return addon.accept4(this.fd, m.u8, scratch.sa, scratch.salen, 0);
   }
 

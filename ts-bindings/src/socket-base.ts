@@ -12,7 +12,10 @@ import {
   asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr, truthy,
 } from './convert.js';
 import { fileMode, type FileMode } from './makefile.js';
-import { AcceptOp, ConnectOp, RecvOp, SendallOp, SendOp, check, senderAddress } from './ops.js';
+import {
+  AcceptOp, ConnectOp, RecvBytesOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, check, senderAddress,
+  type DataOpClass,
+} from './ops.js';
 import {
   AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.generated.js';
@@ -89,6 +92,10 @@ export abstract class SocketBase {
   // timeout t: the sync API's own (O_NONBLOCK whenever a timeout is in
   // force, as CPython), the Promise API's always non-blocking.
   protected abstract descriptorTimeout(t: number | null): number;
+
+  // The object an operation of class Cls runs in: the class's shared one for
+  // the sync driver, a new one for the Promise driver (see ops.ts).
+  protected abstract dataOp<C>(Cls: DataOpClass<C>): C;
 
   get family(): number { return this.#family; }
   get type(): number { return this.#type; }
@@ -293,28 +300,37 @@ export abstract class SocketBase {
 
   // ---- the operations that can wait, as ops.ts runs them ----------------------------------
 
-  // recv and recv_into (withAddr false), recvfrom and recvfrom_into: bytes
-  // straight between the kernel and `buf`, no copy. A recv of 0 bytes makes
-  // no call, so it needs no open descriptor.
-  #recvOp<T>(buf: Uint8Array, size: number, fl: number, withAddr: boolean, value: (n: number) => T): RecvOp<T> {
-    const fd = size === 0 && !withAddr ? this.#fd : this.open();
-    return new RecvOp(fd, buf, size, fl, withAddr, value);
+  // recv, recvfrom, recv_into, recvfrom_into: bytes straight between the
+  // kernel and the buffer, no copy. A recv of 0 bytes makes no call, so it
+  // needs no open descriptor.
+  protected recvBytesOp(bufsize: unknown, flags: unknown = 0, caller = 'recv'): RecvBytesOp {
+    const size = this.#size(bufsize, caller);
+    const fl = asCInt(flags);
+    return this.dataOp(RecvBytesOp).init(size === 0 ? this.#fd : this.open(), Buffer.allocUnsafe(size), size, fl);
   }
 
-  protected recvBytesOp(bufsize: unknown, flags: unknown = 0, caller = 'recv'): RecvOp<Uint8Array> {
+  protected recvfromOp(bufsize: unknown, flags: unknown = 0): RecvfromOp {
+    const size = this.#size(bufsize, 'recvfrom');
+    const fl = asCInt(flags);
+    return this.dataOp(RecvfromOp).init(this.open(), Buffer.allocUnsafe(size), size, fl);
+  }
+
+  protected recvIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvIntoOp {
+    const [buf, size] = this.#intoArgs(buffer, nbytes, 'recv_into', 'buffer too small for requested bytes');
+    const fl = asCInt(flags);
+    return this.dataOp(RecvIntoOp).init(size === 0 ? this.#fd : this.open(), buf, size, fl);
+  }
+
+  protected recvfromIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvfromIntoOp {
+    const [buf, size] = this.#intoArgs(buffer, nbytes, 'recvfrom_into', 'nbytes is greater than the length of the buffer');
+    const fl = asCInt(flags);
+    return this.dataOp(RecvfromIntoOp).init(this.open(), buf, size, fl);
+  }
+
+  #size(bufsize: unknown, caller: string): number {
     const size = asSize(bufsize);
     if (size < 0) throw new RangeError(`negative buffersize in ${caller}`);
-    const fl = asCInt(flags);
-    const buf = Buffer.allocUnsafe(size);
-    return this.#recvOp(buf, size, fl, false, (n) => (n === size ? buf : buf.subarray(0, n)));
-  }
-
-  protected recvfromOp(bufsize: unknown, flags: unknown = 0): RecvOp<[Uint8Array, unknown]> {
-    const size = asSize(bufsize);
-    if (size < 0) throw new RangeError('negative buffersize in recvfrom');
-    const fl = asCInt(flags);
-    const buf = Buffer.allocUnsafe(size);
-    return this.#recvOp(buf, size, fl, true, (n) => [n === size ? buf : buf.subarray(0, n), senderAddress()]);
+    return size;
   }
 
   // recv_into/recvfrom_into's buffer and size: nbytes 0 means the whole buffer.
@@ -326,20 +342,10 @@ export abstract class SocketBase {
     return [buf, n === 0 ? buf.length : n];
   }
 
-  protected recvIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvOp<number> {
-    const [buf, size] = this.#intoArgs(buffer, nbytes, 'recv_into', 'buffer too small for requested bytes');
-    return this.#recvOp(buf, size, asCInt(flags), false, (got) => got);
-  }
-
-  protected recvfromIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvOp<[number, unknown]> {
-    const [buf, size] = this.#intoArgs(buffer, nbytes, 'recvfrom_into', 'nbytes is greater than the length of the buffer');
-    return this.#recvOp(buf, size, asCInt(flags), true, (got) => [got, senderAddress()]);
-  }
-
   protected sendOp(data: unknown, flags: unknown = 0): SendOp {
     const buf = asBytes(data);
     const fl = asCInt(flags);
-    return new SendOp(this.open(), buf, fl, 0);
+    return this.dataOp(SendOp).init(this.open(), buf, fl, null, 0);
   }
 
   // One deadline covers every partial send; a first attempt that sends
@@ -347,7 +353,7 @@ export abstract class SocketBase {
   protected sendallOp(data: unknown, flags: unknown = 0): SendallOp {
     const buf = asBytes(data);
     const fl = asCInt(flags);
-    return new SendallOp(this.open(), buf, fl);
+    return this.dataOp(SendallOp).init(this.open(), buf, fl);
   }
 
   // sendto(data, address) or sendto(data, flags, address), as Python writes
@@ -361,7 +367,7 @@ export abstract class SocketBase {
     const buf = asBytes(args[0]);
     const fl = asCInt(flags);
     const salen = encodeAddress(this.#family, addr, 'sendto');
-    return new SendOp(this.open(), buf, fl, salen);
+    return this.dataOp(SendOp).init(this.open(), buf, fl, memory().u8, salen);
   }
 
   // The new socket is of this one's class (the Promise API's sockets accept

@@ -3,7 +3,7 @@
 // first attempt, then the core's operation loop, which alone decides whether
 // to wait, retry or fail under the socket's timeout.
 import { SocketBase, getdefaulttimeout, setdefaulttimeout, coreTimeout } from './socket-base.js';
-import { runSync } from './ops.js';
+import { runSync, type DataOpClass } from './ops.js';
 import { SocketFile } from './makefile.js';
 
 export { getdefaulttimeout, setdefaulttimeout };
@@ -13,6 +13,11 @@ export class SocketType extends SocketBase {
   // kernel, then decides how long an operation may take.
   protected descriptorTimeout(t: number | null): number {
     return coreTimeout(t);
+  }
+
+  // One operation at a time, run to its end: one object per kind serves all.
+  protected dataOp<C>(Cls: DataOpClass<C>): C {
+    return Cls.shared;
   }
 
   connect(address: unknown): void {
