@@ -51,7 +51,10 @@ test('the same names as the sync API; blocking calls return Promises', async () 
   for (const name of Object.keys(syncSocket)) assert.ok(name in socket, `missing ${name}`);
   const s = socket.socket();
   assert.ok(s instanceof socket.SocketType);
-  assert.ok(s instanceof syncSocket.SocketType, 'shares the sync SocketType');
+  // One implementation of state, conversions and operations under both classes; only the
+  // driver differs, so the Promise socket's methods keep their own (Promise) signatures.
+  assert.is(Object.getPrototypeOf(socket.SocketType.prototype), Object.getPrototypeOf(syncSocket.SocketType.prototype),
+    'shares the sync SocketType\'s base');
   assert.ok(new socket.socket() instanceof socket.socket);
   const p = s.connect_ex(['127.0.0.1', 1]);
   assert.ok(p instanceof Promise);

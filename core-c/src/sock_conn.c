@@ -55,12 +55,14 @@ int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout,
  * connect(2) in the three modes, as CPython's internal_connect; what follows
  * the first answer is wsk_connect_step's rule (deadline.c), waiting here in
  * the host's poll. A timeout is WSK_ETIMEOUT (connect_ex turns it into
- * EAGAIN as CPython does).
+ * EAGAIN as CPython does). tried: errno of the caller's own first attempt
+ * (0: none made), as for wsk_accept.
  */
 WSK_EXPORT("wsk_connect")
-int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout)
+int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout,
+		int tried)
 {
-	int err = wsk_host_connect(fd, sa, salen);
+	int err = tried ? tried : wsk_host_connect(fd, sa, salen);
 	int64_t deadline;
 	int s, w;
 

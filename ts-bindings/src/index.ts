@@ -2,10 +2,10 @@
 // Every name of the seed is exported under the same name.
 import { SocketType, getdefaulttimeout, setdefaulttimeout } from './socket.js';
 import { addon } from './native.js';
-import { memory, scratch } from './core.js';
 import { error, osError } from './errors.js';
-import { asCInt, asInt, truthy, typeName, unpack } from './convert.js';
-import { AF_UNIX, SOCK_STREAM } from './constants.generated.js';
+import { connectEach, fromfdOf, socketFactory, socketpairOf } from './factories.js';
+import { asCInt, asInt, typeName, unpack } from './convert.js';
+import { SOCK_STREAM } from './constants.generated.js';
 import { getaddrinfo } from './netdb.js';
 
 export * from './constants.generated.js';
@@ -21,64 +21,34 @@ export type { SocketFile } from './makefile.js';
 
 export const has_ipv6 = true;
 
-// socket.socket(...) works with and without `new`, and `instanceof socket`
-// holds, as in Python where the class is called to construct.
-export const socket = function socket(family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown) {
-  return new SocketType(family, type, proto, fileno);
-} as unknown as {
-  new (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): SocketType;
-  (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): SocketType;
-  prototype: SocketType;
-};
-socket.prototype = SocketType.prototype;
+export const socket = socketFactory(SocketType);
 
 export function socketpair(family: unknown = null, type: unknown = SOCK_STREAM, proto: unknown = 0):
   [SocketType, SocketType] {
-  const fam = family === null ? AF_UNIX : asCInt(family);
-  const typ = asCInt(type);
-  const pro = asCInt(proto);
-  const r = addon.socketpair(fam, typ, pro, memory().u8, scratch.fds);
-  if (r < 0) throw osError(-r);
-  const dv = memory().dv;
-  const a = dv.getInt32(scratch.fds, true);
-  const b = dv.getInt32(scratch.fds + 4, true);
-  return [new SocketType(fam, typ, pro, a), new SocketType(fam, typ, pro, b)];
+  return socketpairOf(SocketType, family, type, proto);
 }
 
-// fromfd duplicates the descriptor, as CPython does: the original stays the caller's.
 export function fromfd(fd: unknown, family: unknown, type: unknown, proto: unknown = 0): SocketType {
-  const nfd = addon.dup(asCInt(fd));
-  if (nfd < 0) throw osError(-nfd);
-  return new SocketType(family, type, proto, nfd);
+  return fromfdOf(SocketType, fd, family, type, proto);
 }
 
-// CPython's create_connection: try each getaddrinfo answer in order, keep the
-// first that connects, raise the last OS error otherwise. `timeout` left
-// undefined means the default timeout; null means blocking.
+// CPython's create_connection (factories.ts), each connect blocking.
 export function create_connection(address: unknown, timeout: unknown = undefined,
   source_address: unknown = null, all_errors: unknown = false): SocketType {
   const [host, port] = unpack(address, 2);
-  const errors: error[] = [];
-  for (const [af, socktype, proto, , sa] of getaddrinfoFor(host, port)) {
-    let sock: SocketType | null = null;
+  const each = connectEach(SocketType, getaddrinfoFor(host, port), timeout, source_address, all_errors);
+  let step = each.next();
+  while (!step.done) {
+    const [sock, sa] = step.value;
     try {
-      sock = new SocketType(af, socktype, proto);
-      if (timeout !== undefined) sock.settimeout(timeout);
-      if (truthy(source_address)) sock.bind(source_address);
       sock.connect(sa);
-      return sock;
     } catch (e) {
-      if (!(e instanceof error)) throw e;
-      // Without all_errors only the last error is kept, as in CPython 3.11.
-      if (!all_errors) errors.length = 0;
-      errors.push(e);
-      sock?.close();
+      step = each.throw(e);
+      continue;
     }
+    step = each.next();
   }
-  if (errors.length === 0) throw new error('getaddrinfo returns an empty list');
-  // Python's ExceptionGroup is JavaScript's AggregateError.
-  if (all_errors) throw new AggregateError(errors, 'create_connection failed');
-  throw errors[0];
+  return step.value;
 }
 
 // socket.close(fd): closes a bare descriptor, as os.close but ignoring ECONNRESET.

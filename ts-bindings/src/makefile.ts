@@ -91,6 +91,48 @@ function modeChars(mode: unknown): unknown[] {
   throw new TypeError(`'${typeName(mode)}' object is not iterable`);
 }
 
+// makefile()'s arguments, checked as socket.py and io.open check them (the
+// Promise API's streams take the same).
+export interface FileMode {
+  readonly mode: string;
+  readonly reading: boolean;
+  readonly writing: boolean;
+  readonly binary: boolean;
+  readonly bufsize: number;
+  readonly codec: Codec;
+  // TextIOWrapper's newline: null (universal, translated), '' (universal, kept), '\n', '\r' or '\r\n'.
+  readonly newline: string | null;
+}
+
+export function fileMode(mode: unknown, buffering: unknown, encoding: unknown, newline: unknown): FileMode {
+  const chars = modeChars(mode);
+  if (!chars.every((c) => c === 'r' || c === 'w' || c === 'b')) {
+    throw new RangeError(`invalid mode ${typeof mode === 'string' ? strRepr(mode) : String(mode)} (only r, w, b allowed)`);
+  }
+  const writing = chars.includes('w');
+  const reading = chars.includes('r') || !writing;
+  const binary = chars.includes('b');
+  const b = buffering === null || buffering === undefined ? -1 : asInt(buffering);
+  if (b === 0 && !binary) throw new RangeError('unbuffered streams must be binary');
+  // Only a text file looks at the encoding.
+  let codec: Codec;
+  if (binary || encoding === null || encoding === undefined) {
+    codec = utf8;
+  } else if (typeof encoding === 'string') {
+    codec = lookup(encoding);
+  } else {
+    throw new TypeError(`TextIOWrapper() argument 'encoding' must be str or None, not ${typeName(encoding)}`);
+  }
+  return {
+    // Binary files show the raw SocketIO's mode; text files the mode given.
+    mode: binary ? `${reading ? 'r' : ''}${writing ? 'w' : ''}b` : chars.join(''),
+    reading, writing, binary,
+    bufsize: b < 0 ? DEFAULT_BUFFER_SIZE : b,
+    codec,
+    newline: binary ? null : newlineArg(newline),
+  };
+}
+
 export class SocketFile {
   readonly mode: string;
   #sock: Sock;
@@ -114,31 +156,16 @@ export class SocketFile {
   #timedOut = false;
 
   // onClose runs once, when the file closes.
-  constructor(sock: Sock, mode: unknown, buffering: unknown, encoding: unknown, _errors: unknown,
-    newline: unknown, onClose: () => void) {
-    const chars = modeChars(mode);
-    if (!chars.every((c) => c === 'r' || c === 'w' || c === 'b')) {
-      throw new RangeError(`invalid mode ${typeof mode === 'string' ? strRepr(mode) : String(mode)} (only r, w, b allowed)`);
-    }
+  constructor(sock: Sock, spec: FileMode, onClose: () => void) {
     this.#sock = sock;
-    this.#writing = chars.includes('w');
-    this.#reading = chars.includes('r') || !this.#writing;
-    this.#binary = chars.includes('b');
-    // Binary files show the raw SocketIO's mode; text files the mode given.
-    this.mode = this.#binary ? `${this.#reading ? 'r' : ''}${this.#writing ? 'w' : ''}b` : chars.join('');
-    const b = buffering === null || buffering === undefined ? -1 : asInt(buffering);
-    if (b === 0 && !this.#binary) throw new RangeError('unbuffered streams must be binary');
-    this.#bufsize = b < 0 ? DEFAULT_BUFFER_SIZE : b;
-    // Only a text file looks at the encoding.
-    if (this.#binary || encoding === null || encoding === undefined) {
-      this.#codec = utf8;
-    } else if (typeof encoding === 'string') {
-      this.#codec = lookup(encoding);
-    } else {
-      throw new TypeError(`TextIOWrapper() argument 'encoding' must be str or None, not ${typeName(encoding)}`);
-    }
-    this.#decoder = this.#codec.decoder();
-    this.#newline = this.#binary ? null : newlineArg(newline);
+    this.mode = spec.mode;
+    this.#reading = spec.reading;
+    this.#writing = spec.writing;
+    this.#binary = spec.binary;
+    this.#bufsize = spec.bufsize;
+    this.#codec = spec.codec;
+    this.#decoder = spec.codec.decoder();
+    this.#newline = spec.newline;
     this.#onClose = onClose;
   }
 

@@ -1,12 +1,13 @@
 // wasock/promises: Python's socket module for the event loop. The same names
-// as 'wasock'; whatever can block returns a Promise. Sockets are the sync
-// API's SocketType (one implementation of conversions, codecs and state)
-// whose waits happen on the event loop (uv_poll) instead of in poll(2); see
-// async-socket.ts. Every blocking call takes an optional trailing AbortSignal.
+// as 'wasock'; whatever can block returns a Promise. Sockets run the same
+// operations as the sync API's (ops.ts), waiting on the event loop instead of
+// in poll(2); see async-socket.ts. Every call that can wait takes an optional
+// trailing AbortSignal.
 import * as sync from './index.js';
 import { AsyncSocket } from './async-socket.js';
-import { error } from './errors.js';
-import { asCInt, truthy, unpack } from './convert.js';
+import { asCInt, unpack } from './convert.js';
+import { connectEach, fromfdOf, socketFactory, socketpairOf } from './factories.js';
+import { isSignal } from './pending.js';
 import { callOffLoop } from './name-worker.js';
 import { abortError, forget } from './readiness.js';
 import type { AddrInfo } from './netdb.js';
@@ -20,39 +21,21 @@ export type { SocketDuplex, WebStreamPair } from './streams.js';
 
 type Signal = AbortSignal | undefined;
 
-function isSignal(v: unknown): v is AbortSignal {
-  return typeof AbortSignal !== 'undefined' && v instanceof AbortSignal;
-}
-
 // A trailing AbortSignal, split off the arguments.
 function splitSignal(args: unknown[]): [unknown[], Signal] {
   if (args.length && isSignal(args[args.length - 1])) return [args.slice(0, -1), args[args.length - 1] as AbortSignal];
   return [args, undefined];
 }
 
-// socket.socket(...) with or without `new`, as in the sync API.
-export const socket = function socket(family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown) {
-  return new AsyncSocket(family, type, proto, fileno);
-} as unknown as {
-  new (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): AsyncSocket;
-  (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): AsyncSocket;
-  prototype: AsyncSocket;
-};
-socket.prototype = AsyncSocket.prototype;
+export const socket = socketFactory(AsyncSocket);
 
-// The sync function's checks and descriptors, handed over to Promise API sockets.
-function adopt(s: sync.SocketType): AsyncSocket {
-  const { family, type, proto } = s;
-  return new AsyncSocket(family, type, proto, s.detach());
+export function socketpair(family: unknown = null, type: unknown = SOCK_STREAM, proto: unknown = 0):
+  [AsyncSocket, AsyncSocket] {
+  return socketpairOf(AsyncSocket, family, type, proto);
 }
 
-export function socketpair(family?: unknown, type?: unknown, proto?: unknown): [AsyncSocket, AsyncSocket] {
-  const [a, b] = sync.socketpair(family, type, proto);
-  return [adopt(a), adopt(b)];
-}
-
-export function fromfd(fd: unknown, family: unknown, type: unknown, proto?: unknown): AsyncSocket {
-  return adopt(sync.fromfd(fd, family, type, proto));
+export function fromfd(fd: unknown, family: unknown, type: unknown, proto: unknown = 0): AsyncSocket {
+  return fromfdOf(AsyncSocket, fd, family, type, proto);
 }
 
 // socket.close(fd): operations still waiting on that descriptor reject with
@@ -132,30 +115,26 @@ export const getservbyport = offLoop('getservbyport') as (port: unknown, protoco
 export const getprotobyname = offLoop('getprotobyname') as (protocolname: unknown, signal?: AbortSignal) =>
   Promise<number>;
 
-// CPython's create_connection: each getaddrinfo answer in turn, the first that
-// connects wins, else the last error. `timeout` undefined is the default
-// timeout, null blocking; it covers each connect, as in CPython.
+// CPython's create_connection (factories.ts), each connect awaited:
+// create_connection(address, timeout?, source_address?, all_errors?, signal?).
+// The timeout covers each connect, as in CPython.
 export async function create_connection(address: unknown, ...rest: unknown[]): Promise<AsyncSocket> {
   const [args, signal] = splitSignal(rest);
-  const [timeout, source_address = null] = args;
+  const [timeout, source_address = null, all_errors = false] = args;
   const [host, port] = unpack(address, 2);
   const infos = (await getaddrinfo(host, port, 0, SOCK_STREAM, signal)) as Array<[number, number, number, string,
     unknown]>;
-  let last: unknown = null;
-  for (const [af, socktype, proto, , sa] of infos) {
-    let sock: AsyncSocket | null = null;
+  const each = connectEach(AsyncSocket, infos, timeout, source_address, all_errors);
+  let step = each.next();
+  while (!step.done) {
+    const [sock, sa] = step.value;
     try {
-      sock = new AsyncSocket(af, socktype, proto);
-      if (timeout !== undefined) sock.settimeout(timeout);
-      if (truthy(source_address)) sock.bind(source_address);
       await sock.connect(sa, signal);
-      return sock;
     } catch (e) {
-      sock?.close();
-      if (!(e instanceof error)) throw e;
-      last = e;
+      step = each.throw(e);
+      continue;
     }
+    step = each.next();
   }
-  if (last) throw last;
-  throw new error('getaddrinfo returns an empty list');
+  return step.value;
 }

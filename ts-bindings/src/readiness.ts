@@ -6,9 +6,8 @@
 // watch per descriptor, armed only while something waits.
 import { addon } from './native.js';
 import { osError } from './errors.js';
+import { POLLIN, POLLOUT } from './ops.js';
 
-export const POLLIN = 1;
-export const POLLOUT = 4;
 // The core's "wait with no limit" step (core-c/include/wasock/core.h).
 export const STEP_FOREVER = 0x7fffffff;
 const EBADF = 9;
@@ -17,7 +16,7 @@ const EBADF = 9;
 // error: the retry reports it), ready(false) when its own time limit passed
 // (the retry then asks the core, whose rule reports the timeout), fail(e)
 // when the socket was closed under it. A pending operation is its own waiter
-// (async-socket.ts), so a wait allocates nothing more.
+// (pending.ts), so a wait allocates nothing more.
 export interface Waiter {
   ready(ok: boolean): void;
   fail(e: unknown): void;
@@ -111,48 +110,6 @@ export function unwatch(fd: number, events: number, w: Waiter): void {
   if (i < 0) return;
   list.splice(i, 1);
   if (!list.length) addon.pollCancel(fd, events);
-}
-
-// A one-off wait as a Promise: true when fd is ready for `events`, false
-// after `step` ms as the core's rule gave it (STEP_FOREVER: no limit).
-export function waitReady(fd: number, events: number, step: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise<boolean>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const done = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const w: Waiter = {
-      ready(ok) {
-        done();
-        resolve(ok);
-      },
-      fail(e) {
-        done();
-        reject(e);
-      },
-    };
-    const onAbort = () => {
-      unwatch(fd, events, w);
-      w.fail(abortError(signal!));
-    };
-    const r = watch(fd, events, w);
-    if (r < 0) {
-      reject(osError(-r));
-      return;
-    }
-    if (step !== STEP_FOREVER) {
-      timer = setTimeout(() => {
-        unwatch(fd, events, w);
-        w.ready(false);
-      }, step);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 // The socket is going away: its waiters reject with EBADF (as a retry on a

@@ -2,7 +2,8 @@
 // there) and a WHATWG ReadableStream/WritableStream pair. Both call the
 // socket's own recv/sendall, so timeouts, modes and errors are the socket's.
 import { Duplex, type DuplexOptions } from 'node:stream';
-import type { SocketFile } from './makefile.js';
+import type { FileMode } from './makefile.js';
+import { SHUT_WR } from './constants.generated.js';
 
 // What the streams need of the socket (AsyncSocket).
 export interface StreamSocket {
@@ -12,7 +13,6 @@ export interface StreamSocket {
   fileno(): number;
 }
 
-const SHUT_WR = 1;
 const CHUNK = 65536;
 
 export type SocketDuplex = Duplex;
@@ -22,10 +22,12 @@ export interface WebStreamPair {
   writable: WritableStream<Uint8Array>;
 }
 
-export function socketDuplex(sock: StreamSocket, ref: SocketFile, encoding: string | null): SocketDuplex {
-  const reading = ref.readable();
-  const writing = ref.writable();
-  const text = !ref.mode.includes('b');
+// `release` gives back the socket's makefile reference, once the stream is destroyed.
+export function socketDuplex(sock: StreamSocket, spec: FileMode, release: () => void,
+  encoding: string | null): SocketDuplex {
+  const reading = spec.reading;
+  const writing = spec.writing;
+  const text = !spec.binary;
   let reads: AbortController | null = null;
   const d = new Duplex(<DuplexOptions & { readable: boolean; writable: boolean }>{
     readable: reading,
@@ -70,8 +72,8 @@ export function socketDuplex(sock: StreamSocket, ref: SocketFile, encoding: stri
       reads?.abort();
       reads = null;
       try {
-        ref.close();
-      } catch { /* the file reference only */ }
+        release();
+      } catch { /* the file's reference only: the socket's own close reports its errors */ }
       cb(err);
     },
   });

@@ -91,7 +91,8 @@ int wsk_should_retry(int *err, int fd, int events, double timeout,
 
 int wsk_socket(int family, int type, int proto, double timeout);
 int wsk_settimeout(int fd, double timeout);
-int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout);
+int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout,
+		int tried);
 int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout,
 	       int tried);
 /* tried: errno of an attempt the caller already made, 0 for none. */

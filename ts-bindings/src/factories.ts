@@ -1,0 +1,75 @@
+// The module functions that make sockets, written once over a socket class:
+// the sync API passes SocketType, the Promise API AsyncSocket.
+import { addon } from './native.js';
+import { memory, scratch } from './core.js';
+import { error, osError } from './errors.js';
+import { asCInt, truthy } from './convert.js';
+import { AF_UNIX } from './constants.generated.js';
+import type { SocketBase, SocketClass } from './socket-base.js';
+
+// socket.socket(...) works with and without `new`, and `instanceof socket`
+// holds, as in Python where the class is called to construct.
+export type SocketFactory<S> = SocketClass<S> & {
+  (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): S;
+};
+
+export function socketFactory<S>(Cls: SocketClass<S>): SocketFactory<S> {
+  const f = function socket(family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): S {
+    return new Cls(family, type, proto, fileno);
+  };
+  f.prototype = Cls.prototype;
+  return f as unknown as SocketFactory<S>;
+}
+
+export function socketpairOf<S>(Cls: SocketClass<S>, family: unknown, type: unknown, proto: unknown): [S, S] {
+  const fam = family === null || family === undefined ? AF_UNIX : asCInt(family);
+  const typ = asCInt(type);
+  const pro = asCInt(proto);
+  const r = addon.socketpair(fam, typ, pro, memory().u8, scratch.fds);
+  if (r < 0) throw osError(-r);
+  const dv = memory().dv;
+  const a = dv.getInt32(scratch.fds, true);
+  const b = dv.getInt32(scratch.fds + 4, true);
+  return [new Cls(fam, typ, pro, a), new Cls(fam, typ, pro, b)];
+}
+
+// fromfd duplicates the descriptor, as CPython does: the original stays the caller's.
+export function fromfdOf<S>(Cls: SocketClass<S>, fd: unknown, family: unknown, type: unknown, proto: unknown): S {
+  const nfd = addon.dup(asCInt(fd));
+  if (nfd < 0) throw osError(-nfd);
+  return new Cls(family, type, proto, nfd);
+}
+
+// A getaddrinfo answer: (family, type, proto, canonname, sockaddr).
+type Candidate = readonly [number, number, number, string, unknown];
+
+// CPython's create_connection, the part both APIs share: for each getaddrinfo
+// answer in turn, a socket with the timeout and source address, yielded with
+// the address to connect it to. The caller connects it (blocking or awaited)
+// and throws any error back in; the first socket connected is the result.
+// Else the last OS error is raised, or with all_errors every one of them, as
+// an AggregateError (Python's ExceptionGroup). `timeout` undefined means the
+// default timeout, null blocking. A socket that failed is closed.
+export function* connectEach<S extends SocketBase>(Cls: SocketClass<S>, candidates: Iterable<Candidate>,
+  timeout: unknown, sourceAddress: unknown, allErrors: unknown): Generator<[S, unknown], S, void> {
+  const errors: error[] = [];
+  for (const [af, socktype, proto, , sa] of candidates) {
+    let sock: S | null = null;
+    try {
+      sock = new Cls(af, socktype, proto);
+      if (timeout !== undefined) sock.settimeout(timeout);
+      if (truthy(sourceAddress)) sock.bind(sourceAddress);
+      yield [sock, sa];
+      return sock;
+    } catch (e) {
+      sock?.close();
+      if (!(e instanceof error)) throw e;
+      // Without all_errors only the last error is kept, as in CPython 3.11.
+      if (!truthy(allErrors)) errors.length = 0;
+      errors.push(e);
+    }
+  }
+  if (errors.length === 0) throw new error('getaddrinfo returns an empty list');
+  if (truthy(allErrors)) throw new AggregateError(errors, 'create_connection failed');
+  throw errors[0];
+}

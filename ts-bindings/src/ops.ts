@@ -1,0 +1,321 @@
+// One socket operation, as the sync and Promise APIs share it: its arguments
+// already converted, one attempt (one system call through the addon), and the
+// value the method returns. An operation knows nothing of how it waits; two
+// drivers run it:
+//   - the sync driver (runSync, below): the first attempt direct, then the
+//     core's operation loop from that attempt's errno (sock_io.c), which alone
+//     decides whether to wait in poll(2), retry or fail, under the deadline;
+//   - the Promise driver (pending.ts): the same first attempt, then the core's
+//     rule (wsk_next_step / wsk_connect_step) with waits on the event loop.
+// A ready socket never crosses into Wasm: the first attempt is a direct
+// native call (the core crossing measured ~15% of a 64-byte round trip).
+//
+// Results are numbers with one sign convention, the core's: >= 0 a result,
+// -errno a failure, WSK_ETIMEOUT the deadline passed. settle() turns a final
+// result into the method's value, or throws the error it stands for.
+import { core, ext, EXT_BASE, memory, scratch, WSK_ETIMEOUT } from './core.js';
+import { addon } from './native.js';
+import { decodeAddress } from './address.js';
+import { osError, timedOut } from './errors.js';
+
+// Linux errno values (replaced by the generated core ABI's).
+const EAGAIN = 11;
+const EINTR = 4;
+const WSK_SOCKADDR_MAX = 128;
+
+// poll(2)'s events, as the addon's readiness watches take them.
+export const POLLIN = 1;
+export const POLLOUT = 4;
+
+export interface Op<T> {
+  readonly fd: number;
+  // What a wait is for: POLLIN or POLLOUT.
+  readonly events: number;
+  // One attempt: a result >= 0, or -errno.
+  attempt(): number;
+  // The sync driver: the core's loop, continuing after a first attempt that
+  // failed with err (the core decides; an error it does not wait on comes
+  // back as -err). Blocks in the host's poll under the timeout.
+  resume(err: number, timeout: number): number;
+  // The Promise driver: the core's rule after an attempt failed with err.
+  step(err: number, timeout: number, deadline: bigint, flags: number): number;
+  // The Promise driver: the attempt after a wait, which ended ready or not.
+  retry(ready: boolean): number;
+  // The value of the operation from its final result; throws for an error.
+  settle(r: number): T;
+  // Before the Promise driver waits: inputs kept in the core's shared scratch
+  // buffers are copied, since other operations reuse them meanwhile.
+  park?(): void;
+}
+
+// A final result as a value: an error, or the number itself.
+export function check(r: number): number {
+  if (r >= 0) return r;
+  if (r === WSK_ETIMEOUT) throw timedOut();
+  throw osError(-r);
+}
+
+// The sync driver.
+export function runSync<T>(op: Op<T>, timeout: number): T {
+  const r = op.attempt();
+  return op.settle(r >= 0 ? r : op.resume(-r, timeout));
+}
+
+// Runs a core operation whose data pointer names `buf` (the external window).
+function viaCore(buf: Uint8Array, run: () => number): number {
+  ext.buf = buf;
+  try {
+    return run();
+  } finally {
+    ext.buf = null;
+  }
+}
+
+// What the recv/send family share: the rule and the retry of wsk_next_step.
+// Their objects are reusable: init() sets one call's arguments, so the sync
+// driver, which runs one operation at a time to its end, keeps one object per
+// kind (`shared`) and the data path allocates nothing but the bytes it
+// returns; the Promise driver makes one per call, since calls overlap there.
+abstract class DataOp<T> implements Op<T> {
+  fd = -1;
+  abstract readonly events: number;
+  abstract attempt(): number;
+  abstract resume(err: number, timeout: number): number;
+  abstract settle(r: number): T;
+
+  step(err: number, timeout: number, deadline: bigint, flags: number): number {
+    return core.wsk_next_step(err, timeout, deadline, flags);
+  }
+
+  // A wait that ended without readiness just tries again: the attempt's
+  // EAGAIN then lets the rule report the timeout.
+  retry(_ready: boolean): number {
+    return this.attempt();
+  }
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+// recv, recv_into, and (withAddr) recvfrom, recvfrom_into: size bytes into
+// buf; the sender's address lands in the scratch sockaddr, read by settle().
+// Like CPython's sock_recv_guts, a recv of 0 bytes makes no call (recvfrom
+// always does).
+export abstract class RecvOp<T> extends DataOp<T> {
+  readonly events = POLLIN;
+  abstract readonly withAddr: boolean;
+  buf: Uint8Array = NO_BYTES;
+  size = 0;
+  flags = 0;
+
+  init(fd: number, buf: Uint8Array, size: number, flags: number): this {
+    this.fd = fd;
+    this.buf = buf;
+    this.size = size;
+    this.flags = flags;
+    return this;
+  }
+
+  attempt(): number {
+    if (!this.withAddr) return this.size === 0 ? 0 : addon.recv(this.fd, this.buf, 0, this.size, this.flags);
+    const m = memory();
+    m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
+    return addon.recvfrom(this.fd, this.buf, 0, this.size, this.flags, m.u8, scratch.sa, scratch.salen);
+  }
+
+  resume(err: number, timeout: number): number {
+    const [sa, salen] = this.withAddr ? [scratch.sa, scratch.salen] : [0, 0];
+    return viaCore(this.buf, () => core.wsk_recvfrom(this.fd, EXT_BASE, this.size, this.flags, sa, salen,
+      timeout, err));
+  }
+
+  // The bytes received: the whole buffer when it filled, else a view of its start.
+  protected bytes(n: number): Uint8Array {
+    return n === this.size ? this.buf : this.buf.subarray(0, n);
+  }
+}
+
+// One class per value shape, so the data path allocates no closure.
+export class RecvBytesOp extends RecvOp<Uint8Array> {
+  static readonly shared = new RecvBytesOp();
+  readonly withAddr = false;
+
+  settle(r: number): Uint8Array {
+    return this.bytes(check(r));
+  }
+}
+
+export class RecvIntoOp extends RecvOp<number> {
+  static readonly shared = new RecvIntoOp();
+  readonly withAddr = false;
+
+  settle(r: number): number {
+    return check(r);
+  }
+}
+
+export class RecvfromOp extends RecvOp<[Uint8Array, unknown]> {
+  static readonly shared = new RecvfromOp();
+  readonly withAddr = true;
+
+  settle(r: number): [Uint8Array, unknown] {
+    return [this.bytes(check(r)), senderAddress()];
+  }
+}
+
+export class RecvfromIntoOp extends RecvOp<[number, unknown]> {
+  static readonly shared = new RecvfromIntoOp();
+  readonly withAddr = true;
+
+  settle(r: number): [number, unknown] {
+    return [check(r), senderAddress()];
+  }
+}
+
+// The sender's address of the last recvfrom, as Python shows it.
+export function senderAddress(): unknown {
+  return decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true));
+}
+
+// send, and sendto with the address encoded in the scratch sockaddr of sa
+// (the core's memory), salen bytes.
+export class SendOp extends DataOp<number> {
+  static readonly shared = new SendOp();
+  readonly events = POLLOUT;
+  buf: Uint8Array = NO_BYTES;
+  flags = 0;
+  salen = 0;
+  #sa: Uint8Array | null = null;
+  #saOff = 0;
+
+  init(fd: number, buf: Uint8Array, flags: number, sa: Uint8Array | null, salen: number): this {
+    this.fd = fd;
+    this.buf = buf;
+    this.flags = flags;
+    this.#sa = sa;
+    this.#saOff = scratch.sa;
+    this.salen = salen;
+    return this;
+  }
+
+  attempt(): number {
+    const { fd, buf, flags } = this;
+    if (this.#sa === null) return addon.send(fd, buf, 0, buf.length, flags);
+    return addon.sendto(fd, buf, 0, buf.length, flags, this.#sa, this.#saOff, this.salen);
+  }
+
+  resume(err: number, timeout: number): number {
+    const { fd, buf, flags, salen } = this;
+    return viaCore(buf, () => core.wsk_sendto(fd, EXT_BASE, buf.length, flags, salen ? scratch.sa : 0, salen,
+      timeout, err));
+  }
+
+  park(): void {
+    if (this.#sa === null || this.#saOff === 0) return;
+    this.#sa = this.#sa.slice(this.#saOff, this.#saOff + this.salen);
+    this.#saOff = 0;
+  }
+
+  settle(r: number): number {
+    return check(r);
+  }
+}
+
+// sendall: every byte, however many sends it takes, under one deadline. What
+// went out is never sent again; an attempt that sent only part reports EAGAIN
+// (the send buffer is full) after counting it.
+export class SendallOp extends DataOp<void> {
+  static readonly shared = new SendallOp();
+  readonly events = POLLOUT;
+  buf: Uint8Array = NO_BYTES;
+  flags = 0;
+  #done = 0;
+  #partial = false;
+
+  init(fd: number, buf: Uint8Array, flags: number): this {
+    this.fd = fd;
+    this.buf = buf;
+    this.flags = flags;
+    this.#done = 0;
+    this.#partial = false;
+    return this;
+  }
+
+  attempt(): number {
+    const { buf } = this;
+    const r = addon.send(this.fd, buf, this.#done, buf.length - this.#done, this.flags);
+    if (r < 0) return r;
+    this.#done += r;
+    this.#partial = this.#done < buf.length;
+    return this.#partial ? -EAGAIN : 0;
+  }
+
+  // After a partial send the core starts with a fresh attempt of the rest.
+  resume(err: number, timeout: number): number {
+    const { buf, fd, flags } = this;
+    const done = this.#done;
+    return viaCore(buf, () => core.wsk_sendall(fd, EXT_BASE + done, buf.length - done, flags, timeout,
+      scratch.count, this.#partial ? 0 : err));
+  }
+
+  settle(r: number): void {
+    check(r);
+  }
+}
+
+// The reusable operations' classes, as SocketBase picks an object of one.
+export type DataOpClass<C> = { new (): C; readonly shared: C };
+
+// accept: the new descriptor, with the peer's address in the scratch sockaddr.
+export class AcceptOp<T> extends DataOp<T> {
+  readonly events = POLLIN;
+
+  constructor(fd: number, readonly value: (nfd: number, addr: unknown) => T) {
+    super();
+    this.fd = fd;
+  }
+
+  attempt(): number {
+    const m = memory();
+    m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
+    return addon.accept4(this.fd, m.u8, scratch.sa, scratch.salen, 0);
+  }
+
+  resume(err: number, timeout: number): number {
+    return core.wsk_accept(this.fd, scratch.sa, scratch.salen, timeout, err);
+  }
+
+  settle(r: number): T {
+    return this.value(check(r), senderAddress());
+  }
+}
+
+// connect, CPython's internal_connect: the address in the scratch sockaddr;
+// what follows a first answer of EINPROGRESS (or EINTR) is wsk_connect_step's
+// rule, and after writability the outcome is SO_ERROR (wsk_connect_result).
+// connect_ex settles with the errno as a number instead of an exception.
+export class ConnectOp<T> implements Op<T> {
+  readonly events = POLLOUT;
+
+  constructor(readonly fd: number, readonly salen: number, readonly value: (r: number) => T) {}
+
+  attempt(): number {
+    return addon.connect(this.fd, memory().u8, scratch.sa, this.salen);
+  }
+
+  resume(err: number, timeout: number): number {
+    return core.wsk_connect(this.fd, scratch.sa, this.salen, timeout, err);
+  }
+
+  step(err: number, timeout: number, deadline: bigint, flags: number): number {
+    return core.wsk_connect_step(err, timeout, deadline, flags);
+  }
+
+  // Not writable yet is EINTR to the rule: a timeout, or wait on.
+  retry(ready: boolean): number {
+    return ready ? core.wsk_connect_result(this.fd) : -EINTR;
+  }
+
+  settle(r: number): T {
+    return this.value(r);
+  }
+}

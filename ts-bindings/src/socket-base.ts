@@ -1,0 +1,414 @@
+// What the sync and the Promise socket share: Python's per-object state
+// (descriptor, family, type, proto, timeout), the calls that never wait, and
+// for each call that can wait, its arguments checked and converted into one
+// operation (ops.ts). SocketType (socket.ts) runs operations with the sync
+// driver, AsyncSocket (async-socket.ts) with the Promise driver; neither
+// knows the other.
+import { core, memory, scratch } from './core.js';
+import { addon } from './native.js';
+import { encodeAddress } from './address.js';
+import { error, osError } from './errors.js';
+import {
+  asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr, truthy,
+} from './convert.js';
+import { fileMode, type FileMode } from './makefile.js';
+import {
+  AcceptOp, ConnectOp, RecvBytesOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, check, senderAddress,
+  type DataOpClass,
+} from './ops.js';
+import {
+  AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
+} from './constants.generated.js';
+import { WSK_ETIMEOUT } from './core.js';
+
+const EAGAIN = 11;
+const EBADF = 9;
+
+let defaultTimeout: number | null = null;
+
+export function getdefaulttimeout(): number | null {
+  return defaultTimeout;
+}
+
+export function setdefaulttimeout(timeout: unknown): void {
+  defaultTimeout = asTimeout(timeout);
+}
+
+// A timeout as the core takes it: None is -1 (blocking).
+export function coreTimeout(t: number | null): number {
+  return t === null ? -1 : t;
+}
+
+// Sockets left to the garbage collector still close their descriptor.
+const finalizer = new FinalizationRegistry<number>((fd) => {
+  addon.close(fd);
+});
+
+// A socket class as socket.socket: (family, type, proto, fileno).
+export type SocketClass<S> = new (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown) => S;
+
+export abstract class SocketBase {
+  #fd: number;
+  #family: number;
+  #type: number;
+  #proto: number;
+  #timeout: number | null;
+  // socket.py's _io_refs/_closed: close() waits for the last makefile() file.
+  #ioRefs = 0;
+  #closed = false;
+
+  constructor(family: unknown = -1, type: unknown = -1, proto: unknown = -1, fileno: unknown = null) {
+    let fam = asClinicInt(family);
+    let typ = asClinicInt(type);
+    let pro = asClinicInt(proto);
+    if (fileno !== null && fileno !== undefined) {
+      const fd = asCInt(fileno);
+      if (fd < 0) throw new RangeError('negative file descriptor');
+      // Like CPython, ask the kernel what the descriptor is.
+      if (fam === -1) fam = sockoptInt(fd, SO_DOMAIN);
+      if (typ === -1) typ = sockoptInt(fd, SO_TYPE);
+      if (pro === -1) pro = sockoptInt(fd, SO_PROTOCOL);
+      this.#fd = fd;
+    } else {
+      if (fam === -1) fam = AF_INET;
+      if (typ === -1) typ = SOCK_STREAM;
+      if (pro === -1) pro = 0;
+      this.#fd = -1;
+    }
+    this.#family = fam;
+    this.#type = typ & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    this.#proto = pro;
+    this.#timeout = typ & SOCK_NONBLOCK ? 0 : defaultTimeout;
+    const mode = this.descriptorTimeout(this.#timeout);
+    if (this.#fd === -1) {
+      this.#fd = check(core.wsk_socket(fam, typ, pro, mode));
+    } else {
+      check(core.wsk_settimeout(this.#fd, mode));
+    }
+    finalizer.register(this, this.#fd, this);
+  }
+
+  // The core timeout whose blocking mode the descriptor takes for Python's
+  // timeout t: the sync API's own (O_NONBLOCK whenever a timeout is in
+  // force, as CPython), the Promise API's always non-blocking.
+  protected abstract descriptorTimeout(t: number | null): number;
+
+  // The object an operation of class Cls runs in: the class's shared one for
+  // the sync driver, a new one for the Promise driver (see ops.ts).
+  protected abstract dataOp<C>(Cls: DataOpClass<C>): C;
+
+  get family(): number { return this.#family; }
+  get type(): number { return this.#type; }
+  get proto(): number { return this.#proto; }
+  get timeout(): number | null { return this.#timeout; }
+
+  fileno(): number {
+    return this.#fd;
+  }
+
+  // The descriptor, or EBADF once closed.
+  protected open(): number {
+    if (this.#fd < 0) throw osError(EBADF);
+    return this.#fd;
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#ioRefs <= 0) this.#realClose();
+  }
+
+  #realClose(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#fd = -1;
+    finalizer.unregister(this);
+    this.released(fd);
+    check(core.wsk_close(fd));
+  }
+
+  // The descriptor is about to stop being this socket's (close or detach).
+  protected released(_fd: number): void {}
+
+  detach(): number {
+    this.#closed = true;
+    const fd = this.#fd;
+    this.#fd = -1;
+    finalizer.unregister(this);
+    if (fd >= 0) this.released(fd);
+    return fd;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  bind(address: unknown): void {
+    const salen = encodeAddress(this.#family, address, 'bind');
+    const r = addon.bind(this.open(), memory().u8, scratch.sa, salen);
+    if (r < 0) throw osError(-r);
+  }
+
+  listen(backlog?: unknown): void {
+    let b = backlog === undefined ? Math.min(SOMAXCONN, 128) : asCInt(backlog);
+    if (b < 0) b = 0;
+    const r = addon.listen(this.open(), b);
+    if (r < 0) throw osError(-r);
+  }
+
+  #name(fn: typeof addon.getsockname): unknown {
+    const fd = this.open();
+    const m = memory();
+    m.u8.fill(0, scratch.sa, scratch.sa + 128);
+    m.dv.setUint32(scratch.salen, 128, true);
+    const r = fn(fd, m.u8, scratch.sa, scratch.salen);
+    if (r < 0) throw osError(-r);
+    return senderAddress();
+  }
+
+  getsockname(): unknown {
+    return this.#name(addon.getsockname);
+  }
+
+  getpeername(): unknown {
+    return this.#name(addon.getpeername);
+  }
+
+  getsockopt(level: unknown, optname: unknown, buflen: unknown = 0): number | Uint8Array {
+    const lvl = asCInt(level);
+    const name = asCInt(optname);
+    const len = asCInt(buflen);
+    const fd = this.open();
+    if (len === 0) return sockoptInt(fd, name, lvl);
+    if (len < 0 || len > scratch.optSize) throw new error('getsockopt buflen out of range');
+    const m = memory();
+    m.dv.setUint32(scratch.salen, len, true);
+    const r = addon.getsockopt(fd, lvl, name, m.u8, scratch.opt, scratch.salen);
+    if (r < 0) throw osError(-r);
+    const got = m.dv.getUint32(scratch.salen, true);
+    return m.u8.slice(scratch.opt, scratch.opt + got);
+  }
+
+  // CPython tries three parses in turn: (level, optname, int), (level, optname,
+  // None, optlen) passing NULL, (level, optname, bytes); errors are the last one's.
+  setsockopt(level: unknown, optname: unknown, value: unknown, optlen?: unknown): void {
+    if (optlen !== undefined) {
+      let parsed = value === null;
+      let lvl = 0, name = 0, len = 0;
+      try {
+        [lvl, name, len] = [asCInt(level), asCInt(optname), asUIntMask(optlen)];
+      } catch {
+        parsed = false;
+      }
+      if (!parsed) throw new TypeError('setsockopt() takes exactly 3 arguments (4 given)');
+      const r = addon.setsockopt(this.open(), lvl, name, memory().u8, -1, len);
+      if (r < 0) throw osError(-r);
+      return;
+    }
+    const lvl = asCInt(level);
+    const name = asCInt(optname);
+    const m = memory();
+    let len: number;
+    if (isInt(value)) {
+      const v = asIndex(value);
+      if (v > 2147483647 || v < -2147483648) throw new TypeError(`a bytes-like object is required, not 'int'`);
+      m.dv.setInt32(scratch.opt, Number(v), true);
+      len = 4;
+    } else {
+      const b = asBytes(value);
+      if (b.length > scratch.optSize) throw osError(22);
+      m.u8.set(b, scratch.opt);
+      len = b.length;
+    }
+    const r = addon.setsockopt(this.open(), lvl, name, m.u8, scratch.opt, len);
+    if (r < 0) throw osError(-r);
+  }
+
+  setblocking(flag: unknown): void {
+    this.#setTimeout(asCLong(flag) ? null : 0);
+  }
+
+  getblocking(): boolean {
+    return this.#timeout !== 0;
+  }
+
+  settimeout(value: unknown): void {
+    this.#setTimeout(asTimeout(value));
+  }
+
+  // As CPython, the timeout is kept even when the descriptor then fails (EBADF when closed).
+  #setTimeout(t: number | null): void {
+    this.#timeout = t;
+    check(core.wsk_settimeout(this.#fd, this.descriptorTimeout(t)));
+  }
+
+  gettimeout(): number | null {
+    return this.#timeout;
+  }
+
+  // The timeout as the core's rule takes it.
+  protected coreTimeout(): number {
+    return coreTimeout(this.#timeout);
+  }
+
+  shutdown(how: unknown): void {
+    const h = asClinicInt(how);
+    const r = addon.shutdown(this.open(), h);
+    if (r < 0) throw osError(-r);
+  }
+
+  // socket.py's get/set_inheritable: os.get/set_inheritable on fileno().
+  get_inheritable(): boolean {
+    const r = addon.getInheritable(this.#fd);
+    if (r < 0) throw osError(-r);
+    return r === 1;
+  }
+
+  set_inheritable(inheritable: unknown): void {
+    const r = addon.setInheritable(this.#fd, inheritable ? 1 : 0);
+    if (r < 0) throw osError(-r);
+  }
+
+  dup(): this {
+    const nfd = addon.dup(this.open());
+    if (nfd < 0) throw osError(-nfd);
+    return this.#sibling(nfd);
+  }
+
+  // A socket of this one's class, family, type and proto over nfd; it takes
+  // the default timeout, as an accepted socket does in CPython.
+  #sibling(nfd: number): this {
+    const Cls = this.constructor as SocketClass<this>;
+    return new Cls(this.#family, this.#type, this.#proto, nfd);
+  }
+
+  // makefile(): the arguments checked, and a reference that keeps close()
+  // from closing the descriptor until `release` runs (socket.py's _io_refs).
+  protected fileRef(mode: unknown, buffering: unknown, encoding: unknown, newline: unknown):
+    [FileMode, () => void] {
+    const spec = fileMode(mode, buffering, encoding, newline);
+    // Counted once the checks passed: CPython counts before them, so a refused
+    // makefile('w', 0) leaves a reference that keeps close() from ever closing.
+    this.#ioRefs++;
+    let released = false;
+    return [spec, () => {
+      if (released) return;
+      released = true;
+      if (this.#ioRefs > 0) this.#ioRefs--;
+      if (this.#closed) this.close();
+    }];
+  }
+
+  // ---- the operations that can wait, as ops.ts runs them ----------------------------------
+
+  // recv, recvfrom, recv_into, recvfrom_into: bytes straight between the
+  // kernel and the buffer, no copy. A recv of 0 bytes makes no call, so it
+  // needs no open descriptor.
+  protected recvBytesOp(bufsize: unknown, flags: unknown = 0, caller = 'recv'): RecvBytesOp {
+    const size = this.#size(bufsize, caller);
+    const fl = asCInt(flags);
+    return this.dataOp(RecvBytesOp).init(size === 0 ? this.#fd : this.open(), Buffer.allocUnsafe(size), size, fl);
+  }
+
+  protected recvfromOp(bufsize: unknown, flags: unknown = 0): RecvfromOp {
+    const size = this.#size(bufsize, 'recvfrom');
+    const fl = asCInt(flags);
+    return this.dataOp(RecvfromOp).init(this.open(), Buffer.allocUnsafe(size), size, fl);
+  }
+
+  protected recvIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvIntoOp {
+    const [buf, size] = this.#intoArgs(buffer, nbytes, 'recv_into', 'buffer too small for requested bytes');
+    const fl = asCInt(flags);
+    return this.dataOp(RecvIntoOp).init(size === 0 ? this.#fd : this.open(), buf, size, fl);
+  }
+
+  protected recvfromIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvfromIntoOp {
+    const [buf, size] = this.#intoArgs(buffer, nbytes, 'recvfrom_into', 'nbytes is greater than the length of the buffer');
+    const fl = asCInt(flags);
+    return this.dataOp(RecvfromIntoOp).init(this.open(), buf, size, fl);
+  }
+
+  #size(bufsize: unknown, caller: string): number {
+    const size = asSize(bufsize);
+    if (size < 0) throw new RangeError(`negative buffersize in ${caller}`);
+    return size;
+  }
+
+  // recv_into/recvfrom_into's buffer and size: nbytes 0 means the whole buffer.
+  #intoArgs(buffer: unknown, nbytes: unknown, caller: string, tooSmall: string): [Uint8Array, number] {
+    const buf = asWritable(buffer, caller);
+    const n = asSize(nbytes);
+    if (n < 0) throw new RangeError(`negative buffersize in ${caller}`);
+    if (n > buf.length) throw new RangeError(tooSmall);
+    return [buf, n === 0 ? buf.length : n];
+  }
+
+  protected sendOp(data: unknown, flags: unknown = 0): SendOp {
+    const buf = asBytes(data);
+    const fl = asCInt(flags);
+    return this.dataOp(SendOp).init(this.open(), buf, fl, null, 0);
+  }
+
+  // One deadline covers every partial send; a first attempt that sends
+  // everything, the common case, never reaches the core.
+  protected sendallOp(data: unknown, flags: unknown = 0): SendallOp {
+    const buf = asBytes(data);
+    const fl = asCInt(flags);
+    return this.dataOp(SendallOp).init(this.open(), buf, fl);
+  }
+
+  // sendto(data, address) or sendto(data, flags, address), as Python writes
+  // it; trailing undefined arguments count as omitted.
+  protected sendtoOp(args: ArrayLike<unknown>): SendOp {
+    let argc = args.length;
+    while (argc > 0 && args[argc - 1] === undefined) argc--;
+    if (argc < 2 || argc > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${argc} given)`);
+    const flags = argc === 3 && args[1] !== undefined ? args[1] : 0;
+    const addr = argc === 3 ? args[2] : args[1];
+    const buf = asBytes(args[0]);
+    const fl = asCInt(flags);
+    const salen = encodeAddress(this.#family, addr, 'sendto');
+    return this.dataOp(SendOp).init(this.open(), buf, fl, memory().u8, salen);
+  }
+
+  // The new socket is of this one's class (the Promise API's sockets accept
+  // their own kind) with the default timeout, not the listener's.
+  protected acceptOp(): AcceptOp<[this, unknown]> {
+    return new AcceptOp(this.open(), (nfd, addr) => [this.#sibling(nfd), addr]);
+  }
+
+  // A closed socket is EBADF, after the address checks. connect_ex returns
+  // the connect's errno, and EAGAIN for a timeout, as CPython.
+  protected connectOp(address: unknown, ex: false): ConnectOp<void>;
+  protected connectOp(address: unknown, ex: true): ConnectOp<number>;
+  protected connectOp(address: unknown, ex: boolean): ConnectOp<void> | ConnectOp<number> {
+    const salen = encodeAddress(this.#family, address, ex ? 'connect_ex' : 'connect');
+    if (ex) return new ConnectOp(this.#fd, salen, (r) => (r === WSK_ETIMEOUT ? EAGAIN : -r));
+    return new ConnectOp(this.#fd, salen, (r) => void check(r));
+  }
+
+  // socket.py's __repr__: laddr/raddr when there are any, [closed] after close() or detach().
+  protected describe(name: string): string {
+    let s = `<${name}${this.#closed ? ' [closed]' : ''} fd=${this.#fd}, family=${this.#family}, ` +
+      `type=${this.#type}, proto=${this.#proto}`;
+    if (!this.#closed) {
+      for (const [key, get] of [['laddr', () => this.getsockname()], ['raddr', () => this.getpeername()]] as const) {
+        try {
+          const addr = get();
+          if (truthy(addr)) s += `, ${key}=${pyStr(addr)}`;
+        } catch (e) {
+          if (!(e instanceof error)) throw e;
+        }
+      }
+    }
+    return s + '>';
+  }
+}
+
+function sockoptInt(fd: number, name: number, level: number = SOL_SOCKET): number {
+  const m = memory();
+  m.dv.setUint32(scratch.salen, 4, true);
+  m.dv.setInt32(scratch.opt, 0, true);
+  const r = addon.getsockopt(fd, level, name, m.u8, scratch.opt, scratch.salen);
+  if (r < 0) throw osError(-r);
+  return m.dv.getInt32(scratch.opt, true);
+}
