@@ -12,8 +12,7 @@ import { isSignal, runPending } from './pending.js';
 import { abortError, forget } from './readiness.js';
 import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
 import { SOCK_STREAM } from './constants.generated.js';
-
-const EAGAIN = 11;
+import { EAGAIN } from './core-abi.generated.js';
 
 export class AsyncSocket extends SocketBase {
   // The read hint: EAGAIN when the last read attempt on this (stream) socket

@@ -6,6 +6,7 @@ import { error, osError } from './errors.js';
 import { connectEach, fromfdOf, socketFactory, socketpairOf } from './factories.js';
 import { asCInt, asInt, typeName, unpack } from './convert.js';
 import { SOCK_STREAM } from './constants.generated.js';
+import { ECONNRESET } from './core-abi.generated.js';
 import { getaddrinfo } from './netdb.js';
 
 export * from './constants.generated.js';
@@ -56,8 +57,6 @@ export function close(fd: unknown): void {
   const r = addon.close(asCInt(fd));
   if (r < 0 && r !== -ECONNRESET) throw osError(-r);
 }
-
-const ECONNRESET = 104;
 
 function getaddrinfoFor(host: unknown, port: unknown) {
   return getaddrinfo(host, port, 0, SOCK_STREAM) as Array<[number, number, number, string, unknown]>;

@@ -4,6 +4,7 @@
 // called meanwhile: then the socket's close completes).
 import { asInt, escapeChar, strRepr, typeName } from './convert.js';
 import { error, timeout } from './errors.js';
+import { EAGAIN } from './core-abi.generated.js';
 
 interface Sock {
   recv(n: number): Uint8Array;
@@ -13,7 +14,6 @@ interface Sock {
 }
 
 // socket.py's _blocking_errnos: EAGAIN (== EWOULDBLOCK).
-const EAGAIN = 11;
 const wouldBlock = (e: unknown): boolean => e instanceof error && e.errno === EAGAIN;
 
 const DEFAULT_BUFFER_SIZE = 8192;

@@ -18,14 +18,11 @@ import { addon } from './native.js';
 import { decodeAddress } from './address.js';
 import { osError, timedOut } from './errors.js';
 
-// Linux errno values (replaced by the generated core ABI's).
-const EAGAIN = 11;
-const EINTR = 4;
-const WSK_SOCKADDR_MAX = 128;
+import { EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_MAX } from './core-abi.generated.js';
 
 // poll(2)'s events, as the addon's readiness watches take them.
-export const POLLIN = 1;
-export const POLLOUT = 4;
+export const POLLIN = WSK_POLLIN;
+export const POLLOUT = WSK_POLLOUT;
 
 export interface Op<T> {
   readonly fd: number;

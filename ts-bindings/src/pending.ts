@@ -4,14 +4,12 @@
 // (the operation's step(): wsk_next_step or wsk_connect_step in
 // core-c/src/deadline.c, the same C the sync loop runs): retry now, wait up
 // to so many ms, or fail with an errno or `timeout`. Every descriptor of the
-// Promise API is non-blocking (STEP_ASYNC). An AbortSignal rejects the
+// Promise API is non-blocking (WSK_STEP_ASYNC). An AbortSignal rejects the
 // operation with an AbortError and leaves nothing waiting.
 import { core } from './core.js';
-import { abortError, unwatch, watch, STEP_FOREVER, type Waiter } from './readiness.js';
+import { WSK_STEP_ASYNC, WSK_STEP_FOREVER } from './core-abi.generated.js';
+import { abortError, unwatch, watch, type Waiter } from './readiness.js';
 import type { Op } from './ops.js';
-
-// wsk_next_step's flag: the descriptor is non-blocking in every mode.
-const STEP_ASYNC = 1;
 
 // A trailing AbortSignal argument, as the Promise API takes one.
 export function isSignal(v: unknown): v is AbortSignal {
@@ -62,7 +60,7 @@ class PendingOp<T> implements Waiter {
   next(err: number): void {
     const { op } = this;
     for (;;) {
-      const step = op.step(err, this.timeout, this.#deadline, STEP_ASYNC);
+      const step = op.step(err, this.timeout, this.#deadline, WSK_STEP_ASYNC);
       if (step < 0) {
         this.#finish(step);
         return;
@@ -71,7 +69,7 @@ class PendingOp<T> implements Waiter {
         const r = watch(op.fd, op.events, this);
         if (r < 0) {
           this.#finish(r);
-        } else if (step !== STEP_FOREVER) {
+        } else if (step !== WSK_STEP_FOREVER) {
           this.#timer = setTimeout(() => {
             unwatch(op.fd, op.events, this);
             this.ready(false);

@@ -11,8 +11,8 @@ import { isSignal } from './pending.js';
 import { callOffLoop } from './name-worker.js';
 import { abortError, forget } from './readiness.js';
 import type { AddrInfo } from './netdb.js';
-import { inet_pton } from './text.js';
-import { AF_INET, AF_INET6, SOCK_STREAM } from './constants.generated.js';
+import { SOCK_STREAM } from './constants.generated.js';
+import { needsLookup } from './gai.js';
 
 export * from './index.js';
 export { AsyncSocket as SocketType };
@@ -45,31 +45,12 @@ export function close(fd: unknown): void {
   forget(asCInt(fd));
 }
 
-// A host or port that needs no lookup: the core answers it at once.
-function numericHost(host: unknown): boolean {
-  if (host === null || host === undefined) return true;
-  if (typeof host !== 'string') return false;
-  const h = host.includes('%') ? host.slice(0, host.indexOf('%')) : host;
-  for (const af of [AF_INET, AF_INET6]) {
-    try {
-      inet_pton(af, h);
-      return true;
-    } catch { /* not this family */ }
-  }
-  return false;
-}
-
-function numericPort(port: unknown): boolean {
-  return port === null || port === undefined || typeof port === 'number' || typeof port === 'bigint' ||
-    (typeof port === 'string' && /^[0-9]+$/.test(port));
-}
-
 // getaddrinfo(host, port, family, type, proto, flags[, signal]). Numeric
 // answers come from the core at once; lookups run off the loop. An abort
 // rejects at once (the lookup itself finishes in its worker, unobserved).
 export function getaddrinfo(host: unknown, port: unknown, ...rest: unknown[]): Promise<AddrInfo[]> {
   const [args, signal] = splitSignal(rest);
-  if (numericHost(host) && numericPort(port)) {
+  if (!needsLookup(host, port, args[0], args[1], args[2], args[3])) {
     try {
       return Promise.resolve(sync.getaddrinfo(host, port, ...(args as [])) as AddrInfo[]);
     } catch (e) {

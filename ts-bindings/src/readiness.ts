@@ -7,10 +7,7 @@
 import { addon } from './native.js';
 import { osError } from './errors.js';
 import { POLLIN, POLLOUT } from './ops.js';
-
-// The core's "wait with no limit" step (core-c/include/wasock/core.h).
-export const STEP_FOREVER = 0x7fffffff;
-const EBADF = 9;
+import { EBADF, EEXIST } from './core-abi.generated.js';
 
 // Whoever waits for a descriptor: told ready(true) when it is ready (or in
 // error: the retry reports it), ready(false) when its own time limit passed
@@ -83,7 +80,7 @@ const threaded = typeof process !== 'undefined' && (process.versions?.bun !== un
 // napi_make_callback needs a real object as its receiver.
 const receiver = { dispatch };
 const setup = addon.pollSetup(dispatch, receiver, readyList, threaded);
-if (setup < 0 && setup !== -17 /* EEXIST: another copy of the library on this thread */) {
+if (setup < 0 && setup !== -EEXIST /* another copy of the library on this thread */) {
   throw osError(-setup);
 }
 

@@ -19,10 +19,8 @@ import {
 import {
   AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from './constants.generated.js';
-import { WSK_ETIMEOUT } from './core.js';
+import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from './core-abi.generated.js';
 
-const EAGAIN = 11;
-const EBADF = 9;
 
 let defaultTimeout: number | null = null;
 
@@ -158,8 +156,8 @@ export abstract class SocketBase {
   #name(fn: typeof addon.getsockname): unknown {
     const fd = this.open();
     const m = memory();
-    m.u8.fill(0, scratch.sa, scratch.sa + 128);
-    m.dv.setUint32(scratch.salen, 128, true);
+    m.u8.fill(0, scratch.sa, scratch.sa + WSK_SOCKADDR_MAX);
+    m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
     const r = fn(fd, m.u8, scratch.sa, scratch.salen);
     if (r < 0) throw osError(-r);
     return senderAddress();
@@ -215,7 +213,7 @@ export abstract class SocketBase {
       len = 4;
     } else {
       const b = asBytes(value);
-      if (b.length > scratch.optSize) throw osError(22);
+      if (b.length > scratch.optSize) throw osError(EINVAL);
       m.u8.set(b, scratch.opt);
       len = b.length;
     }
