@@ -4,7 +4,7 @@ import { addon } from './native.js';
 import { memory, scratch } from './core.js';
 import { error, osError } from './errors.js';
 import { asCInt, truthy } from './convert.js';
-import { AF_UNIX } from './constants.generated.js';
+import { AF_UNIX, SOCK_STREAM } from './constants.generated.js';
 import type { SocketBase, SocketClass } from './socket-base.js';
 
 // socket.socket(...) works with and without `new`, and `instanceof socket`
@@ -13,7 +13,7 @@ export type SocketFactory<S> = SocketClass<S> & {
   (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): S;
 };
 
-export function socketFactory<S>(Cls: SocketClass<S>): SocketFactory<S> {
+function socketFactory<S>(Cls: SocketClass<S>): SocketFactory<S> {
   const f = function socket(family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): S {
     return new Cls(family, type, proto, fileno);
   };
@@ -21,8 +21,19 @@ export function socketFactory<S>(Cls: SocketClass<S>): SocketFactory<S> {
   return f as unknown as SocketFactory<S>;
 }
 
-export function socketpairOf<S>(Cls: SocketClass<S>, family: unknown, type: unknown, proto: unknown): [S, S] {
-  const fam = family === null || family === undefined ? AF_UNIX : asCInt(family);
+// socket.socket, socketpair and fromfd of one API, its sockets of class Cls.
+export function socketFunctions<S>(Cls: SocketClass<S>) {
+  return {
+    socket: socketFactory(Cls),
+    socketpair: (family: unknown = null, type: unknown = SOCK_STREAM, proto: unknown = 0): [S, S] =>
+      socketpairOf(Cls, family, type, proto),
+    fromfd: (fd: unknown, family: unknown, type: unknown, proto: unknown = 0): S =>
+      fromfdOf(Cls, fd, family, type, proto),
+  };
+}
+
+function socketpairOf<S>(Cls: SocketClass<S>, family: unknown, type: unknown, proto: unknown): [S, S] {
+  const fam = family === null ? AF_UNIX : asCInt(family);
   const typ = asCInt(type);
   const pro = asCInt(proto);
   const r = addon.socketpair(fam, typ, pro, memory().u8, scratch.fds);
@@ -34,7 +45,7 @@ export function socketpairOf<S>(Cls: SocketClass<S>, family: unknown, type: unkn
 }
 
 // fromfd duplicates the descriptor, as CPython does: the original stays the caller's.
-export function fromfdOf<S>(Cls: SocketClass<S>, fd: unknown, family: unknown, type: unknown, proto: unknown): S {
+function fromfdOf<S>(Cls: SocketClass<S>, fd: unknown, family: unknown, type: unknown, proto: unknown): S {
   const nfd = addon.dup(asCInt(fd));
   if (nfd < 0) throw osError(-nfd);
   return new Cls(family, type, proto, nfd);

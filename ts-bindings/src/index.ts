@@ -3,7 +3,7 @@
 import { SocketType, getdefaulttimeout, setdefaulttimeout } from './socket.js';
 import { addon } from './native.js';
 import { error, osError } from './errors.js';
-import { connectEach, fromfdOf, socketFactory, socketpairOf } from './factories.js';
+import { connectEach, socketFunctions } from './factories.js';
 import { asCInt, asInt, typeName, unpack } from './convert.js';
 import { SOCK_STREAM } from './constants.generated.js';
 import { ECONNRESET } from './core-abi.generated.js';
@@ -22,16 +22,7 @@ export type { SocketFile } from './makefile.js';
 
 export const has_ipv6 = true;
 
-export const socket = socketFactory(SocketType);
-
-export function socketpair(family: unknown = null, type: unknown = SOCK_STREAM, proto: unknown = 0):
-  [SocketType, SocketType] {
-  return socketpairOf(SocketType, family, type, proto);
-}
-
-export function fromfd(fd: unknown, family: unknown, type: unknown, proto: unknown = 0): SocketType {
-  return fromfdOf(SocketType, fd, family, type, proto);
-}
+export const { socket, socketpair, fromfd } = socketFunctions(SocketType);
 
 // CPython's create_connection (factories.ts), each connect blocking.
 export function create_connection(address: unknown, timeout: unknown = undefined,

@@ -6,7 +6,7 @@
 import * as sync from './index.js';
 import { AsyncSocket } from './async-socket.js';
 import { asCInt, unpack } from './convert.js';
-import { connectEach, fromfdOf, socketFactory, socketpairOf } from './factories.js';
+import { connectEach, socketFunctions } from './factories.js';
 import { isSignal } from './pending.js';
 import { callOffLoop } from './name-worker.js';
 import { abortError, forget } from './readiness.js';
@@ -27,16 +27,7 @@ function splitSignal(args: unknown[]): [unknown[], Signal] {
   return [args, undefined];
 }
 
-export const socket = socketFactory(AsyncSocket);
-
-export function socketpair(family: unknown = null, type: unknown = SOCK_STREAM, proto: unknown = 0):
-  [AsyncSocket, AsyncSocket] {
-  return socketpairOf(AsyncSocket, family, type, proto);
-}
-
-export function fromfd(fd: unknown, family: unknown, type: unknown, proto: unknown = 0): AsyncSocket {
-  return fromfdOf(AsyncSocket, fd, family, type, proto);
-}
+export const { socket, socketpair, fromfd } = socketFunctions(AsyncSocket);
 
 // socket.close(fd): operations still waiting on that descriptor reject with
 // EBADF, as when their socket is closed, rather than wait forever.
