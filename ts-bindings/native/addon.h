@@ -66,13 +66,14 @@ static inline int arg_i32(napi_env env, napi_value v, int32_t *out)
 			RET_ERR(EINVAL);                     \
 	} while (0)
 
-/* readiness.c: the Promise API's readiness on the event loop. */
-napi_value wsk_poll_setup(napi_env env, napi_callback_info info);
-napi_value wsk_poll_wait(napi_env env, napi_callback_info info);
-napi_value wsk_poll_cancel(napi_env env, napi_callback_info info);
-napi_value wsk_poll_close(napi_env env, napi_callback_info info);
-napi_value wsk_poll_count(napi_env env, napi_callback_info info);
+/* readiness.c: the Promise API's readiness on the event loop. Each f_X is
+ * the function behind the addon's property X (as in wasock.c). */
+napi_value f_pollSetup(napi_env env, napi_callback_info info);
+napi_value f_pollWait(napi_env env, napi_callback_info info);
+napi_value f_pollCancel(napi_env env, napi_callback_info info);
+napi_value f_pollClose(napi_env env, napi_callback_info info);
+napi_value f_pollCount(napi_env env, napi_callback_info info);
 /* Stops watching fd; called before every close(fd). */
-void wsk_poll_forget(int fd);
+void readiness_forget(int fd);
 
 #endif

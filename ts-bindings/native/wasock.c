@@ -344,13 +344,13 @@ static napi_value f_shutdown(napi_env env, napi_callback_info info)
 }
 
 
-/* close(fd). EINTR on Linux still closes the fd: report success. A uv_poll
- * handle of the Promise API on fd is closed first. */
+/* close(fd). EINTR on Linux still closes the fd: report success. The
+ * Promise API's watch on fd (readiness.c) is dropped first. */
 static napi_value f_close(napi_env env, napi_callback_info info)
 {
 	ARGS(1);
 	I32(fd, 0);
-	wsk_poll_forget(fd);
+	readiness_forget(fd);
 	int r = close(fd);
 	if (r < 0 && errno != EINTR)
 		RET_ERR(errno);
@@ -1015,11 +1015,11 @@ NAPI_MODULE_INIT()
 		FN("getaddrinfo", f_getaddrinfo),
 		FN("getnameinfo", f_getnameinfo),
 		FN("clockNs", f_clockNs),
-		FN("pollSetup", wsk_poll_setup),
-		FN("pollWait", wsk_poll_wait),
-		FN("pollCancel", wsk_poll_cancel),
-		FN("pollClose", wsk_poll_close),
-		FN("pollCount", wsk_poll_count),
+		FN("pollSetup", f_pollSetup),
+		FN("pollWait", f_pollWait),
+		FN("pollCancel", f_pollCancel),
+		FN("pollClose", f_pollClose),
+		FN("pollCount", f_pollCount),
 		{ "version", NULL, NULL, NULL, NULL, ver, napi_enumerable,
 		  NULL },
 		{ "ioctls", NULL, NULL, NULL, NULL, ioctl_table(env),

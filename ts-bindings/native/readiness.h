@@ -1,0 +1,91 @@
+/*
+ * Inside the addon's readiness: what readiness.c (the handles, the list, the
+ * dispatch, the N-API entry points) shares with its two backends,
+ * readiness_uv.c (libuv's uv_poll) and readiness_epoll.c (an epoll instance
+ * watched by a helper thread). pollSetup picks one backend per JS
+ * environment; the shared code reaches it only through struct
+ * readiness_backend.
+ */
+#ifndef WASOCK_READINESS_H
+#define WASOCK_READINESS_H
+
+#include "addon.h"
+
+#include <stddef.h>
+
+struct readiness_backend;
+
+/* One watched descriptor. A backend's own watch struct starts with it. */
+struct wsk_watch {
+	struct wsk_ready *w; /* NULL once the environment is gone */
+	int fd;
+	int want; /* POLLIN|POLLOUT still awaited */
+	int active; /* events the watch is armed with; 0 disarmed */
+	int closing;
+};
+
+/* One JS environment's readiness state. A backend's own environment struct
+ * starts with it. */
+struct wsk_ready {
+	const struct readiness_backend *be;
+	napi_env env;
+	napi_ref dispatch;
+	napi_ref recv;
+	napi_ref list_ref; /* keeps the list's Int32Array alive */
+	napi_async_context actx;
+	int32_t *list; /* pairs (fd, events) for dispatch */
+	size_t list_cap; /* pairs */
+	size_t nready; /* pairs */
+	struct wsk_watch **tab; /* by descriptor */
+	size_t cap;
+	size_t live; /* watches not yet freed (for tests) */
+	size_t waiting; /* watches with want != 0 */
+};
+
+/*
+ * A backend. Every function returning int gives 0 or -errno. Events are
+ * pollfd bits (POLLIN, POLLOUT).
+ */
+struct readiness_backend {
+	size_t ready_size; /* its environment struct */
+	size_t watch_size; /* its watch struct */
+	/* Sets up w (zeroed past struct wsk_ready). On failure, what it made
+	 * is left for destroy. `name` names its async resources. */
+	int (*start)(struct wsk_ready *w, napi_value name);
+	/* A new watch, p->w and p->fd set, not yet armed (may be NULL). */
+	int (*watch_init)(struct wsk_watch *p);
+	/* Arms p for ev, or disarms it when ev is 0. */
+	int (*arm)(struct wsk_watch *p, int ev);
+	/* The number of waiting watches went from 0 to 1 (on) or back (may
+	 * be NULL: the backend's handles keep the loop alive themselves). */
+	void (*hold)(struct wsk_ready *w, int on);
+	/* Stops watching p and frees it (now, or once its handle closed):
+	 * through readiness_freed. p->w is NULL when the environment goes. */
+	void (*drop)(struct wsk_ready *w, struct wsk_watch *p);
+	/* The environment is going away, before its watches are dropped (may
+	 * be NULL). No N-API call. */
+	void (*stop)(struct wsk_ready *w);
+	/* Releases what start made, after the watches were dropped. No N-API
+	 * call. */
+	void (*destroy)(struct wsk_ready *w);
+};
+
+extern const struct readiness_backend readiness_uv;
+extern const struct readiness_backend readiness_epoll;
+
+/* fd's watch, or NULL (also for no environment and negative numbers). */
+static inline struct wsk_watch *readiness_watch(struct wsk_ready *w, int fd)
+{
+	return w && fd >= 0 && (size_t)fd < w->cap ? w->tab[fd] : NULL;
+}
+
+/* p saw ev: what is awaited of it goes on the list (handed to JS when
+ * full). */
+void readiness_report(struct wsk_watch *p, int ev);
+/* Hands the list to JS, then re-arms or disarms each listed watch to match
+ * what is still awaited. */
+void readiness_flush(struct wsk_ready *w);
+/* Frees a dropped watch (and counts it out of w->live while w lives). */
+void readiness_freed(struct wsk_watch *p);
+
+#endif
