@@ -1,6 +1,31 @@
 /*
- * What the addon's files share: N-API result and argument helpers, and the
- * readiness entry points (readiness.c) that wasock.c registers and calls.
+ * The wasock N-API addon: one function per syscall for the TypeScript host
+ * (wasock.c), and readiness on the event loop for the Promise API
+ * (readiness.c and its backends). This header is what their files share:
+ * the N-API result and argument helpers, and the readiness entry points
+ * that wasock.c registers and calls.
+ *
+ * The sign convention, for every function the addon exports:
+ *  - it returns a JS number: the call's result (>= 0; 0 when the call has
+ *    none) on success, -errno on failure, errno in Linux numbering (read
+ *    right after the failing syscall; libuv's error codes, which readiness
+ *    passes on, are the same -errno on Linux). It throws nothing itself.
+ *  - wrong JS argument types -> -EINVAL (the TS layer validates first); an
+ *    offset or length that is not an integer in range -> -EFAULT.
+ * Exceptions, each documented at its function:
+ *  - what answers with text or a list returns it on success and -errno on
+ *    failure: gethostname, ifIndexToName (a string), ifNameIndex (an array);
+ *  - getaddrinfo and getnameinfo, like their libc functions, answer in the
+ *    EAI_* numbering: a negative EAI_* code (glibc's), or [EAI_SYSTEM,
+ *    errno] when the error is a system one (and for bad argument types);
+ *  - clockNs returns a time in nanoseconds (a double);
+ *  - version (a number) and ioctls (an object) are values, not functions.
+ *
+ * Buffers: a data buffer is passed as (buf, off, len); buf is an
+ * ArrayBuffer or any ArrayBufferView (off is relative to the view). "mem" is
+ * the same kind of buffer; struct inputs and outputs live at offsets in it;
+ * an offset of -1 means NULL. Every descriptor the addon creates is
+ * close-on-exec; every send adds MSG_NOSIGNAL.
  */
 #ifndef WASOCK_ADDON_H
 #define WASOCK_ADDON_H

@@ -1,15 +1,7 @@
 /*
- * wasock N-API addon: raw socket syscalls for the TypeScript host.
- *
- * Conventions (every function):
- *  - returns a JS number: >= 0 on success, -errno on failure (errno is read
- *    right after the failing syscall);
- *  - a data buffer is passed as (buf, off, len); buf is an ArrayBuffer or any
- *    ArrayBufferView (off is relative to the view); bad off/len -> -EFAULT;
- *  - "mem" is the same kind of buffer; struct inputs/outputs live at offsets
- *    in it; an offset of -1 means NULL;
- *  - wrong JS argument types -> -EINVAL (the TS layer validates first);
- *  - every fd created is close-on-exec; every send adds MSG_NOSIGNAL.
+ * wasock N-API addon: raw socket syscalls for the TypeScript host, and the
+ * module's registration. The conventions every function follows (result or
+ * -errno, buffers, offsets) are at the top of addon.h.
  *
  * The data path (send/recv/sendto/recvfrom/poll) allocates nothing and creates
  * no JS objects besides the returned number; I/O goes straight into the
@@ -482,7 +474,7 @@ static napi_value f_getInheritable(napi_env env, napi_callback_info info)
 	I32(fd, 0);
 	int flags = fcntl(fd, F_GETFD);
 	if (flags < 0)
-		return ret_int(env, -errno);
+		RET_ERR(errno);
 	return ret_int(env, !(flags & FD_CLOEXEC));
 }
 
@@ -494,7 +486,7 @@ static napi_value f_setInheritable(napi_env env, napi_callback_info info)
 	I32(on, 1);
 	int flags = fcntl(fd, F_GETFD);
 	if (flags < 0)
-		return ret_int(env, -errno);
+		RET_ERR(errno);
 	flags = on ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC;
 	RET_SYS(fcntl(fd, F_SETFD, flags));
 }
@@ -566,7 +558,7 @@ static napi_value make_str(napi_env env, const char *s)
 {
 	napi_value r;
 	if (napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &r) != napi_ok)
-		return ret_int(env, -ENOMEM);
+		RET_ERR(ENOMEM);
 	return r;
 }
 

@@ -1,6 +1,17 @@
-// The N-API addon: one raw syscall per function, each returning its result or
-// -errno. Buffers are (buffer, offset, length) triples so reads and writes land
-// in the caller's memory (Wasm memory or a JS buffer) with no copy.
+// The N-API addon (ts-bindings/native/): one raw syscall per function.
+//
+// The sign convention (ts-bindings/native/addon.h states it for the C side):
+// every function returns a number, its result (>= 0; 0 when the call has
+// none) on success or -errno on failure, errno in Linux numbering; it throws
+// nothing itself. Wrong argument types give -EINVAL, offsets or lengths out
+// of range -EFAULT. The exceptions, marked below: gethostname and
+// ifIndexToName answer a string, ifNameIndex an array (or -errno);
+// getaddrinfo and getnameinfo answer in the EAI_* numbering (a negative
+// EAI_* code, glibc's, or [EAI_SYSTEM, errno]); clockNs a time in ns.
+//
+// Buffers are (buffer, offset, length) triples so reads and writes land in
+// the caller's memory (Wasm memory or a JS buffer) with no copy; in "mem",
+// an offset of -1 stands for NULL.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +43,7 @@ export interface Addon {
   getInheritable(fd: number): number;
   setInheritable(fd: number, on: number): number;
   fdType(fd: number): number;
+  // Exceptions: a string or an array on success, -errno on failure.
   gethostname(): string | number;
   ifNameToIndex(name: string): number;
   ifIndexToName(index: number): string | number;
@@ -46,11 +58,15 @@ export interface Addon {
   ioctlInt(fd: number, request: number, value: number): number;
   // The request numbers ioctlInt accepts (<wasock/host.h> WSK_*).
   ioctls: { FIONREAD: number; SIOCINQ: number; SIOCOUTQ: number; SIOCATMARK: number; FIONBIO: number };
+  // Exceptions: the system resolver (glibc's getaddrinfo/getnameinfo), for what the core leaves
+  // to it (gai.ts): the answer, a negative EAI_* code, or [EAI_SYSTEM, errno].
   getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number,
-    flags: number): Array<[number, number, number, string, Uint8Array]> | number;
+    flags: number): Array<[number, number, number, string, Uint8Array]> | number | [number, number];
   getnameinfo(sa: Uint8Array, flags: number): [string, string] | number | [number, number];
+  // Exception: CLOCK_MONOTONIC in ns.
   clockNs(): number;
-  // uv_poll readiness for the Promise API (readiness.ts): dispatch(count) reads readyList.
+  // Readiness for the Promise API (readiness.ts), on libuv or, with threaded, on the addon's
+  // epoll thread: dispatch(count) reads `count` (fd, events) pairs from readyList.
   pollSetup(dispatch: (count: number) => void, receiver: object, readyList: Int32Array, threaded: boolean): number;
   pollWait(fd: number, events: number): number;
   pollCancel(fd: number, events: number): number;
