@@ -3,16 +3,25 @@
 #   wasm      wasm/wasock-core.wasm, the C core (tools/wasm-cc.mjs picks the toolchain:
 #             wasi-sdk, system clang + wasm-ld, or @yowasp/clang; WASOCK_TOOLCHAIN forces one)
 #   addon     ts-bindings/native/build/Release/wasock.node (node-gyp)
-#   dist      ts-bindings/src/constants.generated.ts, then dist/*.js (esbuild) and dist/*.d.ts (tsc)
+#   dist      ts-bindings/src/{constants,core-abi}.generated.ts, then dist/*.js (esbuild) and dist/*.d.ts (tsc)
+#   sdk       the guest SDK: wasm/sdk/include (headers), wasm/sdk/lib/wasock.o, toolchain, README
 #   clean     removes all of the above
 #   test-native  runs tests/native/run.sh when it exists
 #
-# A second `make` does nothing. `make wasm -B` rebuilds the core (e.g. with another toolchain).
+# A second `make` does nothing; deleting any file it made makes the next `make` build it again
+# (tests/build.test.mjs checks both). `make wasm -B` rebuilds the core (e.g. with another toolchain).
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
+
+# One recipe that makes several files is the rule of its first file (or of a stamp); the others
+# depend on it with no recipe. $(call missing,FILES) is FORCE when one of FILES does not exist,
+# as a prerequisite of that rule: the recipe then runs again and makes them all.
+missing = $(if $(strip $(foreach f,$1,$(if $(wildcard $f),,$f))),FORCE)
+.PHONY: FORCE
+FORCE:
 
 NODE    ?= node
 ESBUILD ?= node_modules/.bin/esbuild
@@ -37,29 +46,35 @@ CORE_HDR  := $(sort $(wildcard core-c/include/*.h core-c/include/*/*.h core-c/sr
 # Exports come from export_name attributes; imports from <wasock/host.h> (module "wasock").
 WASM_CFLAGS  ?= -O2 -g0 -std=c11 -Wall -Wextra
 WASM_CFLAGS  += -nostdlib -ffreestanding -Icore-c/include
-# 128 KiB stack, 2 MiB initial memory, growable (no maximum); no DWARF, no name section.
+# 128 KiB stack, 16 MiB initial memory, growable (no maximum); no DWARF, no name section;
+# __heap_base exported (free memory past the data and the stack).
 WASM_LDFLAGS ?= -s -Wl,--no-entry -Wl,-z,stack-size=131072 -Wl,--initial-memory=16777216 \
 	-Wl,--export=__heap_base
 
 # ---- the N-API addon ---------------------------------------------------------------------------
 
 ADDON     := ts-bindings/native/build/Release/wasock.node
-ADDON_SRC := ts-bindings/native/binding.gyp $(sort $(wildcard ts-bindings/native/*.c ts-bindings/native/*.h))
+# wasock.c includes <wasock/host.h> (the ABI's record layouts and ioctl numbers).
+ADDON_SRC := ts-bindings/native/binding.gyp $(sort $(wildcard ts-bindings/native/*.c ts-bindings/native/*.h)) \
+	core-c/include/wasock/host.h
 
 # ---- the TypeScript library ------------------------------------------------------------------------
 
 CONSTANTS  := ts-bindings/src/constants.generated.ts
 # The core's ABI as TypeScript sees it: exports, constants, wasm32 struct layouts (from core-c/).
 CORE_ABI   := ts-bindings/src/core-abi.generated.ts
-TS_SRC     := $(sort $(filter-out $(CONSTANTS) $(CORE_ABI),$(wildcard ts-bindings/src/*.ts ts-bindings/src/guest/*.ts))) \
+TS_SRC     := $(sort $(filter-out $(CONSTANTS) $(CORE_ABI),$(shell find -L ts-bindings/src -name '*.ts'))) \
 	$(CONSTANTS) $(CORE_ABI)
 # Entry points: index (sync API), promises, cli and guest (runGuest and the guest worker's entry).
 TS_ENTRIES := $(addprefix ts-bindings/src/,index.ts promises.ts cli.ts guest.ts)
 DIST_JS    := $(patsubst ts-bindings/src/%.ts,dist/%.js,$(TS_ENTRIES))
 DIST_DTS   := $(patsubst %.js,%.d.ts,$(filter-out dist/cli.js,$(DIST_JS)))
 DIST_STAMP := dist/.stamp
+# Everything the last build put in dist/, as its stamp lists it: chunk names change with their
+# contents, and tsc writes a .d.ts for every source.
+DIST_MADE  := $(if $(wildcard $(DIST_STAMP)),$(file <$(DIST_STAMP)))
 
-.PHONY: all wasm addon dist constants clean test-native FORCE
+.PHONY: all wasm addon dist constants clean test-native
 all: wasm addon dist
 wasm: $(CORE_WASM)
 addon: $(ADDON)
@@ -86,21 +101,19 @@ $(CORE_ABI): tools/gen-core-abi.mjs tools/wasm-cc.mjs $(CORE_SRC) $(CORE_HDR)
 # One esbuild call for all entry points with code splitting, so 'wasock' and 'wasock/promises'
 # share one copy of the library (one core instance, one set of exception classes). Chunks sit
 # in dist/ itself: the library finds ../wasm/ and ../ts-bindings/ relative to its own URL.
-# The addon is loaded at run time (createRequire), never bundled.
+# The addon is loaded at run time (createRequire), never bundled. dist/ is made afresh, so it
+# holds only what this build made; the stamp lists that.
 $(DIST_STAMP): $(TS_SRC) ts-bindings/tsconfig.json Makefile
-	@rm -f dist/chunk-*.js
+	@rm -rf dist
 	$(ESBUILD) $(TS_ENTRIES) --bundle --splitting --platform=node --format=esm --target=node20 \
 		--external:*.node --outdir=dist --log-level=warning
 	$(if $(filter dist/cli.js,$(DIST_JS)),@{ head -c2 dist/cli.js | grep -q '#!' || \
 		sed -i '1i #!/usr/bin/env node' dist/cli.js; } && chmod +x dist/cli.js)
 	$(TSC) -p ts-bindings/tsconfig.json
-	@touch $@
+	@find dist -type f ! -name .stamp | sort > $@
 
-# The stamp's recipe makes all of these; if one is missing, it runs again.
-DIST_MISSING := $(strip $(foreach f,$(DIST_JS) $(DIST_DTS),$(if $(wildcard $f),,$f)))
-$(DIST_STAMP): $(if $(DIST_MISSING),FORCE)
+$(DIST_STAMP): $(call missing,$(DIST_JS) $(DIST_DTS) $(DIST_MADE))
 $(DIST_JS) $(DIST_DTS): $(DIST_STAMP)
-FORCE:
 
 clean:
 	rm -rf dist $(CORE_WASM) ts-bindings/native/build $(CONSTANTS) $(CORE_ABI)
@@ -108,15 +121,22 @@ clean:
 test-native:
 	@if [ -f tests/native/run.sh ]; then bash tests/native/run.sh; else echo "tests/native/run.sh: none"; fi
 
-# ---- the guest SDK (issue 4): wasm/sdk/include (POSIX socket headers, Linux numbering) and
-# wasm/sdk/lib/wasock.o (the core + the libc shim), built by core-c/guest/wasock-cc.mjs with
-# the toolchain `wasock cc` uses (a system clang needs wasi-libc; else @yowasp/clang).
-SDK_OBJ := wasm/sdk/lib/wasock.o
+# ---- the guest SDK: wasm/sdk/include (POSIX socket headers, Linux numbering, and <wasock/*.h>),
+# wasm/sdk/lib/wasock.o (the core + the libc shim), and wasm/sdk/toolchain and README, built by
+# core-c/guest/wasock-cc.mjs with the toolchain `wasock cc` uses (a system clang needs
+# wasi-libc; else @yowasp/clang).
+SDK_OBJ   := wasm/sdk/lib/wasock.o
+GUEST_HDR := $(sort $(wildcard core-c/include/guest/*.h core-c/include/guest/*/*.h))
+SDK_FILES := $(SDK_OBJ) wasm/sdk/toolchain wasm/sdk/README \
+	$(patsubst core-c/include/guest/%,wasm/sdk/include/%,$(GUEST_HDR)) \
+	$(patsubst core-c/include/%,wasm/sdk/include/%,$(wildcard core-c/include/wasock/*.h))
 .PHONY: sdk clean-sdk
 all: sdk
-sdk: $(SDK_OBJ)
-$(SDK_OBJ): $(CORE_SRC) $(CORE_HDR) $(wildcard core-c/guest/*.c core-c/guest/*.h core-c/guest/*.mjs core-c/include/guest/*.h core-c/include/guest/*/*.h) tools/wasm-cc.mjs
+sdk: $(SDK_FILES)
+$(SDK_OBJ): $(CORE_SRC) $(CORE_HDR) $(GUEST_HDR) $(wildcard core-c/guest/*.c core-c/guest/*.h core-c/guest/*.mjs) tools/wasm-cc.mjs
 	$(NODE) core-c/guest/wasock-cc.mjs --build-sdk wasm/sdk
+$(SDK_OBJ): $(call missing,$(SDK_FILES))
+$(filter-out $(SDK_OBJ),$(SDK_FILES)): $(SDK_OBJ)
 clean: clean-sdk
 clean-sdk:
 	rm -rf wasm/sdk
