@@ -15,7 +15,7 @@
  * Exceptions, each documented at its function:
  *  - what answers with text or a list returns it on success and -errno on
  *    failure: gethostname, ifIndexToName (a string), ifNameIndex (an array);
- *  - getaddrinfo and getnameinfo, like their libc functions, answer in the
+ *  - getaddrinfo, like its libc function, answers in the
  *    EAI_* numbering: a negative EAI_* code (glibc's), or [EAI_SYSTEM,
  *    errno] when the error is a system one (and for bad argument types);
  *  - clockNs returns a time in nanoseconds (a double);

@@ -909,40 +909,6 @@ static napi_value f_getaddrinfo(napi_env env, napi_callback_info info)
 	return arr;
 }
 
-/*
- * getnameinfo(sockaddr(Uint8Array), flags) -> [host, serv]
- *    | EAI_* | [EAI_SYSTEM, errno]   (as getaddrinfo above)
- * The system's reverse lookup, for what the core cannot answer numerically.
- */
-static napi_value f_getnameinfo(napi_env env, napi_callback_info info)
-{
-	napi_value argv[2], arr;
-	size_t argc = 2;
-	char *base, host[1025], serv[32];
-	size_t size;
-	int32_t flags;
-	struct sockaddr_storage ss;
-
-	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok ||
-	    arg_mem(env, argv[0], &base, &size) ||
-	    arg_i32(env, argv[1], &flags) || size > sizeof ss)
-		return eai_system(env, EINVAL);
-	memset(&ss, 0, sizeof ss);
-	memcpy(&ss, base, size);
-	errno = 0;
-	int g = getnameinfo((struct sockaddr *)&ss, (socklen_t)size, host,
-			    sizeof host, serv, sizeof serv, flags);
-	int e = errno;
-	if (g == EAI_SYSTEM)
-		return eai_system(env, e ? e : EIO);
-	if (g != 0)
-		return ret_int(env, g);
-	napi_create_array_with_length(env, 2, &arr);
-	napi_set_element(env, arr, 0, make_str(env, host));
-	napi_set_element(env, arr, 1, make_str(env, serv));
-	return arr;
-}
-
 /* ---- module ---------------------------------------------------------- */
 
 #define FN(name, fn) \
@@ -1005,7 +971,6 @@ NAPI_MODULE_INIT()
 		FN("ifNameIndexRecords", f_ifNameIndexRecords),
 		FN("ioctlInt", f_ioctlInt),
 		FN("getaddrinfo", f_getaddrinfo),
-		FN("getnameinfo", f_getnameinfo),
 		FN("clockNs", f_clockNs),
 		FN("pollSetup", f_pollSetup),
 		FN("pollWait", f_pollWait),

@@ -6,7 +6,7 @@
 // nothing itself. Wrong argument types give -EINVAL, offsets or lengths out
 // of range -EFAULT. The exceptions, marked below: gethostname and
 // ifIndexToName answer a string, ifNameIndex an array (or -errno);
-// getaddrinfo and getnameinfo answer in the EAI_* numbering (a negative
+// getaddrinfo answers in the EAI_* numbering (a negative
 // EAI_* code, glibc's, or [EAI_SYSTEM, errno]); clockNs a time in ns.
 //
 // Buffers are (buffer, offset, length) triples so reads and writes land in
@@ -58,11 +58,10 @@ export interface Addon {
   ioctlInt(fd: number, request: number, value: number): number;
   // The request numbers ioctlInt accepts (<wasock/host.h> WSK_*).
   ioctls: { FIONREAD: number; SIOCINQ: number; SIOCOUTQ: number; SIOCATMARK: number; FIONBIO: number };
-  // Exceptions: the system resolver (glibc's getaddrinfo/getnameinfo), for what the core leaves
-  // to it (gai.ts): the answer, a negative EAI_* code, or [EAI_SYSTEM, errno].
+  // Exception: the system resolver (glibc's getaddrinfo), for what the core leaves to it
+  // (gai.ts): the answer, a negative EAI_* code, or [EAI_SYSTEM, errno].
   getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number,
     flags: number): Array<[number, number, number, string, Uint8Array]> | number | [number, number];
-  getnameinfo(sa: Uint8Array, flags: number): [string, string] | number | [number, number];
   // Exception: CLOCK_MONOTONIC in ns.
   clockNs(): number;
   // Readiness for the Promise API (readiness.ts), on libuv or, with threaded, on the addon's

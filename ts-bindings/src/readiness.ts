@@ -1,6 +1,6 @@
 // Readiness on the event loop for the Promise API: the addon's watches
-// (ts-bindings/native/readiness.c: uv_poll handles, or on runtimes without
-// libuv an epoll thread of its own). Whatever one loop iteration finds ready
+// (ts-bindings/native/readiness.c, with one backend: readiness_uv.c's uv_poll
+// handles, or on runtimes without libuv readiness_epoll.c's own epoll thread). Whatever one loop iteration finds ready
 // comes here in one call (dispatch), and each waiter is told at once: a
 // pending operation retries right there. No worker, no busy polling: one
 // watch per descriptor, armed only while something waits.
