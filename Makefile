@@ -3,7 +3,7 @@
 #   wasm      wasm/wasock-core.wasm, the C core (tools/wasm-cc.mjs picks the toolchain:
 #             wasi-sdk, system clang + wasm-ld, or @yowasp/clang; WASOCK_TOOLCHAIN forces one)
 #   addon     ts-bindings/native/build/Release/wasock.node (node-gyp)
-#   dist      ts-bindings/src/{constants,core-abi}.generated.ts, then dist/*.js (esbuild) and dist/*.d.ts (tsc)
+#   dist      ts-bindings/src/host/{constants,core-abi}.generated.ts, then dist/*.js (esbuild) and dist/*.d.ts (tsc)
 #   sdk       the guest SDK: wasm/sdk/include (headers), wasm/sdk/lib/wasock.o, toolchain, README
 #   clean     removes all of the above
 #   test-native  runs tests/native/run.sh when it exists
@@ -60,9 +60,9 @@ ADDON_SRC := ts-bindings/native/binding.gyp $(sort $(wildcard ts-bindings/native
 
 # ---- the TypeScript library ------------------------------------------------------------------------
 
-CONSTANTS  := ts-bindings/src/constants.generated.ts
+CONSTANTS  := ts-bindings/src/host/constants.generated.ts
 # The core's ABI as TypeScript sees it: exports, constants, wasm32 struct layouts (from core-c/).
-CORE_ABI   := ts-bindings/src/core-abi.generated.ts
+CORE_ABI   := ts-bindings/src/host/core-abi.generated.ts
 TS_SRC     := $(sort $(filter-out $(CONSTANTS) $(CORE_ABI),$(shell find -L ts-bindings/src -name '*.ts'))) \
 	$(CONSTANTS) $(CORE_ABI)
 # Entry points: index (sync API), promises, cli and guest (runGuest and the guest worker's entry).

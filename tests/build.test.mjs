@@ -20,8 +20,8 @@ const OUTPUTS = [
   ['wasm/wasock-core.wasm', 'wasm-cc.mjs'],
   ['wasm/sdk', '--build-sdk'],
   ['ts-bindings/native/build/Release/wasock.node', 'rebuild --directory=ts-bindings/native'],
-  ['ts-bindings/src/constants.generated.ts', 'gen-constants.mjs'],
-  ['ts-bindings/src/core-abi.generated.ts', 'gen-core-abi.mjs'],
+  ['ts-bindings/src/host/constants.generated.ts', 'gen-constants.mjs'],
+  ['ts-bindings/src/host/core-abi.generated.ts', 'gen-core-abi.mjs'],
 ];
 
 function filesOf(rel) {

@@ -1,4 +1,4 @@
-// The generated core ABI (ts-bindings/src/core-abi.generated.ts, by tools/gen-core-abi.mjs) against
+// The generated core ABI (ts-bindings/src/host/core-abi.generated.ts, by tools/gen-core-abi.mjs) against
 // the C it stands for, checked by other means than the generator's:
 //   - a C program, compiled here for wasm32 with the project's toolchain (tools/wasm-cc.mjs),
 //     prints (through an import) every WSK_* constant and every offsetof/sizeof the file states,
@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const generated = join(root, 'ts-bindings', 'src', 'core-abi.generated.ts');
+const generated = join(root, 'ts-bindings', 'src', 'host', 'core-abi.generated.ts');
 const coreWasm = join(root, 'wasm', 'wasock-core.wasm');
 
 // The generated file, read as data.

@@ -23,7 +23,7 @@ const ROOT_USER = process.getuid?.() === 0;
 // The allowlists as data, from the TypeScript source (rules.ts), bundled here so the test
 // compares what it observes with the very tables the host is built from.
 const R = await bundleGuestParts("export { OPTIONS, SOCKET_KINDS, optionRule, requestable, familyKnown } from './rules.ts';\n" +
-  "export { wasiErrno } from './errno.ts';\nexport * as C from '../constants.generated.ts';\n", 'hostile-rules');
+  "export { wasiErrno } from './errno.ts';\nexport * as C from '../host/constants.generated.ts';\n", 'hostile-rules');
 const { C, wasiErrno } = R;
 
 // ---- the hostile guest -------------------------------------------------------------------------

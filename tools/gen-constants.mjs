@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates ts-bindings/src/constants.generated.ts: the Linux socket constants, taken from the REAL
+// Generates ts-bindings/src/host/constants.generated.ts: the Linux socket constants, taken from the REAL
 // system headers of the build machine (glibc + kernel uapi), never typed by hand.
 //
 //   node tools/gen-constants.mjs [out.ts]        (CC=... to pick the compiler; default: cc)
@@ -21,7 +21,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outPath = resolve(process.argv[2] ?? join(here, '..', 'ts-bindings', 'src', 'constants.generated.ts'));
+const outPath = resolve(process.argv[2] ?? join(here, '..', 'ts-bindings', 'src', 'host', 'constants.generated.ts'));
 const CC = process.env.CC || 'cc';
 
 // Headers CPython's socketmodule.c draws on (Linux). Each is included only if present.

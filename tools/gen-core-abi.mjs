@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates ts-bindings/src/core-abi.generated.ts: everything the TypeScript library shares with
+// Generates ts-bindings/src/host/core-abi.generated.ts: everything the TypeScript library shares with
 // the C core (wasm/wasock-core.wasm), taken from the C sources, never typed by hand.
 //
 //   node tools/gen-core-abi.mjs [out.ts]
@@ -27,7 +27,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outPath = resolve(process.argv[2] ?? join(root, 'ts-bindings', 'src', 'core-abi.generated.ts'));
+const outPath = resolve(process.argv[2] ?? join(root, 'ts-bindings', 'src', 'host', 'core-abi.generated.ts'));
 const incDir = join(root, 'core-c', 'include');
 const srcDir = join(root, 'core-c', 'src');
 

@@ -5,7 +5,7 @@
 // which builds everything from source: the developer path.
 //
 // In an installed package, dist/, the core .wasm and the guest SDK come prebuilt; only the
-// addon may be missing. If the library loads (a prebuild fits, see ts-bindings/src/native.ts)
+// addon may be missing. If the library loads (a prebuild fits, see ts-bindings/src/host/native.ts)
 // there is nothing to do; else the addon is built from its source with node-gyp, and a
 // failure is one line naming what is missing and the command that fixes it.
 import { spawnSync } from 'node:child_process';

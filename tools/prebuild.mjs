@@ -6,7 +6,7 @@
 //
 // The name is node-gyp-build's for an N-API binary tagged with its libc
 // (node.napi.glibc.node): the addon is built with NAPI_VERSION=8, so one file serves every
-// Node major. The loader (ts-bindings/src/native.ts) tries it before the source build. It
+// Node major. The loader (ts-bindings/src/host/native.ts) tries it before the source build. It
 // is removed after packing so that a clone never loads a stale copy of the addon it builds.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

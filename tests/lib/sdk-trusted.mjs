@@ -1,4 +1,4 @@
-// Runs an SDK guest on the library's own host imports (host.ts, the trusted
+// Runs an SDK guest on the library's own host imports (host/imports.ts, the trusted
 // instance's: real descriptors, with the external window) under node:wasi,
 // in this process: what a guest's SDK calls do when nothing stands between
 // them and the addon. Usage: node tests/lib/sdk-trusted.mjs GUEST.wasm
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
 import { bundleGuestParts } from './guest-bundle.mjs';
 
-const { hostImports, HostMemory } = await bundleGuestParts("export { hostImports, HostMemory } from './host.ts';\n", 'host-trusted', '.');
+const { hostImports, HostMemory } = await bundleGuestParts("export { hostImports, HostMemory } from './imports.ts';\n", 'host-trusted', 'host');
 
 const mem = new HostMemory();
 const wasi = new WASI({ version: 'preview1', args: ['guest'], returnOnExit: true });

@@ -1,24 +1,24 @@
 // wasock: Python's socket module, synchronous and blocking, for JavaScript.
 // Every name of the seed is exported under the same name.
-import { SocketType, getdefaulttimeout, setdefaulttimeout } from './socket.js';
-import { addon } from './native.js';
-import { error, osError } from './errors.js';
-import { connectEach, socketFunctions } from './factories.js';
-import { asCInt, asInt, typeName, unpack } from './convert.js';
-import { SOCK_STREAM } from './constants.generated.js';
-import { ECONNRESET } from './core-abi.generated.js';
-import { getaddrinfo } from './netdb.js';
+import { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket.js';
+import { addon } from './host/native.js';
+import { error, osError } from './lib/errors.js';
+import { connectEach, socketFunctions } from './lib/factories.js';
+import { asCInt, asInt, typeName, unpack } from './lib/convert.js';
+import { SOCK_STREAM } from './host/constants.generated.js';
+import { ECONNRESET } from './host/core-abi.generated.js';
+import { getaddrinfo } from './lib/netdb.js';
 
-export * from './constants.generated.js';
+export * from './host/constants.generated.js';
 export { SocketType, getdefaulttimeout, setdefaulttimeout };
-export { error, herror, gaierror, timeout } from './errors.js';
-export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from './text.js';
+export { error, herror, gaierror, timeout } from './lib/errors.js';
+export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from './lib/text.js';
 export {
   getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, gethostname, getfqdn, getservbyname,
   getservbyport, getprotobyname, configureResolver,
-} from './netdb.js';
-export type { ResolverOptions, Nameserver } from './netdb.js';
-export type { SocketFile } from './makefile.js';
+} from './lib/netdb.js';
+export type { ResolverOptions, Nameserver } from './lib/netdb.js';
+export type { SocketFile } from './lib/makefile.js';
 
 export const has_ipv6 = true;
 

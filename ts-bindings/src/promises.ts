@@ -4,20 +4,20 @@
 // in poll(2); see async-socket.ts. Every call that can wait takes an optional
 // trailing AbortSignal.
 import * as sync from './index.js';
-import { AsyncSocket } from './async-socket.js';
-import { asCInt, unpack } from './convert.js';
-import { connectEach, socketFunctions } from './factories.js';
-import { isSignal } from './pending.js';
-import { callOffLoop } from './name-worker.js';
-import { abortError, forget } from './readiness.js';
-import type { AddrInfo } from './netdb.js';
-import { SOCK_STREAM } from './constants.generated.js';
-import { needsLookup } from './gai.js';
+import { AsyncSocket } from './lib/async-socket.js';
+import { asCInt, unpack } from './lib/convert.js';
+import { connectEach, socketFunctions } from './lib/factories.js';
+import { isSignal } from './lib/pending.js';
+import { callOffLoop } from './lib/name-worker.js';
+import { abortError, forget } from './host/readiness.js';
+import type { AddrInfo } from './lib/netdb.js';
+import { SOCK_STREAM } from './host/constants.generated.js';
+import { needsLookup } from './lib/gai.js';
 
 export * from './index.js';
 export { AsyncSocket as SocketType };
-export { AbortError, pollStats } from './readiness.js';
-export type { SocketDuplex, WebStreamPair } from './streams.js';
+export { AbortError, pollStats } from './host/readiness.js';
+export type { SocketDuplex, WebStreamPair } from './lib/streams.js';
 
 type Signal = AbortSignal | undefined;
 

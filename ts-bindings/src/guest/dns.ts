@@ -23,15 +23,15 @@
 // Reverse lookups: over DNS (PTR) only under `*`; otherwise the hosts file's
 // names for the address that the guest may resolve (or loopback names); an
 // address with none fails as unknown, with one `resolve` event.
-import type { HostMemory } from '../host.js';
-import { core, memory } from '../core.js';
+import type { HostMemory } from '../host/imports.js';
+import { core, memory } from '../host/core.js';
 
-import { AF_INET, AF_INET6, AF_UNSPEC, EAI_AGAIN, EAI_FAIL, EAI_NODATA, EAI_NONAME } from '../constants.generated.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, EAI_AGAIN, EAI_FAIL, EAI_NODATA, EAI_NONAME } from '../host/constants.generated.js';
 import {
   EFAULT, EINVAL, ERANGE, WSK_HADDR, WSK_HOST_NOT_FOUND as HOST_NOT_FOUND, WSK_LOOKUP_ADDR_SIZE, WSK_LOOKUP_EAI,
   WSK_LOOKUP_FAMILY, WSK_LOOKUP_HEADER, WSK_LOOKUP_HERR, WSK_LOOKUP_HGLOBAL, WSK_LOOKUP_NADDRS, WSK_LOOKUP_NAME_MAX,
   WSK_LOOKUP_NNAMES,
-} from '../core-abi.generated.js';
+} from '../host/core-abi.generated.js';
 
 // The record's layout (host.h's WSK_LOOKUP_*; its address records are struct wsk_haddr).
 const L = {

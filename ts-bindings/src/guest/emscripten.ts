@@ -4,17 +4,17 @@
 // values are WASI's). Each syscall returns its result or -errno and goes
 // through the guest's GuestNet: the same descriptor table, policy and
 // allowlists as the SDK's guests.
-import type { HostMemory } from '../host.js';
+import type { HostMemory } from '../host/imports.js';
 import { E, wasiErrno } from './errno.js';
 import type { GuestNet } from './net.js';
 import { ipBytes } from './policy.js';
 import type { HostEntry } from './dns.js';
-import { core, cString } from '../core.js';
+import { core, cString } from '../host/core.js';
 import {
   AF_INET, AF_INET6, AF_UNSPEC, AI_PASSIVE, EAI_FAMILY, EAI_MEMORY, EAI_NONAME, EAI_SERVICE, IPPROTO_TCP, IPPROTO_UDP,
   SOCK_DGRAM, SOCK_STREAM,
-} from '../constants.generated.js';
-import { WSK_SOCKADDR_IN, WSK_SOCKADDR_IN6 } from '../core-abi.generated.js';
+} from '../host/constants.generated.js';
+import { WSK_SOCKADDR_IN, WSK_SOCKADDR_IN6 } from '../host/core-abi.generated.js';
 
 export interface EmscriptenHostParts {
   mem: HostMemory;

@@ -4,7 +4,7 @@
 // in the host (a bad pointer the checks missed, a detached buffer) becomes
 // an errno for the guest (EFAULT for a range error, EINVAL otherwise) and an
 // event, never a crash of the guest or the embedder.
-import { HostMemory, type Imports } from '../host.js';
+import { HostMemory, type Imports } from '../host/imports.js';
 import { lookupForGuest, type GuestDnsPolicy } from './dns.js';
 import { E, wasiErrno } from './errno.js';
 import { emscriptenImports } from './emscripten.js';

@@ -13,11 +13,11 @@
 // their ABI's convention. Guest bytes the decision depends on (sockaddrs,
 // option values) are copied into host memory first and the copy is what the
 // kernel gets, so the guest cannot change them between check and use.
-import { addon } from '../native.js';
-import type { HostMemory } from '../host.js';
+import { addon } from '../host/native.js';
+import type { HostMemory } from '../host/imports.js';
 import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
-  IPPROTO_IPV6, IPV6_V6ONLY } from '../constants.generated.js';
-import { WSK_SOCKADDR_IN as IN, WSK_SOCKADDR_IN6 as IN6, WSK_SOCKADDR_MAX } from '../core-abi.generated.js';
+  IPPROTO_IPV6, IPV6_V6ONLY } from '../host/constants.generated.js';
+import { WSK_SOCKADDR_IN as IN, WSK_SOCKADDR_IN6 as IN6, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
 import { E } from './errno.js';
 import type { EventSink } from './events.js';
 import { ipEndpoint, unixEndpoint, type Endpoint, type Family, type Judge, type Operation } from './policy.js';

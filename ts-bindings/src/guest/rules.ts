@@ -9,8 +9,8 @@
 //              (connect/bind/sendto/accept grants);
 //   'family'   only with the socket's own family granted (`--allow-family`);
 //   a Family   only with `--allow-family=F` (policy.families).
-import * as C from '../constants.generated.js';
-import { addon } from '../native.js';
+import * as C from '../host/constants.generated.js';
+import { addon } from '../host/native.js';
 import type { Family } from './policy.js';
 
 export type Grant = 'address' | 'family' | Family;

@@ -4,8 +4,8 @@
 // imports listed here exist for a guest; the library's own host imports
 // (host.ts) are reused only for calls that reach no descriptor of the guest
 // and judge nothing (clocks, randomness, interface names, resolver files).
-import type { HostMemory, Imports } from '../host.js';
-import { hostImports } from '../host.js';
+import type { HostMemory, Imports } from '../host/imports.js';
+import { hostImports } from '../host/imports.js';
 import { guestDnsImports, type GuestDnsPolicy } from './dns.js';
 import { E } from './errno.js';
 import type { GuestNet } from './net.js';

@@ -13,7 +13,7 @@
 //    the guest never returns;
 //  - close clears the ledger slot first, then closes: a worker stopped in
 //    between leaks one descriptor rather than closing a number twice.
-import { addon } from '../native.js';
+import { addon } from '../host/native.js';
 import { E } from './errno.js';
 import type { SocketKind } from './rules.js';
 

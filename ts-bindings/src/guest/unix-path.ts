@@ -15,8 +15,8 @@
 // an empty path (bind's autobind) likewise.
 import { closeSync, fstatSync, openSync, readlinkSync, realpathSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { AF_UNIX } from '../constants.generated.js';
-import { WSK_SOCKADDR_UN } from '../core-abi.generated.js';
+import { AF_UNIX } from '../host/constants.generated.js';
+import { WSK_SOCKADDR_UN } from '../host/core-abi.generated.js';
 import { E } from './errno.js';
 
 // Linux's fcntl.h; Node's fs.constants has no O_PATH.

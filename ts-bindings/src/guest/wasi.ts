@@ -3,16 +3,16 @@
 // guest's table (one number space with sockets) and answers the calls
 // wasi-libc's read/write/close/fcntl/select/accept make on sockets through
 // GuestNet. WASI's errno numbering at this boundary.
-import { addon } from '../native.js';
-import type { HostMemory } from '../host.js';
+import { addon } from '../host/native.js';
+import type { HostMemory } from '../host/imports.js';
 import { E, W, wasiErrno } from './errno.js';
 import { isStream, type GuestNet } from './net.js';
 import type { DescriptorTable, SockEntry } from './table.js';
 // Linux values the adapter translates WASI's into.
-import { MSG_PEEK, MSG_WAITALL, SOCK_NONBLOCK } from '../constants.generated.js';
+import { MSG_PEEK, MSG_WAITALL, SOCK_NONBLOCK } from '../host/constants.generated.js';
 import {
   WSK_POLLERR as POLLERR, WSK_POLLHUP as POLLHUP, WSK_POLLIN as POLLIN, WSK_POLLOUT as POLLOUT, WSK_POLLFD,
-} from '../core-abi.generated.js';
+} from '../host/core-abi.generated.js';
 
 type Fn = (...a: any[]) => any;
 

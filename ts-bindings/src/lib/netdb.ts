@@ -4,8 +4,8 @@
 // resolver, configured through the host (resolver.ts). gai.ts calls its
 // getaddrinfo (and, for AI_IDN with a non-ASCII name, the system resolver);
 // address.ts has setipaddr, which gethostbyname and gethostbyaddr use.
-import { core, cString, memory, scratch } from './core.js';
-import { addon } from './native.js';
+import { core, cString, memory, scratch } from '../host/core.js';
+import { addon } from '../host/native.js';
 import { decodeAddress, setipaddr } from './address.js';
 import { error, gaiError, herror, osError } from './errors.js';
 import { asCInt, asUIntMask, typeName } from './convert.js';
@@ -13,10 +13,10 @@ import { idnaAscii, strictUtf8 } from './idna.js';
 import {
   canonName, coreGetaddrinfo, entrySockaddr, gaiEntry, hostArg, portArg, putCStrings, systemGetaddrinfo,
 } from './gai.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, AI_NUMERICHOST, SOCK_DGRAM } from './constants.generated.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, AI_NUMERICHOST, SOCK_DGRAM } from '../host/constants.generated.js';
 import {
   WSK_GAI_ENTRY, WSK_HADDR, WSK_HOSTENT, WSK_SERVENT, WSK_SOCKADDR_IN, WSK_SOCKADDR_IN6,
-} from './core-abi.generated.js';
+} from '../host/core-abi.generated.js';
 
 // CPython's buffers: NI_MAXHOST for the host, 32 bytes for the port.
 const SERV_LEN = 32;

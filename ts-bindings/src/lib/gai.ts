@@ -3,15 +3,15 @@
 // text area, the answer read from struct wsk_gai_out, and the system
 // resolver for what the core leaves to it (AI_IDN with a non-ASCII name).
 // netdb.ts (getaddrinfo, getnameinfo) and address.ts (setipaddr) build on it.
-import { core, memory, scratch } from './core.js';
-import { addon } from './native.js';
+import { core, memory, scratch } from '../host/core.js';
+import { addon } from '../host/native.js';
 import { error, gaiError, osError } from './errors.js';
 import { asCInt } from './convert.js';
 import { cAscii, cBytes, idnaAscii, isAscii, strictUtf8 } from './idna.js';
-import { AF_INET6, EAI_SYSTEM } from './constants.generated.js';
+import { AF_INET6, EAI_SYSTEM } from '../host/constants.generated.js';
 import {
   EIO, WSK_GAI_ENTRY, WSK_GAI_LOOKUP, WSK_GAI_OUT, WSK_SOCKADDR_IN, WSK_SOCKADDR_IN6,
-} from './core-abi.generated.js';
+} from '../host/core-abi.generated.js';
 
 // A C string argument on its way to the core: ASCII text (one byte per
 // char, no NUL), bytes (no NUL), or NULL. Text skips TextEncoder and its

@@ -3,7 +3,7 @@
 // socket's own recv/sendall, so timeouts, modes and errors are the socket's.
 import { Duplex, type DuplexOptions } from 'node:stream';
 import type { FileMode } from './makefile.js';
-import { SHUT_WR } from './constants.generated.js';
+import { SHUT_WR } from '../host/constants.generated.js';
 
 // What the streams need of the socket (AsyncSocket).
 export interface StreamSocket {

@@ -1,10 +1,10 @@
 // inet_aton/ntoa/pton/ntop and the byte-order functions: argument handling
 // here, the conversions themselves in the core (core-c/src/inet_*.c).
-import { core, cString, memory, putString, scratch } from './core.js';
+import { core, cString, memory, putString, scratch } from '../host/core.js';
 import { error, osError } from './errors.js';
 import { argTypeName, asBytes, asCInt, asIndex, isInt, typeName } from './convert.js';
-import { AF_INET, AF_INET6 } from './constants.generated.js';
-import { EAFNOSUPPORT } from './core-abi.generated.js';
+import { AF_INET, AF_INET6 } from '../host/constants.generated.js';
+import { EAFNOSUPPORT } from '../host/core-abi.generated.js';
 
 function strArg(fn: string, n: number, v: unknown): string {
   if (typeof v !== 'string') throw new TypeError(`${fn}() argument ${n} must be str, not ${argTypeName(v)}`);

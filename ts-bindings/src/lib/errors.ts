@@ -1,8 +1,8 @@
 // The seed's exception tree. `error` is Python's OSError: errno, strerror and
 // a Node-style code; `timeout` is TimeoutError (also what an OS ETIMEDOUT
 // raises, as in Python, where the two are one class).
-import { core, cString, scratch } from './core.js';
-import { ETIMEDOUT } from './core-abi.generated.js';
+import { core, cString, scratch } from '../host/core.js';
+import { ETIMEDOUT } from '../host/core-abi.generated.js';
 
 export class error extends Error {
   errno: number | null;

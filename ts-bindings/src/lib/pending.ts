@@ -6,9 +6,9 @@
 // to so many ms, or fail with an errno or `timeout`. Every descriptor of the
 // Promise API is non-blocking (WSK_STEP_ASYNC). An AbortSignal rejects the
 // operation with an AbortError and leaves nothing waiting.
-import { core } from './core.js';
-import { WSK_STEP_ASYNC, WSK_STEP_FOREVER } from './core-abi.generated.js';
-import { abortError, unwatch, watch, type Waiter } from './readiness.js';
+import { core } from '../host/core.js';
+import { WSK_STEP_ASYNC, WSK_STEP_FOREVER } from '../host/core-abi.generated.js';
+import { abortError, unwatch, watch, type Waiter } from '../host/readiness.js';
 import type { Op } from './ops.js';
 
 // A trailing AbortSignal argument, as the Promise API takes one.

@@ -13,12 +13,12 @@
 // Results are numbers with one sign convention, the core's: >= 0 a result,
 // -errno a failure, WSK_ETIMEOUT the deadline passed. settle() turns a final
 // result into the method's value, or throws the error it stands for.
-import { core, ext, EXT_BASE, memory, scratch, WSK_ETIMEOUT } from './core.js';
-import { addon } from './native.js';
+import { core, ext, EXT_BASE, memory, scratch, WSK_ETIMEOUT } from '../host/core.js';
+import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
 import { osError, timedOut } from './errors.js';
 
-import { EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_MAX } from './core-abi.generated.js';
+import { EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
 
 // poll(2)'s events, as the addon's readiness watches take them.
 export const POLLIN = WSK_POLLIN;

@@ -2,14 +2,14 @@
 // checks with CPython 3.11's exact messages here (TypeError; ValueError and
 // OverflowError as RangeError), the sockaddr bytes in the core's codecs
 // (core-c/src/sockaddr_{nl,ll,tipc,vm}.c). address.ts calls in for these families.
-import { core, memory, putText, scratch } from './core.js';
+import { core, memory, putText, scratch } from '../host/core.js';
 import { error, osError } from './errors.js';
-import { addon } from './native.js';
-import { AF_NETLINK, AF_PACKET, AF_TIPC, AF_VSOCK } from './constants.generated.js';
+import { addon } from '../host/native.js';
+import { AF_NETLINK, AF_PACKET, AF_TIPC, AF_VSOCK } from '../host/constants.generated.js';
 import { asBytes, asIndex, asUIntMask, typeName } from './convert.js';
 import {
   EINVAL, ENODEV, WSK_ADDR_TUPLE, WSK_IFNAMSIZ, WSK_TIPC_CLUSTER_SCOPE,
-} from './core-abi.generated.js';
+} from '../host/core-abi.generated.js';
 
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import {
   WSK_RFILE_COUNT, WSK_RFILE_GAI, WSK_RFILE_HOSTS, WSK_RFILE_NSSWITCH, WSK_RFILE_PROTOCOLS, WSK_RFILE_RESOLV,
   WSK_RFILE_SERVICES,
-} from './core-abi.generated.js';
+} from '../host/core-abi.generated.js';
 
 type FileKey = 'hosts' | 'services' | 'protocols' | 'resolvConf' | 'nsswitch' | 'gaiConf';
 

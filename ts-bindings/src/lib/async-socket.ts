@@ -9,10 +9,10 @@
 import { SocketBase } from './socket-base.js';
 import { POLLOUT, type DataOpClass, type Op, type RecvOp } from './ops.js';
 import { isSignal, runPending } from './pending.js';
-import { abortError, forget } from './readiness.js';
+import { abortError, forget } from '../host/readiness.js';
 import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
-import { SOCK_STREAM } from './constants.generated.js';
-import { EAGAIN } from './core-abi.generated.js';
+import { SOCK_STREAM } from '../host/constants.generated.js';
+import { EAGAIN } from '../host/core-abi.generated.js';
 
 export class AsyncSocket extends SocketBase {
   // The read hint: EAGAIN when the last read attempt on this (stream) socket

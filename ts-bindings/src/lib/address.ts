@@ -2,10 +2,10 @@
 // address a host argument stands for), as CPython keeps them together. Type
 // and range checks happen here, with CPython's messages; the bytes are the
 // core's business.
-import { core, cString, memory, putString, putText, scratch } from './core.js';
+import { core, cString, memory, putString, putText, scratch } from '../host/core.js';
 import { error, osError } from './errors.js';
-import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, AI_PASSIVE, SOCK_DGRAM } from './constants.generated.js';
-import { ENAMETOOLONG, WSK_ADDR_NAME, WSK_ADDR_TEXT } from './core-abi.generated.js';
+import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, AI_PASSIVE, SOCK_DGRAM } from '../host/constants.generated.js';
+import { ENAMETOOLONG, WSK_ADDR_NAME, WSK_ADDR_TEXT } from '../host/core-abi.generated.js';
 import { asBytes, asInt, asUIntMask, typeName } from './convert.js';
 import { decodeFamily, encodeFamily } from './families.js';
 import { coreGetaddrinfo, entrySockaddr, inetAddress, numericGetaddrinfo, systemGetaddrinfo } from './gai.js';

@@ -3,7 +3,7 @@
 // through pointers into the instance's memory; a pointer that does not fit
 // that memory is EFAULT, never a trap in the host.
 import { addon, type Mem } from './native.js';
-import { resolverFile } from './resolver.js';
+import { resolverFile } from '../lib/resolver.js';
 import { AF_INET, AF_INET6, SOCK_DGRAM } from './constants.generated.js';
 import {
   EAFNOSUPPORT, EFAULT, EINVAL, ENAMETOOLONG, ENODEV, ENOSYS, ENOTTY, ERANGE, WSK_POLLFD, WSK_SOCKADDR_MAX,

@@ -19,7 +19,7 @@
 // Every export, its C name and its argument list, is declared once, in
 // core-abi.generated.ts (CoreExports); so are the numbers it shares with C.
 import { readFileSync } from 'node:fs';
-import { EXT_BASE, HostMemory, hostImports, type ExternalWindow } from './host.js';
+import { EXT_BASE, HostMemory, hostImports, type ExternalWindow } from './imports.js';
 import {
   type CoreExports, WSK_SCRATCH, WSK_SCRATCH_OPT_SIZE, WSK_SCRATCH_TEXT_SIZE,
 } from './core-abi.generated.js';

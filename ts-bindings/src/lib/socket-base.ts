@@ -4,8 +4,8 @@
 // operation (ops.ts). SocketType (socket.ts) runs operations with the sync
 // driver, AsyncSocket (async-socket.ts) with the Promise driver; neither
 // knows the other.
-import { core, memory, scratch } from './core.js';
-import { addon } from './native.js';
+import { core, memory, scratch } from '../host/core.js';
+import { addon } from '../host/native.js';
 import { encodeAddress } from './address.js';
 import { error, osError } from './errors.js';
 import {
@@ -18,8 +18,8 @@ import {
 } from './ops.js';
 import {
   AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
-} from './constants.generated.js';
-import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from './core-abi.generated.js';
+} from '../host/constants.generated.js';
+import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
 
 
 let defaultTimeout: number | null = null;

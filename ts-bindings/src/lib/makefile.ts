@@ -4,7 +4,7 @@
 // called meanwhile: then the socket's close completes).
 import { asInt, escapeChar, strRepr, typeName } from './convert.js';
 import { error, timeout } from './errors.js';
-import { EAGAIN } from './core-abi.generated.js';
+import { EAGAIN } from '../host/core-abi.generated.js';
 
 interface Sock {
   recv(n: number): Uint8Array;

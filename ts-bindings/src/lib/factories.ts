@@ -1,10 +1,10 @@
 // The module functions that make sockets, written once over a socket class:
 // the sync API passes SocketType, the Promise API AsyncSocket.
-import { addon } from './native.js';
-import { memory, scratch } from './core.js';
+import { addon } from '../host/native.js';
+import { memory, scratch } from '../host/core.js';
 import { error, osError } from './errors.js';
 import { asCInt, truthy } from './convert.js';
-import { AF_UNIX, SOCK_STREAM } from './constants.generated.js';
+import { AF_UNIX, SOCK_STREAM } from '../host/constants.generated.js';
 import type { SocketBase, SocketClass } from './socket-base.js';
 
 // socket.socket(...) works with and without `new`, and `instanceof socket`

@@ -5,8 +5,8 @@
 // pending operation retries right there. No worker, no busy polling: one
 // watch per descriptor, armed only while something waits.
 import { addon } from './native.js';
-import { osError } from './errors.js';
-import { POLLIN, POLLOUT } from './ops.js';
+import { osError } from '../lib/errors.js';
+import { POLLIN, POLLOUT } from '../lib/ops.js';
 import { EBADF, EEXIST } from './core-abi.generated.js';
 
 // Whoever waits for a descriptor: told ready(true) when it is ready (or in
