@@ -1,8 +1,14 @@
 /*
- * Timeout bookkeeping for the seed's three modes. A socket's timeout is a
- * double in seconds as Python keeps it: negative for blocking (None), 0 for
+ * Timeout bookkeeping for the three modes of Python's socket module
+ * (blocking, non-blocking, timeout). A socket's timeout is a double in
+ * seconds as Python keeps it: negative for blocking (None), 0 for
  * non-blocking, positive for a deadline. One deadline spans a whole
  * operation, however many partial transfers and wake-ups it takes.
+ *
+ * Everything here but the clock read is a pure rule: an errno, a mode and a
+ * deadline in, what to do next out. The loops that act on it are
+ * wsk_sock_call (sock_call.c) for the sync paths and the Promise API's
+ * driver in the TypeScript library.
  */
 #include <wasock/core.h>
 #include <wasock/linux.h>
@@ -35,9 +41,9 @@ int wsk_deadline_left_ms(int64_t deadline)
 }
 
 /*
- * THE rule of the operation loop, shared by the sync loop below (which waits
- * in the host's poll import) and by the Promise API (which awaits readiness
- * on the event loop, then calls again): err is the errno of one attempt,
+ * THE rule of the operation loop, shared by the sync loop (wsk_sock_call in
+ * sock_call.c, which waits in the host's poll import) and by the Promise API
+ * (which awaits readiness on the event loop, then calls again): err is the errno of one attempt,
  * deadline is wsk_deadline_start(timeout) taken at the first attempt.
  * Returns
  *   WSK_STEP_RETRY (0)       try again now (EINTR);
@@ -79,10 +85,10 @@ int wsk_step_wait(double timeout, int64_t deadline, int flags)
 /*
  * The connect rule, as CPython's internal_connect: err is connect(2)'s answer,
  * or EINTR after a wait that ended without the socket becoming writable. 0 is
- * connected; a wait (as wsk_next_step) is for POLLOUT, after which the outcome
- * is wsk_connect_result(). EINPROGRESS waits in timeout mode (and in blocking
- * mode under WSK_STEP_ASYNC); an interrupted connect goes on in the kernel, so
- * EINTR waits in every mode but non-blocking.
+ * connected; a wait (as wsk_next_step) is for POLLOUT, after which the
+ * outcome is wsk_connect_result() (sock_conn.c). EINPROGRESS waits in timeout
+ * mode (and in blocking mode under WSK_STEP_ASYNC); an interrupted connect
+ * goes on in the kernel, so EINTR waits in every mode but non-blocking.
  */
 WSK_EXPORT("wsk_connect_step")
 int wsk_connect_step(int err, double timeout, int64_t deadline, int flags)
@@ -101,62 +107,4 @@ int wsk_connect_step(int err, double timeout, int64_t deadline, int flags)
 	if (timeout < 0 && !(flags & WSK_STEP_ASYNC))
 		return -err;
 	return wsk_step_wait(timeout, deadline, flags);
-}
-
-/* After writability, the outcome of a connect is SO_ERROR: 0 or -errno. */
-WSK_EXPORT("wsk_connect_result")
-int wsk_connect_result(int fd)
-{
-	int32_t soerr = 0;
-	wsk_socklen len = sizeof soerr;
-	int err = wsk_host_getsockopt(fd, WSK_SOL_SOCKET, WSK_SO_ERROR, &soerr,
-				      &len);
-
-	if (err)
-		return -err;
-	return soerr == WSK_EISCONN ? 0 : -soerr;
-}
-
-/*
- * The sync loop's wait: blocks in the host's poll import for what a step
- * asked (ms, or WSK_STEP_FOREVER). Returns 1 when fd is ready (or in error:
- * the next attempt reports it), 0 when the wait ended without readiness (a
- * timeout or a signal), or -errno.
- */
-int wsk_poll_wait(int fd, int events, int step)
-{
-	struct wsk_pollfd p;
-	uint32_t n = 0;
-	int err;
-
-	p.fd = fd;
-	p.events = (int16_t)events;
-	p.revents = 0;
-	err = wsk_host_poll(&p, 1, step >= WSK_STEP_FOREVER ? -1 : step, &n);
-	if (err == WSK_EINTR)
-		return 0;
-	if (err)
-		return -err;
-	return n > 0;
-}
-
-/*
- * The sync loop around wsk_next_step: err is the host's answer to one
- * attempt. Returns 1 to try again (now, or after waiting here), 0 to report
- * *err (WSK_ETIMEOUT reads back as -*err).
- */
-int wsk_should_retry(int *err, int fd, int events, double timeout,
-		     int64_t deadline)
-{
-	int s = wsk_next_step(*err, timeout, deadline, 0);
-
-	if (s > 0) {
-		int w = wsk_poll_wait(fd, events, s);
-
-		s = w < 0 ? w : 0;
-	}
-	if (s >= 0)
-		return 1;
-	*err = -s;
-	return 0;
 }

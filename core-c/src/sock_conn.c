@@ -1,11 +1,12 @@
 /*
- * Creating, connecting, accepting and closing in the seed's three modes. The
- * mode lives in the descriptor's O_NONBLOCK flag exactly as CPython keeps it:
- * set whenever a timeout is in force (timeout >= 0), so poll() and not the
- * kernel decides how long an operation may take.
+ * Creating, connecting, accepting and closing in the three modes of Python's
+ * socket module. The mode lives in the descriptor's O_NONBLOCK flag exactly
+ * as CPython keeps it: set whenever a timeout is in force (timeout >= 0), so
+ * poll() and not the kernel decides how long an operation may take.
  */
 #include <wasock/core.h>
 #include <wasock/linux.h>
+#include "sock_call.h"
 
 WSK_EXPORT("wsk_settimeout")
 int wsk_settimeout(int fd, double timeout)
@@ -28,56 +29,76 @@ int wsk_socket(int family, int type, int proto, double timeout)
 	return fd;
 }
 
+struct accept_op {
+	void *sa;
+	wsk_socklen *salen;
+	wsk_socklen cap; /* *salen as the caller gave it, for every attempt */
+	int32_t nfd;	 /* out */
+};
+
+static int accept_once(int fd, void *ctx)
+{
+	struct accept_op *o = ctx;
+
+	*o->salen = o->cap;
+	o->nfd = -1;
+	return wsk_host_accept(fd, o->sa, o->salen, 0, &o->nfd);
+}
+
 /* tried: errno of an attempt the caller already made (0 for none), as in
  * sock_io.c: the library tries accept natively first. */
 WSK_EXPORT("wsk_accept")
 int wsk_accept(int fd, void *sa, wsk_socklen *salen, double timeout,
 	       int tried)
 {
-	int64_t deadline = wsk_deadline_start(timeout);
-	wsk_socklen cap = *salen;
-	int32_t nfd;
-	int err = tried;
+	struct accept_op o = { sa, salen, *salen, -1 };
+	struct wsk_sock_call c = { fd, WSK_POLLIN, 0, accept_once,
+				   wsk_next_step, &o };
+	int r = wsk_sock_call(&c, timeout, tried);
 
-	if (err && !wsk_should_retry(&err, fd, WSK_POLLIN, timeout, deadline))
+	return r < 0 ? r : o.nfd;
+}
+
+/* After writability, the outcome of a connect is SO_ERROR: 0 or -errno. */
+WSK_EXPORT("wsk_connect_result")
+int wsk_connect_result(int fd)
+{
+	int32_t soerr = 0;
+	wsk_socklen len = sizeof soerr;
+	int err = wsk_host_getsockopt(fd, WSK_SOL_SOCKET, WSK_SO_ERROR, &soerr,
+				      &len);
+
+	if (err)
 		return -err;
-	do {
-		*salen = cap;
-		nfd = -1;
-		err = wsk_host_accept(fd, sa, salen, 0, &nfd);
-		if (!err)
-			return nfd;
-	} while (wsk_should_retry(&err, fd, WSK_POLLIN, timeout, deadline));
-	return -err;
+	return soerr == WSK_EISCONN ? 0 : -soerr;
+}
+
+/* The attempt after a wait: the outcome, as an errno. */
+static int connect_outcome(int fd, void *ctx)
+{
+	(void)ctx;
+	return -wsk_connect_result(fd);
 }
 
 /*
- * connect(2) in the three modes, as CPython's internal_connect; what follows
- * the first answer is wsk_connect_step's rule (deadline.c), waiting here in
- * the host's poll. A timeout is WSK_ETIMEOUT (connect_ex turns it into
- * EAGAIN as CPython does). tried: errno of the caller's own first attempt
- * (0: none made), as for wsk_accept.
+ * connect(2) in the three modes, as CPython's internal_connect: the first
+ * answer is connect(2)'s own (or tried: the errno of the caller's own first
+ * attempt, 0 when none was made, as for wsk_accept), what follows it is
+ * wsk_sock_call's loop under wsk_connect_step's rule (deadline.c), waiting
+ * for writability and then reading the outcome. A timeout is WSK_ETIMEOUT
+ * (connect_ex turns it into EAGAIN as CPython does).
  */
 WSK_EXPORT("wsk_connect")
 int wsk_connect(int fd, const void *sa, wsk_socklen salen, double timeout,
 		int tried)
 {
+	struct wsk_sock_call c = { fd, WSK_POLLOUT, WSK_CALL_CONNECT,
+				   connect_outcome, wsk_connect_step, 0 };
 	int err = tried ? tried : wsk_host_connect(fd, sa, salen);
-	int64_t deadline;
-	int s, w;
 
 	if (!err)
 		return 0;
-	deadline = wsk_deadline_start(timeout);
-	while ((s = wsk_connect_step(err, timeout, deadline, 0)) > 0) {
-		w = wsk_poll_wait(fd, WSK_POLLOUT, s);
-		if (w < 0)
-			return w;
-		if (w > 0)
-			return wsk_connect_result(fd);
-		err = WSK_EINTR;
-	}
-	return s;
+	return wsk_sock_call(&c, timeout, err);
 }
 
 /* ECONNRESET on close means the peer went first; the descriptor is gone

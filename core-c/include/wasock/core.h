@@ -63,7 +63,7 @@ const char *wsk_gai_strerror(int eai);
 /* "EAI_NONAME" for -2; NULL when glibc has no name for the code. */
 const char *wsk_gai_name(int eai);
 
-/* ---- the operation loop (deadline.c, sock_io.c, sock_conn.c) ------------
+/* ---- the operation loop (deadline.c, sock_call.c, sock_io.c, sock_conn.c)
  * timeout: < 0 blocking (None), 0 non-blocking, > 0 seconds. Results are a
  * count or descriptor (>= 0), -errno, or WSK_ETIMEOUT. */
 
@@ -84,10 +84,8 @@ int wsk_step_wait(double timeout, int64_t deadline, int flags);
  * a wait is for POLLOUT and is followed by wsk_connect_result. */
 int wsk_connect_step(int err, double timeout, int64_t deadline, int flags);
 int wsk_connect_result(int fd);
-/* The sync loop: waits in the host's poll import as a step says. */
-int wsk_poll_wait(int fd, int events, int step);
-int wsk_should_retry(int *err, int fd, int events, double timeout,
-		     int64_t deadline);
+/* The sync loop that acts on these rules, wsk_sock_call, is internal to
+ * the core's socket ops: core-c/src/sock_call.h. */
 
 int wsk_socket(int family, int type, int proto, double timeout);
 int wsk_settimeout(int fd, double timeout);
