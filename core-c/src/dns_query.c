@@ -33,16 +33,15 @@
 
 enum { ST_IDLE, ST_UDP_WAIT, ST_TCP_CONNECT, ST_TCP_SEND, ST_TCP_RECV, ST_DONE };
 
-#define SOCK_NONBLOCK 0x800
+/* q->rcode of a query with no answer yet (the WSK_DNS_* codes are >= 0). */
 #define R_NONE (-1)
-#define EADDRINUSE 98
-#define EPERM 1
-#define EACCES 13
-#define REFUSED 1000 /* open_socket/start_udp: the host refused the query */
+
+/* open_socket's outcome: only a refusal differs from any other failure. */
+enum { OPEN_OK, OPEN_FAILED, OPEN_REFUSED };
 
 static int refused(int err)
 {
-	return err == EACCES || err == EPERM;
+	return err == WSK_EACCES || err == WSK_EPERM;
 }
 
 static uint32_t rotation;
@@ -125,7 +124,7 @@ static void bind_random(int fd, int family)
 	any.family = family;
 	for (i = 0; i < 8; i++) {
 		len = server_sa(&any, (uint16_t)(1024 + random16() % 64512), sa);
-		if (wsk_host_bind(fd, sa, len) != EADDRINUSE)
+		if (wsk_host_bind(fd, sa, len) != WSK_EADDRINUSE)
 			return;
 	}
 }
@@ -153,7 +152,9 @@ static int build_queries(struct wsk_dns_query *q)
 static int next_try(struct wsk_dns_query *q);
 static int next_name(struct wsk_dns_query *q);
 
-/* Opens a socket to the current server; TCP when tcp is set. */
+/* Opens a socket to the current server; TCP when tcp is set. Returns
+ * OPEN_OK, OPEN_REFUSED (the host's policy refused the connect: the name is
+ * denied) or OPEN_FAILED (this server is out). */
 static int open_socket(struct wsk_dns_query *q, int tcp)
 {
 	const struct wsk_nameserver *ns = server(q);
@@ -163,16 +164,16 @@ static int open_socket(struct wsk_dns_query *q, int tcp)
 	int err;
 
 	err = wsk_host_resolver_socket(ns->family, (tcp ? WSK_SOCK_STREAM : WSK_SOCK_DGRAM) |
-						 SOCK_NONBLOCK, &fd);
+						 WSK_SOCK_NONBLOCK, &fd);
 	if (err)
-		return -err;
+		return OPEN_FAILED;
 	q->fd = fd;
 	if (!tcp)
 		bind_random(fd, ns->family);
 	err = wsk_host_connect(fd, sa, len);
 	if (err && !(tcp && err == WSK_EINPROGRESS))
-		return refused(err) ? -REFUSED : -err;
-	return 0;
+		return refused(err) ? OPEN_REFUSED : OPEN_FAILED;
+	return OPEN_OK;
 }
 
 /* The host refused this name's query: as NXDOMAIN for this name. */
@@ -193,14 +194,14 @@ static int start_udp(struct wsk_dns_query *q)
 	q->deadline_ns = now_ns() + try_timeout(q);
 	if (q->tcp) {
 		err = open_socket(q, 1);
-		if (err < 0)
-			return err == -REFUSED ? name_refused(q) : next_try(q);
+		if (err != OPEN_OK)
+			return err == OPEN_REFUSED ? name_refused(q) : next_try(q);
 		q->tcp_qi = 0;
 		return want(q, ST_TCP_CONNECT, WSK_POLLOUT);
 	}
 	err = open_socket(q, 0);
-	if (err < 0)
-		return err == -REFUSED ? name_refused(q) : next_try(q);
+	if (err != OPEN_OK)
+		return err == OPEN_REFUSED ? name_refused(q) : next_try(q);
 	/* The first query's ICMP port unreachable can surface as the second
 	 * send's ECONNREFUSED (and then never on recv): a failed send puts
 	 * this server out at once, as glibc's send_dg does. */
@@ -295,8 +296,8 @@ static int switch_to_tcp(struct wsk_dns_query *q)
 	for (i = 0; i < q->nq; i++)
 		q->got[i] = 0;
 	err = open_socket(q, 1);
-	if (err < 0)
-		return err == -REFUSED ? name_refused(q) : next_try(q);
+	if (err != OPEN_OK)
+		return err == OPEN_REFUSED ? name_refused(q) : next_try(q);
 	q->tcp_qi = 0;
 	return want(q, ST_TCP_CONNECT, WSK_POLLOUT);
 }

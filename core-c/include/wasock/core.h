@@ -3,9 +3,26 @@
  * TypeScript library and linked into Wasm guests. It performs no syscalls; it
  * reaches the OS only through the imports in <wasock/host.h>.
  *
- * Conventions: functions return 0 (or a count) on success and a negative
- * Linux errno on failure, except where a glibc function is mirrored, in which
- * case glibc's return convention is kept and noted.
+ * Return convention of the core's functions (exports and internal alike).
+ * The host imports below it return 0 or a POSITIVE errno; the core's own
+ * functions turn that around, so a result >= 0 is always an answer and a
+ * negative one always a failure, in the domain of the function's family:
+ *
+ *   socket ops and their rules (sock_*.c, deadline.c): >= 0 a count, a
+ *       descriptor or a step; -errno (Linux numbering, -1..-133); or
+ *       WSK_ETIMEOUT (-1000), the deadline passed (Python's `timeout`).
+ *   address codecs (sockaddr_*.c): 0, -errno, or WSK_ADDR_NAME (1): the host
+ *       is a name to resolve first (<wasock/sockaddr.h>).
+ *   getaddrinfo/getnameinfo (<wasock/netdb.h>): >= 0, a negative EAI code as
+ *       glibc numbers them (-1..-105), or WSK_GAI_LOOKUP (-1001): only a
+ *       resolver the core does not have can answer.
+ *   glibc mirrors (inet_pton, inet_aton, gethostbyname's h_errno, ...) keep
+ *       glibc's own convention, noted at each declaration.
+ *
+ * The two sentinels lie below every errno Linux defines and every EAI code
+ * glibc defines, and differ from each other, so neither can be mistaken for
+ * a real error. A positive errno never leaves a function of the core: an
+ * internal step that has one (an "attempt" of wsk_sock_call) says so.
  */
 #ifndef WASOCK_CORE_H
 #define WASOCK_CORE_H
@@ -28,7 +45,8 @@ enum {
 	WSK_AF_INET6 = 10,
 };
 
-/* A deadline passed in timeout mode. Not an errno: the host raises `timeout`. */
+/* A deadline passed in timeout mode. Not an errno: the library raises
+ * `timeout`. Below every -errno (Linux's largest errno is 133). */
 #define WSK_ETIMEOUT (-1000)
 
 /* ---- text forms of addresses (inet_*.c) -------------------------------- */

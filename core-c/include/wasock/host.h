@@ -5,7 +5,14 @@
  * the network. Every import lives in the Wasm import module "wasock" and is
  * syscall-shaped:
  *
- *  - the return value is 0 on success or a positive Linux errno;
+ *  - the return value is 0 on success or a POSITIVE Linux errno, never a
+ *    negative number and never a count: counts, descriptors and lengths go
+ *    through the output pointers. (The core's own functions return -errno
+ *    instead; <wasock/core.h> has their convention. The one place the two
+ *    meet is wsk_sock_call, whose attempts answer as imports do.)
+ *    An import whose result is itself an outcome with its own codes
+ *    (lookup_name's EAI code and h_errno) puts those in its output record;
+ *    the return stays 0 or an errno about the call;
  *  - outputs go through pointers into the caller's linear memory;
  *  - addresses cross as raw Linux `struct sockaddr_*` bytes: the core encodes
  *    and decodes them, the host only checks policy on them;

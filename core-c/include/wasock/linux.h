@@ -7,20 +7,35 @@
 #ifndef WASOCK_LINUX_H
 #define WASOCK_LINUX_H
 
+/* errno, as the host imports return it (asm-generic/errno*.h). */
 enum {
+	WSK_EPERM = 1,
 	WSK_EINTR = 4,
 	WSK_EBADF = 9,
 	WSK_EAGAIN = 11,
+	WSK_ENOMEM = 12,
+	WSK_EACCES = 13,
 	WSK_EFAULT = 14,
+	WSK_ENODEV = 19,
 	WSK_EINVAL = 22,
 	WSK_ENOSPC = 28,
 	WSK_EPIPE = 32,
 	WSK_ENAMETOOLONG = 36,
+	WSK_ENOSYS = 38,
+	WSK_ENOTSOCK = 88,
+	WSK_EMSGSIZE = 90,
+	WSK_EOPNOTSUPP = 95,
 	WSK_EAFNOSUPPORT = 97,
+	WSK_EADDRINUSE = 98,
 	WSK_ECONNRESET = 104,
 	WSK_EISCONN = 106,
 	WSK_ETIMEDOUT = 110,
 	WSK_EINPROGRESS = 115,
+};
+
+/* socket(2)'s type flag: the resolver's sockets never block. */
+enum {
+	WSK_SOCK_NONBLOCK = 0x800,
 };
 
 enum {

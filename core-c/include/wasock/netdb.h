@@ -26,7 +26,8 @@ enum {
 	WSK_EAI_OVERFLOW = -12,
 };
 
-/* Not an EAI code: the answer depends on a lookup the core cannot make. */
+/* Not an EAI code: the answer depends on a lookup the core cannot make.
+ * Below every EAI code glibc defines (its lowest is EAI_IDN_ENCODE, -105). */
 #define WSK_GAI_LOOKUP (-1001)
 
 enum {
