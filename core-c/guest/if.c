@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wasock/host.h>
+#include <wasock/linux.h>
 #include "errno_map.h"
 #include "host_list.h"
 
 _Static_assert(IF_NAMESIZE == WSK_IF_NAMESIZE, "IF_NAMESIZE is the ABI's");
 
-#define LINUX_ENODEV 19
-/* The first guess at the number of interfaces. */
+/* The first guess at the number of interfaces: a host with more is asked
+ * again with room for them all (host_list.c). */
 #define LIST_GUESS 16
 
 unsigned int if_nametoindex(const char *name)
@@ -39,7 +40,7 @@ char *if_indextoname(unsigned int index, char *name)
 	int err = wsk_host_if_indextoname(index, name, IF_NAMESIZE);
 
 	if (err) {
-		errno = err == LINUX_ENODEV ? ENXIO : wsk_guest_errno(err);
+		errno = err == WSK_ENODEV ? ENXIO : wsk_guest_errno(err);
 		return 0;
 	}
 	return name;

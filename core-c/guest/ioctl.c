@@ -21,11 +21,11 @@
 #include <sys/socket.h>
 #include <wasi/api.h>
 #include <wasock/host.h>
+#include <wasock/linux.h>
 #include "errno_map.h"
 
-#define LINUX_ENOTSOCK 88
-#define LINUX_ENOSYS 38
-
+/* err: the libc's (WASI) numbering; a host's Linux errno goes through
+ * wsk_guest_errno first. */
 static int fail(int err)
 {
 	errno = err;
@@ -83,7 +83,7 @@ static int is_socket(int fd)
  * wasi-libc's ioctl does, where that is right. */
 static int fallback(int fd, int request, int *arg, int host_err)
 {
-	int sock = host_err == LINUX_ENOSYS && is_socket(fd);
+	int sock = host_err == WSK_ENOSYS && is_socket(fd);
 
 	switch (request) {
 	case FIONBIO:
@@ -112,7 +112,7 @@ int ioctl(int fd, int request, ...)
 		return fail(EFAULT);
 	v = request == FIONBIO ? *arg : 0;
 	err = wsk_host_ioctl(fd, (uint32_t)request, &v);
-	if (err == LINUX_ENOTSOCK || err == LINUX_ENOSYS)
+	if (err == WSK_ENOTSOCK || err == WSK_ENOSYS)
 		return fallback(fd, request, arg, err);
 	if (err)
 		return fail(wsk_guest_errno(err));

@@ -37,6 +37,9 @@
 #define STACK_FDS 64
 
 #define NS_PER_SEC 1000000000LL
+#define NS_PER_MS 1000000LL
+#define NS_PER_US 1000LL
+#define US_PER_SEC 1000000LL
 
 struct set_spec {
 	fd_set *set;
@@ -122,7 +125,7 @@ static int poll_for(struct pollfd *pfd, size_t n, long long ns)
 	long long end = ns >= 0 ? now_ns() + ns : 0;
 
 	for (;;) {
-		long long ms = ns < 0 ? -1 : (ns + 999999) / 1000000;
+		long long ms = ns < 0 ? -1 : (ns + NS_PER_MS - 1) / NS_PER_MS;
 		int r = poll(pfd, n, ms > INT_MAX ? INT_MAX : (int)ms);
 
 		if (r != 0 || ms <= INT_MAX)
@@ -191,13 +194,13 @@ int select(int nfds, fd_set *restrict rfds, fd_set *restrict wfds,
 	if (tv) {
 		/* Linux carries whole seconds out of tv_usec; what is still
 		 * negative after that is EINVAL. */
-		long long sec = tv->tv_sec + tv->tv_usec / 1000000;
-		long long usec = tv->tv_usec % 1000000;
+		long long sec = tv->tv_sec + tv->tv_usec / US_PER_SEC;
+		long long usec = tv->tv_usec % US_PER_SEC;
 
 		if (sec < 0 || usec < 0)
 			return fail(EINVAL);
 		ns = sec > LLONG_MAX / NS_PER_SEC - 1 ? LLONG_MAX / 2
-			: sec * NS_PER_SEC + usec * 1000;
+			: sec * NS_PER_SEC + usec * NS_PER_US;
 		start = now_ns();
 	}
 	r = do_select(nfds, rfds, wfds, efds, ns);
@@ -207,7 +210,7 @@ int select(int nfds, fd_set *restrict rfds, fd_set *restrict wfds,
 		if (left < 0 || r == 0)
 			left = 0;
 		tv->tv_sec = left / NS_PER_SEC;
-		tv->tv_usec = (left % NS_PER_SEC) / 1000;
+		tv->tv_usec = (left % NS_PER_SEC) / NS_PER_US;
 	}
 	return r;
 }

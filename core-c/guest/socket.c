@@ -19,10 +19,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wasock/core.h>
+#include <wasock/linux.h>
 #include "errno_map.h"
 
+/* Linux's UIO_MAXIOV: a message of more iovecs is EMSGSIZE there too. */
 #define IOV_MAX_GUEST 1024
+/* sendmsg/recvmsg gather scattered iovecs into one buffer (the ABI has no
+ * vectored calls): up to this many bytes on the stack, more in one malloc. */
+#define GATHER_STACK 2048
+/* wasm32's struct timeval: int64 tv_sec, int32 tv_usec (12 bytes), then 4
+ * bytes of padding (16). */
+#define TIMEVAL_USED 12
+#define TIMEVAL_SIZE 16
 
+/* errno from a Linux errno: the host's answers, and the shim's own refusals
+ * (named WSK_E* from <wasock/linux.h>), go through the one translation. */
 static int fail(int err)
 {
 	errno = wsk_guest_errno(err);
@@ -87,7 +98,7 @@ int accept4(int fd, struct sockaddr *restrict sa, socklen_t *restrict len,
 	int err;
 
 	if (sa && !len)
-		return fail(14 /* EFAULT */);
+		return fail(WSK_EFAULT);
 	err = wsk_host_accept(fd, sa, sa ? len : 0, flags, &nfd);
 	return err ? fail(err) : nfd;
 }
@@ -126,7 +137,7 @@ ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
 	int err;
 
 	if (sa && !salen)
-		return fail(14);
+		return fail(WSK_EFAULT);
 	err = wsk_host_recvfrom(fd, buf, (uint32_t)len, flags, sa,
 				sa ? salen : 0, &n);
 	return err ? fail(err) : (ssize_t)n;
@@ -146,16 +157,16 @@ static size_t iov_total(const struct msghdr *m, int *err)
 
 	*err = 0;
 	if (m->msg_iovlen < 0 || m->msg_iovlen > IOV_MAX_GUEST) {
-		*err = 90; /* EMSGSIZE, as Linux for iovlen > UIO_MAXIOV */
+		*err = WSK_EMSGSIZE;
 		return 0;
 	}
 	if (m->msg_iovlen && !m->msg_iov) {
-		*err = 14;
+		*err = WSK_EFAULT;
 		return 0;
 	}
 	for (i = 0; i < m->msg_iovlen; i++) {
 		if (m->msg_iov[i].iov_len > 0x7fffffff - total) {
-			*err = 22;
+			*err = WSK_EINVAL;
 			return 0;
 		}
 		total += m->msg_iov[i].iov_len;
@@ -166,23 +177,23 @@ static size_t iov_total(const struct msghdr *m, int *err)
 ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 {
 	size_t total, off = 0;
-	uint8_t stack[2048], *buf;
+	uint8_t stack[GATHER_STACK], *buf;
 	ssize_t r;
 	int err, i;
 
 	if (!m)
-		return fail(14);
+		return fail(WSK_EFAULT);
 	total = iov_total(m, &err);
 	if (err)
 		return fail(err);
 	if (m->msg_controllen)
-		return fail(95); /* EOPNOTSUPP: no ancillary data for guests */
+		return fail(WSK_EOPNOTSUPP); /* no ancillary data for guests */
 	if (m->msg_iovlen == 1)
 		return sendto(fd, m->msg_iov[0].iov_base, total, flags,
 			      m->msg_name, m->msg_namelen);
 	buf = total <= sizeof stack ? stack : malloc(total);
 	if (!buf)
-		return fail(12);
+		return fail(WSK_ENOMEM);
 	for (i = 0; i < m->msg_iovlen; i++) {
 		memcpy(buf + off, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
 		off += m->msg_iov[i].iov_len;
@@ -196,12 +207,12 @@ ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 {
 	size_t total, off = 0, k;
-	uint8_t stack[2048], *buf;
+	uint8_t stack[GATHER_STACK], *buf;
 	ssize_t r;
 	int err, i;
 
 	if (!m)
-		return fail(14);
+		return fail(WSK_EFAULT);
 	total = iov_total(m, &err);
 	if (err)
 		return fail(err);
@@ -213,7 +224,7 @@ ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	} else {
 		buf = total <= sizeof stack ? stack : malloc(total ? total : 1);
 		if (!buf)
-			return fail(12);
+			return fail(WSK_ENOMEM);
 		r = recvfrom(fd, buf, total, flags, m->msg_name,
 			     m->msg_name ? &m->msg_namelen : 0);
 		for (i = 0; r > 0 && i < m->msg_iovlen && off < (size_t)r; i++) {
@@ -237,8 +248,8 @@ int getsockopt(int fd, int level, int name, void *restrict val,
 	int err;
 
 	if (!len)
-		return fail(14);
-	if (is_timeo(level, name) && val && *len >= 12) {
+		return fail(WSK_EFAULT);
+	if (is_timeo(level, name) && val && *len >= TIMEVAL_USED) {
 		int64_t tv[2];
 		wsk_socklen n = sizeof tv;
 		int32_t usec;
@@ -249,9 +260,10 @@ int getsockopt(int fd, int level, int name, void *restrict val,
 		usec = (int32_t)tv[1];
 		memcpy(val, &tv[0], 8);
 		memcpy((char *)val + 8, &usec, 4);
-		if (*len >= 16)
-			memset((char *)val + 12, 0, 4);
-		*len = *len >= 16 ? 16 : 12;
+		if (*len >= TIMEVAL_SIZE)
+			memset((char *)val + TIMEVAL_USED, 0,
+			       TIMEVAL_SIZE - TIMEVAL_USED);
+		*len = *len >= TIMEVAL_SIZE ? TIMEVAL_SIZE : TIMEVAL_USED;
 		return 0;
 	}
 	err = wsk_host_getsockopt(fd, level, name, val, len);
@@ -262,7 +274,7 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
 	int err;
 
-	if (is_timeo(level, name) && val && len >= 12) {
+	if (is_timeo(level, name) && val && len >= TIMEVAL_USED) {
 		int64_t tv[2];
 		int32_t usec;
 
@@ -296,7 +308,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	int err;
 
 	if (nfds > 0xffffffffu)
-		return fail(22);
+		return fail(WSK_EINVAL);
 	err = wsk_host_poll(fds, (uint32_t)nfds, timeout, &n);
 	return err ? fail(err) : (int)n;
 }
