@@ -8,8 +8,12 @@
 #include <wasock/core.h>
 #include <wasock/resolv.h>
 
-#define HDR 12
+#define HDR 12 /* the fixed header: id, flags and four counts */
+/* Compression pointers followed within one name. An honest message needs a
+ * few; the bound ends a pointer loop of a hostile reply as malformed. */
 #define MAX_JUMPS 64
+/* CNAME hops followed from the question to the addresses. Each hop rescans
+ * the answers, so the bound caps that work and ends a CNAME loop. */
 #define MAX_CHAIN 16
 
 static uint16_t get16(const uint8_t *p)

@@ -33,6 +33,9 @@
 
 enum { ST_IDLE, ST_UDP_WAIT, ST_TCP_CONNECT, ST_TCP_SEND, ST_TCP_RECV, ST_DONE };
 
+#define NS_PER_SEC 1000000000
+#define NS_PER_MS 1000000
+
 /* q->rcode of a query with no answer yet (the WSK_DNS_* codes are >= 0). */
 #define R_NONE (-1)
 
@@ -109,9 +112,16 @@ static int64_t try_timeout(const struct wsk_dns_query *q)
 		s /= q->rc.nns;
 	if (s <= 0)
 		s = 1;
-	return s * 1000000000;
+	return s * NS_PER_SEC;
 }
 
+/* The source ports bind_random picks from: every unprivileged one, so a
+ * forged reply has 64512 ports to guess besides the query id. */
+#define PORT_FIRST 1024
+#define PORT_COUNT (65536 - PORT_FIRST)
+/* Ports tried before the kernel picks one: a port in use is EADDRINUSE
+ * and the next random one is almost surely free. */
+#define PORT_TRIES 8
 /* A random source port (the host's randomness), else the kernel's. */
 static void bind_random(int fd, int family)
 {
@@ -122,8 +132,10 @@ static void bind_random(int fd, int family)
 
 	wsk_memset(&any, 0, sizeof any);
 	any.family = family;
-	for (i = 0; i < 8; i++) {
-		len = server_sa(&any, (uint16_t)(1024 + random16() % 64512), sa);
+	for (i = 0; i < PORT_TRIES; i++) {
+		len = server_sa(&any,
+				(uint16_t)(PORT_FIRST + random16() % PORT_COUNT),
+				sa);
 		if (wsk_host_bind(fd, sa, len) != WSK_EADDRINUSE)
 			return;
 	}
@@ -550,7 +562,7 @@ int wsk_dns_run(struct wsk_dns_query *q)
 
 	while (r == WSK_DNS_WANT) {
 		left = q->deadline_ns - now_ns();
-		ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+		ms = left <= 0 ? 0 : (int)((left + NS_PER_MS - 1) / NS_PER_MS);
 		p.fd = q->pfd;
 		p.events = q->pevents;
 		p.revents = 0;

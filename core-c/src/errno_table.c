@@ -169,10 +169,10 @@ const char *wsk_errno_name(int errnum)
 static const char *unknown(int errnum, char *buf, uint32_t size)
 {
 	static const char prefix[] = "Unknown error ";
-	char tmp[sizeof prefix + 11];
+	char tmp[sizeof prefix + 1 + WSK_U32_DIGITS]; /* '-' and the digits */
 	/* Unsigned arithmetic so INT_MIN negates without overflow. */
 	uint32_t v = errnum < 0 ? 0u - (uint32_t)errnum : (uint32_t)errnum;
-	char digits[10];
+	char digits[WSK_U32_DIGITS];
 	size_t n = sizeof prefix - 1, d = 0;
 
 	if (size == 0)

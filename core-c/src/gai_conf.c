@@ -41,7 +41,7 @@ static const struct wsk_prefix_rule def_scope[] = {
 /* "addr/bits" (IPv6; scopev4 also takes IPv4, stored v4-mapped). */
 static int parse_prefix(struct wsk_span f, int v4ok, struct wsk_prefix_rule *r)
 {
-	char text[64];
+	char text[WSK_INET6_ADDRSTRLEN];
 	uint32_t i, bits;
 	struct wsk_span b;
 

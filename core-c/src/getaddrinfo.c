@@ -228,10 +228,9 @@ static int ipv6_text(const char *host, int family, struct addrtuple *at,
 {
 	const char *pct = find_char(host, '%');
 	size_t len = pct ? (size_t)(pct - host) : wsk_strlen(host);
-	char buf[64];
+	char buf[WSK_INET6_ADDRSTRLEN];
 	int r;
 
-	/* The longest IPv6 text is 45 characters: longer is not one. */
 	if (len >= sizeof buf)
 		return 0;
 	wsk_memcpy(buf, host, len);
@@ -375,8 +374,8 @@ static int run(const char *host, const char *serv, int family, int socktype,
 		if (flags & WSK_AI_CANONNAME)
 			out->canonname = canon;
 	}
-	if (nat * nst > WSK_GAI_MAX)
-		nat = WSK_GAI_MAX / nst;
+	/* nat <= WSK_HOST_ADDRS (at's size) and nst <= WSK_GAI_SERV_MAX:
+	 * WSK_GAI_MAX holds them all. */
 	return emit(at, nat, st, nst, out);
 }
 
@@ -486,9 +485,13 @@ static int name_host(const char *host, int family, int flags,
 
 /* ---- the interface list and the sort ------------------------------------ */
 
+/* The interface addresses read for AI_ADDRCONFIG and the sort's prefix
+ * lengths. A host with more lists the rest unread: AI_ADDRCONFIG needs one
+ * non-loopback address of a family, and a source whose entry is not among
+ * them sorts as prefix length 0 (rule 9 alone). */
 #define IFA_MAX 64
 
-static uint8_t ifa_buf[IFA_MAX * 24];
+static uint8_t ifa_buf[IFA_MAX * WSK_IFADDR_SIZE];
 
 static uint32_t read_ifaddrs(void)
 {
@@ -501,9 +504,11 @@ static uint32_t read_ifaddrs(void)
 
 static void ifa_get(uint32_t i, int32_t *family, uint32_t *plen, uint8_t *addr)
 {
-	wsk_memcpy(family, ifa_buf + i * 24, 4);
-	wsk_memcpy(plen, ifa_buf + i * 24 + 4, 4);
-	wsk_memcpy(addr, ifa_buf + i * 24 + 8, 16);
+	const uint8_t *r = ifa_buf + i * WSK_IFADDR_SIZE;
+
+	wsk_memcpy(family, r + WSK_IFADDR_FAMILY, 4);
+	wsk_memcpy(plen, r + WSK_IFADDR_PREFIXLEN, 4);
+	wsk_memcpy(addr, r + WSK_IFADDR_ADDR, 16);
 }
 
 /* glibc's __check_pf: non-loopback addresses of each family. */

@@ -12,6 +12,8 @@
 
 /* NI_NUMERICHOST..NI_DGRAM, NI_IDN and its two deprecated companions. */
 #define VALID_FLAGS 0xff
+/* A port in decimal, "65535", and its NUL. */
+#define PORT_TEXT 6
 
 static uint16_t sa_family(const void *sa)
 {
@@ -52,8 +54,9 @@ static int copy_out(char *dst, uint32_t size, const char *text)
 /* inet_ntop, then for IPv6 the '%scope' glibc appends (wsk_append_scope). */
 static int numeric_inet(const void *sa, char *host, uint32_t hostlen)
 {
-	/* 45 characters of address, '%' and an interface name or number. */
-	char text[96];
+	/* The address and the room wsk_append_scope asks before it appends
+	 * '%' and an interface name or number. */
+	char text[WSK_INET6_ADDRSTRLEN + 1 + WSK_IFNAMSIZ + WSK_U32_DIGITS];
 
 	if (sa_family(sa) == WSK_AF_INET) {
 		struct wsk_sockaddr_in in;
@@ -108,7 +111,7 @@ static int unix_path(const void *sa, char *serv, uint32_t servlen)
 static int serv_part(const void *sa, char *serv, uint32_t servlen, int flags)
 {
 	struct wsk_sockaddr_in in;
-	char text[8];
+	char text[PORT_TEXT];
 
 	if (sa_family(sa) == WSK_AF_UNIX)
 		return unix_path(sa, serv, servlen);
@@ -146,7 +149,7 @@ static struct wsk_hostent hbuf;
  * its canonical name) is cut from a name inside it, as glibc does. */
 static void strip_local_domain(char *name)
 {
-	char me[256];
+	char me[WSK_DNAME_MAX];
 	const char *dom = 0;
 	uint32_t i, ln, ld;
 	int herr;
@@ -214,7 +217,7 @@ static int serv_lookup(const void *sa, char *serv, uint32_t servlen, int flags)
 	struct wsk_servent se;
 	uint32_t len;
 	const char *text = wsk_rfile(WSK_RFILE_SERVICES, &len);
-	char num[8];
+	char num[PORT_TEXT];
 
 	wsk_memcpy(&in, sa, 4);
 	if (wsk_services_byport(text, len, wsk_ntohs(in.port),

@@ -73,7 +73,7 @@ static int is_loopback6(const uint8_t *a)
  * family it is taken as, or 0 when glibc ignores the line. */
 static int line_addr(struct wsk_span f, int af, uint8_t *addr)
 {
-	char text[64];
+	char text[WSK_INET6_ADDRSTRLEN];
 
 	if (!wsk_span_copy(f, text, sizeof text))
 		return 0;

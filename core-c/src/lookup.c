@@ -55,7 +55,7 @@ static const struct wsk_nss *nss_current(void)
 /* Without search/domain, glibc searches the host name's domain. */
 static void default_domain(struct wsk_resconf *r)
 {
-	char host[256];
+	char host[WSK_DNAME_MAX];
 	uint32_t i;
 
 	if (r->nsearch || wsk_host_gethostname(host, sizeof host))
@@ -197,7 +197,11 @@ static char hexdigit(unsigned v)
 	return (char)(v < 10 ? '0' + v : 'a' + v - 10);
 }
 
-/* "4.3.2.1.in-addr.arpa" or the ip6.arpa nibbles. */
+/* The longest reverse name: 32 nibbles, each with its dot, then "ip6.arpa"
+ * and the NUL (the in-addr.arpa form is at most 29 bytes). */
+#define PTR_NAME (32 * 2 + sizeof "ip6.arpa")
+
+/* "4.3.2.1.in-addr.arpa" or the ip6.arpa nibbles, into PTR_NAME bytes. */
 static void ptr_name(int af, const uint8_t *a, char *out)
 {
 	int i, o = 0;
@@ -213,7 +217,7 @@ static void ptr_name(int af, const uint8_t *a, char *out)
 			out[o++] = (char)('0' + v % 10);
 			out[o++] = '.';
 		}
-		wsk_memcpy(out + o, "in-addr.arpa", 13);
+		wsk_memcpy(out + o, "in-addr.arpa", sizeof "in-addr.arpa");
 		return;
 	}
 	for (i = 15; i >= 0; i--) {
@@ -222,12 +226,12 @@ static void ptr_name(int af, const uint8_t *a, char *out)
 		out[o++] = hexdigit(a[i] >> 4);
 		out[o++] = '.';
 	}
-	wsk_memcpy(out + o, "ip6.arpa", 9);
+	wsk_memcpy(out + o, "ip6.arpa", sizeof "ip6.arpa");
 }
 
 static int dns_addr(int af, const uint8_t *addr, struct wsk_hostent *out)
 {
-	char name[80];
+	char name[PTR_NAME];
 	int qt = WSK_DNS_PTR, r;
 	const char *p;
 	uint32_t i;

@@ -17,10 +17,15 @@ static void defaults(struct wsk_resconf *rc)
 	rc->attempts = 2;
 }
 
+/* A nameserver field's "addr%scope": the address, '%' and a scope (digits
+ * are read; an interface name is skipped, as it needs the host), with
+ * room. A longer field is no nameserver, and glibc skips it too. */
+#define NS_TEXT 80
+
 /* "addr", "addr%scope" or "[addr]:port" / "[addr]". */
 static int parse_ns(struct wsk_span f, struct wsk_nameserver *ns)
 {
-	char text[80];
+	char text[NS_TEXT];
 	struct wsk_span port = { 0, 0 };
 	uint32_t v = 53, i;
 

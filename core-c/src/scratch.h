@@ -12,6 +12,11 @@
 #include <wasock/host.h>
 #include <wasock/sockaddr.h>
 
+/* text takes any string the library hands the core (a host and a port side
+ * by side, an AF_UNIX path of at most 108 bytes, a strerror text); the
+ * library refuses a longer one before the call (no host name is longer than
+ * 255 bytes on the wire). opt takes raw address and option bytes, and
+ * getnameinfo's service text. */
 #define WSK_SCRATCH_TEXT_SIZE 1024
 #define WSK_SCRATCH_OPT_SIZE 1024
 

@@ -54,7 +54,7 @@ void wsk_append_scope(char *text, uint32_t size, const uint8_t *addr,
 		      uint32_t scope_id)
 {
 	size_t at = wsk_strlen(text);
-	char name[WSK_IFNAMSIZ + 11];
+	char name[WSK_IFNAMSIZ + WSK_U32_DIGITS + 1];
 
 	if (scope_id == 0 || at + sizeof name + 1 > size)
 		return;

@@ -45,7 +45,7 @@ int wsk_memcmp(const void *a, const void *b, size_t n)
 
 uint32_t wsk_utoa(uint32_t v, char *out)
 {
-	char tmp[10];
+	char tmp[WSK_U32_DIGITS];
 	uint32_t n = 0, i;
 
 	do {

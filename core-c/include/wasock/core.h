@@ -51,6 +51,15 @@ enum {
 
 /* ---- text forms of addresses (inet_*.c) -------------------------------- */
 
+/* Linux's INET_ADDRSTRLEN and INET6_ADDRSTRLEN: the longest text inet_ntop
+ * writes ("255.255.255.255", "ffff:...:ffff:255.255.255.255") with its NUL.
+ * A field longer than that is no address, so a parser may refuse it before
+ * reading it. */
+#define WSK_INET_ADDRSTRLEN 16
+#define WSK_INET6_ADDRSTRLEN 46
+/* A uint32_t in decimal: 4294967295. */
+#define WSK_U32_DIGITS 10
+
 /* glibc's inet_pton: 1 on success, 0 when src is not a valid address of af,
  * -EAFNOSUPPORT for another af. dst receives 4 or 16 bytes, network order. */
 int wsk_inet_pton(int af, const char *src, void *dst);
@@ -126,6 +135,7 @@ size_t wsk_strlen(const char *s);
 void *wsk_memcpy(void *dst, const void *src, size_t n);
 void *wsk_memset(void *dst, int c, size_t n);
 int wsk_memcmp(const void *a, const void *b, size_t n);
-uint32_t wsk_utoa(uint32_t v, char *out); /* v in decimal + NUL; returns the digit count */
+/* v in decimal + NUL (out holds WSK_U32_DIGITS + 1); returns the digit count */
+uint32_t wsk_utoa(uint32_t v, char *out);
 
 #endif

@@ -113,9 +113,14 @@ WASOCK_IMPORT("gethostname")
 int wsk_host_gethostname(char *buf, uint32_t size);
 /*
  * The configured interface addresses, for AI_ADDRCONFIG and the address
- * sort: up to max 24-byte records { int32 family; uint32 prefixlen;
- * uint8 addr[16] } (IPv4 in the first 4 bytes); *n_out gets the count.
+ * sort: up to max records of WSK_IFADDR_SIZE bytes { int32 family; uint32
+ * prefixlen; uint8 addr[16] } (IPv4 in the first 4 bytes); *n_out gets the
+ * count.
  */
+#define WSK_IFADDR_FAMILY 0
+#define WSK_IFADDR_PREFIXLEN 4
+#define WSK_IFADDR_ADDR 8
+#define WSK_IFADDR_SIZE 24
 WASOCK_IMPORT("ifaddrs")
 int wsk_host_ifaddrs(void *buf, uint32_t max, uint32_t *n_out);
 /* The index of the interface `name`, for "fe80::1%eth0" (ENODEV if none). */

@@ -9,6 +9,7 @@
 #define WASOCK_NETDB_H
 
 #include <stdint.h>
+#include <wasock/resolv.h>
 
 /* Linux/glibc values (negative EAI codes, as glibc returns them). */
 enum {
@@ -70,7 +71,16 @@ enum {
 	WSK_GAI_SEEN_KNOWN = 4,
 };
 
-#define WSK_GAI_MAX 160
+/* At most this many socket type / protocol / port triples per address:
+ * stream, dgram, raw (glibc's gaih_inet_typeproto rows for a request). */
+#define WSK_GAI_SERV_MAX 3
+/*
+ * Room for every answer, so none is ever cut short: an answer pairs at most
+ * WSK_HOST_ADDRS addresses (what one host entry holds, the bound the hosts
+ * file and DNS lookups already keep; a numeric host or none gives at most 2)
+ * with at most WSK_GAI_SERV_MAX triples.
+ */
+#define WSK_GAI_MAX (WSK_HOST_ADDRS * WSK_GAI_SERV_MAX)
 /* sizeof (struct sockaddr_in6): the largest address getaddrinfo returns. */
 #define WSK_GAI_ADDRMAX 28
 
@@ -125,9 +135,6 @@ struct wsk_gai_serv {
 	int protocol;
 	uint16_t port_be;
 };
-
-/* At most this many triples: stream, dgram, raw. */
-#define WSK_GAI_SERV_MAX 3
 
 /*
  * glibc's service string parse: strtoul(s, &end, 10) on a 64-bit unsigned

@@ -52,9 +52,15 @@ uint32_t wsk_rfile_gen(int id);
 
 /* ---- /etc/services and /etc/protocols (services.c, protocols.c) -------- */
 
+/* A service's name and protocol with their NULs. A line whose name or
+ * protocol is longer is skipped (glibc has no bound; no registered service
+ * name is longer than 15 characters, RFC 6335). */
+#define WSK_SERV_NAME 64
+#define WSK_SERV_PROTO 32
+
 struct wsk_servent {
-	char name[64];
-	char proto[32];
+	char name[WSK_SERV_NAME];
+	char proto[WSK_SERV_PROTO];
 	int32_t port; /* host order */
 };
 
@@ -139,11 +145,15 @@ void wsk_resolv_conf_parse(const char *text, uint32_t len,
 
 enum { WSK_NSS_FILES = 1, WSK_NSS_DNS = 2 };
 
+/* Sources of the hosts line kept, in order: only files and dns are known,
+ * so a longer line only repeats them; the rest is ignored. */
+#define WSK_NSS_MAX 8
+
 /* Sources in order; [NOTFOUND=return] after a source sets stop[i]. */
 struct wsk_nss {
 	uint32_t n;
-	uint8_t src[8];
-	uint8_t stop_notfound[8];
+	uint8_t src[WSK_NSS_MAX];
+	uint8_t stop_notfound[WSK_NSS_MAX];
 };
 
 /* The hosts line; none gives glibc's default "dns files". */
