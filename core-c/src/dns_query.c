@@ -2,10 +2,13 @@
  * The stub resolver: A and AAAA (or PTR) for one name, over the core's own
  * host sockets, as a state machine. wsk_dns_step never blocks: it does
  * what it can and returns WSK_DNS_WANT with q->pfd/q->pevents/q->deadline_ns
- * saying what it waits for. The sync API runs it with the host's poll
- * (wsk_dns_run); the Promise API can run the same machine from uv_poll and
- * a timer, and a Wasm guest from its own loop -- one resolver, whichever
- * way it is driven, which a blocking loop could not give.
+ * saying what it waits for. wsk_dns_run drives it with the host's poll:
+ * the sync API in the caller's thread, the Promise API in its name-lookup
+ * worker thread (ts-bindings/src/lib/name-worker.ts), so both run this one
+ * resolver. Guests never run it: their host resolves for them (the
+ * lookup_name import). Written as steps rather than a blocking loop so that
+ * one poll serves the parallel A and AAAA queries, the per-try deadlines
+ * and the switch to TCP alike.
  *
  * Behaviour (glibc's res_send/res_search where it has one): the search
  * list and ndots decide the names; for each, every server in turn (rotate

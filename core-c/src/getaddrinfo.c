@@ -1,10 +1,12 @@
 /*
- * getaddrinfo for numeric hosts and services, as glibc 2.36 answers
- * (sysdeps/posix/getaddrinfo.c: getaddrinfo, gaih_inet,
- * text_to_binary_address; inet/inet6_scopeid_pton.c). The checks run in
- * glibc's order, so the first error is glibc's first error. Wherever glibc
- * would ask NSS, an interface name or the interface list, the answer is
- * WSK_GAI_LOOKUP instead.
+ * getaddrinfo as glibc 2.36 answers (sysdeps/posix/getaddrinfo.c:
+ * getaddrinfo, gaih_inet, text_to_binary_address, get_nss_addresses,
+ * rfc3484_sort; inet/inet6_scopeid_pton.c). The checks run in glibc's
+ * order, so the first error is glibc's first error. Where glibc asks NSS,
+ * an interface name or the interface list, wsk_getaddrinfo asks the core's
+ * resolver (lookup.c, services.c) and the host's interface imports;
+ * wsk_getaddrinfo_numeric answers WSK_GAI_LOOKUP there instead (see
+ * <wasock/netdb.h>).
  */
 #include <stddef.h>
 #include <wasock/core.h>
@@ -14,7 +16,8 @@
 #include <wasock/linux.h>
 
 #if defined(__wasm32__)
-/* ts-bindings/src/netdb.ts reads the answer at these offsets. */
+/* The wasm32 layout <wasock/netdb.h> states (the library reads it through
+ * the generated core ABI, tools/gen-core-abi.mjs). */
 _Static_assert(offsetof(struct wsk_gai_out, canonname) == 8, "layout");
 _Static_assert(offsetof(struct wsk_gai_out, entries) == 12, "layout");
 _Static_assert(sizeof(struct wsk_gai_entry) == 44, "layout");

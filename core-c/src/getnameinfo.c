@@ -1,9 +1,10 @@
 /*
- * getnameinfo as glibc 2.36 answers it (inet/getnameinfo.c), for the
- * numeric forms: the checks in glibc's order, host before service, and
- * EAI_OVERFLOW where glibc's buffers would be too short. A reverse lookup,
- * a service name or the host name (for AF_UNIX) is not the core's to make:
- * those answer WSK_GAI_LOOKUP.
+ * getnameinfo as glibc 2.36 answers it (inet/getnameinfo.c): the checks in
+ * glibc's order, host before service, and EAI_OVERFLOW where glibc's
+ * buffers would be too short. wsk_getnameinfo_full makes the reverse
+ * lookup (the core's resolver), reads service names from /etc/services and
+ * asks the host for its name (AF_UNIX); wsk_getnameinfo answers
+ * WSK_GAI_LOOKUP for those instead (see <wasock/netdb.h>).
  */
 #include <wasock/core.h>
 #include <wasock/netdb.h>

@@ -1,7 +1,7 @@
 /*
- * The netdb functions the seed names beyond getaddrinfo/getnameinfo, as
- * exports for the TypeScript library (and, with the same signatures, for
- * guests): getservbyname/getservbyport, getprotobyname, and the
+ * The netdb functions of Python's socket module beyond getaddrinfo and
+ * getnameinfo, as exports for the TypeScript library (and, with the same
+ * signatures, for guests): getservbyname/getservbyport, getprotobyname, the
  * gethostbyname/gethostbyaddr lookups, whose answer is one static
  * struct wsk_hostent (wsk_hostent_out) read by the caller.
  */

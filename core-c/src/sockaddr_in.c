@@ -1,7 +1,8 @@
 /*
  * AF_INET addresses: ('host', port) <-> struct sockaddr_in. Hosts here are
- * already numeric or one of the seed's two symbolic forms; names are
- * resolved by the caller first (the codec answers WSK_ADDR_NAME for them).
+ * already numeric or one of the two symbolic forms of Python's socket
+ * module; names are resolved by the caller first (the codec answers
+ * WSK_ADDR_NAME for them).
  */
 #include <wasock/core.h>
 #include <wasock/linux.h>
@@ -14,7 +15,7 @@ static int streq(const char *a, const char *b)
 	return wsk_strlen(a) == n && wsk_memcmp(a, b, n) == 0;
 }
 
-/* The seed's special forms: '' is INADDR_ANY, '<broadcast>' INADDR_BROADCAST.
+/* Python's special forms: '' is INADDR_ANY, '<broadcast>' INADDR_BROADCAST.
  * Returns 1 when host was one of them. */
 static int symbolic_in(const char *host, uint32_t *addr_be)
 {

@@ -1,9 +1,17 @@
 /*
- * Name-to-address translation for numeric hosts and services: glibc 2.36's
- * getaddrinfo and getnameinfo, flag for flag, for everything that needs no
- * lookup. Whenever glibc would consult NSS (hosts, DNS, /etc/services), an
- * interface name or the interface list, the core stops and answers
- * WSK_GAI_LOOKUP, so the caller can ask a resolver that has them.
+ * Name-to-address translation: glibc 2.36's getaddrinfo and getnameinfo,
+ * flag for flag, with the core's own resolver behind them (the hosts file
+ * and DNS per nsswitch.conf, /etc/services, the interface list and routing
+ * through the host imports). wsk_getaddrinfo and wsk_getnameinfo_full are
+ * what the library and guests call; the only answer they leave to another
+ * resolver is WSK_GAI_LOOKUP for AI_IDN with a non-ASCII name (IDNA is
+ * libidn2's job in glibc).
+ *
+ * wsk_getaddrinfo_numeric and wsk_getnameinfo stop wherever glibc would
+ * consult NSS, an interface name or the interface list, and answer
+ * WSK_GAI_LOOKUP there: the same checks in the same order with no file or
+ * network read, which is what the native differential test compares with
+ * glibc's own numeric paths.
  */
 #ifndef WASOCK_NETDB_H
 #define WASOCK_NETDB_H
@@ -107,8 +115,8 @@ struct wsk_gai_out {
 };
 
 /*
- * getaddrinfo(host, serv, {family, socktype, proto, flags}) for numeric
- * hosts and services. host/serv NULL stand for None. Returns the number of
+ * getaddrinfo(host, serv, {family, socktype, proto, flags}) as far as it
+ * needs no lookup. host/serv NULL stand for None. Returns the number of
  * entries written to out (>= 1), a negative EAI_* code, or WSK_GAI_LOOKUP.
  */
 int wsk_getaddrinfo_numeric(const char *host, const char *serv, int family,
@@ -119,7 +127,8 @@ int wsk_getaddrinfo_numeric(const char *host, const char *serv, int family,
 struct wsk_gai_out *wsk_gai_out(void);
 
 /*
- * getnameinfo, numeric part. Returns 0 with host and serv written (either
+ * getnameinfo as far as it needs no lookup. Returns 0 with host and serv
+ * written (either
  * may be NULL or 0 bytes long, as in glibc), a negative EAI_* code, or
  * WSK_GAI_LOOKUP when the answer needs a reverse lookup, a service name or
  * the host name.

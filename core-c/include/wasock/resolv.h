@@ -251,10 +251,10 @@ int wsk_dns_parse(const uint8_t *msg, uint32_t len, uint16_t id,
 /*
  * A lookup is a state machine, not a blocking call: wsk_dns_start sets it
  * up, wsk_dns_step advances it by one event and says what it waits for
- * next (a descriptor to become readable/writable, or a deadline). The sync
- * API drives it with the host's poll; the Promise API can drive the very
- * same machine from libuv (uv_poll + a timer) without blocking the event
- * loop, and a Wasm guest from its own loop. Nothing here ever sleeps.
+ * next (a descriptor to become readable/writable, or a deadline). Nothing
+ * in a step ever sleeps; wsk_dns_run is the one driver, waiting in the
+ * host's poll (the Promise API calls it from a worker thread, see
+ * dns_query.c).
  */
 enum {
 	WSK_DNS_WANT = 1, /* wait for q->pfd (events) or q->deadline_ns */
