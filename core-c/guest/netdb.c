@@ -16,14 +16,6 @@
 #include <wasock/resolv.h>
 #include "errno_map.h"
 
-struct wsk_hostent *wsk_hostent_out(void);
-struct wsk_servent *wsk_servent_out(void);
-int wsk_getservbyname(const char *name, const char *proto);
-int wsk_getservbyport(int port, const char *proto);
-int wsk_getprotobyname(const char *name);
-int wsk_gethostbyname(const char *name, int af);
-int wsk_gethostbyaddr(const uint8_t *addr, int af);
-
 int h_errno;
 int *__h_errno_location(void) { return &h_errno; }
 

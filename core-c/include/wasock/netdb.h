@@ -179,4 +179,19 @@ int wsk_getnameinfo_full(const void *sa, uint32_t salen, char *host,
 			 uint32_t hostlen, char *serv, uint32_t servlen,
 			 int flags);
 
+/* ---- the rest of the netdb family (netdb_names.c) ------------------------ */
+
+/* The static answers the functions below fill. */
+struct wsk_hostent *wsk_hostent_out(void);
+struct wsk_servent *wsk_servent_out(void);
+/* 1 with wsk_servent_out filled, 0 when not found. proto may be NULL. */
+int wsk_getservbyname(const char *name, const char *proto);
+int wsk_getservbyport(int port, const char *proto);
+/* The protocol number, or -1 when /etc/protocols does not name it. */
+int wsk_getprotobyname(const char *name);
+/* glibc's gethostbyname2_r / gethostbyaddr_r into wsk_hostent_out: 0, or
+ * the h_errno (> 0). */
+int wsk_gethostbyname(const char *name, int af);
+int wsk_gethostbyaddr(const uint8_t *addr, int af);
+
 #endif
