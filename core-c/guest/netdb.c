@@ -146,7 +146,7 @@ struct hostent *gethostbyname2(const char *name, int af)
 	}
 	r = wsk_gethostbyname(name, af);
 	if (r) {
-		h_errno = r;
+		h_errno = -r;
 		return 0;
 	}
 	return hostent_from_core();
@@ -168,7 +168,7 @@ struct hostent *gethostbyaddr(const void *addr, socklen_t len, int af)
 	}
 	r = wsk_gethostbyaddr(addr, af);
 	if (r) {
-		h_errno = r;
+		h_errno = -r;
 		return 0;
 	}
 	return hostent_from_core();

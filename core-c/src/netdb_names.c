@@ -54,8 +54,8 @@ int wsk_getprotobyname(const char *name)
 	return wsk_protocols_byname(text, len, name, &num) ? num : -1;
 }
 
-/* glibc's gethostbyname2_r for one family: 0, or h_errno (> 0). The
- * numeric forms are glibc's __nss_hostname_digits_dots. */
+/* glibc's gethostbyname2_r for one family: 0, or -h_errno. The numeric
+ * forms are glibc's __nss_hostname_digits_dots. */
 WSK_EXPORT("wsk_gethostbyname")
 int wsk_gethostbyname(const char *name, int af)
 {
@@ -74,14 +74,14 @@ int wsk_gethostbyname(const char *name, int af)
 		wsk_hostent_add_addr(&hostent_out, af, a);
 		return 0;
 	}
-	return wsk_lookup_name(name, af, &hostent_out, &herr) == 0 ? 0 : herr;
+	return wsk_lookup_name(name, af, &hostent_out, &herr) == 0 ? 0 : -herr;
 }
 
-/* gethostbyaddr_r: 0, or h_errno. addr is 4 or 16 bytes. */
+/* gethostbyaddr_r: 0, or -h_errno. addr is 4 or 16 bytes. */
 WSK_EXPORT("wsk_gethostbyaddr")
 int wsk_gethostbyaddr(const uint8_t *addr, int af)
 {
 	int herr;
 
-	return wsk_lookup_addr(af, addr, &hostent_out, &herr) == 0 ? 0 : herr;
+	return wsk_lookup_addr(af, addr, &hostent_out, &herr) == 0 ? 0 : -herr;
 }

@@ -16,8 +16,11 @@
  *   getaddrinfo/getnameinfo (<wasock/netdb.h>): >= 0, a negative EAI code as
  *       glibc numbers them (-1..-105), or WSK_GAI_LOOKUP (-1001): only a
  *       resolver the core does not have can answer.
- *   glibc mirrors (inet_pton, inet_aton, gethostbyname's h_errno, ...) keep
- *       glibc's own convention, noted at each declaration.
+ *   the rest of the netdb family (<wasock/netdb.h>): gethostbyname and
+ *       gethostbyaddr 0 or -h_errno; getprotobyname the number or -1 (not
+ *       found); getservby* 1 found or 0.
+ *   glibc mirrors (inet_pton 1/0/-errno, inet_aton 1/0) keep glibc's own
+ *       convention, noted at each declaration.
  *
  * The two sentinels lie below every errno Linux defines and every EAI code
  * glibc defines, and differ from each other, so neither can be mistaken for

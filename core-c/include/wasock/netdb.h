@@ -190,7 +190,7 @@ int wsk_getservbyport(int port, const char *proto);
 /* The protocol number, or -1 when /etc/protocols does not name it. */
 int wsk_getprotobyname(const char *name);
 /* glibc's gethostbyname2_r / gethostbyaddr_r into wsk_hostent_out: 0, or
- * the h_errno (> 0). */
+ * -h_errno (HOST_NOT_FOUND.. NO_DATA, negated as errnos are). */
 int wsk_gethostbyname(const char *name, int af);
 int wsk_gethostbyaddr(const uint8_t *addr, int af);
 
