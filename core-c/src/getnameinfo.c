@@ -98,7 +98,7 @@ static int unix_path(const void *sa, char *serv, uint32_t servlen)
 	const char *path = (const char *)sa + WSK_SUN_PATH_OFFSET;
 	uint32_t len = 0;
 
-	while (len < sizeof(((struct wsk_sockaddr_un *)0)->path) && path[len])
+	while (len < WSK_SUN_PATH_MAX && path[len])
 		len++;
 	if (len + 1 > servlen)
 		return WSK_EAI_OVERFLOW;

@@ -60,7 +60,7 @@ static int finish(char *dst, uint32_t size, const char *text, int len)
 
 static int ntop4(const unsigned char *a, char *dst, uint32_t size)
 {
-	char tmp[16];
+	char tmp[WSK_INET_ADDRSTRLEN];
 
 	return finish(dst, size, tmp, put_quad(tmp, a));
 }

@@ -23,6 +23,9 @@
 #define WSK_RFILE_HOSTS_KB 8192
 #endif
 
+/* The others: several times the stock file (Debian's
+ * /etc/services is 13 KiB, protocols 3 KiB, gai.conf 3 KiB; resolv.conf and
+ * nsswitch.conf are a few lines). */
 static char hosts_buf[WSK_RFILE_HOSTS_KB * KB], services_buf[64 * KB];
 static char protocols_buf[16 * KB], resolv_buf[16 * KB];
 static char nss_buf[8 * KB], gai_buf[16 * KB];

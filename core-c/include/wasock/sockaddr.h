@@ -32,10 +32,20 @@ struct wsk_sockaddr_in6 {
 	uint32_t scope_id;
 };
 
+/* Linux's sun_path: 108 bytes, no NUL needed when it is full. */
+#define WSK_SUN_PATH_MAX 108
+
 struct wsk_sockaddr_un {
 	uint16_t family;
-	char path[108];
+	char path[WSK_SUN_PATH_MAX];
 };
+
+/* A decoded address's text: the longer of a full sun_path and an IPv6 text
+ * with its %scope (73 bytes), rounded up to a multiple of 4 (the struct's
+ * alignment). */
+#define WSK_ADDR_TEXT_MAX 112
+_Static_assert(WSK_ADDR_TEXT_MAX >= WSK_SUN_PATH_MAX &&
+	       WSK_ADDR_TEXT_MAX % 4 == 0, "a sun_path fits, 4-byte aligned");
 
 /* A decoded address. text is the numeric host (with any %scope) or the
  * AF_UNIX path bytes; abstract marks a Linux abstract name (CPython: bytes). */
@@ -46,7 +56,7 @@ struct wsk_addr_text {
 	uint32_t scope_id;
 	uint32_t abstract;
 	uint32_t len;
-	char text[112];
+	char text[WSK_ADDR_TEXT_MAX];
 };
 
 int wsk_sockaddr_in(const char *host, uint32_t port, void *sa,
@@ -125,6 +135,9 @@ struct wsk_sockaddr_vm {
 	uint8_t zero[3];
 };
 
+/* A decoded address as Python's tuple of ints, an interface name and raw
+ * bytes: TIPC's is the longest (addrtype, three values, scope: 5 ints);
+ * AF_PACKET's name is an interface name and its bytes sll_addr (8). */
 struct wsk_addr_tuple {
 	int32_t family;
 	uint32_t nints;
