@@ -5,6 +5,7 @@
 import { asInt, escapeChar, strRepr, typeName } from './convert.js';
 import { error, timeout } from './errors.js';
 import { EAGAIN } from '../host/core-abi.generated.js';
+import type { Int } from './types.js';
 
 interface Sock {
   recv(n: number): Uint8Array;
@@ -317,6 +318,7 @@ export class SocketFile {
     return i < 0 ? -1 : i + nl.length;
   }
 
+  read(size?: Int | null): Uint8Array | string | null;
   read(size: unknown = -1): Uint8Array | string | null {
     this.#checkRead();
     const n = size === null || size === undefined ? -1 : asInt(size);
@@ -332,6 +334,7 @@ export class SocketFile {
     return out;
   }
 
+  readline(limit?: Int | null): Uint8Array | string;
   readline(limit: unknown = -1): Uint8Array | string {
     this.#checkRead();
     const n = limit === null || limit === undefined ? -1 : asInt(limit);
@@ -350,6 +353,7 @@ export class SocketFile {
     return out;
   }
 
+  readlines(hint?: Int | null): Array<Uint8Array | string>;
   readlines(hint: unknown = -1): Array<Uint8Array | string> {
     const h = hint === null || hint === undefined ? -1 : asInt(hint);
     const lines: Array<Uint8Array | string> = [];
@@ -379,6 +383,7 @@ export class SocketFile {
     }
   }
 
+  write(data: string | ArrayBufferView): number | null;
   write(data: unknown): number | null {
     this.#checkOpen();
     if (!this.#writing) throw new Error('File not open for writing');
@@ -407,8 +412,9 @@ export class SocketFile {
     return this.#binary ? bytes.length : (data as string).length;
   }
 
+  writelines(lines: Iterable<string | ArrayBufferView>): void;
   writelines(lines: Iterable<unknown>): void {
-    for (const l of lines) this.write(l);
+    for (const l of lines) this.write(l as string | ArrayBufferView);
   }
 
   flush(): void {
