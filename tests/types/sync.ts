@@ -206,11 +206,22 @@ describe(err);
 const f = cli.makefile('rwb', 0);
 f.write(new Uint8Array(4));
 f.flush();
-const line = f.readline();
-assertType<Uint8Array | string>()(line);
+assertType<Uint8Array>()(f.readline());
+assertType<Uint8Array | null>()(f.read(10));
+assertType<Uint8Array[]>()(f.readlines());
 f.close();
 const tf = cli.makefile('r', null, 'utf-8', null, '\n');
-for (const l of tf) console.log(l);
+assertType<string>()(tf.read());
+for (const l of tf) assertType<string>()(l);
+const wf = cli.makefile('w');
+wf.write('text\n');
+wf.writelines(['a\n', 'b\n']);
+const mode: string = 'rb';
+const anyFile = cli.makefile(mode);
+assertType<Uint8Array | string>()(anyFile.readline());
+assertType<Uint8Array | string | null>()(anyFile.read());
+anyFile.write('either');
+anyFile.write(new Uint8Array(1));
 {
   using s = socket.socket();
   s.settimeout(1);
@@ -259,9 +270,13 @@ socket.getaddrinfo('localhost', 80, 'AF_INET');
 const saText: string = infos[0][4];
 // @ts-expect-error htons takes an int
 socket.htons('80');
+// @ts-expect-error a binary file takes bytes, not text
+f.write('text');
+// @ts-expect-error a text file's lines are strings
+const binLine: Uint8Array = tf.readline();
 // @ts-expect-error the sync API returns values, not Promises
 a.recv(1).then(() => {});
-void asText, optBytes, optNumber, saText;
+void asText, optBytes, optNumber, saText, binLine;
 // @ts-expect-error the helper itself: a string is not exactly a number
 assertType<number>()('80');
 // @ts-expect-error the helper itself: exact, not merely assignable

@@ -74,6 +74,11 @@ export class SocketType extends SocketBase {
     return runSync(this.sendtoOp(arguments), this.coreTimeout());
   }
 
+  // The file's kind follows the mode: bytes with 'b' in it, text without.
+  makefile(mode: `${string}b${string}`, buffering?: number | null, encoding?: string | null,
+    errors?: string | null, newline?: string | null): SocketFile<Uint8Array>;
+  makefile(mode?: 'r' | 'w' | 'rw' | 'wr', buffering?: number | null, encoding?: string | null,
+    errors?: string | null, newline?: string | null): SocketFile<string>;
   makefile(mode?: string, buffering?: number | null, encoding?: string | null, errors?: string | null,
     newline?: string | null): SocketFile;
   makefile(mode: unknown = 'r', buffering: unknown = null, encoding: unknown = null, _errors: unknown = null,
