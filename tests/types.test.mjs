@@ -3,6 +3,7 @@
 // "exports" and must compile under `tsc --strict` with the declarations themselves checked
 // (skipLibCheck false). Their `// @ts-expect-error` lines are the misuses that must not compile;
 // a second compile of copies without those comments proves each one fails, on its own line.
+// That compile also checks that both entry points export every type of ts-bindings/src/lib/types.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -79,9 +80,16 @@ test('each @ts-expect-error line fails to compile without its comment, and nothi
     }
     assert.ok(expected.size >= 2, 'both programs have @ts-expect-error lines');
     copyFileSync(join(TYPES, 'helpers.ts'), join(tmp, 'helpers.ts'));
+    // Every type types.ts declares, imported by name from both entry points.
+    const names = [...readFileSync(join(ROOT, 'ts-bindings', 'src', 'lib', 'types.ts'), 'utf8')
+      .matchAll(/^export type (\w+)/gm)].map((m) => m[1]);
+    assert.ok(names.includes('Address') && names.includes('AddrInfo'), names.join(' '));
+    writeFileSync(join(tmp, 'exports.ts'), ['wasock', 'wasock/promises'].map((from, i) =>
+      `import type { ${names.map((n) => `${n} as ${n}${i}`).join(', ')} } from '${from}';\n` +
+      `export type All${i} = [${names.map((n) => `${n}${i}`).join(', ')}];\n`).join(''));
     writeFileSync(join(tmp, 'tsconfig.json'), JSON.stringify({
       extends: relative(tmp, join(TYPES, 'tsconfig.json')),
-      files: [...expected.keys()].map((f) => relative(tmp, join(ROOT, f))),
+      files: [...expected.keys()].map((f) => relative(tmp, join(ROOT, f))).concat('exports.ts'),
       include: [],
     }, null, 2));
     const r = tsc(join(tmp, 'tsconfig.json'));

@@ -20,7 +20,12 @@ export {
 } from './lib/netdb.js';
 export type { ResolverOptions, Nameserver } from './lib/netdb.js';
 export type { SocketFile } from './lib/makefile.js';
-export type * from './lib/types.js';
+export type {
+  Int, Bytes, WritableBytes, Timeout, Host, Port, Address, AddressArg, IPv4Address, IPv6Address, InetAddress,
+  UnixAddress, NetlinkAddress, PacketAddress, TipcAddress, VsockAddress, RawAddress, IPv4AddressArg, IPv6AddressArg,
+  UnixAddressArg, NetlinkAddressArg, PacketAddressArg, TipcAddressArg, VsockAddressArg, AddrInfo, HostEntry,
+  NameInfoAddressArg, InterfaceEntry,
+} from './lib/types.js';
 export type { SocketFactory, SocketpairFunction, FromfdFunction } from './lib/factories.js';
 
 export const has_ipv6 = true;

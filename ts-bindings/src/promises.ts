@@ -19,7 +19,6 @@ export * from './index.js';
 export { AsyncSocket as SocketType };
 export { AbortError, pollStats } from './host/readiness.js';
 export type { SocketDuplex, WebStreamPair } from './lib/streams.js';
-export type * from './lib/types.js';
 
 type Signal = AbortSignal | undefined;
 
