@@ -11,6 +11,7 @@ import { isSignal } from './lib/pending.js';
 import { callOffLoop } from './lib/name-worker.js';
 import { abortError, forget } from './host/readiness.js';
 import type { AddrInfo } from './lib/netdb.js';
+import type { AddressArg, Host, HostEntry, Int, NameInfoAddressArg, Port, Timeout } from './lib/types.js';
 import { SOCK_STREAM } from './host/constants.generated.js';
 import { needsLookup } from './lib/gai.js';
 
@@ -28,22 +29,35 @@ function splitSignal(args: unknown[]): [unknown[], Signal] {
 }
 
 export const { socket, socketpair, fromfd } = socketFunctions(AsyncSocket);
+// `socket` as a type too: function f(s: socket.socket) {}.
+export type socket = AsyncSocket;
 
 // socket.close(fd): operations still waiting on that descriptor reject with
 // EBADF, as when their socket is closed, rather than wait forever.
+export function close(fd: Int): void;
 export function close(fd: unknown): void {
-  sync.close(fd);
+  sync.close(fd as Int);
   forget(asCInt(fd));
 }
 
 // getaddrinfo(host, port, family, type, proto, flags[, signal]). Numeric
 // answers come from the core at once; lookups run off the loop. An abort
 // rejects at once (the lookup itself finishes in its worker, unobserved).
+export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family?: Int, type?: Int,
+  proto?: Int, flags?: Int, signal?: AbortSignal): Promise<AddrInfo[]>;
+export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, signal?: AbortSignal):
+  Promise<AddrInfo[]>;
+export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family: Int,
+  signal?: AbortSignal): Promise<AddrInfo[]>;
+export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family: Int, type: Int,
+  signal?: AbortSignal): Promise<AddrInfo[]>;
+export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family: Int, type: Int,
+  proto: Int, signal?: AbortSignal): Promise<AddrInfo[]>;
 export function getaddrinfo(host: unknown, port: unknown, ...rest: unknown[]): Promise<AddrInfo[]> {
   const [args, signal] = splitSignal(rest);
   if (!needsLookup(host, port, args[0], args[1], args[2], args[3])) {
     try {
-      return Promise.resolve(sync.getaddrinfo(host, port, ...(args as [])) as AddrInfo[]);
+      return Promise.resolve(sync.getaddrinfo(host as Host | null, port as Port, ...(args as [])) as AddrInfo[]);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -72,29 +86,44 @@ function offLoop(name: string) {
   };
 }
 
-export const getnameinfo = offLoop('getnameinfo') as (sockaddr: unknown, flags: unknown, signal?: AbortSignal) =>
-  Promise<[string, string]>;
-export const gethostbyname = offLoop('gethostbyname') as (hostname: unknown, signal?: AbortSignal) => Promise<string>;
-export const gethostbyname_ex = offLoop('gethostbyname_ex') as (hostname: unknown, signal?: AbortSignal) =>
-  Promise<[string, string[], string[]]>;
-export const gethostbyaddr = offLoop('gethostbyaddr') as (ip_address: unknown, signal?: AbortSignal) =>
-  Promise<[string, string[], string[]]>;
-export const getfqdn = offLoop('getfqdn') as (name?: unknown, signal?: AbortSignal) => Promise<string>;
-export const getservbyname = offLoop('getservbyname') as (servicename: unknown, protocolname?: unknown,
-  signal?: AbortSignal) => Promise<number>;
-export const getservbyport = offLoop('getservbyport') as (port: unknown, protocolname?: unknown,
-  signal?: AbortSignal) => Promise<string>;
-export const getprotobyname = offLoop('getprotobyname') as (protocolname: unknown, signal?: AbortSignal) =>
+export const getnameinfo = offLoop('getnameinfo') as (sockaddr: NameInfoAddressArg, flags: Int,
+  signal?: AbortSignal) => Promise<[host: string, port: string]>;
+export const gethostbyname = offLoop('gethostbyname') as (hostname: Host, signal?: AbortSignal) => Promise<string>;
+export const gethostbyname_ex = offLoop('gethostbyname_ex') as (hostname: Host, signal?: AbortSignal) =>
+  Promise<HostEntry>;
+export const gethostbyaddr = offLoop('gethostbyaddr') as (ip_address: Host, signal?: AbortSignal) =>
+  Promise<HostEntry>;
+export const getfqdn = offLoop('getfqdn') as {
+  (name?: string, signal?: AbortSignal): Promise<string>;
+  (signal?: AbortSignal): Promise<string>;
+};
+export const getservbyname = offLoop('getservbyname') as {
+  (servicename: string, protocolname?: string | null, signal?: AbortSignal): Promise<number>;
+  (servicename: string, signal?: AbortSignal): Promise<number>;
+};
+export const getservbyport = offLoop('getservbyport') as {
+  (port: Int, protocolname?: string | null, signal?: AbortSignal): Promise<string>;
+  (port: Int, signal?: AbortSignal): Promise<string>;
+};
+export const getprotobyname = offLoop('getprotobyname') as (protocolname: string, signal?: AbortSignal) =>
   Promise<number>;
 
 // CPython's create_connection (factories.ts), each connect awaited:
 // create_connection(address, timeout?, source_address?, all_errors?, signal?).
 // The timeout covers each connect, as in CPython.
+export async function create_connection(address: readonly [host: Host | null, port: Port], timeout?: Timeout,
+  source_address?: AddressArg | null, all_errors?: boolean, signal?: AbortSignal): Promise<AsyncSocket>;
+export async function create_connection(address: readonly [host: Host | null, port: Port], signal?: AbortSignal):
+  Promise<AsyncSocket>;
+export async function create_connection(address: readonly [host: Host | null, port: Port], timeout: Timeout,
+  signal?: AbortSignal): Promise<AsyncSocket>;
+export async function create_connection(address: readonly [host: Host | null, port: Port], timeout: Timeout,
+  source_address: AddressArg | null, signal?: AbortSignal): Promise<AsyncSocket>;
 export async function create_connection(address: unknown, ...rest: unknown[]): Promise<AsyncSocket> {
   const [args, signal] = splitSignal(rest);
   const [timeout, source_address = null, all_errors = false] = args;
   const [host, port] = unpack(address, 2);
-  const infos = (await getaddrinfo(host, port, 0, SOCK_STREAM, signal)) as Array<[number, number, number, string,
+  const infos = (await getaddrinfo(host as Host | null, port as Port, 0, SOCK_STREAM, signal)) as Array<[number, number, number, string,
     unknown]>;
   const each = connectEach(AsyncSocket, infos, timeout, source_address, all_errors);
   let step = each.next();

@@ -10,7 +10,7 @@ import { asBytes, asInt, asUIntMask, typeName } from './convert.js';
 import { decodeFamily, encodeFamily } from './families.js';
 import { coreGetaddrinfo, entrySockaddr, inetAddress, numericGetaddrinfo, systemGetaddrinfo } from './gai.js';
 
-export type Address = string | Uint8Array | [string, number] | [string, number, number, number] | unknown[];
+export type { Address } from './types.js';
 
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();

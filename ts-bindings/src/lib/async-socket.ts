@@ -13,6 +13,7 @@ import { abortError, forget } from '../host/readiness.js';
 import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
 import { SOCK_STREAM } from '../host/constants.generated.js';
 import { EAGAIN } from '../host/core-abi.generated.js';
+import type { Address, AddressArg, Bytes, Int, WritableBytes } from './types.js';
 
 export class AsyncSocket extends SocketBase {
   // The read hint: EAGAIN when the last read attempt on this (stream) socket
@@ -110,29 +111,38 @@ export class AsyncSocket extends SocketBase {
     return runPending(op, err, this.coreTimeout(), signal, hinted ? (r) => this.#afterHinted(r, size) : null);
   }
 
-  accept(signal?: AbortSignal): Promise<[this, unknown]> {
+  accept(signal?: AbortSignal): Promise<[this, Address]> {
     return this.#run(() => this.acceptOp(), signal);
   }
 
+  connect(address: AddressArg, signal?: AbortSignal): Promise<void>;
   connect(address: unknown, signal?: AbortSignal): Promise<void> {
     return this.#run(() => this.connectOp(address, false), signal);
   }
 
   // Errors of the connect itself are returned; a timeout is EAGAIN, as CPython.
+  connect_ex(address: AddressArg, signal?: AbortSignal): Promise<number>;
   connect_ex(address: unknown, signal?: AbortSignal): Promise<number> {
     return this.#run(() => this.connectOp(address, true), signal);
   }
 
+  recv(bufsize: Int, flags?: Int, signal?: AbortSignal): Promise<Uint8Array>;
+  recv(bufsize: Int, signal?: AbortSignal): Promise<Uint8Array>;
   recv(bufsize: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<Uint8Array> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
     return this.#read(() => this.recvBytesOp(bufsize, flags, 'recv'), signal);
   }
 
+  recvfrom(bufsize: Int, flags?: Int, signal?: AbortSignal): Promise<[Uint8Array, Address]>;
+  recvfrom(bufsize: Int, signal?: AbortSignal): Promise<[Uint8Array, Address]>;
   recvfrom(bufsize: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<[Uint8Array, unknown]> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
     return this.#read(() => this.recvfromOp(bufsize, flags), signal);
   }
 
+  recv_into(buffer: WritableBytes, nbytes?: Int, flags?: Int, signal?: AbortSignal): Promise<number>;
+  recv_into(buffer: WritableBytes, nbytes: Int, signal?: AbortSignal): Promise<number>;
+  recv_into(buffer: WritableBytes, signal?: AbortSignal): Promise<number>;
   recv_into(buffer: unknown, nbytes?: unknown | AbortSignal, flags?: unknown | AbortSignal,
     signal?: AbortSignal): Promise<number> {
     if (isSignal(nbytes)) [nbytes, signal] = [undefined, nbytes];
@@ -140,6 +150,10 @@ export class AsyncSocket extends SocketBase {
     return this.#read(() => this.recvIntoOp(buffer, nbytes, flags), signal);
   }
 
+  recvfrom_into(buffer: WritableBytes, nbytes?: Int, flags?: Int, signal?: AbortSignal):
+    Promise<[number, Address]>;
+  recvfrom_into(buffer: WritableBytes, nbytes: Int, signal?: AbortSignal): Promise<[number, Address]>;
+  recvfrom_into(buffer: WritableBytes, signal?: AbortSignal): Promise<[number, Address]>;
   recvfrom_into(buffer: unknown, nbytes?: unknown | AbortSignal, flags?: unknown | AbortSignal,
     signal?: AbortSignal): Promise<[number, unknown]> {
     if (isSignal(nbytes)) [nbytes, signal] = [undefined, nbytes];
@@ -147,18 +161,24 @@ export class AsyncSocket extends SocketBase {
     return this.#read(() => this.recvfromIntoOp(buffer, nbytes, flags), signal);
   }
 
+  send(data: Bytes, flags?: Int, signal?: AbortSignal): Promise<number>;
+  send(data: Bytes, signal?: AbortSignal): Promise<number>;
   send(data: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<number> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
     return this.#run(() => this.sendOp(data, flags), signal);
   }
 
   // One deadline covers every partial send; what went out is not sent again.
+  sendall(data: Bytes, flags?: Int, signal?: AbortSignal): Promise<void>;
+  sendall(data: Bytes, signal?: AbortSignal): Promise<void>;
   sendall(data: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<void> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
     return this.#run(() => this.sendallOp(data, flags), signal);
   }
 
   // sendto(data, address) or sendto(data, flags, address), then an optional signal.
+  sendto(data: Bytes, address: AddressArg, signal?: AbortSignal): Promise<number>;
+  sendto(data: Bytes, flags: Int, address: AddressArg, signal?: AbortSignal): Promise<number>;
   sendto(data: unknown, flagsOrAddress: unknown, address?: unknown | AbortSignal, signal?: AbortSignal):
     Promise<number> {
     const args: unknown[] = Array.prototype.slice.call(arguments);
@@ -178,6 +198,8 @@ export class AsyncSocket extends SocketBase {
   // A Node Duplex over this socket (socket.py's makefile arguments; 'b'
   // absent means text: strings in, strings out). Closing the stream leaves
   // the socket open, as closing a makefile() file does.
+  makefile(mode?: string, buffering?: number | null, encoding?: string | null, errors?: string | null,
+    newline?: string | null): SocketDuplex;
   makefile(mode: unknown = 'r', buffering: unknown = null, encoding: unknown = null, _errors: unknown = null,
     newline: unknown = null): SocketDuplex {
     const [spec, release] = this.fileRef(mode, buffering, encoding, newline);

@@ -6,15 +6,24 @@ import { error, osError } from './errors.js';
 import { asCInt, truthy } from './convert.js';
 import { AF_UNIX, SOCK_STREAM } from '../host/constants.generated.js';
 import type { SocketBase, SocketClass } from './socket-base.js';
+import type { AddressArg, Int, Timeout } from './types.js';
 
 // socket.socket(...) works with and without `new`, and `instanceof socket`
 // holds, as in Python where the class is called to construct.
-export type SocketFactory<S> = SocketClass<S> & {
-  (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): S;
-};
+// socket(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno = null).
+export interface SocketFactory<S> {
+  new (family?: Int, type?: Int, proto?: Int, fileno?: Int | null): S;
+  (family?: Int, type?: Int, proto?: Int, fileno?: Int | null): S;
+  readonly prototype: S;
+}
+
+// socketpair(family = AF_UNIX, type = SOCK_STREAM, proto = 0).
+export type SocketpairFunction<S> = (family?: Int | null, type?: Int, proto?: Int) => [S, S];
+// fromfd(fd, family, type, proto = 0): a socket over a duplicate of fd.
+export type FromfdFunction<S> = (fd: Int, family: Int, type: Int, proto?: Int) => S;
 
 function socketFactory<S>(Cls: SocketClass<S>): SocketFactory<S> {
-  const f = function socket(family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown): S {
+  const f = function socket(family?: Int, type?: Int, proto?: Int, fileno?: Int | null): S {
     return new Cls(family, type, proto, fileno);
   };
   f.prototype = Cls.prototype;
@@ -22,7 +31,8 @@ function socketFactory<S>(Cls: SocketClass<S>): SocketFactory<S> {
 }
 
 // socket.socket, socketpair and fromfd of one API, its sockets of class Cls.
-export function socketFunctions<S>(Cls: SocketClass<S>) {
+export function socketFunctions<S>(Cls: SocketClass<S>):
+  { socket: SocketFactory<S>; socketpair: SocketpairFunction<S>; fromfd: FromfdFunction<S> } {
   return {
     socket: socketFactory(Cls),
     socketpair: (family: unknown = null, type: unknown = SOCK_STREAM, proto: unknown = 0): [S, S] =>
@@ -48,7 +58,7 @@ function socketpairOf<S>(Cls: SocketClass<S>, family: unknown, type: unknown, pr
 function fromfdOf<S>(Cls: SocketClass<S>, fd: unknown, family: unknown, type: unknown, proto: unknown): S {
   const nfd = addon.dup(asCInt(fd));
   if (nfd < 0) throw osError(-nfd);
-  return new Cls(family, type, proto, nfd);
+  return new Cls(family as Int, type as Int, proto as Int, nfd);
 }
 
 // A getaddrinfo answer: (family, type, proto, canonname, sockaddr).
@@ -62,15 +72,15 @@ type Candidate = readonly [number, number, number, string, unknown];
 // an AggregateError (Python's ExceptionGroup). `timeout` undefined means the
 // default timeout, null blocking. A socket that failed is closed.
 export function* connectEach<S extends SocketBase>(Cls: SocketClass<S>, candidates: Iterable<Candidate>,
-  timeout: unknown, sourceAddress: unknown, allErrors: unknown): Generator<[S, unknown], S, void> {
+  timeout: unknown, sourceAddress: unknown, allErrors: unknown): Generator<[S, AddressArg], S, void> {
   const errors: error[] = [];
   for (const [af, socktype, proto, , sa] of candidates) {
     let sock: S | null = null;
     try {
       sock = new Cls(af, socktype, proto);
-      if (timeout !== undefined) sock.settimeout(timeout);
-      if (truthy(sourceAddress)) sock.bind(sourceAddress);
-      yield [sock, sa];
+      if (timeout !== undefined) sock.settimeout(timeout as Timeout);
+      if (truthy(sourceAddress)) sock.bind(sourceAddress as AddressArg);
+      yield [sock, sa as AddressArg];
       return sock;
     } catch (e) {
       sock?.close();

@@ -5,6 +5,7 @@
 import { asInt, escapeChar, strRepr, typeName } from './convert.js';
 import { error, timeout } from './errors.js';
 import { EAGAIN } from '../host/core-abi.generated.js';
+import type { Int } from './types.js';
 
 interface Sock {
   recv(n: number): Uint8Array;
@@ -133,7 +134,8 @@ export function fileMode(mode: unknown, buffering: unknown, encoding: unknown, n
   };
 }
 
-export class SocketFile {
+// T: what reads give, Uint8Array for a binary file ('b' in the mode), string for a text file.
+export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   readonly mode: string;
   #sock: Sock;
   #reading: boolean;
@@ -317,6 +319,8 @@ export class SocketFile {
     return i < 0 ? -1 : i + nl.length;
   }
 
+  // null: a binary read on a non-blocking socket with nothing to read (as SocketIO's None).
+  read(size?: Int | null): T extends string ? string : T | null;
   read(size: unknown = -1): Uint8Array | string | null {
     this.#checkRead();
     const n = size === null || size === undefined ? -1 : asInt(size);
@@ -332,6 +336,7 @@ export class SocketFile {
     return out;
   }
 
+  readline(limit?: Int | null): T;
   readline(limit: unknown = -1): Uint8Array | string {
     this.#checkRead();
     const n = limit === null || limit === undefined ? -1 : asInt(limit);
@@ -350,6 +355,7 @@ export class SocketFile {
     return out;
   }
 
+  readlines(hint?: Int | null): T[];
   readlines(hint: unknown = -1): Array<Uint8Array | string> {
     const h = hint === null || hint === undefined ? -1 : asInt(hint);
     const lines: Array<Uint8Array | string> = [];
@@ -371,7 +377,7 @@ export class SocketFile {
     return got.length;
   }
 
-  *[Symbol.iterator](): Iterator<Uint8Array | string> {
+  *[Symbol.iterator](): Iterator<T> {
     for (;;) {
       const line = this.readline();
       if (line.length === 0) return;
@@ -379,6 +385,7 @@ export class SocketFile {
     }
   }
 
+  write(data: T extends string ? string : ArrayBufferView): number | null;
   write(data: unknown): number | null {
     this.#checkOpen();
     if (!this.#writing) throw new Error('File not open for writing');
@@ -407,8 +414,9 @@ export class SocketFile {
     return this.#binary ? bytes.length : (data as string).length;
   }
 
+  writelines(lines: Iterable<T extends string ? string : ArrayBufferView>): void;
   writelines(lines: Iterable<unknown>): void {
-    for (const l of lines) this.write(l);
+    for (const l of lines) this.write(l as T extends string ? string : ArrayBufferView);
   }
 
   flush(): void {

@@ -14,6 +14,9 @@ import {
   canonName, coreGetaddrinfo, entrySockaddr, gaiEntry, hostArg, portArg, putCStrings, systemGetaddrinfo,
 } from './gai.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, AI_NUMERICHOST, SOCK_DGRAM } from '../host/constants.generated.js';
+import type {
+  AddrInfo, Host, HostEntry, InetAddress, Int, NameInfoAddressArg, Port,
+} from './types.js';
 import {
   WSK_GAI_ENTRY, WSK_HADDR, WSK_HOSTENT, WSK_SERVENT, WSK_SOCKADDR_IN, WSK_SOCKADDR_IN6,
 } from '../host/core-abi.generated.js';
@@ -21,7 +24,7 @@ import {
 // CPython's buffers: NI_MAXHOST for the host, 32 bytes for the port.
 const SERV_LEN = 32;
 
-export type AddrInfo = [number, number, number, string, unknown];
+export type { AddrInfo };
 
 const utf8 = new TextEncoder();
 
@@ -30,6 +33,8 @@ function decodeBytes(sa: Uint8Array): unknown {
   return decodeAddress(scratch.sa, sa.length);
 }
 
+export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family?: Int, type?: Int,
+  proto?: Int, flags?: Int): AddrInfo[];
 export function getaddrinfo(host: unknown, port: unknown, family: unknown = 0, type: unknown = 0,
   proto: unknown = 0, flags: unknown = 0): AddrInfo[] {
   // Omitted (undefined) means the default; null is None, which "i" rejects.
@@ -63,7 +68,7 @@ export function getaddrinfo(host: unknown, port: unknown, family: unknown = 0, t
       ? [`${u8[a]}.${u8[a + 1]}.${u8[a + 2]}.${u8[a + 3]}`, (u8[sa + IN.port] << 8) | u8[sa + IN.port + 1]]
       : decodeAddress(sa, salen);
     out[i] = [f, dv.getInt32(e + WSK_GAI_ENTRY.socktype, true), dv.getInt32(e + WSK_GAI_ENTRY.protocol, true),
-      canon, addr];
+      canon, addr as InetAddress];
   }
   return out;
 }
@@ -115,6 +120,7 @@ function sockaddrFor(host: string, port: number, tupleLen: number, flowinfo: num
 
 // getnameinfo in the core: reverse lookups through its resolver, service
 // names from its services file; it never leaves an answer to another resolver.
+export function getnameinfo(sockaddr: NameInfoAddressArg, flags: Int): [host: string, port: string];
 export function getnameinfo(sockaddr: unknown, flags?: unknown): [string, string] {
   if (flags === undefined) throw new TypeError('getnameinfo() takes exactly 2 arguments (1 given)');
   const flg = asCInt(flags);
@@ -153,6 +159,7 @@ function putTwo(a: Uint8Array, b: Uint8Array | null): [number, number] {
   return at;
 }
 
+export function getservbyname(servicename: string, protocolname?: string | null): number;
 export function getservbyname(servicename: unknown, protocolname: unknown = null): number {
   const name = strArg('getservbyname', 1, servicename);
   const proto = protocolname === null || protocolname === undefined ? null :
@@ -162,6 +169,7 @@ export function getservbyname(servicename: unknown, protocolname: unknown = null
   return memory().dv.getInt32(core.wsk_servent_out() + WSK_SERVENT.port, true);
 }
 
+export function getservbyport(port: Int, protocolname?: string | null): string;
 export function getservbyport(port: unknown, protocolname: unknown = null): string {
   const num = asCInt(port);
   const proto = protocolname === null || protocolname === undefined ? null :
@@ -172,6 +180,7 @@ export function getservbyport(port: unknown, protocolname: unknown = null): stri
   return cString(core.wsk_servent_out());
 }
 
+export function getprotobyname(protocolname: string): number;
 export function getprotobyname(protocolname: unknown): number {
   const [n] = putTwo(strArg('getprotobyname', 1, protocolname), null);
   const r = core.wsk_getprotobyname(n);
@@ -223,12 +232,14 @@ function readHostent(): [string, string[], string[]] {
   return [names[0] ?? '', names.slice(1), addrs];
 }
 
+export function gethostbyname(hostname: Host): string;
 export function gethostbyname(hostname: unknown): string {
   const [fam, a] = setipaddr(hostnameArg('gethostbyname', hostname), AF_INET);
   return addrText(fam, a);
 }
 
-export function gethostbyname_ex(hostname: unknown): [string, string[], string[]] {
+export function gethostbyname_ex(hostname: Host): HostEntry;
+export function gethostbyname_ex(hostname: unknown): HostEntry {
   const name = hostnameArg('gethostbyname_ex', hostname);
   setipaddr(name, AF_INET);
   const [n] = putTwo(name, null);
@@ -237,7 +248,8 @@ export function gethostbyname_ex(hostname: unknown): [string, string[], string[]
   return readHostent();
 }
 
-export function gethostbyaddr(ip_address: unknown): [string, string[], string[]] {
+export function gethostbyaddr(ip_address: Host): HostEntry;
+export function gethostbyaddr(ip_address: unknown): HostEntry {
   const [fam, a] = setipaddr(hostnameArg('gethostbyaddr', ip_address), AF_UNSPEC);
   memory().u8.set(a, scratch.sa);
   if (core.wsk_gethostbyaddr(scratch.sa, fam) !== 0) throw hError(core.wsk_h_errno());
@@ -251,6 +263,7 @@ export function gethostname(): string {
 }
 
 // socket.py's getfqdn, line for line.
+export function getfqdn(name?: string): string;
 export function getfqdn(name: unknown = ''): string {
   if (typeof name !== 'string') throw new TypeError(`'${typeName(name)}' object has no attribute 'strip'`);
   let n = name.trim();

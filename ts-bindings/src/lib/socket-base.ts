@@ -20,6 +20,7 @@ import {
   AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from '../host/constants.generated.js';
 import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
+import type { Address, AddressArg, Bytes, Int, Timeout } from './types.js';
 
 
 let defaultTimeout: number | null = null;
@@ -28,6 +29,7 @@ export function getdefaulttimeout(): number | null {
   return defaultTimeout;
 }
 
+export function setdefaulttimeout(timeout: Timeout): void;
 export function setdefaulttimeout(timeout: unknown): void {
   defaultTimeout = asTimeout(timeout);
 }
@@ -43,7 +45,7 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
 });
 
 // A socket class as socket.socket: (family, type, proto, fileno).
-export type SocketClass<S> = new (family?: unknown, type?: unknown, proto?: unknown, fileno?: unknown) => S;
+export type SocketClass<S> = new (family?: Int, type?: Int, proto?: Int, fileno?: Int | null) => S;
 
 export abstract class SocketBase {
   #fd: number;
@@ -55,6 +57,7 @@ export abstract class SocketBase {
   #ioRefs = 0;
   #closed = false;
 
+  constructor(family?: Int, type?: Int, proto?: Int, fileno?: Int | null);
   constructor(family: unknown = -1, type: unknown = -1, proto: unknown = -1, fileno: unknown = null) {
     let fam = asClinicInt(family);
     let typ = asClinicInt(type);
@@ -140,12 +143,14 @@ export abstract class SocketBase {
     this.close();
   }
 
+  bind(address: AddressArg): void;
   bind(address: unknown): void {
     const salen = encodeAddress(this.#family, address, 'bind');
     const r = addon.bind(this.open(), memory().u8, scratch.sa, salen);
     if (r < 0) throw osError(-r);
   }
 
+  listen(backlog?: Int): void;
   listen(backlog?: unknown): void {
     let b = backlog === undefined ? Math.min(SOMAXCONN, 128) : asCInt(backlog);
     if (b < 0) b = 0;
@@ -153,24 +158,26 @@ export abstract class SocketBase {
     if (r < 0) throw osError(-r);
   }
 
-  #name(fn: typeof addon.getsockname): unknown {
+  #name(fn: typeof addon.getsockname): Address {
     const fd = this.open();
     const m = memory();
     m.u8.fill(0, scratch.sa, scratch.sa + WSK_SOCKADDR_MAX);
     m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
     const r = fn(fd, m.u8, scratch.sa, scratch.salen);
     if (r < 0) throw osError(-r);
-    return senderAddress();
+    return senderAddress() as Address;
   }
 
-  getsockname(): unknown {
+  getsockname(): Address {
     return this.#name(addon.getsockname);
   }
 
-  getpeername(): unknown {
+  getpeername(): Address {
     return this.#name(addon.getpeername);
   }
 
+  getsockopt(level: Int, optname: Int): number;
+  getsockopt(level: Int, optname: Int, buflen: Int): Uint8Array;
   getsockopt(level: unknown, optname: unknown, buflen: unknown = 0): number | Uint8Array {
     const lvl = asCInt(level);
     const name = asCInt(optname);
@@ -188,6 +195,8 @@ export abstract class SocketBase {
 
   // CPython tries three parses in turn: (level, optname, int), (level, optname,
   // None, optlen) passing NULL, (level, optname, bytes); errors are the last one's.
+  setsockopt(level: Int, optname: Int, value: Int | Bytes): void;
+  setsockopt(level: Int, optname: Int, value: null, optlen: Int): void;
   setsockopt(level: unknown, optname: unknown, value: unknown, optlen?: unknown): void {
     if (optlen !== undefined) {
       let parsed = value === null;
@@ -221,6 +230,7 @@ export abstract class SocketBase {
     if (r < 0) throw osError(-r);
   }
 
+  setblocking(flag: Int): void;
   setblocking(flag: unknown): void {
     this.#setTimeout(asCLong(flag) ? null : 0);
   }
@@ -229,6 +239,7 @@ export abstract class SocketBase {
     return this.#timeout !== 0;
   }
 
+  settimeout(value: Timeout): void;
   settimeout(value: unknown): void {
     this.#setTimeout(asTimeout(value));
   }
@@ -248,6 +259,7 @@ export abstract class SocketBase {
     return coreTimeout(this.#timeout);
   }
 
+  shutdown(how: Int): void;
   shutdown(how: unknown): void {
     const h = asClinicInt(how);
     const r = addon.shutdown(this.open(), h);
@@ -261,6 +273,7 @@ export abstract class SocketBase {
     return r === 1;
   }
 
+  set_inheritable(inheritable: boolean): void;
   set_inheritable(inheritable: unknown): void {
     const r = addon.setInheritable(this.#fd, inheritable ? 1 : 0);
     if (r < 0) throw osError(-r);
@@ -370,8 +383,8 @@ export abstract class SocketBase {
 
   // The new socket is of this one's class (the Promise API's sockets accept
   // their own kind) with the default timeout, not the listener's.
-  protected acceptOp(): AcceptOp<[this, unknown]> {
-    return new AcceptOp(this.open(), (nfd, addr) => [this.#sibling(nfd), addr]);
+  protected acceptOp(): AcceptOp<[this, Address]> {
+    return new AcceptOp(this.open(), (nfd, addr) => [this.#sibling(nfd), addr as Address]);
   }
 
   // A closed socket is EBADF, after the address checks. connect_ex returns

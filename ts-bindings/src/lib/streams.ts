@@ -7,9 +7,9 @@ import { SHUT_WR } from '../host/constants.generated.js';
 
 // What the streams need of the socket (AsyncSocket).
 export interface StreamSocket {
-  recv(bufsize: unknown, flags?: unknown, signal?: AbortSignal): Promise<Uint8Array>;
-  sendall(data: unknown, flags?: unknown, signal?: AbortSignal): Promise<void>;
-  shutdown(how: unknown): void;
+  recv(bufsize: number, flags?: number, signal?: AbortSignal): Promise<Uint8Array>;
+  sendall(data: Uint8Array, flags?: number, signal?: AbortSignal): Promise<void>;
+  shutdown(how: number): void;
   fileno(): number;
 }
 

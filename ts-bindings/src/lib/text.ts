@@ -5,6 +5,7 @@ import { error, osError } from './errors.js';
 import { argTypeName, asBytes, asCInt, asIndex, isInt, typeName } from './convert.js';
 import { AF_INET, AF_INET6 } from '../host/constants.generated.js';
 import { EAFNOSUPPORT } from '../host/core-abi.generated.js';
+import type { Bytes, Int } from './types.js';
 
 function strArg(fn: string, n: number, v: unknown): string {
   if (typeof v !== 'string') throw new TypeError(`${fn}() argument ${n} must be str, not ${argTypeName(v)}`);
@@ -12,6 +13,7 @@ function strArg(fn: string, n: number, v: unknown): string {
   return v;
 }
 
+export function inet_aton(ip: string): Uint8Array;
 export function inet_aton(ip: unknown): Uint8Array {
   if (!putString(strArg('inet_aton', 1, ip)) || core.wsk_inet_aton(scratch.text, scratch.opt) !== 1) {
     throw new error('illegal IP address string passed to inet_aton');
@@ -19,6 +21,7 @@ export function inet_aton(ip: unknown): Uint8Array {
   return memory().u8.slice(scratch.opt, scratch.opt + 4);
 }
 
+export function inet_ntoa(packed: Bytes): string;
 export function inet_ntoa(packed: unknown): string {
   const b = asBytes(packed);
   if (b.length !== 4) throw new error('packed IP wrong length for inet_ntoa');
@@ -26,6 +29,7 @@ export function inet_ntoa(packed: unknown): string {
   return cString(scratch.text);
 }
 
+export function inet_pton(family: Int, ip: string): Uint8Array;
 export function inet_pton(family: unknown, ip: unknown): Uint8Array {
   const af = asCInt(family);
   const text = strArg('inet_pton', 2, ip);
@@ -36,6 +40,7 @@ export function inet_pton(family: unknown, ip: unknown): Uint8Array {
   return memory().u8.slice(scratch.opt, scratch.opt + (af === AF_INET ? 4 : 16));
 }
 
+export function inet_ntop(family: Int, packed: Bytes): string;
 export function inet_ntop(family: unknown, packed: unknown): string {
   const af = asCInt(family);
   const b = asBytes(packed);
@@ -74,7 +79,7 @@ function u32(v: unknown): number {
 }
 
 // The host is little-endian (x86_64, aarch64), so network order is a swap.
-export const htons = (x: unknown): number => swap16(u16('htons', x));
-export const ntohs = (x: unknown): number => swap16(u16('ntohs', x));
-export const htonl = (x: unknown): number => swap32(u32(x));
-export const ntohl = (x: unknown): number => swap32(u32(x));
+export const htons = (x: Int): number => swap16(u16('htons', x));
+export const ntohs = (x: Int): number => swap16(u16('ntohs', x));
+export const htonl = (x: Int): number => swap32(u32(x));
+export const ntohl = (x: Int): number => swap32(u32(x));
