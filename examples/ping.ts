@@ -29,7 +29,7 @@ function echoRequest(id: number, seq: number): Uint8Array {
 
 const s = socket.socket(family, socket.SOCK_RAW, v6 ? socket.IPPROTO_ICMPV6 : socket.IPPROTO_ICMP);
 s.settimeout(2);
-const [addr] = socket.getaddrinfo(host, null, family, socket.SOCK_RAW)[0][4] as [string];
+const [addr] = socket.getaddrinfo(host, null, family, socket.SOCK_RAW)[0][4];
 const id = process.pid & 0xffff;
 let received = 0;
 for (let seq = 1; seq <= count; seq++) {
@@ -37,7 +37,7 @@ for (let seq = 1; seq <= count; seq++) {
   s.sendto(echoRequest(id, seq), v6 ? [addr, 0, 0, 0] : [addr, 0]);
   try {
     for (;;) {
-      const [data, from] = s.recvfrom(2048) as [Uint8Array, [string]];
+      const [data, from] = s.recvfrom(2048) as [Uint8Array, socket.InetAddress];
       // IPv4 raw sockets deliver the IP header too; ICMPv6 ones do not.
       const off = v6 ? 0 : (data[0] & 0x0f) * 4;
       const b = Buffer.from(data.buffer, data.byteOffset + off, data.length - off);

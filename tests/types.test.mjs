@@ -48,6 +48,19 @@ test('tests/types compiles: tsc --strict, noEmit, skipLibCheck false', () => {
   assert.is(r.status, 0, show(r));
 });
 
+// The examples are what a reader copies first: they compile against the same declarations.
+test('examples/*.ts compile against the declarations (strict)', () => {
+  const tmp = join(ROOT, 'tests', '.tmp', 'types-examples');
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(join(tmp, 'tsconfig.json'), JSON.stringify({
+    extends: relative(tmp, join(TYPES, 'tsconfig.json')),
+    include: [join(relative(tmp, join(ROOT, 'examples')), '*.ts')],
+  }));
+  const r = tsc(join(tmp, 'tsconfig.json'));
+  assert.is(r.status, 0, show(r));
+  assert.ok(readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts')).length >= 5);
+});
+
 test('the programs import the package by name and cover both APIs', () => {
   const all = programs.map((f) => readFileSync(join(TYPES, f), 'utf8')).join('\n');
   assert.match(all, /from 'wasock'/);

@@ -19,20 +19,6 @@ static struct {
 } io;
 static struct wsk_hostent he;
 
-/* The record's numbers for the TypeScript host, in this order. */
-static const uint32_t layout[] = {
-	WSK_LOOKUP_HEADER, WSK_LOOKUP_EAI,	 WSK_LOOKUP_HERR,
-	WSK_LOOKUP_HGLOBAL, WSK_LOOKUP_FAMILY,	 WSK_LOOKUP_NADDRS,
-	WSK_LOOKUP_NNAMES, WSK_LOOKUP_ADDR_SIZE, WSK_LOOKUP_MAX,
-	WSK_LOOKUP_NAME_MAX,
-};
-
-WSK_EXPORT("wsk_lookup_layout")
-const uint32_t *wsk_lookup_layout(void)
-{
-	return layout;
-}
-
 WSK_EXPORT("wsk_lookup_io")
 uint8_t *wsk_lookup_io(void)
 {
