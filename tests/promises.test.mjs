@@ -233,7 +233,8 @@ test('connect: refused rejects with ECONNREFUSED; connect_ex returns it; a full 
   const dead = probe.getsockname();
   probe.close();
   const a = socket.socket();
-  await rejects(a.connect(dead), (e) => assert.is(e.errno, ECONNREFUSED));
+  await rejects(a.connect(dead), (e) => assert.is([e.errno, e.syscall, e.address, e.port].join(' '),
+    [ECONNREFUSED, 'connect', dead[0], dead[1]].join(' ')));
   a.close();
   const b = socket.socket();
   b.settimeout(2);

@@ -155,6 +155,40 @@ test('a refused connect carries errno, strerror, code and the CPython message', 
   assert.is(e.code, 'ECONNREFUSED');
   assert.is(e.message, '[Errno 111] Connection refused');
   assert.ok(!(e instanceof socket.timeout));
+  // As Node's system errors: the call, and the address it was given.
+  assert.is(e.syscall, 'connect');
+  assert.is(e.address, '127.0.0.1');
+  assert.is(e.port, port);
+});
+
+test('errors name their call: bind, sendto (with its address), recv, getpeername', () => {
+  const a = pool.add(socket.socket());
+  a.bind(['127.0.0.1', 0]);
+  const b = pool.add(socket.socket());
+  let e = throws(() => b.bind(a.getsockname()), socket.error);
+  assert.is([e.errno, e.syscall, e.address, e.port].join(' '), `98 bind 127.0.0.1 ${a.getsockname()[1]}`);
+  const u = pool.add(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
+  e = throws(() => u.sendto(new Uint8Array(70000), ['127.0.0.1', 9]), socket.error);
+  assert.is([e.code, e.syscall, e.address, e.port].join(' '), 'EMSGSIZE sendto 127.0.0.1 9');
+  e = throws(() => b.recv(1), socket.error);
+  assert.is([e.code, e.syscall].join(' '), 'ENOTCONN recv');
+  assert.is(e.address, undefined);
+  e = throws(() => b.getpeername(), socket.error);
+  assert.is([e.code, e.syscall].join(' '), 'ENOTCONN getpeername');
+  u.settimeout(0.01);
+  e = throws(() => u.recvfrom(1), socket.timeout);
+  assert.is([e.message, e.syscall].join(' '), 'timed out recvfrom');
+});
+
+test('util.inspect shows what repr() shows in Python', async () => {
+  const { inspect } = await import('node:util');
+  const s = pool.add(socket.socket());
+  s.bind(['127.0.0.1', 0]);
+  const port = s.getsockname()[1];
+  assert.is(inspect(s), `<socket.socket fd=${s.fileno()}, family=2, type=1, proto=0, laddr=('127.0.0.1', ${port})>`);
+  assert.is(inspect(s), String(s));
+  s.close();
+  assert.is(inspect(s), '<socket.socket [closed] fd=-1, family=2, type=1, proto=0>');
 });
 
 test('connect to a name from /etc/hosts (localhost) works', () => {

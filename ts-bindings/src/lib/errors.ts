@@ -2,12 +2,17 @@
 // a Node-style code; `timeout` is TimeoutError (also what an OS ETIMEDOUT
 // raises, as in Python, where the two are one class).
 import { core, cString, scratch } from '../host/core.js';
-import { ETIMEDOUT } from '../host/core-abi.generated.js';
+import { ETIMEDOUT, WSK_ETIMEOUT } from '../host/core-abi.generated.js';
 
 export class error extends Error {
   errno: number | null;
   strerror: string | null;
   code: string | undefined;
+  // As Node's system errors: the call that failed ('connect', 'recv'...) and,
+  // where it had one, the address it was given (host or path, and port).
+  syscall?: string;
+  address?: string;
+  port?: number;
 
   constructor(errno?: number | string | null, strerror?: string) {
     if (typeof errno === 'number' && strerror !== undefined) {
@@ -38,12 +43,37 @@ export function errnoName(errnum: number): string | undefined {
 }
 
 // The error an OS failure raises: -errno from the core becomes `error` (or
-// `timeout` for ETIMEDOUT) carrying the errno, glibc's text and the code.
-export function osError(errnum: number): error {
+// `timeout` for ETIMEDOUT) carrying the errno, glibc's text and the code, and
+// with `syscall` the call and the address it was given, as Node's errors do.
+export function osError(errnum: number, syscall?: string, address?: unknown): error {
   const Cls = errnum === ETIMEDOUT ? timeout : error;
   const e = new Cls(errnum, strerror(errnum));
   e.code = errnoName(errnum);
+  if (syscall !== undefined) describeCall(e, syscall, address);
   return e;
+}
+
+// Python's message stays as it is; the call and the address are properties.
+function describeCall(e: error, syscall: string, address: unknown): void {
+  e.syscall = syscall;
+  if (typeof address === 'string') {
+    e.address = address;
+  } else if (Array.isArray(address) && typeof address[0] === 'string') {
+    e.address = address[0];
+    if (typeof address[1] === 'number') e.port = address[1];
+  }
+}
+
+// A core call's result: the number itself, or the error it stands for (a
+// passed deadline is socket.timeout). `syscall` and `address` name the call.
+export function check(r: number, syscall?: string, address?: unknown): number {
+  if (r >= 0) return r;
+  if (r === WSK_ETIMEOUT) {
+    const e = timedOut();
+    if (syscall !== undefined) describeCall(e, syscall, address);
+    throw e;
+  }
+  throw osError(-r, syscall, address);
 }
 
 export function timedOut(): timeout {

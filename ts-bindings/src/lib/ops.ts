@@ -13,10 +13,10 @@
 // Results are numbers with one sign convention, the core's: >= 0 a result,
 // -errno a failure, WSK_ETIMEOUT the deadline passed. settle() turns a final
 // result into the method's value, or throws the error it stands for.
-import { core, ext, EXT_BASE, memory, scratch, WSK_ETIMEOUT } from '../host/core.js';
+import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
-import { osError, timedOut } from './errors.js';
+import { check } from './errors.js';
 
 import { EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
 
@@ -43,13 +43,6 @@ export interface Op<T> {
   // Before the Promise driver waits: inputs kept in the core's shared scratch
   // buffers are copied, since other operations reuse them meanwhile.
   park?(): void;
-}
-
-// A final result as a value: an error, or the number itself.
-export function check(r: number): number {
-  if (r >= 0) return r;
-  if (r === WSK_ETIMEOUT) throw timedOut();
-  throw osError(-r);
 }
 
 // The sync driver.
@@ -137,7 +130,7 @@ export class RecvBytesOp extends RecvOp<Uint8Array> {
   readonly withAddr = false;
 
   settle(r: number): Uint8Array {
-    return this.bytes(check(r));
+    return this.bytes(check(r, 'recv'));
   }
 }
 
@@ -146,7 +139,7 @@ export class RecvIntoOp extends RecvOp<number> {
   readonly withAddr = false;
 
   settle(r: number): number {
-    return check(r);
+    return check(r, 'recv');
   }
 }
 
@@ -155,7 +148,7 @@ export class RecvfromOp extends RecvOp<[Uint8Array, unknown]> {
   readonly withAddr = true;
 
   settle(r: number): [Uint8Array, unknown] {
-    return [this.bytes(check(r)), senderAddress()];
+    return [this.bytes(check(r, 'recvfrom')), senderAddress()];
   }
 }
 
@@ -164,7 +157,7 @@ export class RecvfromIntoOp extends RecvOp<[number, unknown]> {
   readonly withAddr = true;
 
   settle(r: number): [number, unknown] {
-    return [check(r), senderAddress()];
+    return [check(r, 'recvfrom'), senderAddress()];
   }
 }
 
@@ -181,16 +174,19 @@ export class SendOp extends DataOp<number> {
   buf: Uint8Array = NO_BYTES;
   flags = 0;
   salen = 0;
+  // sendto's address as given, for its errors.
+  address: unknown = undefined;
   #sa: Uint8Array | null = null;
   #saOff = 0;
 
-  init(fd: number, buf: Uint8Array, flags: number, sa: Uint8Array | null, salen: number): this {
+  init(fd: number, buf: Uint8Array, flags: number, sa: Uint8Array | null, salen: number, address?: unknown): this {
     this.fd = fd;
     this.buf = buf;
     this.flags = flags;
     this.#sa = sa;
     this.#saOff = scratch.sa;
     this.salen = salen;
+    this.address = address;
     return this;
   }
 
@@ -213,7 +209,7 @@ export class SendOp extends DataOp<number> {
   }
 
   settle(r: number): number {
-    return check(r);
+    return this.#sa === null ? check(r, 'send') : check(r, 'sendto', this.address);
   }
 }
 
@@ -255,7 +251,7 @@ export class SendallOp extends DataOp<void> {
   }
 
   settle(r: number): void {
-    check(r);
+    check(r, 'send');
   }
 }
 
@@ -282,7 +278,7 @@ export class AcceptOp<T> extends DataOp<T> {
   }
 
   settle(r: number): T {
-    return this.value(check(r), senderAddress());
+    return this.value(check(r, 'accept'), senderAddress());
   }
 }
 

@@ -7,13 +7,13 @@
 import { core, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { encodeAddress } from './address.js';
-import { error, osError } from './errors.js';
+import { check, error, osError } from './errors.js';
 import {
   asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr, truthy,
 } from './convert.js';
 import { fileMode, type FileMode } from './makefile.js';
 import {
-  AcceptOp, ConnectOp, RecvBytesOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, check, senderAddress,
+  AcceptOp, ConnectOp, RecvBytesOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, senderAddress,
   type DataOpClass,
 } from './ops.js';
 import {
@@ -82,7 +82,7 @@ export abstract class SocketBase {
     this.#timeout = typ & SOCK_NONBLOCK ? 0 : defaultTimeout;
     const mode = this.descriptorTimeout(this.#timeout);
     if (this.#fd === -1) {
-      this.#fd = check(core.wsk_socket(fam, typ, pro, mode));
+      this.#fd = check(core.wsk_socket(fam, typ, pro, mode), 'socket');
     } else {
       check(core.wsk_settimeout(this.#fd, mode));
     }
@@ -124,7 +124,7 @@ export abstract class SocketBase {
     this.#fd = -1;
     finalizer.unregister(this);
     this.released(fd);
-    check(core.wsk_close(fd));
+    check(core.wsk_close(fd), 'close');
   }
 
   // The descriptor is about to stop being this socket's (close or detach).
@@ -147,7 +147,7 @@ export abstract class SocketBase {
   bind(address: unknown): void {
     const salen = encodeAddress(this.#family, address, 'bind');
     const r = addon.bind(this.open(), memory().u8, scratch.sa, salen);
-    if (r < 0) throw osError(-r);
+    check(r, 'bind', address);
   }
 
   listen(backlog?: Int): void;
@@ -155,25 +155,25 @@ export abstract class SocketBase {
     let b = backlog === undefined ? Math.min(SOMAXCONN, 128) : asCInt(backlog);
     if (b < 0) b = 0;
     const r = addon.listen(this.open(), b);
-    if (r < 0) throw osError(-r);
+    check(r, 'listen');
   }
 
-  #name(fn: typeof addon.getsockname): Address {
+  #name(fn: typeof addon.getsockname, syscall: string): Address {
     const fd = this.open();
     const m = memory();
     m.u8.fill(0, scratch.sa, scratch.sa + WSK_SOCKADDR_MAX);
     m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
     const r = fn(fd, m.u8, scratch.sa, scratch.salen);
-    if (r < 0) throw osError(-r);
+    check(r, syscall);
     return senderAddress() as Address;
   }
 
   getsockname(): Address {
-    return this.#name(addon.getsockname);
+    return this.#name(addon.getsockname, 'getsockname');
   }
 
   getpeername(): Address {
-    return this.#name(addon.getpeername);
+    return this.#name(addon.getpeername, 'getpeername');
   }
 
   getsockopt(level: Int, optname: Int): number;
@@ -188,7 +188,7 @@ export abstract class SocketBase {
     const m = memory();
     m.dv.setUint32(scratch.salen, len, true);
     const r = addon.getsockopt(fd, lvl, name, m.u8, scratch.opt, scratch.salen);
-    if (r < 0) throw osError(-r);
+    check(r, 'getsockopt');
     const got = m.dv.getUint32(scratch.salen, true);
     return m.u8.slice(scratch.opt, scratch.opt + got);
   }
@@ -208,7 +208,7 @@ export abstract class SocketBase {
       }
       if (!parsed) throw new TypeError('setsockopt() takes exactly 3 arguments (4 given)');
       const r = addon.setsockopt(this.open(), lvl, name, memory().u8, -1, len);
-      if (r < 0) throw osError(-r);
+      check(r, 'setsockopt');
       return;
     }
     const lvl = asCInt(level);
@@ -227,7 +227,7 @@ export abstract class SocketBase {
       len = b.length;
     }
     const r = addon.setsockopt(this.open(), lvl, name, m.u8, scratch.opt, len);
-    if (r < 0) throw osError(-r);
+    check(r, 'setsockopt');
   }
 
   setblocking(flag: Int): void;
@@ -263,25 +263,25 @@ export abstract class SocketBase {
   shutdown(how: unknown): void {
     const h = asClinicInt(how);
     const r = addon.shutdown(this.open(), h);
-    if (r < 0) throw osError(-r);
+    check(r, 'shutdown');
   }
 
   // socket.py's get/set_inheritable: os.get/set_inheritable on fileno().
   get_inheritable(): boolean {
     const r = addon.getInheritable(this.#fd);
-    if (r < 0) throw osError(-r);
+    check(r, 'get_inheritable');
     return r === 1;
   }
 
   set_inheritable(inheritable: boolean): void;
   set_inheritable(inheritable: unknown): void {
     const r = addon.setInheritable(this.#fd, inheritable ? 1 : 0);
-    if (r < 0) throw osError(-r);
+    check(r, 'set_inheritable');
   }
 
   dup(): this {
     const nfd = addon.dup(this.open());
-    if (nfd < 0) throw osError(-nfd);
+    check(nfd, 'dup');
     return this.#sibling(nfd);
   }
 
@@ -378,7 +378,7 @@ export abstract class SocketBase {
     const buf = asBytes(args[0]);
     const fl = asCInt(flags);
     const salen = encodeAddress(this.#family, addr, 'sendto');
-    return this.dataOp(SendOp).init(this.open(), buf, fl, memory().u8, salen);
+    return this.dataOp(SendOp).init(this.open(), buf, fl, memory().u8, salen, addr);
   }
 
   // The new socket is of this one's class (the Promise API's sockets accept
@@ -394,7 +394,16 @@ export abstract class SocketBase {
   protected connectOp(address: unknown, ex: boolean): ConnectOp<void> | ConnectOp<number> {
     const salen = encodeAddress(this.#family, address, ex ? 'connect_ex' : 'connect');
     if (ex) return new ConnectOp(this.#fd, salen, (r) => (r === WSK_ETIMEOUT ? EAGAIN : -r));
-    return new ConnectOp(this.#fd, salen, (r) => void check(r));
+    return new ConnectOp(this.#fd, salen, (r) => void check(r, 'connect', address));
+  }
+
+  // util.inspect (Node, Bun) and Deno's console show what Python's repr shows.
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  [Symbol.for('Deno.customInspect')](): string {
+    return this.toString();
   }
 
   // socket.py's __repr__: laddr/raddr when there are any, [closed] after close() or detach().
