@@ -32,6 +32,19 @@ test("'rb': readline, read(n), read() and empty at EOF", () => {
   f.close();
 });
 
+test("'rb' reads are Buffers, as recv()'s are, each its own copy", () => {
+  const [a] = fed('one\ntwo\nthree');
+  const f = a.makefile('rb');
+  const one = f.readline();
+  const two = f.read(4);
+  assert.ok(Buffer.isBuffer(one) && Buffer.isBuffer(two), 'readline and read(n)');
+  assert.ok(Buffer.isBuffer(f.read()), 'read()');
+  assert.ok(one.buffer !== two.buffer || one.byteOffset + one.length <= two.byteOffset, 'no overlap');
+  one.fill(0);
+  assert.is(text(two), 'two\n');
+  f.close();
+});
+
 test("'rb': readable() true, writable() false; fileno() is the socket's", () => {
   const [a] = fed('');
   const f = a.makefile('rb');

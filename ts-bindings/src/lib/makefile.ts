@@ -247,8 +247,9 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     return true;
   }
 
+  // A copy of the first n bytes, as a Buffer like recv()'s.
   #take(n: number): Uint8Array {
-    const out = this.#rbuf.slice(0, n);
+    const out = Buffer.from(this.#rbuf.subarray(0, n));
     this.#rbuf = this.#rbuf.subarray(n);
     return out;
   }
