@@ -332,6 +332,18 @@ function loadDir(tree, hostDir, depth = 0) {
 	if (loadedBytes > 256 * 1024 * 1024) fail(`include directories too large to load into @yowasp/clang (${hostDir})`);
 }
 
+// A quoted #include looks in the including file's own folder first, as on a
+// real file system: the headers beside a source go into the tree with it.
+const headerDirs = new Set();
+function loadHeadersBeside(tree, source) {
+	const dir = path.dirname(path.resolve(source));
+	if (headerDirs.has(dir)) return;
+	headerDirs.add(dir);
+	for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+		if (e.isFile() && e.name.endsWith('.h')) loadFile(tree, path.join(dir, e.name));
+	}
+}
+
 // Flatten a tree into Map(vpath -> Uint8Array|string).
 function flatten(tree, prefix = '', out = new Map()) {
 	for (const [k, v] of Object.entries(tree)) {
@@ -391,6 +403,7 @@ async function runYowasp(t, args) {
 		// A positional input: a source, object or archive.
 		if (!fs.existsSync(a)) fail(`${a}: no such file`);
 		loadFile(tree, a);
+		if (/\.(c|cc|cpp|S)$/.test(a)) loadHeadersBeside(tree, a);
 		vargs.push(toVirtual(a));
 	}
 	const before = flatten(tree);
