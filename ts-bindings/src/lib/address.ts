@@ -2,6 +2,7 @@
 // address a host argument stands for), as CPython keeps them together. Type
 // and range checks happen here, with CPython's messages; the bytes are the
 // core's business.
+import { checkNet } from './deno-net.js';
 import { core, cString, memory, putString, putText, scratch } from '../host/core.js';
 import { error, osError } from './errors.js';
 import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, AI_PASSIVE, SOCK_DGRAM } from '../host/constants.generated.js';
@@ -60,6 +61,7 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
     if (t.length !== 2) throw new TypeError('AF_INET address must be a pair (host, port)');
     hostArg(t[0]);
     const p = port(t[1], caller);
+    netAllowed(t[0], p, caller);
     encodeHost(t[0], AF_INET, (text) => core.wsk_sockaddr_in(text, p, scratch.sa, salenPtr));
   } else if (family === AF_INET6) {
     const t = tupleOf(addr, 'AF_INET6', caller);
@@ -68,6 +70,7 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
     }
     hostArg(t[0]);
     const p = port(t[1], caller);
+    netAllowed(t[0], p, caller);
     // CPython parses both with 'I' (wrapped to 32 bits); only flowinfo's 20-bit field is checked.
     const flowinfo = t.length > 2 ? asUIntMask(t[2]) : 0;
     const scope = t.length > 3 ? asUIntMask(t[3]) : 0;
@@ -83,6 +86,11 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
     return encodeFamily(family, addr, caller);
   }
   return memory().dv.getUint32(salenPtr, true);
+}
+
+// Under Deno, its net permission for the host as given (deno-net.ts).
+function netAllowed(host: unknown, p: number, caller: string): void {
+  checkNet(typeof host === 'string' ? host : Buffer.from(host as Uint8Array).toString('latin1'), p, caller);
 }
 
 // CPython's setipaddr: the address a host argument stands for (the first

@@ -4,6 +4,7 @@
 // resolver, configured through the host (resolver.ts). gai.ts calls its
 // getaddrinfo (and, for AI_IDN with a non-ASCII name, the system resolver);
 // address.ts has setipaddr, which gethostbyname and gethostbyaddr use.
+import { checkNet } from './deno-net.js';
 import { core, cString, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { decodeAddress, setipaddr } from './address.js';
@@ -44,6 +45,9 @@ export function getaddrinfo(host: unknown, port: unknown, family: unknown = 0, t
   const flg = asCInt(flags);
   const h = hostArg(host);
   const p = portArg(port);
+  if (typeof host === 'string' || host instanceof Uint8Array) {
+    lookupAllowed(host, typeof p === 'string' && /^[0-9]+$/.test(p) ? Number(p) : undefined, 'getaddrinfo');
+  }
   const n = coreGetaddrinfo(h, p, fam, typ, pro, flg);
   if (n === null) {
     return systemGetaddrinfo(h, p, fam, typ, pro, flg).map(([f, t, pr, canon, sa]) =>
@@ -125,6 +129,7 @@ export function getnameinfo(sockaddr: unknown, flags?: unknown): [string, string
   if (flags === undefined) throw new TypeError('getnameinfo() takes exactly 2 arguments (1 given)');
   const flg = asCInt(flags);
   const [host, port, flowinfo, scope] = sockaddrArg(sockaddr);
+  lookupAllowed(host, port, 'getnameinfo');
   const salen = sockaddrFor(host, port, (sockaddr as unknown[]).length, flowinfo, scope);
   const servBuf = scratch.opt;
   const r = core.wsk_getnameinfo_full(scratch.sa, salen, scratch.text, scratch.textSize, servBuf, SERV_LEN, flg);
@@ -189,6 +194,11 @@ export function getprotobyname(protocolname: unknown): number {
 }
 
 // CPython's gethostbyname*/gethostbyaddr argument: str (IDNA) or bytes.
+// Under Deno, its net permission for a host looked up (deno-net.ts).
+function lookupAllowed(host: string | Uint8Array, port: number | undefined, syscall: string): void {
+  checkNet(typeof host === 'string' ? host : Buffer.from(host).toString('latin1'), port, syscall);
+}
+
 function hostnameArg(fn: string, v: unknown): Uint8Array {
   if (typeof v === 'string') {
     const b = utf8.encode(idnaAscii(v));
@@ -234,13 +244,16 @@ function readHostent(): [string, string[], string[]] {
 
 export function gethostbyname(hostname: Host): string;
 export function gethostbyname(hostname: unknown): string {
-  const [fam, a] = setipaddr(hostnameArg('gethostbyname', hostname), AF_INET);
+  const name = hostnameArg('gethostbyname', hostname);
+  lookupAllowed(name, undefined, 'gethostbyname');
+  const [fam, a] = setipaddr(name, AF_INET);
   return addrText(fam, a);
 }
 
 export function gethostbyname_ex(hostname: Host): HostEntry;
 export function gethostbyname_ex(hostname: unknown): HostEntry {
   const name = hostnameArg('gethostbyname_ex', hostname);
+  lookupAllowed(name, undefined, 'gethostbyname_ex');
   setipaddr(name, AF_INET);
   const [n] = putTwo(name, null);
   // CPython reports glibc's global h_errno, not gethostbyname_r's own.
@@ -250,7 +263,9 @@ export function gethostbyname_ex(hostname: unknown): HostEntry {
 
 export function gethostbyaddr(ip_address: Host): HostEntry;
 export function gethostbyaddr(ip_address: unknown): HostEntry {
-  const [fam, a] = setipaddr(hostnameArg('gethostbyaddr', ip_address), AF_UNSPEC);
+  const name = hostnameArg('gethostbyaddr', ip_address);
+  lookupAllowed(name, undefined, 'gethostbyaddr');
+  const [fam, a] = setipaddr(name, AF_UNSPEC);
   memory().u8.set(a, scratch.sa);
   if (core.wsk_gethostbyaddr(scratch.sa, fam) !== 0) throw hError(core.wsk_h_errno());
   return readHostent();
