@@ -95,6 +95,7 @@ static inline int arg_i32(napi_env env, napi_value v, int32_t *out)
  * the function behind the addon's property X (as in wasock.c). */
 napi_value f_pollSetup(napi_env env, napi_callback_info info);
 napi_value f_pollWait(napi_env env, napi_callback_info info);
+napi_value f_pollRef(napi_env env, napi_callback_info info);
 napi_value f_pollCancel(napi_env env, napi_callback_info info);
 napi_value f_pollClose(napi_env env, napi_callback_info info);
 napi_value f_pollCount(napi_env env, napi_callback_info info);

@@ -60,17 +60,39 @@ static int watch_sync(struct wsk_watch *p)
 	return r;
 }
 
-/* Counts the watches that wait; the backend may hold the loop meanwhile. */
-static void set_want(struct wsk_watch *p, int want)
+/* A watch keeps the loop alive while it waits, unless its socket was unref'd. */
+static int holds(const struct wsk_watch *p)
+{
+	return p->want && !p->unref;
+}
+
+/* Counts the watches that hold the loop; the backend may hold it meanwhile. */
+static void count_hold(struct wsk_watch *p, int before)
 {
 	struct wsk_ready *w = p->w;
-	if (!p->want != !want) {
-		if (want ? w->waiting++ == 0 : --w->waiting == 0) {
-			if (w->be->hold)
-				w->be->hold(w, !!want);
-		}
+	int after = holds(p);
+	if (before == after)
+		return;
+	if (after ? w->holding++ == 0 : --w->holding == 0) {
+		if (w->be->hold)
+			w->be->hold(w, after);
 	}
+}
+
+static void set_want(struct wsk_watch *p, int want)
+{
+	int before = holds(p);
 	p->want = want;
+	count_hold(p, before);
+}
+
+static void set_unref(struct wsk_watch *p, int unref)
+{
+	int before = holds(p);
+	p->unref = unref;
+	if (p->w->be->set_ref)
+		p->w->be->set_ref(p, !unref);
+	count_hold(p, before);
 }
 
 void readiness_flush(struct wsk_ready *w)
@@ -228,24 +250,20 @@ napi_value f_pollSetup(napi_env env, napi_callback_info info)
 	return ret_int(env, 0);
 }
 
-/* pollWait(fd, events) -> 0 | -errno: fd is listed for dispatch when ready. */
-napi_value f_pollWait(napi_env env, napi_callback_info info)
+/* fd's watch, made (not armed) if it has none: 0, or -errno. */
+static int watch_get(struct wsk_ready *w, int fd, struct wsk_watch **out)
 {
-	ARGS(2);
-	I32(fd, 0);
-	I32(events, 1);
-	struct wsk_ready *w = ready_env;
 	if (!w)
-		RET_ERR(ENOTCONN);
+		return -ENOTCONN;
 	if (fd < 0)
-		RET_ERR(EBADF);
+		return -EBADF;
 	if ((size_t)fd >= w->cap) {
 		size_t cap = w->cap ? w->cap : 64;
 		while (cap <= (size_t)fd)
 			cap *= 2;
 		struct wsk_watch **t = realloc(w->tab, cap * sizeof *t);
 		if (!t)
-			RET_ERR(ENOMEM);
+			return -ENOMEM;
 		memset(t + w->cap, 0, (cap - w->cap) * sizeof *t);
 		w->tab = t;
 		w->cap = cap;
@@ -254,23 +272,53 @@ napi_value f_pollWait(napi_env env, napi_callback_info info)
 	if (!p) {
 		p = calloc(1, w->be->watch_size);
 		if (!p)
-			RET_ERR(ENOMEM);
+			return -ENOMEM;
 		p->w = w;
 		p->fd = fd;
 		int r = w->be->watch_init ? w->be->watch_init(p) : 0;
 		if (r < 0) {
 			free(p);
-			return ret_int(env, r);
+			return r;
 		}
 		w->tab[fd] = p;
 		w->live++;
 	}
+	*out = p;
+	return 0;
+}
+
+/* pollWait(fd, events) -> 0 | -errno: fd is listed for dispatch when ready. */
+napi_value f_pollWait(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	I32(events, 1);
+	struct wsk_watch *p;
+	int r = watch_get(ready_env, fd, &p);
+	if (r < 0)
+		return ret_int(env, r);
 	set_want(p, p->want | (events & (POLLIN | POLLOUT)));
-	int r = watch_sync(p);
+	r = watch_sync(p);
 	if (r < 0) {
 		set_want(p, 0);
 		return ret_int(env, r);
 	}
+	return ret_int(env, 0);
+}
+
+/* pollRef(fd, on) -> 0 | -errno: whether fd's waits keep the loop alive
+ * (Node's socket.ref()/unref()); kept until pollClose. */
+napi_value f_pollRef(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	I32(on, 1);
+	struct wsk_watch *p;
+	int r = watch_get(ready_env, fd, &p);
+	if (r < 0)
+		return ret_int(env, r);
+	if (p->unref != !on)
+		set_unref(p, !on);
 	return ret_int(env, 0);
 }
 

@@ -21,6 +21,7 @@ struct wsk_watch {
 	int fd;
 	int want; /* POLLIN|POLLOUT still awaited */
 	int active; /* events the watch is armed with; 0 disarmed */
+	int unref; /* its waits do not keep the loop alive (socket.unref()) */
 	int closing;
 };
 
@@ -39,7 +40,7 @@ struct wsk_ready {
 	struct wsk_watch **tab; /* by descriptor */
 	size_t cap;
 	size_t live; /* watches not yet freed (for tests) */
-	size_t waiting; /* watches with want != 0 */
+	size_t holding; /* watches that wait and keep the loop alive */
 };
 
 /*
@@ -56,9 +57,13 @@ struct readiness_backend {
 	int (*watch_init)(struct wsk_watch *p);
 	/* Arms p for ev, or disarms it when ev is 0. */
 	int (*arm)(struct wsk_watch *p, int ev);
-	/* The number of waiting watches went from 0 to 1 (on) or back (may
-	 * be NULL: the backend's handles keep the loop alive themselves). */
+	/* The number of watches that wait and keep the loop alive went from
+	 * 0 to 1 (on) or back (may be NULL: the backend's handles keep the
+	 * loop alive themselves). */
 	void (*hold)(struct wsk_ready *w, int on);
+	/* p's waits keep the loop alive (on) or not (may be NULL: hold's
+	 * count covers it). */
+	void (*set_ref)(struct wsk_watch *p, int on);
 	/* Stops watching p and frees it (now, or once its handle closed):
 	 * through readiness_freed. p->w is NULL when the environment goes. */
 	void (*drop)(struct wsk_ready *w, struct wsk_watch *p);

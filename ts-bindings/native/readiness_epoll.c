@@ -199,6 +199,7 @@ const struct readiness_backend readiness_epoll = {
 	.watch_init = NULL,
 	.arm = ep_arm,
 	.hold = ep_hold,
+	.set_ref = NULL,
 	.drop = ep_drop,
 	.stop = ep_stop,
 	.destroy = ep_destroy,

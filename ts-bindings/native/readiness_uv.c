@@ -3,7 +3,8 @@
  * environment's own loop, and a check handle, run right after the poll
  * phase, that flushes the ready list. A handle stays started while its
  * descriptor waits in the list, so a ping-pong makes no epoll_ctl per
- * message. Started handles keep the loop alive: no hold is needed.
+ * message. Started handles keep the loop alive (unless unref'd): no hold
+ * is needed.
  */
 #include "readiness.h"
 
@@ -90,6 +91,15 @@ static int uv_arm(struct wsk_watch *p, int ev)
 			     on_poll);
 }
 
+/* An unref'd socket's handle does not keep the loop alive, started or not. */
+static void uv_set_ref(struct wsk_watch *p, int on)
+{
+	if (on)
+		uv_ref((uv_handle_t *)handle_of(p));
+	else
+		uv_unref((uv_handle_t *)handle_of(p));
+}
+
 static void on_closed(uv_handle_t *h)
 {
 	readiness_freed(h->data);
@@ -120,6 +130,7 @@ const struct readiness_backend readiness_uv = {
 	.watch_init = uv_watch_init,
 	.arm = uv_arm,
 	.hold = NULL,
+	.set_ref = uv_set_ref,
 	.drop = uv_drop,
 	.stop = NULL,
 	.destroy = uv_destroy,

@@ -974,6 +974,7 @@ NAPI_MODULE_INIT()
 		FN("clockNs", f_clockNs),
 		FN("pollSetup", f_pollSetup),
 		FN("pollWait", f_pollWait),
+		FN("pollRef", f_pollRef),
 		FN("pollCancel", f_pollCancel),
 		FN("pollClose", f_pollClose),
 		FN("pollCount", f_pollCount),

@@ -69,6 +69,8 @@ export interface Addon {
   pollSetup(dispatch: (count: number) => void, receiver: object, readyList: Int32Array, threaded: boolean): number;
   pollWait(fd: number, events: number): number;
   pollCancel(fd: number, events: number): number;
+  // Whether fd's waits keep the loop alive (1) or not (0), until pollClose.
+  pollRef(fd: number, on: number): number;
   pollClose(fd: number): number;
   pollCount(): number;
 }

@@ -109,6 +109,20 @@ export function unwatch(fd: number, events: number, w: Waiter): void {
   if (!list.length) addon.pollCancel(fd, events);
 }
 
+// Whether fd's waits keep the process alive (socket.ref()/unref()); the
+// addon keeps the choice until the descriptor is forgotten.
+export function setRef(fd: number, on: boolean): void {
+  const r = addon.pollRef(fd, on ? 1 : 0);
+  if (r < 0) throw osError(-r);
+}
+
+// A wait's time limit never keeps the process alive by itself: the watch it
+// belongs to does, unless its socket was unref'd.
+export function unrefTimer(t: ReturnType<typeof setTimeout>): void {
+  if (typeof t === 'object' && t !== null && 'unref' in t) (t as { unref(): void }).unref();
+  else (globalThis as { Deno?: { unrefTimer?(id: unknown): void } }).Deno?.unrefTimer?.(t);
+}
+
 // The socket is going away: its waiters reject with EBADF (as a retry on a
 // closed socket would), its handle is closed (before the descriptor is).
 export function forget(fd: number): void {

@@ -9,7 +9,7 @@
 import { SocketBase } from './socket-base.js';
 import { POLLOUT, type DataOpClass, type Op, type RecvOp } from './ops.js';
 import { isSignal, runPending } from './pending.js';
-import { abortError, forget } from '../host/readiness.js';
+import { abortError, forget, setRef } from '../host/readiness.js';
 import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
 import { SOCK_STREAM } from '../host/constants.generated.js';
 import { EAGAIN } from '../host/core-abi.generated.js';
@@ -184,6 +184,24 @@ export class AsyncSocket extends SocketBase {
     const args: unknown[] = Array.prototype.slice.call(arguments);
     const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
     return this.#run(() => this.sendtoOp(args), sig);
+  }
+
+  // Node's socket.unref(): this socket's pending operations no longer keep
+  // the process alive (they still settle if it lives on); ref() undoes it.
+  // Python has no such notion. Returns the socket, as Node's does.
+  unref(): this {
+    this.#setRef(false);
+    return this;
+  }
+
+  ref(): this {
+    this.#setRef(true);
+    return this;
+  }
+
+  #setRef(on: boolean): void {
+    const fd = this.fileno();
+    if (fd >= 0) setRef(fd, on);
   }
 
   // Waiters on the descriptor reject with EBADF; the addon drops its watch.

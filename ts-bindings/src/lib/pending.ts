@@ -8,7 +8,7 @@
 // operation with an AbortError and leaves nothing waiting.
 import { core } from '../host/core.js';
 import { WSK_STEP_ASYNC, WSK_STEP_FOREVER } from '../host/core-abi.generated.js';
-import { abortError, unwatch, watch, type Waiter } from '../host/readiness.js';
+import { abortError, unrefTimer, unwatch, watch, type Waiter } from '../host/readiness.js';
 import type { Op } from './ops.js';
 
 // A trailing AbortSignal argument, as the Promise API takes one.
@@ -74,6 +74,7 @@ class PendingOp<T> implements Waiter {
             unwatch(op.fd, op.events, this);
             this.ready(false);
           }, step);
+          unrefTimer(this.#timer);
         }
         return;
       }
