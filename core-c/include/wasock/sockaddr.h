@@ -174,5 +174,11 @@ int wsk_decode_vm(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
  * decode as CPython reads its zero-filled buffer). */
 void wsk_sockaddr_fetch(void *dst, uint32_t size, const void *sa,
 			wsk_socklen salen);
+/* Copies a built sockaddr of size bytes to sa and sets *salen: 0. */
+int wsk_sockaddr_put(const void *src, uint32_t size, void *sa,
+		     wsk_socklen *salen);
+/* Decodes as the tuple (a, b) of family (netlink, vsock): 0. */
+int wsk_decode_pair(int32_t family, uint32_t a, uint32_t b,
+		    struct wsk_addr_text *out);
 
 #endif
