@@ -76,6 +76,9 @@ int wsk_decode_in(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
 int wsk_decode_in6(const void *sa, wsk_socklen salen,
 		   struct wsk_addr_text *out);
 int wsk_decode_un(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
+/* Fills family, port (from network order), text and len of an IP address. */
+void wsk_decode_ip(int af, const void *addr, uint16_t port_be,
+		   struct wsk_addr_text *out);
 void wsk_append_scope(char *text, uint32_t size, const uint8_t *addr,
 		      uint32_t scope_id);
 
