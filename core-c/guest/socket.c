@@ -149,29 +149,32 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 }
 
 /* The ABI has no sendmsg/recvmsg: the iovecs are gathered into one buffer
- * (one datagram stays one datagram). Control messages are not carried. */
-static size_t iov_total(const struct msghdr *m, int *err)
+ * (one datagram stays one datagram). Control messages are not carried.
+ * The message's checks, as both calls make them: 0 and the iovecs' total
+ * length in *total, or -1 with errno set. */
+static int iov_total(const struct msghdr *m, size_t *total)
 {
-	size_t total = 0;
 	int i;
 
-	*err = 0;
-	if (m->msg_iovlen < 0 || m->msg_iovlen > IOV_MAX_GUEST) {
-		*err = WSK_EMSGSIZE;
-		return 0;
-	}
-	if (m->msg_iovlen && !m->msg_iov) {
-		*err = WSK_EFAULT;
-		return 0;
-	}
+	if (!m)
+		return fail(WSK_EFAULT);
+	if (m->msg_iovlen < 0 || m->msg_iovlen > IOV_MAX_GUEST)
+		return fail(WSK_EMSGSIZE);
+	if (m->msg_iovlen && !m->msg_iov)
+		return fail(WSK_EFAULT);
+	*total = 0;
 	for (i = 0; i < m->msg_iovlen; i++) {
-		if (m->msg_iov[i].iov_len > 0x7fffffff - total) {
-			*err = WSK_EINVAL;
-			return 0;
-		}
-		total += m->msg_iov[i].iov_len;
+		if (m->msg_iov[i].iov_len > 0x7fffffff - *total)
+			return fail(WSK_EINVAL);
+		*total += m->msg_iov[i].iov_len;
 	}
-	return total;
+	return 0;
+}
+
+/* A buffer for total bytes: the caller's stack one when it fits. */
+static uint8_t *gather_buf(uint8_t *stack, size_t total)
+{
+	return total <= GATHER_STACK ? stack : malloc(total);
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
@@ -179,19 +182,16 @@ ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 	size_t total, off = 0;
 	uint8_t stack[GATHER_STACK], *buf;
 	ssize_t r;
-	int err, i;
+	int i;
 
-	if (!m)
-		return fail(WSK_EFAULT);
-	total = iov_total(m, &err);
-	if (err)
-		return fail(err);
+	if (iov_total(m, &total) < 0)
+		return -1;
 	if (m->msg_controllen)
 		return fail(WSK_EOPNOTSUPP); /* no ancillary data for guests */
 	if (m->msg_iovlen == 1)
 		return sendto(fd, m->msg_iov[0].iov_base, total, flags,
 			      m->msg_name, m->msg_namelen);
-	buf = total <= sizeof stack ? stack : malloc(total);
+	buf = gather_buf(stack, total);
 	if (!buf)
 		return fail(WSK_ENOMEM);
 	for (i = 0; i < m->msg_iovlen; i++) {
@@ -209,20 +209,17 @@ ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	size_t total, off = 0, k;
 	uint8_t stack[GATHER_STACK], *buf;
 	ssize_t r;
-	int err, i;
+	int i;
 
-	if (!m)
-		return fail(WSK_EFAULT);
-	total = iov_total(m, &err);
-	if (err)
-		return fail(err);
+	if (iov_total(m, &total) < 0)
+		return -1;
 	m->msg_controllen = 0;
 	m->msg_flags = 0;
 	if (m->msg_iovlen == 1) {
 		r = recvfrom(fd, m->msg_iov[0].iov_base, total, flags,
 			     m->msg_name, m->msg_name ? &m->msg_namelen : 0);
 	} else {
-		buf = total <= sizeof stack ? stack : malloc(total ? total : 1);
+		buf = gather_buf(stack, total);
 		if (!buf)
 			return fail(WSK_ENOMEM);
 		r = recvfrom(fd, buf, total, flags, m->msg_name,

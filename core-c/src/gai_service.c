@@ -92,6 +92,17 @@ static int match(int socktype, int proto)
 	return -1;
 }
 
+/* The entry a given socktype/protocol asks for: its index, or the EAI code
+ * for none (EAI_SOCKTYPE when a socktype was given). */
+static int entry(int socktype, int proto)
+{
+	int at = match(socktype, proto);
+
+	if (at < 0)
+		return socktype ? WSK_EAI_SOCKTYPE : WSK_EAI_SERVICE;
+	return at;
+}
+
 static void set(struct wsk_gai_serv *st, int socktype, int protocol,
 		uint16_t port_be)
 {
@@ -100,32 +111,37 @@ static void set(struct wsk_gai_serv *st, int socktype, int protocol,
 	st->port_be = port_be;
 }
 
+/* The one tuple of an asked-for entry: a PROTO_ANY entry keeps the
+ * caller's protocol. */
+static int set_entry(struct wsk_gai_serv *st, int at, int proto,
+		     uint16_t port_be)
+{
+	set(st, table[at].socktype,
+	    (table[at].protoflag & PROTO_ANY) ? proto : table[at].protocol,
+	    port_be);
+	return 1;
+}
+
 int wsk_gai_servtuples(int socktype, int proto, int has_service, int num,
 		       struct wsk_gai_serv *st)
 {
-	const struct typeproto *tp = 0;
+	int at = -1, n = 0;
 	uint16_t port;
 	unsigned i;
-	int n = 0;
 
 	if (socktype || proto) {
-		int at = match(socktype, proto);
-
+		at = entry(socktype, proto);
 		if (at < 0)
-			return socktype ? WSK_EAI_SOCKTYPE : WSK_EAI_SERVICE;
-		tp = &table[at];
+			return at;
 	}
-	if (has_service && tp && (tp->protoflag & PROTO_NOSERVICE))
+	if (has_service && at >= 0 && (table[at].protoflag & PROTO_NOSERVICE))
 		return WSK_EAI_SERVICE;
 	/* A negative number is looked up as a name, like any other name. */
 	if (has_service && num < 0)
 		return WSK_GAI_LOOKUP;
 	port = has_service ? wsk_htons((uint16_t)num) : 0;
-	if (tp) {
-		set(st, tp->socktype,
-		    (tp->protoflag & PROTO_ANY) ? proto : tp->protocol, port);
-		return 1;
-	}
+	if (at >= 0)
+		return set_entry(st, at, proto, port);
 	for (i = 0; i < NTABLE; i++)
 		if (table[i].by_default)
 			set(&st[n++], table[i].socktype, table[i].protocol,
@@ -159,18 +175,15 @@ int wsk_gai_servtuples_named(int socktype, int proto, const char *name,
 	int n = 0;
 
 	if (socktype || proto) {
-		int at = match(socktype, proto);
+		int at = entry(socktype, proto);
 
 		if (at < 0)
-			return socktype ? WSK_EAI_SOCKTYPE : WSK_EAI_SERVICE;
+			return at;
 		if (table[at].protoflag & PROTO_NOSERVICE)
 			return WSK_EAI_SERVICE;
 		if (!service_port(name, proto_names[at], &port))
 			return WSK_EAI_SERVICE;
-		set(st, table[at].socktype,
-		    (table[at].protoflag & PROTO_ANY) ? proto : table[at].protocol,
-		    port);
-		return 1;
+		return set_entry(st, at, proto, port);
 	}
 	for (i = 0; i < NTABLE; i++) {
 		if (!table[i].by_default || (table[i].protoflag & PROTO_NOSERVICE))

@@ -151,45 +151,77 @@ static int dns_name(const char *name, int af, struct wsk_hostent *out)
 	return r;
 }
 
-int wsk_lookup_name(const char *name, int af, struct wsk_hostent *out,
-		    int *herr)
+/* What a hosts lookup asks: a name, or the address addr of family af. */
+struct host_query {
+	const char *name;
+	int af;
+	const uint8_t *addr;
+	struct wsk_hostent *out;
+};
+
+/* One NSS source's try: 0 when it found the host (*herr as the source
+ * leaves it), else an EAI code with *herr set. */
+typedef int (*nss_try)(const struct host_query *q, int src, int *herr);
+
+/* glibc's walk over the hosts sources: the first that finds answers, and
+ * HOST_NOT_FOUND ends the walk where nsswitch.conf says [NOTFOUND=return]. */
+static int nss_walk(nss_try attempt, const struct host_query *q, int *herr)
 {
 	const struct wsk_nss *ns = nss_current();
-	const char *text;
-	uint32_t len, i;
+	uint32_t i;
 	int r = WSK_EAI_NONAME;
 
 	*herr = WSK_HOST_NOT_FOUND;
 	for (i = 0; i < ns->n; i++) {
-		if (ns->src[i] == WSK_NSS_FILES) {
-			text = wsk_rfile(WSK_RFILE_HOSTS, &len);
-			*herr = WSK_HOST_NOT_FOUND;
-			if (name[0] && wsk_hosts_byname(text, len, name, af, out))
-				return 0;
-			r = WSK_EAI_NONAME;
-			*herr = WSK_HOST_NOT_FOUND;
-		} else if (!wsk_res_hnok(name)) {
-			/* nss_dns's check_name: no query for a name that is
-			 * no host name ('<broadcast>', "a%b", "-x"). */
-			r = WSK_EAI_NONAME;
-			*herr = WSK_HOST_NOT_FOUND;
-		} else if (!name[0]) {
-			/* res_search builds no query for "" (nor ".domain"):
-			 * NO_RECOVERY, which getaddrinfo reports as NONAME. */
-			r = WSK_EAI_NONAME;
-			*herr = h_errno_global = WSK_NO_RECOVERY;
-		} else {
-			r = dns_name(name, af, out);
-			*herr = herr_of(r);
-			if (r == 0) {
-				*herr = af == WSK_AF_UNSPEC ? WSK_HOST_NOT_FOUND : 0;
-				return 0;
-			}
-		}
+		r = attempt(q, ns->src[i], herr);
+		if (r == 0)
+			return 0;
 		if (*herr == WSK_HOST_NOT_FOUND && ns->stop_notfound[i])
 			break;
 	}
 	return r;
+}
+
+static int try_name(const struct host_query *q, int src, int *herr)
+{
+	const char *text;
+	uint32_t len;
+	int r;
+
+	if (src == WSK_NSS_FILES) {
+		text = wsk_rfile(WSK_RFILE_HOSTS, &len);
+		*herr = WSK_HOST_NOT_FOUND;
+		if (q->name[0] &&
+		    wsk_hosts_byname(text, len, q->name, q->af, q->out))
+			return 0;
+		return WSK_EAI_NONAME;
+	}
+	if (!wsk_res_hnok(q->name)) {
+		/* nss_dns's check_name: no query for a name that is
+		 * no host name ('<broadcast>', "a%b", "-x"). */
+		*herr = WSK_HOST_NOT_FOUND;
+		return WSK_EAI_NONAME;
+	}
+	if (!q->name[0]) {
+		/* res_search builds no query for "" (nor ".domain"):
+		 * NO_RECOVERY, which getaddrinfo reports as NONAME. */
+		*herr = h_errno_global = WSK_NO_RECOVERY;
+		return WSK_EAI_NONAME;
+	}
+	r = dns_name(q->name, q->af, q->out);
+	if (r != 0)
+		*herr = herr_of(r);
+	else
+		*herr = q->af == WSK_AF_UNSPEC ? WSK_HOST_NOT_FOUND : 0;
+	return r;
+}
+
+int wsk_lookup_name(const char *name, int af, struct wsk_hostent *out,
+		    int *herr)
+{
+	struct host_query q = { name, af, 0, out };
+
+	return nss_walk(try_name, &q, herr);
 }
 
 static char hexdigit(unsigned v)
@@ -252,29 +284,30 @@ static int dns_addr(int af, const uint8_t *addr, struct wsk_hostent *out)
 	return 0;
 }
 
+static int try_addr(const struct host_query *q, int src, int *herr)
+{
+	const char *text;
+	uint32_t len;
+	int r;
+
+	if (src == WSK_NSS_FILES) {
+		text = wsk_rfile(WSK_RFILE_HOSTS, &len);
+		if (wsk_hosts_byaddr(text, len, q->af, q->addr, q->out))
+			return 0;
+		r = WSK_EAI_NONAME;
+	} else {
+		r = dns_addr(q->af, q->addr, q->out);
+		if (r == 0)
+			return 0;
+	}
+	*herr = herr_of(r);
+	return r;
+}
+
 int wsk_lookup_addr(int af, const uint8_t *addr, struct wsk_hostent *out,
 		    int *herr)
 {
-	const struct wsk_nss *ns = nss_current();
-	const char *text;
-	uint32_t len, i;
-	int r = WSK_EAI_NONAME;
+	struct host_query q = { 0, af, addr, out };
 
-	*herr = WSK_HOST_NOT_FOUND;
-	for (i = 0; i < ns->n; i++) {
-		if (ns->src[i] == WSK_NSS_FILES) {
-			text = wsk_rfile(WSK_RFILE_HOSTS, &len);
-			if (wsk_hosts_byaddr(text, len, af, addr, out))
-				return 0;
-			r = WSK_EAI_NONAME;
-		} else {
-			r = dns_addr(af, addr, out);
-			if (r == 0)
-				return 0;
-		}
-		*herr = herr_of(r);
-		if (*herr == WSK_HOST_NOT_FOUND && ns->stop_notfound[i])
-			break;
-	}
-	return r;
+	return nss_walk(try_addr, &q, herr);
 }

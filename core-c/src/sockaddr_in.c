@@ -56,6 +56,17 @@ int wsk_sockaddr_in(const char *host, uint32_t port, void *sa,
 	return 0;
 }
 
+/* An IP address and port as CPython's tuple has them: af, the numeric
+ * text (plain inet_ntop) and the port in host order. */
+void wsk_decode_ip(int af, const void *addr, uint16_t port_be,
+		   struct wsk_addr_text *out)
+{
+	out->family = af;
+	out->port = wsk_ntohs(port_be);
+	wsk_inet_ntop(af, addr, out->text, sizeof out->text);
+	out->len = (uint32_t)wsk_strlen(out->text);
+}
+
 int wsk_decode_in(const void *sa, wsk_socklen salen, struct wsk_addr_text *out)
 {
 	struct wsk_sockaddr_in in;
@@ -63,9 +74,6 @@ int wsk_decode_in(const void *sa, wsk_socklen salen, struct wsk_addr_text *out)
 	if (salen < sizeof in)
 		return -WSK_EINVAL;
 	wsk_memcpy(&in, sa, sizeof in);
-	out->family = WSK_AF_INET;
-	out->port = wsk_ntohs(in.port);
-	wsk_inet_ntop(WSK_AF_INET, &in.addr, out->text, sizeof out->text);
-	out->len = (uint32_t)wsk_strlen(out->text);
+	wsk_decode_ip(WSK_AF_INET, &in.addr, in.port, out);
 	return 0;
 }

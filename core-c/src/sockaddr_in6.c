@@ -74,12 +74,9 @@ int wsk_decode_in6(const void *sa, wsk_socklen salen,
 	if (salen < sizeof in6)
 		return -WSK_EINVAL;
 	wsk_memcpy(&in6, sa, sizeof in6);
-	out->family = WSK_AF_INET6;
-	out->port = wsk_ntohs(in6.port);
+	/* CPython's make_ipv6_addr: plain inet_ntop, the scope is the tuple's. */
+	wsk_decode_ip(WSK_AF_INET6, in6.addr, in6.port, out);
 	out->flowinfo = wsk_ntohl(in6.flowinfo);
 	out->scope_id = in6.scope_id;
-	/* CPython's make_ipv6_addr: plain inet_ntop, the scope is the tuple's. */
-	wsk_inet_ntop(WSK_AF_INET6, in6.addr, out->text, sizeof out->text);
-	out->len = (uint32_t)wsk_strlen(out->text);
 	return 0;
 }

@@ -28,9 +28,7 @@ int wsk_sockaddr_ll(uint32_t ifindex, uint32_t proto, uint32_t pkttype,
 	if (addrlen)
 		wsk_memcpy(ll.addr, addr, addrlen);
 	ll.halen = (uint8_t)addrlen;
-	wsk_memcpy(sa, &ll, sizeof ll);
-	*salen = sizeof ll;
-	return 0;
+	return wsk_sockaddr_put(&ll, sizeof ll, sa, salen);
 }
 
 int wsk_decode_ll(const void *sa, wsk_socklen salen, struct wsk_addr_text *out)

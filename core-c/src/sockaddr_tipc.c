@@ -37,9 +37,7 @@ int wsk_sockaddr_tipc(uint32_t addrtype, uint32_t v1, uint32_t v2, uint32_t v3,
 	default:
 		return -WSK_EINVAL;
 	}
-	wsk_memcpy(sa, &tipc, sizeof tipc);
-	*salen = sizeof tipc;
-	return 0;
+	return wsk_sockaddr_put(&tipc, sizeof tipc, sa, salen);
 }
 
 int wsk_decode_tipc(const void *sa, wsk_socklen salen,

@@ -15,22 +15,13 @@ int wsk_sockaddr_vm(uint32_t cid, uint32_t port, void *sa, wsk_socklen *salen)
 	vm.family = WSK_AF_VSOCK;
 	vm.port = port;
 	vm.cid = cid;
-	wsk_memcpy(sa, &vm, sizeof vm);
-	*salen = sizeof vm;
-	return 0;
+	return wsk_sockaddr_put(&vm, sizeof vm, sa, salen);
 }
 
 int wsk_decode_vm(const void *sa, wsk_socklen salen, struct wsk_addr_text *out)
 {
 	struct wsk_sockaddr_vm vm;
-	struct wsk_addr_tuple t;
 
 	wsk_sockaddr_fetch(&vm, sizeof vm, sa, salen);
-	wsk_memset(&t, 0, sizeof t);
-	t.family = WSK_AF_VSOCK;
-	t.nints = 2;
-	t.ints[0] = vm.cid;
-	t.ints[1] = vm.port;
-	wsk_memcpy(out, &t, sizeof t);
-	return 0;
+	return wsk_decode_pair(WSK_AF_VSOCK, vm.cid, vm.port, out);
 }

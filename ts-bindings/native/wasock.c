@@ -179,6 +179,18 @@ static int arg_in_block(napi_env env, napi_value memv, napi_value offv,
 			return ret_int(env, rc_); \
 	} while (0)
 
+/* The result r of a call with an in/out length (-errno when it failed),
+ * after storing the length back when the caller passed one. */
+static inline napi_value ret_len(napi_env env, int64_t r, char *lenp,
+				 socklen_t len)
+{
+	if (UNLIKELY(r < 0))
+		return ret_int(env, -(int64_t)errno);
+	if (lenp)
+		store_u32(lenp, len);
+	return ret_int(env, r);
+}
+
 /* ---- sockets --------------------------------------------------------- */
 
 /* socket(domain, type, proto) -> fd */
@@ -258,11 +270,7 @@ static napi_value f_accept4(napi_env env, napi_callback_info info)
 	CHECK(arg_sa_out(env, argv[1], argv[2], argv[3], &sa, &lenp, &salen));
 	int r = accept4(fd, (struct sockaddr *)sa, sa ? &salen : NULL,
 			flags | SOCK_CLOEXEC);
-	if (r < 0)
-		RET_ERR(errno);
-	if (lenp)
-		store_u32(lenp, salen);
-	return ret_int(env, r);
+	return ret_len(env, r, lenp, salen);
 }
 
 /* send(fd, buf, off, len, flags) -> n */
@@ -319,11 +327,7 @@ static napi_value f_recvfrom(napi_env env, napi_callback_info info)
 	CHECK(arg_sa_out(env, argv[5], argv[6], argv[7], &sa, &lenp, &salen));
 	ssize_t r = recvfrom(fd, p, n, flags, (struct sockaddr *)sa,
 			     sa ? &salen : NULL);
-	if (r < 0)
-		RET_ERR(errno);
-	if (lenp)
-		store_u32(lenp, salen);
-	return ret_int(env, r);
+	return ret_len(env, r, lenp, salen);
 }
 
 /* shutdown(fd, how) */
@@ -360,11 +364,7 @@ static napi_value f_getsockopt(napi_env env, napi_callback_info info)
 	socklen_t len;
 	CHECK(arg_sa_out(env, argv[3], argv[4], argv[5], &val, &lenp, &len));
 	int r = getsockopt(fd, level, name, val, val ? &len : NULL);
-	if (r < 0)
-		RET_ERR(errno);
-	if (lenp)
-		store_u32(lenp, len);
-	return ret_int(env, 0);
+	return ret_len(env, r, lenp, len);
 }
 
 /* setsockopt(fd, level, name, mem, valOff, len) */
@@ -390,11 +390,7 @@ static napi_value sock_name(napi_env env, napi_callback_info info, name_fn fn)
 	socklen_t salen;
 	CHECK(arg_sa_out(env, argv[1], argv[2], argv[3], &sa, &lenp, &salen));
 	int r = fn(fd, (struct sockaddr *)sa, sa ? &salen : NULL);
-	if (r < 0)
-		RET_ERR(errno);
-	if (lenp)
-		store_u32(lenp, salen);
-	return ret_int(env, 0);
+	return ret_len(env, r, lenp, salen);
 }
 
 /* getsockname(fd, mem, saOff, salenOff) */

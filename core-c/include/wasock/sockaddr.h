@@ -76,6 +76,9 @@ int wsk_decode_in(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
 int wsk_decode_in6(const void *sa, wsk_socklen salen,
 		   struct wsk_addr_text *out);
 int wsk_decode_un(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
+/* Fills family, port (from network order), text and len of an IP address. */
+void wsk_decode_ip(int af, const void *addr, uint16_t port_be,
+		   struct wsk_addr_text *out);
 void wsk_append_scope(char *text, uint32_t size, const uint8_t *addr,
 		      uint32_t scope_id);
 
@@ -174,5 +177,11 @@ int wsk_decode_vm(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
  * decode as CPython reads its zero-filled buffer). */
 void wsk_sockaddr_fetch(void *dst, uint32_t size, const void *sa,
 			wsk_socklen salen);
+/* Copies a built sockaddr of size bytes to sa and sets *salen: 0. */
+int wsk_sockaddr_put(const void *src, uint32_t size, void *sa,
+		     wsk_socklen *salen);
+/* Decodes as the tuple (a, b) of family (netlink, vsock): 0. */
+int wsk_decode_pair(int32_t family, uint32_t a, uint32_t b,
+		    struct wsk_addr_text *out);
 
 #endif

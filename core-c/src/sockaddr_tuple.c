@@ -1,0 +1,36 @@
+/*
+ * What the integer-tuple codecs (AF_NETLINK, AF_PACKET, AF_TIPC, AF_VSOCK)
+ * share: reading a possibly short sockaddr, handing a built one out, and the
+ * two-integer tuple of netlink and vsock.
+ */
+#include <wasock/core.h>
+#include <wasock/sockaddr.h>
+
+void wsk_sockaddr_fetch(void *dst, uint32_t size, const void *sa,
+			wsk_socklen salen)
+{
+	wsk_memset(dst, 0, size);
+	wsk_memcpy(dst, sa, salen < size ? salen : size);
+}
+
+int wsk_sockaddr_put(const void *src, uint32_t size, void *sa,
+		     wsk_socklen *salen)
+{
+	wsk_memcpy(sa, src, size);
+	*salen = size;
+	return 0;
+}
+
+int wsk_decode_pair(int32_t family, uint32_t a, uint32_t b,
+		    struct wsk_addr_text *out)
+{
+	struct wsk_addr_tuple t;
+
+	wsk_memset(&t, 0, sizeof t);
+	t.family = family;
+	t.nints = 2;
+	t.ints[0] = a;
+	t.ints[1] = b;
+	wsk_memcpy(out, &t, sizeof t);
+	return 0;
+}
