@@ -1,9 +1,10 @@
 // The same package on Deno 2 and Bun 1: the smoke suite (tests/lib/runtime-smoke.mjs) and
 // five whole test files of the Node suite (RUNTIME_FILES), run unchanged on each runtime.
-// The runtimes come from the npm registry ('deno', 'bun' devDependencies, whose binaries
-// are in their platform packages @deno/linux-x64-glibc, @oven/bun-linux-x64; bun's
-// postinstall moves its binary to node_modules/bun/bin/bun.exe); WASOCK_DENO / WASOCK_BUN
-// name a binary. A runtime that is not installed is skipped, saying so, except in CI.
+// The runtimes come from the npm registry, on request only (`npm run runtimes`: the 'deno' and
+// 'bun' packages, not devDependencies; their binaries are in the platform packages
+// @deno/linux-x64-glibc, @oven/bun-linux-x64, and bun's postinstall moves its binary to
+// node_modules/bun/bin/bun.exe); WASOCK_DENO / WASOCK_BUN name a binary. A runtime that is not
+// installed is skipped, saying so, except in CI (.ci/run installs both).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -34,11 +35,11 @@ for (const [name, rt] of Object.entries(runtimes)) {
   if (!probe || probe.status !== 0) {
     if (process.env.CI) {
       test(`${name}: installed (CI runs the smoke suite on every runtime)`, () => {
-        assert.unreachable(`${name} not found: npm install should have brought it (devDependencies)`);
+        assert.unreachable(`${name} not found: .ci/run installs it with npm run runtimes`);
       });
       continue;
     }
-    console.log(`runtimes: ${name} not installed (npm i -D ${name}, or ${name === 'deno' ? 'WASOCK_DENO' : 'WASOCK_BUN'}=path): skipped`);
+    console.log(`runtimes: ${name} not installed (npm run runtimes, or ${name === 'deno' ? 'WASOCK_DENO' : 'WASOCK_BUN'}=path): skipped`);
     test.skip(`${name}: smoke suite (sync and Promise echo, names, a stream, raw ping, netlink dump)`, () => {});
     continue;
   }
