@@ -18,7 +18,7 @@
  * a module themselves. The allowlists (socket kinds, options, ioctls, flags) are exported as data.
  * docs/guests.md describes the sandbox and the grants.
  *
- * @packageDocumentation
+ * @module wasock/guest
  */
 import { isMainThread, workerData } from 'node:worker_threads';
 import { workerMain } from './guest/runner.js';

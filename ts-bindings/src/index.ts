@@ -28,7 +28,7 @@
  * documented one by one here: see Python's socket documentation and the Linux manual pages
  * (socket(7), ip(7), tcp(7), ...).
  *
- * @packageDocumentation
+ * @module wasock
  */
 import { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket.js';
 import { addon } from './host/native.js';
@@ -61,17 +61,32 @@ export type { SocketFactory, SocketpairFunction, FromfdFunction } from './lib/fa
 /** Python's `socket.has_ipv6`: true, as the library supports IPv6 (whether the host has an IPv6 address is another matter). */
 export const has_ipv6 = true;
 
+const made = socketFunctions(SocketType);
 /**
- * `socket(family?, type?, proto?, fileno?)` is Python's `socket.socket`: callable with or without
- * `new`, and the class of every socket (`s instanceof socket.socket`); see {@link SocketType}.
- * `socketpair(family?, type?, proto?)` is Python's `socket.socketpair`: a connected pair, AF_UNIX
- * when `family` is null or left out. `fromfd(fd, family, type, proto?)` is Python's `socket.fromfd`:
- * a socket over a duplicate of `fd` (the original stays the caller's).
+ * Python's `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)`: a new socket
+ * ({@link SocketType}), called with or without `new`. It is also the class of every socket:
+ * `s instanceof socket.socket` holds. With `fileno`, wraps that open descriptor (not a copy) and
+ * asks the kernel for the family, type and protocol left out.
  *
- * Each throws `socket.error` with the kernel's errno when it refuses (e.g. `EAFNOSUPPORT`,
- * `EMFILE`), TypeError or RangeError for bad arguments.
+ * @throws socket.error with the kernel's errno when it refuses (e.g. `EAFNOSUPPORT`,
+ *   `EPROTONOSUPPORT`, `EMFILE`); TypeError for a non-integer argument; RangeError for a negative
+ *   `fileno`.
  */
-export const { socket, socketpair, fromfd } = socketFunctions(SocketType);
+export const socket = made.socket;
+/**
+ * Python's `socket.socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0)`: two sockets connected to
+ * each other, as an array `[a, b]`; `family` null or left out means AF_UNIX.
+ *
+ * @throws socket.error when the kernel refuses (e.g. `EOPNOTSUPP` for AF_INET).
+ */
+export const socketpair = made.socketpair;
+/**
+ * Python's `socket.fromfd(fd, family, type, proto=0)`: a socket over a duplicate (dup(2)) of the
+ * open descriptor `fd`, which stays the caller's to close.
+ *
+ * @throws socket.error (EBADF when `fd` is not open).
+ */
+export const fromfd = made.fromfd;
 // `socket` as a type too, as in Python: function f(s: socket.socket) {}.
 /** The socket class as a type, as in Python: `function serve(s: socket.socket) {}`. */
 export type socket = SocketType;

@@ -15,7 +15,7 @@
  * RangeError). Values map as in `wasock` (None is null, tuples are arrays, bytes are Uint8Array,
  * keyword arguments are trailing positionals).
  *
- * @packageDocumentation
+ * @module wasock/promises
  */
 import * as sync from './index.js';
 import { AsyncSocket } from './lib/async-socket.js';
@@ -42,13 +42,30 @@ function splitSignal(args: unknown[]): [unknown[], Signal] {
   return [args, undefined];
 }
 
+const made = socketFunctions(AsyncSocket);
 /**
- * As in `wasock`, but the sockets are Promise API sockets ({@link SocketType}): `socket(family?,
- * type?, proto?, fileno?)` (with or without `new`), `socketpair(family?, type?, proto?)` and
- * `fromfd(fd, family, type, proto?)`. These calls never wait, so they return the sockets directly
- * and throw `socket.error` when the kernel refuses.
+ * Python's `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)` for the event
+ * loop: a new Promise API socket ({@link SocketType}), called with or without `new`, and the class
+ * of every such socket. Making a socket never waits, so this returns it directly.
+ *
+ * @throws socket.error with the kernel's errno when it refuses (e.g. `EAFNOSUPPORT`); TypeError or
+ *   RangeError for bad arguments.
  */
-export const { socket, socketpair, fromfd } = socketFunctions(AsyncSocket);
+export const socket = made.socket;
+/**
+ * Python's `socket.socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0)`: two connected Promise
+ * API sockets, returned directly.
+ *
+ * @throws socket.error when the kernel refuses.
+ */
+export const socketpair = made.socketpair;
+/**
+ * Python's `socket.fromfd(fd, family, type, proto=0)`: a Promise API socket over a duplicate of
+ * `fd`, returned directly; `fd` stays the caller's.
+ *
+ * @throws socket.error (EBADF when `fd` is not open).
+ */
+export const fromfd = made.fromfd;
 // `socket` as a type too: function f(s: socket.socket) {}.
 /** The Promise API's socket class as a type: `function serve(s: socket.socket) {}`. */
 export type socket = AsyncSocket;

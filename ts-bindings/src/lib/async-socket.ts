@@ -23,9 +23,10 @@ import type { Address, AddressArg, Bytes, Int, WritableBytes } from './types.js'
  * passes the Promise rejects with `socket.timeout` and the socket stays usable; with timeout 0 an
  * operation that would wait rejects at once with `socket.error` (EAGAIN).
  *
- * Errors never throw synchronously: bad arguments, a closed socket (EBADF) and OS failures all
- * reject the returned Promise, with the same classes as the sync API (`socket.error` with `errno`,
- * `code`, `syscall`; `socket.timeout`; TypeError; RangeError).
+ * A method that returns a Promise never throws: bad arguments, a closed socket (EBADF) and OS
+ * failures all reject it, with the same classes as the sync API (`socket.error` with `errno`,
+ * `code`, `syscall`; `socket.timeout`; TypeError; RangeError). The methods that never wait
+ * (bind, listen, getsockopt, settimeout, ...) are the sync socket's and throw as they do.
  */
 export class AsyncSocket extends SocketBase {
   // The read hint: EAGAIN when the last read attempt on this (stream) socket

@@ -171,6 +171,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   #timedOut = false;
 
   // onClose runs once, when the file closes.
+  /** Made by the socket's `makefile()`; not meant to be called directly. */
   constructor(sock: Sock, spec: FileMode, onClose: () => void) {
     this.#sock = sock;
     this.mode = spec.mode;
@@ -415,6 +416,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     return got.length;
   }
 
+  /** Python's `for line in f`: the lines, each as {@link SocketFile.readline} gives it, until end of stream. */
   *[Symbol.iterator](): Iterator<T> {
     for (;;) {
       const line = this.readline();

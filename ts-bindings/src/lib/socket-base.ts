@@ -128,7 +128,7 @@ export abstract class SocketBase {
   get type(): number { return this.#type; }
   /** The protocol number the socket was created with (0 when the kernel chose). */
   get proto(): number { return this.#proto; }
-  /** The socket's timeout in seconds, or `null` when blocking: the same as {@link SocketBase.gettimeout}. */
+  /** The socket's timeout in seconds, or `null` when blocking: the same as `gettimeout()`. */
   get timeout(): number | null { return this.#timeout; }
 
   /**
@@ -186,7 +186,7 @@ export abstract class SocketBase {
     return fd;
   }
 
-  /** Closes the socket (`using s = socket.socket()`): the same as {@link SocketBase.close}. */
+  /** Closes the socket (`using s = socket.socket()`): the same as `close()`. */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -11,7 +11,7 @@ export { getdefaulttimeout, setdefaulttimeout };
 
 /**
  * Python's socket object, synchronous: every call that can wait blocks the thread, under the
- * socket's timeout ({@link SocketBase.settimeout}), as CPython does. Made by `socket.socket()`,
+ * socket's timeout (`settimeout()`), as CPython does. Made by `socket.socket()`,
  * `socketpair()`, `fromfd()`, `create_connection()`, `accept()` and `dup()`; `socket.socket` is this
  * class too (`s instanceof socket.socket`).
  *
