@@ -1,10 +1,10 @@
 // The API reference: every public name of the published declarations (dist/index.d.ts,
-// dist/promises.d.ts, as `make` writes them) carries a JSDoc comment, and docs/api (generated from
-// those comments by `npm run docs`, typedoc + typedoc-plugin-markdown, see typedoc.json) is what
-// the sources generate today. A new public name without a comment, or a comment changed without
-// regenerating docs/api, fails here.
+// dist/promises.d.ts, dist/guest.d.ts, as `make` writes them) carries a JSDoc comment, and
+// docs/api (generated from those comments by `npm run docs`, typedoc + typedoc-plugin-markdown,
+// see typedoc.json) is what the sources generate today. A new public name without a comment, or
+// a comment changed without regenerating docs/api, fails here.
 //
-// "Public name": every export of the two entry points (aliases followed to their declarations)
+// "Public name": every export of the three entry points (aliases followed to their declarations)
 // other than Python's constants (host/constants.generated.d.ts, documented once in the module's
 // comment), and every public member of the exported classes and interfaces, inherited ones
 // included, except members that TypeScript's own libraries declare (Error's message, stack...).
@@ -19,7 +19,7 @@ import ts from 'typescript';
 import { ROOT } from './lib/helpers.mjs';
 
 const DIST = join(ROOT, 'dist');
-const ENTRIES = ['index.d.ts', 'promises.d.ts'];
+const ENTRIES = ['index.d.ts', 'promises.d.ts', 'guest.d.ts'];
 const CONSTANTS = join(DIST, 'host', 'constants.generated.d.ts');
 
 // A declaration's own JSDoc text (a comment holding only tags does not count).
@@ -95,13 +95,14 @@ test('the declarations are built', () => {
   }
 });
 
-test('every public name of wasock and wasock/promises has a JSDoc comment', () => {
+test('every public name of wasock, wasock/promises and wasock/guest has a JSDoc comment', () => {
   const all = publicDeclarations();
   // A floor, so that a change that finds nothing cannot pass: the two socket classes alone have ~100.
   assert.ok(all.length > 150, `only ${all.length} public declarations found`);
   const names = new Set(all.map(([label]) => label));
   for (const n of ['index: socket', 'index: create_connection', 'index: SocketType.recv', 'index: error.errno',
-    'promises: SocketType.recv', 'promises: getaddrinfo', 'promises: AbortError', 'index: SocketFile.readline']) {
+    'index: SocketFile.readline', 'promises: SocketType.recv', 'promises: getaddrinfo', 'promises: AbortError',
+    'guest: runGuest', 'guest: RunGuestOptions.policy']) {
     assert.ok(names.has(n), `${n} was not found among the public names`);
   }
   const missing = all.filter(([, d]) => !documented(d)).map(([label, d]) => `${label} (${where(d)})`);
