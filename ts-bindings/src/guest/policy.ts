@@ -197,8 +197,8 @@ export function realish(p: string): string {
  * (so a guest cannot make a name point elsewhere later), unix paths are made absolute against
  * `cwd`. Compile once to run many guests with the same policy.
  *
- * @throws (rejects) RangeError for a malformed grant (bad address, port range or family); the
- *   lookup's error for a name in a grant that does not resolve.
+ * @throws (rejects) RangeError for a malformed grant (bad address, port range or family) and for
+ *   a name in a grant that does not resolve.
  */
 export async function compilePolicy(spec: PolicySpec = {}, cwd = process.cwd()): Promise<CompiledPolicy> {
   const ip = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, IpRule[]>;
