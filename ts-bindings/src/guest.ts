@@ -10,6 +10,16 @@
 // table.ts (the guest's descriptors), unix-path.ts, events.ts, one adapter
 // per guest ABI (sdk.ts, wasi.ts, emscripten.ts), host.ts (their
 // assembly), runner.ts (runGuest and the worker).
+/**
+ * `wasock/guest`: run WebAssembly programs that use POSIX sockets, sandboxed. {@link runGuest}
+ * runs a wasm32-wasi program (built with the guest SDK, `npx wasock cc`, plain wasi-libc, or
+ * emscripten `-sSTANDALONE_WASM`) in a worker thread under a deny-by-default policy
+ * ({@link PolicySpec}); {@link createGuestHost} gives embedders the import objects to instantiate
+ * a module themselves. The allowlists (socket kinds, options, ioctls, flags) are exported as data.
+ * docs/guests.md describes the sandbox and the grants.
+ *
+ * @module wasock/guest
+ */
 import { isMainThread, workerData } from 'node:worker_threads';
 import { workerMain } from './guest/runner.js';
 

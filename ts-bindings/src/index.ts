@@ -1,5 +1,35 @@
 // wasock: Python's socket module, synchronous and blocking, for JavaScript.
 // Every name of the seed is exported under the same name.
+/**
+ * `wasock`: Python's `socket` module (CPython 3.11), synchronous and blocking, for JavaScript
+ * (Node, Deno, Bun on Linux). `import * as socket from 'wasock'` gives every name of Python's module
+ * under the same name; each call blocks the thread as CPython's does, under the socket's timeout.
+ * `wasock/promises` has the same names for the event loop.
+ *
+ * How Python's values map to JavaScript:
+ * - None is `null`; an argument left out (`undefined`) takes its default.
+ * - Tuples are arrays: an AF_INET address is `['127.0.0.1', 80]`, AF_INET6 `['::1', 80, 0, 0]`.
+ * - bytes are `Uint8Array` (Node's Buffer is one); any ArrayBufferView or ArrayBuffer is accepted
+ *   as input. str is string; int and float are number (bigint and boolean are accepted as ints).
+ * - Keyword arguments are trailing positional arguments, in the order Python's documentation
+ *   lists them: `create_connection(address, timeout, source_address, all_errors)`.
+ * - Timeouts are in seconds, as in Python.
+ *
+ * Errors: an OS failure throws {@link error} (Python's OSError, a subclass of Error) with `errno`,
+ * `strerror`, a Node-style `code` (`'ECONNREFUSED'`) and, for socket calls, `syscall` and the
+ * `address`/`port` given; {@link herror}, {@link gaierror} (name lookups, `errno` an `EAI_*`
+ * value) and {@link timeout} extend it. Where CPython raises TypeError so does the library; where it
+ * raises ValueError or OverflowError, RangeError.
+ *
+ * Constants: the module also exports Python's constants (about a thousand: `AF_*`, `SOCK_*`,
+ * `SO_*`, `SOL_*`, `MSG_*`, `IPPROTO_*`, `IPPORT_*`, `INADDR_*`, `IP_*`, `IPV6_*`, `TCP_*`, `EAI_*`,
+ * `AI_*`, `NI_*`, `TIPC_*`, `SOMAXCONN`, ...) as numbers with the values of Linux's headers, each
+ * under Python's name; the ones Python's module has on Linux are all there. They are not
+ * documented one by one here: see Python's socket documentation and the Linux manual pages
+ * (socket(7), ip(7), tcp(7), ...).
+ *
+ * @module wasock
+ */
 import { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket.js';
 import { addon } from './host/native.js';
 import { error, osError } from './lib/errors.js';
@@ -28,14 +58,55 @@ export type {
 } from './lib/types.js';
 export type { SocketFactory, SocketpairFunction, FromfdFunction } from './lib/factories.js';
 
+/** Python's `socket.has_ipv6`: true, as the library supports IPv6 (whether the host has an IPv6 address is another matter). */
 export const has_ipv6 = true;
 
-export const { socket, socketpair, fromfd } = socketFunctions(SocketType);
+const made = socketFunctions(SocketType);
+/**
+ * Python's `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)`: a new socket
+ * ({@link SocketType}), called with or without `new`. It is also the class of every socket:
+ * `s instanceof socket.socket` holds. With `fileno`, wraps that open descriptor (not a copy) and
+ * asks the kernel for the family, type and protocol left out.
+ *
+ * @throws socket.error with the kernel's errno when it refuses (e.g. `EAFNOSUPPORT`,
+ *   `EPROTONOSUPPORT`, `EMFILE`); TypeError for a non-integer argument; RangeError for a negative
+ *   `fileno`.
+ */
+export const socket = made.socket;
+/**
+ * Python's `socket.socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0)`: two sockets connected to
+ * each other, as an array `[a, b]`; `family` null or left out means AF_UNIX.
+ *
+ * @throws socket.error when the kernel refuses (e.g. `EOPNOTSUPP` for AF_INET).
+ */
+export const socketpair = made.socketpair;
+/**
+ * Python's `socket.fromfd(fd, family, type, proto=0)`: a socket over a duplicate (dup(2)) of the
+ * open descriptor `fd`, which stays the caller's to close.
+ *
+ * @throws socket.error (EBADF when `fd` is not open).
+ */
+export const fromfd = made.fromfd;
 // `socket` as a type too, as in Python: function f(s: socket.socket) {}.
+/** The socket class as a type, as in Python: `function serve(s: socket.socket) {}`. */
 export type socket = SocketType;
 
 // CPython's create_connection (factories.ts), each connect blocking.
 // The timeout left out (undefined) is the default timeout; null blocks.
+/**
+ * Python's `socket.create_connection(address, timeout=<default>, source_address=None, all_errors=False)`,
+ * keyword arguments as trailing positionals: resolves `address` (`[host, port]`) with getaddrinfo
+ * and tries each answer in turn until one connects.
+ *
+ * @param timeout Set on the socket before connecting; left out (`undefined`): the default timeout
+ *   ({@link getdefaulttimeout}); `null`: blocking.
+ * @param source_address `[host, port]` to bind to first, or null.
+ * @param all_errors When every attempt fails: false throws the last error, true an
+ *   `AggregateError` of all of them (Python's ExceptionGroup).
+ * @returns The connected socket.
+ * @throws socket.gaierror when the name does not resolve; socket.error / socket.timeout of the
+ *   last attempt; AggregateError with `all_errors`.
+ */
 export function create_connection(address: readonly [host: Host | null, port: Port], timeout?: Timeout,
   source_address?: AddressArg | null, all_errors?: boolean): SocketType;
 export function create_connection(address: unknown, timeout: unknown = undefined,
@@ -57,6 +128,12 @@ export function create_connection(address: unknown, timeout: unknown = undefined
 }
 
 // socket.close(fd): closes a bare descriptor, as os.close but ignoring ECONNRESET.
+/**
+ * Python's `socket.close(fd)`: closes a bare file descriptor (as from `detach()`), ignoring
+ * ECONNRESET.
+ *
+ * @throws socket.error, e.g. EBADF for a descriptor that is not open.
+ */
 export function close(fd: Int): void;
 export function close(fd: unknown): void {
   const r = addon.close(asCInt(fd));
@@ -74,6 +151,12 @@ function ifName(v: unknown): string {
   throw new TypeError(`expected str, bytes or os.PathLike object, not ${typeName(v)}`);
 }
 
+/**
+ * Python's `socket.if_nametoindex(if_name)`: the index of the network interface named `name` (a
+ * string, or bytes).
+ *
+ * @throws socket.error when there is no such interface; TypeError for another type.
+ */
 export function if_nametoindex(name: string | Uint8Array): number;
 export function if_nametoindex(name: unknown): number {
   const r = addon.ifNameToIndex(ifName(name));
@@ -81,6 +164,11 @@ export function if_nametoindex(name: unknown): number {
   return r;
 }
 
+/**
+ * Python's `socket.if_indextoname(if_index)`: the name of the network interface with that index.
+ *
+ * @throws socket.error (ENXIO) when there is none; RangeError for a negative or too large index.
+ */
 export function if_indextoname(index: Int): string;
 export function if_indextoname(index: unknown): string {
   const i = asInt(index);
@@ -91,6 +179,11 @@ export function if_indextoname(index: unknown): string {
   return r;
 }
 
+/**
+ * Python's `socket.if_nameindex()`: every network interface, as `[index, name]` pairs.
+ *
+ * @throws socket.error when the system cannot list them.
+ */
 export function if_nameindex(): InterfaceEntry[] {
   const r = addon.ifNameIndex();
   if (typeof r === 'number') throw osError(-r);

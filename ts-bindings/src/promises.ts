@@ -3,6 +3,20 @@
 // operations as the sync API's (ops.ts), waiting on the event loop instead of
 // in poll(2); see async-socket.ts. Every call that can wait takes an optional
 // trailing AbortSignal.
+/**
+ * `wasock/promises`: Python's `socket` module for the event loop. The same names as `wasock` (the
+ * constants, the exception classes, the types, the functions that never wait), but every call that
+ * can wait returns a Promise: the socket methods (see {@link SocketType}), `create_connection` and
+ * the name lookups (`getaddrinfo`, `gethostbyname`, ...). Each of those takes an optional trailing
+ * `AbortSignal`; an aborted call rejects with {@link AbortError}.
+ *
+ * A Promise API call never throws: bad arguments and OS failures reject its Promise, with the same
+ * error classes as the sync API (`socket.error`, `socket.gaierror`, `socket.timeout`, TypeError,
+ * RangeError). Values map as in `wasock` (None is null, tuples are arrays, bytes are Uint8Array,
+ * keyword arguments are trailing positionals).
+ *
+ * @module wasock/promises
+ */
 import * as sync from './index.js';
 import { AsyncSocket } from './lib/async-socket.js';
 import { asCInt, unpack } from './lib/convert.js';
@@ -28,12 +42,42 @@ function splitSignal(args: unknown[]): [unknown[], Signal] {
   return [args, undefined];
 }
 
-export const { socket, socketpair, fromfd } = socketFunctions(AsyncSocket);
+const made = socketFunctions(AsyncSocket);
+/**
+ * Python's `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)` for the event
+ * loop: a new Promise API socket ({@link SocketType}), called with or without `new`, and the class
+ * of every such socket. Making a socket never waits, so this returns it directly.
+ *
+ * @throws socket.error with the kernel's errno when it refuses (e.g. `EAFNOSUPPORT`); TypeError or
+ *   RangeError for bad arguments.
+ */
+export const socket = made.socket;
+/**
+ * Python's `socket.socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0)`: two connected Promise
+ * API sockets, returned directly.
+ *
+ * @throws socket.error when the kernel refuses.
+ */
+export const socketpair = made.socketpair;
+/**
+ * Python's `socket.fromfd(fd, family, type, proto=0)`: a Promise API socket over a duplicate of
+ * `fd`, returned directly; `fd` stays the caller's.
+ *
+ * @throws socket.error (EBADF when `fd` is not open).
+ */
+export const fromfd = made.fromfd;
 // `socket` as a type too: function f(s: socket.socket) {}.
+/** The Promise API's socket class as a type: `function serve(s: socket.socket) {}`. */
 export type socket = AsyncSocket;
 
 // socket.close(fd): operations still waiting on that descriptor reject with
 // EBADF, as when their socket is closed, rather than wait forever.
+/**
+ * Python's `socket.close(fd)`: closes a bare descriptor, ignoring ECONNRESET. Operations of this
+ * library still waiting on that descriptor reject with `socket.error` (EBADF).
+ *
+ * @throws socket.error, e.g. EBADF for a descriptor that is not open.
+ */
 export function close(fd: Int): void;
 export function close(fd: unknown): void {
   sync.close(fd as Int);
@@ -43,14 +87,29 @@ export function close(fd: unknown): void {
 // getaddrinfo(host, port, family, type, proto, flags[, signal]). Numeric
 // answers come from the core at once; lookups run off the loop. An abort
 // rejects at once (the lookup itself finishes in its worker, unobserved).
+/**
+ * Python's `socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)`, awaited: resolves
+ * to a list of `[family, type, proto, canonname, sockaddr]`. Numeric hosts and ports are answered
+ * at once; a name lookup (hosts file, DNS as the resolver configuration says) runs on a worker
+ * thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ * @throws (rejects) socket.gaierror (`errno` an `EAI_*` value, `code` e.g. `'EAI_NONAME'`);
+ *   TypeError or RangeError for bad arguments; AbortError.
+ */
 export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family?: Int, type?: Int,
   proto?: Int, flags?: Int, signal?: AbortSignal): Promise<AddrInfo[]>;
+/** `getaddrinfo(host, port, signal)`: the other arguments left out. */
 export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, signal?: AbortSignal):
   Promise<AddrInfo[]>;
+/** `getaddrinfo(host, port, family, signal)`. */
 export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family: Int,
   signal?: AbortSignal): Promise<AddrInfo[]>;
+/** `getaddrinfo(host, port, family, type, signal)`. */
 export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family: Int, type: Int,
   signal?: AbortSignal): Promise<AddrInfo[]>;
+/** `getaddrinfo(host, port, family, type, proto, signal)`. */
 export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family: Int, type: Int,
   proto: Int, signal?: AbortSignal): Promise<AddrInfo[]>;
 export function getaddrinfo(host: unknown, port: unknown, ...rest: unknown[]): Promise<AddrInfo[]> {
@@ -86,37 +145,118 @@ function offLoop(name: string) {
   };
 }
 
+/**
+ * Python's `socket.getnameinfo(sockaddr, flags)`, awaited: resolves to `[host, port]` as text.
+ * The lookup runs on a worker thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ * @throws (rejects) socket.gaierror; TypeError for a bad sockaddr; AbortError.
+ */
 export const getnameinfo = offLoop('getnameinfo') as (sockaddr: NameInfoAddressArg, flags: Int,
   signal?: AbortSignal) => Promise<[host: string, port: string]>;
+/**
+ * Python's `socket.gethostbyname(hostname)`, awaited: resolves to one IPv4 address as text.
+ * The lookup runs on a worker thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ * @throws (rejects) socket.gaierror when the name does not resolve; AbortError.
+ */
 export const gethostbyname = offLoop('gethostbyname') as (hostname: Host, signal?: AbortSignal) => Promise<string>;
+/**
+ * Python's `socket.gethostbyname_ex(hostname)`, awaited: resolves to `[hostname, aliaslist,
+ * ipaddrlist]` (IPv4 only). The lookup runs on a worker thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ * @throws (rejects) socket.gaierror when the name does not resolve; AbortError.
+ */
 export const gethostbyname_ex = offLoop('gethostbyname_ex') as (hostname: Host, signal?: AbortSignal) =>
   Promise<HostEntry>;
+/**
+ * Python's `socket.gethostbyaddr(ip_address)`, awaited: resolves to `[hostname, aliaslist,
+ * ipaddrlist]` for an address (or a name, looked up first). The lookup runs on a worker thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ * @throws (rejects) socket.herror when there is no name for the address; socket.gaierror; AbortError.
+ */
 export const gethostbyaddr = offLoop('gethostbyaddr') as (ip_address: Host, signal?: AbortSignal) =>
   Promise<HostEntry>;
+/**
+ * Python's `socket.getfqdn([name])`, awaited: resolves to a fully qualified name for `name` (this
+ * host when empty or left out), or `name` itself when none is found. Never rejects for a name that
+ * does not resolve. The lookup runs on a worker thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ */
 export const getfqdn = offLoop('getfqdn') as {
   (name?: string, signal?: AbortSignal): Promise<string>;
   (signal?: AbortSignal): Promise<string>;
 };
+/**
+ * Python's `socket.getservbyname(servicename[, protocolname])`, awaited: resolves to the port of a
+ * service ('http' is 80) from the services file. The lookup runs on a worker thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ * @throws (rejects) socket.error ('service/proto not found'); AbortError.
+ */
 export const getservbyname = offLoop('getservbyname') as {
   (servicename: string, protocolname?: string | null, signal?: AbortSignal): Promise<number>;
   (servicename: string, signal?: AbortSignal): Promise<number>;
 };
+/**
+ * Python's `socket.getservbyport(port[, protocolname])`, awaited: resolves to the name of a service
+ * from its port. The lookup runs on a worker thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ * @throws (rejects) socket.error ('port/proto not found'); RangeError (port out of 0-65535); AbortError.
+ */
 export const getservbyport = offLoop('getservbyport') as {
   (port: Int, protocolname?: string | null, signal?: AbortSignal): Promise<string>;
   (port: Int, signal?: AbortSignal): Promise<string>;
 };
+/**
+ * Python's `socket.getprotobyname(protocolname)`, awaited: resolves to a protocol's number ('tcp' is
+ * 6) from the protocols file. The lookup runs on a worker thread, off the event loop.
+ *
+ * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
+ *   finishes in its worker thread, unobserved).
+ * @throws (rejects) socket.error ('protocol not found'); AbortError.
+ */
 export const getprotobyname = offLoop('getprotobyname') as (protocolname: string, signal?: AbortSignal) =>
   Promise<number>;
 
 // CPython's create_connection (factories.ts), each connect awaited:
 // create_connection(address, timeout?, source_address?, all_errors?, signal?).
 // The timeout covers each connect, as in CPython.
+/**
+ * Python's `socket.create_connection(address, timeout=<default>, source_address=None,
+ * all_errors=False)`, awaited: resolves `address` (`[host, port]`) off the loop and connects to each
+ * answer in turn, resolving to the first socket that connects (a Promise API socket).
+ *
+ * @param timeout Set on each socket before its connect (so it covers each attempt); left out: the
+ *   default timeout; `null`: no limit.
+ * @param source_address `[host, port]` to bind to first, or null.
+ * @param all_errors When every attempt fails: false rejects with the last error, true with an
+ *   `AggregateError` of all of them (Python's ExceptionGroup).
+ * @param signal Aborts the lookup or the connect in progress: rejects with an `AbortError`, and the
+ *   socket being connected is closed.
+ * @throws (rejects) socket.gaierror, socket.error, socket.timeout, AggregateError, AbortError.
+ */
 export async function create_connection(address: readonly [host: Host | null, port: Port], timeout?: Timeout,
   source_address?: AddressArg | null, all_errors?: boolean, signal?: AbortSignal): Promise<AsyncSocket>;
+/** `create_connection(address, signal)`: the default timeout. */
 export async function create_connection(address: readonly [host: Host | null, port: Port], signal?: AbortSignal):
   Promise<AsyncSocket>;
+/** `create_connection(address, timeout, signal)`. */
 export async function create_connection(address: readonly [host: Host | null, port: Port], timeout: Timeout,
   signal?: AbortSignal): Promise<AsyncSocket>;
+/** `create_connection(address, timeout, source_address, signal)`. */
 export async function create_connection(address: readonly [host: Host | null, port: Port], timeout: Timeout,
   source_address: AddressArg | null, signal?: AbortSignal): Promise<AsyncSocket>;
 export async function create_connection(address: unknown, ...rest: unknown[]): Promise<AsyncSocket> {

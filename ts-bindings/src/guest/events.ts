@@ -5,13 +5,21 @@
 // counted into the next event that passes.
 import { errnoName } from './errno.js';
 
+/** A denied guest operation, as `onEvent` receives it (rate-limited: a burst of 50, then 20 per second). */
 export interface GuestEvent {
+  /** The guest's name. */
   guest: string;
+  /** The operation: socket, connect, bind, listen, sendto, accept, receive, setsockopt, ioctl, resolve, ... */
   op: string;          // socket, connect, bind, listen, sendto, accept, receive, setsockopt, ioctl, resolve, ...
+  /** What was denied: `"10.0.0.1:80"`, `"unix:/run/x.sock"`, `"IPPROTO_TCP/TCP_ULP"`, `"example.com"`. */
   address: string;     // what was denied: "10.0.0.1:80", "unix:/run/x.sock", "IPPROTO_TCP/TCP_ULP", "example.com"
+  /** The errno the guest got (Linux numbering): 13 EACCES, 1 EPERM, 92 ENOPROTOOPT, ... */
   errno: number;       // what the guest got (Linux numbering): 13 EACCES, 1 EPERM, 92 ENOPROTOOPT, ...
+  /** The grant that would allow it (`"--allow-connect=10.0.0.1:80"`), or `""` when none can. */
   grant: string;       // what would allow it ("--allow-connect=10.0.0.1:80"), or "" when nothing can
+  /** Events dropped by the rate limit since the previous one. */
   suppressed: number;  // events dropped by the rate limit since the previous one
+  /** The event as one line: `wasock: guest NAME: denied connect 10.0.0.1:80 (EACCES; grant with ...)`. */
   message: string;     // "wasock: guest NAME: denied connect 10.0.0.1:80 (EACCES; grant with --allow-connect=10.0.0.1:80)"
 }
 

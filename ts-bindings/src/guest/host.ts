@@ -15,38 +15,55 @@ import { sdkImports } from './sdk.js';
 import { DescriptorTable } from './table.js';
 import { wasiImports } from './wasi.js';
 
+/** Options of {@link createGuestHost}, for embedders that instantiate a guest module themselves. */
 export interface GuestHostOptions {
+  /** The guest's name in denial events. */
   name?: string;
+  /** The compiled policy (see {@link compilePolicy}); left out, everything is denied. */
   policy?: CompiledPolicy;
   // node:wasi's import object (wasi_snapshot_preview1); its descriptors are renumbered.
+  /** The `wasi_snapshot_preview1` import object of a WASI implementation (e.g. `node:wasi`'s), whose descriptors the host renumbers around the guest's sockets. */
   wasi?: Record<string, (...a: any[]) => any>;
   // The host fds behind WASI's 0, 1, 2 (for poll across both kinds) and the
   // number of preopened directories (WASI fds 3..).
+  /** The host descriptors behind the guest's 0, 1, 2 (so that poll covers both kinds). */
   stdioFds?: [number, number, number];
+  /** How many directories the WASI implementation preopened (guest fds 3, ...). */
   preopens?: number;
   // Listening sockets the embedder made for the guest (host fds): guest fds
   // right after the preopened directories, outside maxSockets.
+  /** Host descriptors of listening sockets made for the guest: its fds right after the preopened directories, not counted against `maxSockets`. */
   listeners?: number[];
   // Host fd + 1 of every socket the guest holds (see table.ts).
+  /** Shared record of the host descriptors the guest holds (host fd + 1 each), so that an embedder can close them if the guest's thread dies. */
   ledger?: Int32Array;
   // Bytes of linear memory past which the guest is stopped (GuestStop),
   // checked whenever it calls the host after growing.
+  /** Bytes of linear memory past which the guest is stopped, checked on each host call after it grew. */
   maxMemory?: number;
   // Set to non-zero (Atomics) by the runner at the guest's time limit: its
   // next host call stops it (GuestStop), so it ends through its normal exit
   // path and its descriptors are closed in its own thread.
+  /** Set to non-zero (with Atomics) to stop the guest at its next host call, through its normal exit path. */
   stop?: Int32Array;
+  /** Called for each denied operation; by default its `message` is written to stderr. */
   onEvent?: (e: GuestEvent) => void;
 }
 
+/** What {@link createGuestHost} returns: the imports to instantiate the guest with, and the calls to make around it. */
 export interface GuestHost {
+  /** The import object: `wasock` (the guest SDK's), `wasi_snapshot_preview1` (WASI with sockets), `env` (emscripten's syscalls). */
   imports: { wasock: Imports; wasi_snapshot_preview1: Record<string, (...a: any[]) => any>; env: Record<string, any> };
   // The guest's memory (and, for emscripten's getaddrinfo, its exports: malloc).
+  /** Gives the host the instantiated guest's memory (and its exports, for emscripten's `malloc`); call before it runs. */
   attach(memory: WebAssembly.Memory, exports?: Record<string, any>): void;
   // Closes every socket and file the guest left open (its stdio is unmapped).
+  /** Closes every socket and file the guest left open (its stdio excepted); call when it ends. */
   closeAll(): void;
+  /** How many sockets the guest holds now. */
   openSockets(): number;
   // Datagrams dropped because their source was not granted.
+  /** How many datagrams were dropped because their source was not granted by `accept`. */
   droppedDatagrams(): number;
 }
 
@@ -67,7 +84,9 @@ export class GuestStop extends Error {
 
 // A guest stopped at its memory limit (as a SIGKILL'd process), and at its
 // time limit (as timeout(1) reports it).
+/** The exit code of a guest stopped at its memory limit: 137, as a SIGKILL'd process. */
 export const EXIT_MEMORY_LIMIT = 137;
+/** The exit code of a guest stopped at its time limit: 124, as timeout(1) reports it. */
 export const EXIT_TIME_LIMIT = 124;
 
 // The most parameters any of our own imports takes (sendto, recvfrom).
@@ -113,6 +132,11 @@ function guarded<T extends Record<string, AnyFn>>(fns: T, toAbi: (linuxErrno: nu
   return out as T;
 }
 
+/**
+ * For embedders that instantiate and run a guest module themselves (in their own worker): the
+ * import objects that give it sockets under `opts.policy`, the same host {@link runGuest} uses.
+ * Blocking calls block the calling thread: run the guest off the main thread.
+ */
 export function createGuestHost(opts: GuestHostOptions): GuestHost {
   const policy = opts.policy ?? DENY_ALL;
   const judge = new Judge(policy);

@@ -21,19 +21,37 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 
+/** The family grants of {@link PolicySpec.families}. */
 export const FAMILIES = ['inet', 'inet6', 'unix', 'raw', 'netlink', 'packet', 'tipc', 'vsock'] as const;
+/** A family grant: `'inet'`, `'inet6'`, `'unix'`, `'raw'` (raw and ICMP sockets), `'netlink'`, `'packet'`, `'tipc'`, `'vsock'`. */
 export type Family = (typeof FAMILIES)[number];
+/** The operations an address grant applies to. */
 export const OPERATIONS = ['connect', 'bind', 'sendto', 'accept'] as const;
+/** An operation an address grant applies to: connect, bind, sendto, accept. */
 export type Operation = (typeof OPERATIONS)[number];
 
+/**
+ * A guest's grants, as written (what `wasock run`'s `--allow-*` flags make). Everything not granted
+ * is denied. ADDR forms: `127.0.0.1:8080`, `10.0.0.0/8:80-90`, `[::1]:53`, `*:8080`, `0.0.0.0:8080` (the
+ * wildcard bind), `localhost:8080` (resolved once, when the policy is compiled), `unix:/run/a.sock`,
+ * `unix:/tmp/dir/` (prefix), `unix:@name` (abstract); no port means any port. See docs/guests.md.
+ */
 export interface PolicySpec {
+  /** Addresses the guest may connect (and send) to. */
   connect?: string[];
+  /** Addresses the guest may bind and listen on (accepting any peer). */
   bind?: string[];
+  /** Addresses the guest may send datagrams to. */
   sendto?: string[];
+  /** When given, only these peers are accepted and only datagrams from these sources are received (others are dropped and reported). */
   accept?: string[];
+  /** Families granted whole: every address and socket kind of each (`'raw'`, `'netlink'`, `'packet'`, ... need this). */
   families?: Family[];
+  /** Names the guest may resolve through the host: `example.com`, `*.example.com`, `*`. */
   dns?: string[];
+  /** Everything over inet and inet6 (`--allow-net`). */
   net?: boolean;
+  /** Sockets the guest may hold at once (default 64; then EMFILE). */
   maxSockets?: number;
 }
 
@@ -54,15 +72,23 @@ interface UnixRule {
   prefix: boolean;
 }
 
+/** A {@link PolicySpec} compiled by {@link compilePolicy}: plain data (it crosses into the guest's worker), its names resolved and paths made absolute. Treat it as opaque. */
 export interface CompiledPolicy {
+  /** The inet/inet6 grants per operation. */
   ip: Record<Operation, IpRule[]>;
+  /** The unix-socket grants per operation. */
   unix: Record<Operation, UnixRule[]>;
+  /** The families granted whole. */
   families: Family[];
+  /** The name patterns the guest may resolve. */
   dns: string[];
   // Names in address grants (lower case, no final dot) -> the addresses they
   // were resolved to when compiled: the guest resolves them to exactly these.
+  /** Names in address grants (lower case) -> the addresses they resolved to when compiled. */
   pinned: Record<string, string[]>;
+  /** Sockets the guest may hold at once. */
   maxSockets: number;
+  /** The directory relative unix paths were resolved against. */
   cwd: string;
 }
 
@@ -166,6 +192,14 @@ export function realish(p: string): string {
   return resolvePath(realish(dir), basename(p));
 }
 
+/**
+ * Checks and compiles a {@link PolicySpec}: host names in address grants are resolved once, now
+ * (so a guest cannot make a name point elsewhere later), unix paths are made absolute against
+ * `cwd`. Compile once to run many guests with the same policy.
+ *
+ * @throws (rejects) RangeError for a malformed grant (bad address, port range or family) and for
+ *   a name in a grant that does not resolve.
+ */
 export async function compilePolicy(spec: PolicySpec = {}, cwd = process.cwd()): Promise<CompiledPolicy> {
   const ip = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, IpRule[]>;
   const unix = { connect: [], bind: [], sendto: [], accept: [] } as Record<Operation, UnixRule[]>;

@@ -13,15 +13,22 @@ import * as C from '../host/constants.generated.js';
 import { addon } from '../host/native.js';
 import type { Family } from './policy.js';
 
+/** What grants a socket kind or option: `'address'` (any address grant of its family), `'family'` (none needed beyond the socket), or a whole-family grant. */
 export type Grant = 'address' | 'family' | Family;
 
 // ---- socket kinds, as the kernel reports them (SO_DOMAIN, SO_TYPE, SO_PROTOCOL) -------------
 
+/** One socket kind a guest may create: (domain, type, protocols) as the kernel reports them, and the grant it needs. */
 export interface SocketKind {
+  /** The `AF_*` domain. */
   domain: number;
+  /** The `SOCK_*` type. */
   type: number;
+  /** The protocol numbers allowed, or `'any'`. */
   protocols: readonly number[] | 'any';
+  /** The family the socket's addresses are judged in. */
   family: Family;      // the family the socket's addresses are judged in
+  /** The grant the kind needs. */
   grant: Grant;
 }
 
@@ -33,6 +40,7 @@ const INET_KINDS = (domain: number, family: Family, icmp: number): SocketKind[] 
   { domain, type: C.SOCK_RAW, protocols: 'any', family: 'raw', grant: 'raw' },
 ];
 
+/** Every socket kind a guest may create, as data (docs/guests.md tabulates it); anything else is refused. */
 export const SOCKET_KINDS: readonly SocketKind[] = [
   ...INET_KINDS(C.AF_INET, 'inet', C.IPPROTO_ICMP),
   ...INET_KINDS(C.AF_INET6, 'inet6', C.IPPROTO_ICMPV6),
@@ -88,17 +96,26 @@ const UDP_SEGMENT = 103;      // linux/udp.h
 const UDP_GRO = 104;          // linux/udp.h
 const UDP_CORK = 1;           // linux/udp.h
 
+/** How a guest may use one socket option. */
 export interface OptionRule {
+  /** The option's name (`'SO_REUSEADDR'`). */
   name: string;
+  /** Whether getsockopt is allowed. */
   get: boolean;
+  /** Whether setsockopt is allowed. */
   set: boolean;
   // Accepted value sizes in bytes for setsockopt (getsockopt is clamped to max).
+  /** The smallest setsockopt value accepted, in bytes. */
   min: number;
+  /** The largest setsockopt value accepted, in bytes (getsockopt is clamped to it). */
   max: number;
+  /** The grant the option needs. */
   grant: Grant;
   // Only on sockets of these families (undefined: any).
+  /** Only on sockets of these families (undefined: any). */
   families?: readonly Family[];
   // The values a set may carry (undefined: any), read as the kernel reads them.
+  /** The values a set may carry (undefined: any). */
   accepts?: (value: DataView) => boolean;
 }
 
@@ -126,6 +143,7 @@ const TIMEVAL = { min: 16, max: 16 };
 // change the socket's family after the check (IPV6_ADDRFORM), load kernel
 // modules (TCP_ULP, TCP_CONGESTION set), or need privilege (SO_RCVBUFFORCE,
 // IP_TRANSPARENT, TCP_REPAIR, PACKET_FANOUT, PACKET_*_RING).
+/** Every socket option a guest may get or set, keyed `"level:name"`, as data; anything else is refused (ENOPROTOOPT). */
 export const OPTIONS: ReadonlyMap<string, OptionRule> = new Map([
   opt(C.SOL_SOCKET, C.SO_REUSEADDR, 'SO_REUSEADDR', INT, 'rw'),
   // Sharing a port with another socket that set it (possibly another
@@ -258,12 +276,16 @@ const SOCK_DIAG_GETS = [20, 18, 19];
 const GENL_ID_CTRL = 16;
 const CTRL_CMD_GETFAMILY = 3;
 
+/** The netlink requests a guest may send on one netlink protocol. */
 export interface NetlinkRule {
+  /** The message types allowed. */
   types: readonly number[];
   // For generic netlink: the commands (genlmsghdr.cmd) allowed per type.
+  /** For generic netlink: the commands allowed. */
   commands?: readonly number[];
 }
 
+/** The netlink requests a guest may send, per netlink protocol (read-only dumps), as data. */
 export const NETLINK_REQUESTS: ReadonlyMap<number, NetlinkRule> = new Map([
   [C.NETLINK_ROUTE, { types: RTM_GETS }],
   [C.NETLINK_SOCK_DIAG, { types: SOCK_DIAG_GETS }],
@@ -296,6 +318,7 @@ export function netlinkRequestAllowed(protocol: number, buf: Uint8Array, off: nu
 
 // Each takes or yields one int; the numbers are the ABI's (the addon's table).
 const IO = addon.ioctls;
+/** The ioctl requests a guest may make on sockets, as data. */
 export const IOCTLS: ReadonlyMap<number, { name: string; dir: 'out' | 'in' }> = new Map([
   [IO.FIONREAD, { name: 'FIONREAD', dir: 'out' }],     // = SIOCINQ: bytes ready to read
   [IO.SIOCOUTQ, { name: 'SIOCOUTQ', dir: 'out' }],     // bytes not yet sent/acknowledged
@@ -310,10 +333,12 @@ export const FCNTL = { F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4 } as const
 
 // ---- message flags -----------------------------------------------------------------------------------
 
+/** The `MSG_*` flags a guest may pass to send calls; others are refused. */
 export const SEND_FLAGS = C.MSG_OOB | C.MSG_DONTROUTE | C.MSG_DONTWAIT | C.MSG_EOR | C.MSG_NOSIGNAL |
   C.MSG_MORE | C.MSG_CONFIRM;
 // MSG_FASTOPEN opens a TCP connection: judged as a connect, not a send.
 export const MSG_FASTOPEN = C.MSG_FASTOPEN;
+/** The `MSG_*` flags a guest may pass to receive calls; others are refused. */
 export const RECV_FLAGS = C.MSG_OOB | C.MSG_PEEK | C.MSG_DONTWAIT | C.MSG_WAITALL | C.MSG_TRUNC |
   C.MSG_ERRQUEUE | C.MSG_CMSG_CLOEXEC;
 export const MSG_PEEK = C.MSG_PEEK;

@@ -19,36 +19,50 @@ import { closeLedger } from './table.js';
 
 type StdioSpec = 'inherit' | 'ignore' | number | Writable;
 
+/** Options of {@link runGuest}. Everything left out is denied or empty: no arguments, no environment, no grants. */
 export interface RunGuestOptions {
+  /** The guest's argv after its name (argv[0] is `name`). */
   args?: string[];
+  /** The guest's environment variables (none of the host's are passed on). */
   env?: Record<string, string>;
   // Guest stdin, stdout, stderr: the host's ('inherit', default), a file
   // descriptor, 'ignore', or (stdout/stderr) a Writable the output streams to.
   // The guest closing its 0, 1 or 2 never closes the descriptor behind it.
+  /** The guest's stdin, stdout and stderr: `'inherit'` (the default), `'ignore'`, a host file descriptor, or for stdout/stderr a Node `Writable`. The guest closing its 0, 1 or 2 never closes the host's. */
   stdio?: [StdioSpec?, StdioSpec?, StdioSpec?];
   // Guest path -> host directory (WASI preopens, fds 3, 4, ...).
+  /** Directories the guest may use, as guest path -> host directory (WASI preopens: fds 3, 4, ...). Unix socket paths are judged by the policy, not by these. */
   preopens?: Record<string, string>;
   // Listening sockets made for the guest (capability style): "127.0.0.1:8080",
   // "[::1]:8080", "unix:/run/app.sock"; guest fds right after the preopened
   // directories (3, 4, ... when there are none). They need no grant.
+  /** Listening sockets made for the guest before it starts (capability style, no grant needed): `"127.0.0.1:8080"`, `"[::1]:8080"`, `"unix:/run/app.sock"`. The guest finds them as the descriptors after the preopened directories. */
   listen?: string[];
+  /** What the guest may do with sockets: a {@link PolicySpec} (compiled on start) or a {@link CompiledPolicy}. Left out: nothing (deny by default). */
   policy?: PolicySpec | CompiledPolicy;
+  /** The host-side resolver configuration the guest's name lookups use (see `configureResolver` of `wasock`). */
   resolver?: ResolverOptions;
+  /** The guest's name in denial events and as its argv[0]; by default the file name of `wasm`, or `'guest'`. */
   name?: string;
+  /** Called for each denied operation; by default its `message` is written to stderr. */
   onEvent?: (e: GuestEvent) => void;
   // Called once the guest's first instruction is about to run (ms since runGuest was called).
+  /** Called once, when the guest is about to run its first instruction, with the milliseconds since runGuest was called and those spent instantiating. */
   onStart?: (info: { startupMs: number; instantiateMs: number }) => void;
   // Wall-clock limit in seconds: the guest is stopped and runGuest resolves to 124.
+  /** Wall-clock limit in seconds: past it the guest is stopped and runGuest resolves to {@link EXIT_TIME_LIMIT} (124). */
   timeLimit?: number;
   // Bytes of linear memory the guest may grow to (checked whenever it calls
   // the host) and the bound of its worker's JavaScript heap: past it the
   // guest is stopped and runGuest resolves to 137.
+  /** Bytes the guest's linear memory may grow to (and the bound of its worker's JavaScript heap): past it the guest is stopped and runGuest resolves to {@link EXIT_MEMORY_LIMIT} (137). */
   maxMemory?: number;
 }
 
 // Exit codes for a guest the runner stopped (as timeout(1) and a SIGKILL'd shell child).
 export { EXIT_MEMORY_LIMIT, EXIT_TIME_LIMIT };
 // A trap in the guest (SIGABRT's code).
+/** The exit code runGuest resolves to when the guest traps (an `unreachable`, an out-of-bounds access...): 134, SIGABRT's code. */
 export const EXIT_TRAP = 134;
 // How long a guest past its time limit has to reach its next host call
 // before its worker is terminated.
@@ -64,6 +78,13 @@ function isCompiled(p: PolicySpec | CompiledPolicy): p is CompiledPolicy {
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
+/**
+ * Compiles a Wasm module from a file path, a `file:` URL, bytes, or returns a `WebAssembly.Module`
+ * as is; {@link runGuest} accepts the same. Compile once and run many guests from it.
+ *
+ * @throws TypeError when the bytes are not a WebAssembly module; the file system's error when the
+ *   file cannot be read; WebAssembly.CompileError for an invalid module.
+ */
 export async function loadModule(wasm: string | URL | Uint8Array | ArrayBuffer | WebAssembly.Module): Promise<WebAssembly.Module> {
   if (wasm instanceof WebAssembly.Module) return wasm;
   const bytes = typeof wasm === 'string' || wasm instanceof URL ? readFileSync(wasm) : new Uint8Array(wasm as ArrayBuffer);
@@ -110,6 +131,20 @@ async function makeListener(spec: string): Promise<number> {
   return fd;
 }
 
+/**
+ * Runs a wasm32-wasi program that uses POSIX sockets (built with the guest SDK, `wasock cc`, plain
+ * wasi-libc, or emscripten `-sSTANDALONE_WASM`) in a worker thread, under a deny-by-default
+ * policy: a socket, address, option or name lookup the policy does not grant fails in the guest
+ * with EACCES/EPERM (and an event, see `onEvent`), never on the host. The guest's blocking calls
+ * block its worker, not the caller's event loop.
+ *
+ * @param wasm A file path, `file:` URL, the module's bytes, or a compiled `WebAssembly.Module`.
+ * @returns The guest's exit code: what it passed to exit() or returned from main;
+ *   {@link EXIT_TRAP} (134) after a trap, {@link EXIT_TIME_LIMIT} (124) or
+ *   {@link EXIT_MEMORY_LIMIT} (137) when stopped at a limit.
+ * @throws (rejects) RangeError for a bad `timeLimit`/`maxMemory` or grant; TypeError for a file that
+ *   is not Wasm; an Error when a `listen` socket cannot be made.
+ */
 export async function runGuest(wasm: string | URL | Uint8Array | ArrayBuffer | WebAssembly.Module,
   options: RunGuestOptions = {}): Promise<number> {
   const t0 = performance.now();

@@ -29,8 +29,15 @@ interface Entry {
 const entries: (Entry | undefined)[] = [];
 
 // Node's AbortError: name 'AbortError', code 'ABORT_ERR', the signal's reason as cause.
+/**
+ * What a Promise API call rejects with when its `AbortSignal` aborts, as Node's AbortError:
+ * `name` `'AbortError'`, `code` `'ABORT_ERR'`, the signal's reason as `cause`. Not a
+ * `socket.error`: the socket stays usable.
+ */
 export class AbortError extends Error {
+  /** Always `'ABORT_ERR'`, as Node's. */
   code = 'ABORT_ERR';
+  /** Made by the library; `options.cause` is the signal's reason. */
   constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AbortError';
@@ -135,6 +142,10 @@ export function forget(fd: number): void {
 }
 
 // For tests: descriptors with waiters, and live uv_poll handles.
+/**
+ * For tests and diagnostics (not in Python): how many descriptors have Promise API operations
+ * waiting, and how many readiness watches the native addon holds. Both 0 when nothing waits.
+ */
 export function pollStats(): { waiting: number; handles: number } {
   let waiting = 0;
   for (const e of entries) if (e !== undefined && (e.rd.length || e.wr.length)) waiting++;

@@ -15,6 +15,19 @@ import { SOCK_STREAM } from '../host/constants.generated.js';
 import { EAGAIN } from '../host/core-abi.generated.js';
 import type { Address, AddressArg, Bytes, Int, WritableBytes } from './types.js';
 
+/**
+ * Python's socket object for the event loop, exported by `wasock/promises` as `SocketType` (and
+ * `socket.socket`). The same methods as the sync socket; each call that can wait returns a Promise
+ * and takes an optional trailing `AbortSignal`. The descriptor is always non-blocking; a call that
+ * would block waits for readiness on the event loop. `settimeout()` still applies: once the timeout
+ * passes the Promise rejects with `socket.timeout` and the socket stays usable; with timeout 0 an
+ * operation that would wait rejects at once with `socket.error` (EAGAIN).
+ *
+ * A method that returns a Promise never throws: bad arguments, a closed socket (EBADF) and OS
+ * failures all reject it, with the same classes as the sync API (`socket.error` with `errno`,
+ * `code`, `syscall`; `socket.timeout`; TypeError; RangeError). The methods that never wait
+ * (bind, listen, getsockopt, settimeout, ...) are the sync socket's and throw as they do.
+ */
 export class AsyncSocket extends SocketBase {
   // The read hint: EAGAIN when the last read attempt on this (stream) socket
   // would have blocked, else 0. In request/response traffic a read issued
@@ -111,37 +124,93 @@ export class AsyncSocket extends SocketBase {
     return runPending(op, err, this.coreTimeout(), signal, hinted ? (r) => this.#afterHinted(r, size) : null);
   }
 
+  /**
+   * Python's `socket.accept()`, awaited: resolves to `[conn, address]` once a connection arrives; `conn`
+   * is a Promise API socket with the default timeout.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) socket.error (e.g. EINVAL when not listening), socket.timeout, AbortError.
+   */
   accept(signal?: AbortSignal): Promise<[this, Address]> {
     return this.#run(() => this.acceptOp(), signal);
   }
 
+  /**
+   * Python's `socket.connect(address)`, awaited: resolves once connected. A host name in the address
+   * is resolved first (synchronously, as the sync API does; use `getaddrinfo()` of `wasock/promises`
+   * beforehand to resolve off the loop).
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) socket.error with the connect's errno, `code`, `syscall` `'connect'`, `address`
+   *   and `port`; socket.timeout; socket.gaierror; AbortError.
+   */
   connect(address: AddressArg, signal?: AbortSignal): Promise<void>;
   connect(address: unknown, signal?: AbortSignal): Promise<void> {
     return this.#run(() => this.connectOp(address, false), signal);
   }
 
   // Errors of the connect itself are returned; a timeout is EAGAIN, as CPython.
+  /**
+   * Python's `socket.connect_ex(address)`, awaited: resolves to 0 when connected, or to the connect's
+   * errno instead of rejecting (EAGAIN when the timeout passed, as in CPython).
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) what is not the connect's own failure: bad addresses, EBADF, AbortError.
+   */
   connect_ex(address: AddressArg, signal?: AbortSignal): Promise<number>;
   connect_ex(address: unknown, signal?: AbortSignal): Promise<number> {
     return this.#run(() => this.connectOp(address, true), signal);
   }
 
+  /**
+   * Python's `socket.recv(bufsize[, flags])`, awaited: resolves to at most `bufsize` bytes as a
+   * `Uint8Array` (a Buffer), empty when the peer closed a stream.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) socket.error (e.g. ECONNRESET), socket.timeout, RangeError for a negative
+   *   `bufsize`, AbortError.
+   */
   recv(bufsize: Int, flags?: Int, signal?: AbortSignal): Promise<Uint8Array>;
+  /** `recv(bufsize, signal)`: flags left out (0), with an AbortSignal. */
   recv(bufsize: Int, signal?: AbortSignal): Promise<Uint8Array>;
   recv(bufsize: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<Uint8Array> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
     return this.#read(() => this.recvBytesOp(bufsize, flags, 'recv'), signal);
   }
 
+  /**
+   * Python's `socket.recvfrom(bufsize[, flags])`, awaited: resolves to `[data, address]`, the address in
+   * the socket family's form or `null` when the kernel gives none.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) as recv.
+   */
   recvfrom(bufsize: Int, flags?: Int, signal?: AbortSignal): Promise<[Uint8Array, Address]>;
+  /** `recvfrom(bufsize, signal)`: flags left out (0), with an AbortSignal. */
   recvfrom(bufsize: Int, signal?: AbortSignal): Promise<[Uint8Array, Address]>;
   recvfrom(bufsize: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<[Uint8Array, unknown]> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
     return this.#read(() => this.recvfromOp(bufsize, flags), signal);
   }
 
+  /**
+   * Python's `socket.recv_into(buffer[, nbytes[, flags]])`, awaited: receives into `buffer` in place
+   * and resolves to the number of bytes received. Don't touch the buffer until it settles.
+   *
+   * @param nbytes At most this many bytes; 0 or left out: the buffer's length.
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) as recv; RangeError when `nbytes` is negative or exceeds the buffer.
+   */
   recv_into(buffer: WritableBytes, nbytes?: Int, flags?: Int, signal?: AbortSignal): Promise<number>;
+  /** `recv_into(buffer, nbytes, signal)`: flags left out (0), with an AbortSignal. */
   recv_into(buffer: WritableBytes, nbytes: Int, signal?: AbortSignal): Promise<number>;
+  /** `recv_into(buffer, signal)`: the whole buffer, flags 0, with an AbortSignal. */
   recv_into(buffer: WritableBytes, signal?: AbortSignal): Promise<number>;
   recv_into(buffer: unknown, nbytes?: unknown | AbortSignal, flags?: unknown | AbortSignal,
     signal?: AbortSignal): Promise<number> {
@@ -150,9 +219,18 @@ export class AsyncSocket extends SocketBase {
     return this.#read(() => this.recvIntoOp(buffer, nbytes, flags), signal);
   }
 
+  /**
+   * Python's `socket.recvfrom_into(buffer[, nbytes[, flags]])`, awaited: resolves to `[nbytes, address]`.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) as recv_into.
+   */
   recvfrom_into(buffer: WritableBytes, nbytes?: Int, flags?: Int, signal?: AbortSignal):
     Promise<[number, Address]>;
+  /** `recvfrom_into(buffer, nbytes, signal)`: flags left out (0), with an AbortSignal. */
   recvfrom_into(buffer: WritableBytes, nbytes: Int, signal?: AbortSignal): Promise<[number, Address]>;
+  /** `recvfrom_into(buffer, signal)`: the whole buffer, flags 0, with an AbortSignal. */
   recvfrom_into(buffer: WritableBytes, signal?: AbortSignal): Promise<[number, Address]>;
   recvfrom_into(buffer: unknown, nbytes?: unknown | AbortSignal, flags?: unknown | AbortSignal,
     signal?: AbortSignal): Promise<[number, unknown]> {
@@ -161,7 +239,16 @@ export class AsyncSocket extends SocketBase {
     return this.#read(() => this.recvfromIntoOp(buffer, nbytes, flags), signal);
   }
 
+  /**
+   * Python's `socket.send(data[, flags])`, awaited: resolves to the number of bytes sent, which may be
+   * less than all of `data`.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) socket.error (e.g. EPIPE, ECONNRESET), socket.timeout, AbortError.
+   */
   send(data: Bytes, flags?: Int, signal?: AbortSignal): Promise<number>;
+  /** `send(data, signal)`: flags left out (0), with an AbortSignal. */
   send(data: Bytes, signal?: AbortSignal): Promise<number>;
   send(data: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<number> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
@@ -169,7 +256,16 @@ export class AsyncSocket extends SocketBase {
   }
 
   // One deadline covers every partial send; what went out is not sent again.
+  /**
+   * Python's `socket.sendall(data[, flags])`, awaited: resolves once all of `data` is sent. The timeout
+   * covers the whole call. Don't modify `data` until it settles.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting. What was sent before an abort is not sent again.
+   * @throws (rejects) as send.
+   */
   sendall(data: Bytes, flags?: Int, signal?: AbortSignal): Promise<void>;
+  /** `sendall(data, signal)`: flags left out (0), with an AbortSignal. */
   sendall(data: Bytes, signal?: AbortSignal): Promise<void>;
   sendall(data: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<void> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
@@ -177,7 +273,15 @@ export class AsyncSocket extends SocketBase {
   }
 
   // sendto(data, address) or sendto(data, flags, address), then an optional signal.
+  /**
+   * Python's `socket.sendto(data, address)`, awaited: resolves to the number of bytes sent.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) socket.error (e.g. EMSGSIZE), socket.gaierror, TypeError, AbortError.
+   */
   sendto(data: Bytes, address: AddressArg, signal?: AbortSignal): Promise<number>;
+  /** Python's `socket.sendto(data, flags, address)`, awaited: as above, with `MSG_*` flags. */
   sendto(data: Bytes, flags: Int, address: AddressArg, signal?: AbortSignal): Promise<number>;
   sendto(data: unknown, flagsOrAddress: unknown, address?: unknown | AbortSignal, signal?: AbortSignal):
     Promise<number> {
@@ -189,11 +293,16 @@ export class AsyncSocket extends SocketBase {
   // Node's socket.unref(): this socket's pending operations no longer keep
   // the process alive (they still settle if it lives on); ref() undoes it.
   // Python has no such notion. Returns the socket, as Node's does.
+  /**
+   * As Node's `socket.unref()` (Python has none): this socket's pending operations no longer keep the
+   * process alive; they still settle if it lives on. Returns the socket.
+   */
   unref(): this {
     this.#setRef(false);
     return this;
   }
 
+  /** Undoes {@link AsyncSocket.unref}: pending operations keep the process alive again (the default). Returns the socket. */
   ref(): this {
     this.#setRef(true);
     return this;
@@ -209,6 +318,7 @@ export class AsyncSocket extends SocketBase {
     forget(fd);
   }
 
+  /** Closes the socket (`await using s = socket.socket()`); pending operations reject with EBADF. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
@@ -216,6 +326,15 @@ export class AsyncSocket extends SocketBase {
   // A Node Duplex over this socket (socket.py's makefile arguments; 'b'
   // absent means text: strings in, strings out). Closing the stream leaves
   // the socket open, as closing a makefile() file does.
+  /**
+   * Python's `socket.makefile(mode='r', buffering=None, encoding=None, errors=None, newline=None)` for
+   * the event loop: a Node `Duplex` stream over the socket instead of a file. Binary ('b' in `mode`)
+   * reads give Buffers; text mode takes and gives strings in `encoding` (UTF-8 when null). Reads and
+   * writes use the socket's recv/sendall, so its timeout applies. Ending the stream shuts down the
+   * sending half (`SHUT_WR`); destroying it leaves the socket open, as closing a file does.
+   *
+   * @throws RangeError for an invalid mode, buffering or encoding (Python's ValueError/LookupError).
+   */
   makefile(mode?: string, buffering?: number | null, encoding?: string | null, errors?: string | null,
     newline?: string | null): SocketDuplex;
   makefile(mode: unknown = 'r', buffering: unknown = null, encoding: unknown = null, _errors: unknown = null,
@@ -225,10 +344,16 @@ export class AsyncSocket extends SocketBase {
   }
 
   // A WHATWG ReadableStream/WritableStream pair over this socket.
+  /**
+   * A WHATWG `{ readable, writable }` pair of `Uint8Array` streams over this socket (not in Python):
+   * for `pipeTo` and other WHATWG stream code. Closing the writable shuts down the sending half
+   * (`SHUT_WR`); cancelling the readable aborts its pending recv; neither closes the socket.
+   */
   toWebStreams(): WebStreamPair {
     return socketWebStreams(this);
   }
 
+  /** Python's repr of the socket, named `wasock.promises.socket`. */
   toString(): string {
     return this.describe('wasock.promises.socket');
   }

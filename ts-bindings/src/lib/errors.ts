@@ -4,16 +4,32 @@
 import { core, cString, scratch } from '../host/core.js';
 import { ETIMEDOUT, WSK_ETIMEOUT } from '../host/core-abi.generated.js';
 
+/**
+ * Python's `socket.error`, which is OSError: what every OS-level failure of the library throws (or,
+ * in the Promise API, rejects with). `e instanceof socket.error` catches it and its subclasses
+ * {@link herror}, {@link gaierror} and {@link timeout}. `message` is Python's `str(e)`:
+ * `'[Errno 111] Connection refused'`.
+ */
 export class error extends Error {
+  /** The OS error number (Linux numbering, e.g. 111 for ECONNREFUSED), or for gaierror the `EAI_*` value; `null` when raised with a message only. */
   errno: number | null;
+  /** The system's text for `errno` (`'Connection refused'`); `null` when raised with a message only. */
   strerror: string | null;
+  /** The errno's symbolic name, as Node's errors have it: `'ECONNREFUSED'`, `'EAI_NONAME'`; undefined when there is none. */
   code: string | undefined;
   // As Node's system errors: the call that failed ('connect', 'recv'...) and,
   // where it had one, the address it was given (host or path, and port).
+  /** The call that failed (`'connect'`, `'bind'`, `'recv'`, ...), as Node's system errors name it; absent for errors not from a socket call. */
   syscall?: string;
+  /** The host or path the failed call was given, when it was given one. */
   address?: string;
+  /** The port the failed call was given, when it was given one. */
   port?: number;
 
+  /**
+   * As Python's OSError(errno, strerror): with both, `errno` and `strerror` are set and the message
+   * is `[Errno N] text`; with one argument it is the message and `errno` is null.
+   */
   constructor(errno?: number | string | null, strerror?: string) {
     if (typeof errno === 'number' && strerror !== undefined) {
       super(`[Errno ${errno}] ${strerror}`);
@@ -29,8 +45,11 @@ export class error extends Error {
   }
 }
 
+/** Python's `socket.herror`: a failure of `gethostbyaddr` and the other `gethostby*` calls, `errno` being the resolver's h_errno (1: 'Unknown host'). */
 export class herror extends error {}
+/** Python's `socket.gaierror`: a failure of `getaddrinfo`/`getnameinfo` (and the lookups built on them), `errno` the negative `EAI_*` value and `code` its name (`'EAI_NONAME'`). */
 export class gaierror extends error {}
+/** Python's `socket.timeout` (TimeoutError in Python 3.10+): a socket operation's timeout passed (message `'timed out'`, errno null), or the kernel returned ETIMEDOUT. */
 export class timeout extends error {}
 
 export function strerror(errnum: number): string {

@@ -11,15 +11,24 @@ import type { AddressArg, Int, Timeout } from './types.js';
 // socket.socket(...) works with and without `new`, and `instanceof socket`
 // holds, as in Python where the class is called to construct.
 // socket(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno = null).
+/**
+ * The type of `socket.socket`: `socket(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno =
+ * null)` makes a socket, called with or without `new`; `prototype` makes `instanceof` work.
+ */
 export interface SocketFactory<S> {
+  /** Makes a socket (see the constructor of the socket class); `new` is optional. */
   new (family?: Int, type?: Int, proto?: Int, fileno?: Int | null): S;
+  /** Makes a socket, as Python calls the class. */
   (family?: Int, type?: Int, proto?: Int, fileno?: Int | null): S;
+  /** The socket class's prototype, so that `s instanceof socket.socket` holds. */
   readonly prototype: S;
 }
 
 // socketpair(family = AF_UNIX, type = SOCK_STREAM, proto = 0).
+/** The type of `socketpair(family = AF_UNIX, type = SOCK_STREAM, proto = 0)`: two connected sockets. */
 export type SocketpairFunction<S> = (family?: Int | null, type?: Int, proto?: Int) => [S, S];
 // fromfd(fd, family, type, proto = 0): a socket over a duplicate of fd.
+/** The type of `fromfd(fd, family, type, proto = 0)`: a socket over a duplicate of `fd`. */
 export type FromfdFunction<S> = (fd: Int, family: Int, type: Int, proto?: Int) => S;
 
 function socketFactory<S>(Cls: SocketClass<S>): SocketFactory<S> {

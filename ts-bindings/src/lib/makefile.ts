@@ -135,7 +135,20 @@ export function fileMode(mode: unknown, buffering: unknown, encoding: unknown, n
 }
 
 // T: what reads give, Uint8Array for a binary file ('b' in the mode), string for a text file.
+/**
+ * What the sync socket's `makefile()` returns: Python's file object over a socket (a `SocketIO`
+ * behind a `BufferedReader`/`BufferedWriter`, or a `TextIOWrapper` in text mode), synchronous.
+ * `T` is what reads give: `Uint8Array` in binary mode ('b' in the mode), string in text mode. Reads
+ * and writes use the socket's recv/sendall, so its timeout applies; after a read timed out the file
+ * can no longer read, as in Python. Closing the file leaves the socket open (if the socket was
+ * closed meanwhile, its descriptor is closed now).
+ *
+ * Errors: `socket.error`/`socket.timeout` from the socket; RangeError on a closed file (Python's
+ * ValueError, 'I/O operation on closed file.'); Error when reading a write-only file or the
+ * reverse (Python's io.UnsupportedOperation).
+ */
 export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
+  /** The mode as given to makefile() (`'rb'`, `'w'`, ...). */
   readonly mode: string;
   #sock: Sock;
   #reading: boolean;
@@ -158,6 +171,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   #timedOut = false;
 
   // onClose runs once, when the file closes.
+  /** Made by the socket's `makefile()`; not meant to be called directly. */
   constructor(sock: Sock, spec: FileMode, onClose: () => void) {
     this.#sock = sock;
     this.mode = spec.mode;
@@ -172,30 +186,40 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   }
 
   // The raw SocketIO's name: the descriptor, -1 once closed.
+  /** The socket's descriptor, as Python's `f.name`; -1 once the file is closed. */
   get name(): number {
     return this.#closed ? -1 : this.#sock.fileno();
   }
 
+  /** Whether {@link SocketFile.close} was called. */
   get closed(): boolean {
     return this.#closed;
   }
 
+  /**
+   * The socket's descriptor.
+   *
+   * @throws RangeError once the file is closed.
+   */
   fileno(): number {
     this.#checkOpen();
     return this.#sock.fileno();
   }
 
+  /** Always false: a socket cannot seek. */
   seekable(): boolean {
     this.#checkSocketOpen();
     return false;
   }
 
   // These three ask the raw SocketIO, whose closed message names the socket.
+  /** Whether the mode allows reading ('r' in it). */
   readable(): boolean {
     this.#checkSocketOpen();
     return this.#reading;
   }
 
+  /** Whether the mode allows writing ('w' in it). */
   writable(): boolean {
     this.#checkSocketOpen();
     return this.#writing;
@@ -321,6 +345,12 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   }
 
   // null: a binary read on a non-blocking socket with nothing to read (as SocketIO's None).
+  /**
+   * Python's `f.read([size])`: up to `size` bytes (binary) or characters (text); with no size, -1 or
+   * null, everything until the peer closes its sending half. Empty at end of stream.
+   *
+   * @returns `null` in binary mode when the socket is non-blocking and nothing is there to read.
+   */
   read(size?: Int | null): T extends string ? string : T | null;
   read(size: unknown = -1): Uint8Array | string | null {
     this.#checkRead();
@@ -337,6 +367,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     return out;
   }
 
+  /** Python's `f.readline([limit])`: one line, its `'\n'` included (text mode: newlines as `newline` says), at most `limit` long; empty at end of stream. */
   readline(limit?: Int | null): T;
   readline(limit: unknown = -1): Uint8Array | string {
     this.#checkRead();
@@ -356,6 +387,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     return out;
   }
 
+  /** Python's `f.readlines([hint])`: the lines until end of stream, or until they total `hint` bytes or characters. */
   readlines(hint?: Int | null): T[];
   readlines(hint: unknown = -1): Array<Uint8Array | string> {
     const h = hint === null || hint === undefined ? -1 : asInt(hint);
@@ -370,6 +402,12 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     }
   }
 
+  /**
+   * Python's `f.readinto(b)` (binary mode): reads into `b` in place.
+   *
+   * @returns The number of bytes read (0 at end of stream), or `null` when the socket is
+   *   non-blocking and nothing is there.
+   */
   readinto(b: Uint8Array): number | null {
     this.#checkRead();
     const got = this.#readBytes(b.length);
@@ -378,6 +416,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     return got.length;
   }
 
+  /** Python's `for line in f`: the lines, each as {@link SocketFile.readline} gives it, until end of stream. */
   *[Symbol.iterator](): Iterator<T> {
     for (;;) {
       const line = this.readline();
@@ -386,6 +425,15 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     }
   }
 
+  /**
+   * Python's `f.write(data)`: bytes (binary mode) or a string (text mode, encoded). Buffered: the
+   * data goes out when the buffer fills, on `flush()` or on `close()`; unbuffered (buffering 0),
+   * one send at once.
+   *
+   * @returns How many bytes or characters were taken; `null` when unbuffered on a non-blocking
+   *   socket that could take nothing.
+   * @throws TypeError for a string in binary mode or bytes in text mode.
+   */
   write(data: T extends string ? string : ArrayBufferView): number | null;
   write(data: unknown): number | null {
     this.#checkOpen();
@@ -415,11 +463,13 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     return this.#binary ? bytes.length : (data as string).length;
   }
 
+  /** Python's `f.writelines(lines)`: writes each item in turn (no newlines are added). */
   writelines(lines: Iterable<T extends string ? string : ArrayBufferView>): void;
   writelines(lines: Iterable<unknown>): void {
     for (const l of lines) this.write(l as T extends string ? string : ArrayBufferView);
   }
 
+  /** Python's `f.flush()`: sends what is buffered (sendall). */
   flush(): void {
     this.#checkOpen();
     if (this.#wlen === 0) return;
@@ -429,6 +479,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     this.#sock.sendall(all);
   }
 
+  /** Python's `f.close()`: flushes, then closes the file (not the socket, unless the socket's own close() was waiting for it). Closing twice does nothing. */
   close(): void {
     if (this.#closed) return;
     try {
@@ -439,6 +490,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     }
   }
 
+  /** Closes the file (`using f = s.makefile('rb')`). */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -34,6 +34,21 @@ function decodeBytes(sa: Uint8Array): unknown {
   return decodeAddress(scratch.sa, sa.length);
 }
 
+/**
+ * Python's `socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)`, keyword arguments
+ * as trailing positionals: the addresses to reach `host` and `port` with, as a list of
+ * `[family, type, proto, canonname, sockaddr]` (sockaddr `[host, port]` or `[host, port, flowinfo,
+ * scope_id]`). Blocks while names are looked up: the hosts file, then DNS, as /etc/nsswitch.conf
+ * and /etc/resolv.conf say (see {@link configureResolver}).
+ *
+ * @param host A name, a numeric address, or `null` (with `AI_PASSIVE`, the wildcard address).
+ * @param port A number, a service name (`'http'`), numeric text, or `null`.
+ * @param family `AF_INET`, `AF_INET6`, or 0 (`AF_UNSPEC`) for both.
+ * @param type E.g. `SOCK_STREAM`; 0 for every type.
+ * @param flags `AI_*` flags, OR'ed.
+ * @throws socket.gaierror (`errno` the negative `EAI_*` value, `code` e.g. `'EAI_NONAME'`);
+ *   TypeError, RangeError (e.g. a port out of range) for bad arguments.
+ */
 export function getaddrinfo(host: Host | null | undefined, port: Port | undefined, family?: Int, type?: Int,
   proto?: Int, flags?: Int): AddrInfo[];
 export function getaddrinfo(host: unknown, port: unknown, family: unknown = 0, type: unknown = 0,
@@ -124,6 +139,15 @@ function sockaddrFor(host: string, port: number, tupleLen: number, flowinfo: num
 
 // getnameinfo in the core: reverse lookups through its resolver, service
 // names from its services file; it never leaves an answer to another resolver.
+/**
+ * Python's `socket.getnameinfo(sockaddr, flags)`: the host and service names for a numeric
+ * `[host, port]` (or `[host, port, flowinfo, scope_id]`), as text. Blocks while the address is
+ * looked up (use `NI_NUMERICHOST`/`NI_NUMERICSERV` to get numbers without lookups).
+ *
+ * @param flags `NI_*` flags, OR'ed.
+ * @throws socket.gaierror when the lookup fails (e.g. with `NI_NAMEREQD`); socket.error or
+ *   TypeError for a bad sockaddr.
+ */
 export function getnameinfo(sockaddr: NameInfoAddressArg, flags: Int): [host: string, port: string];
 export function getnameinfo(sockaddr: unknown, flags?: unknown): [string, string] {
   if (flags === undefined) throw new TypeError('getnameinfo() takes exactly 2 arguments (1 given)');
@@ -164,6 +188,12 @@ function putTwo(a: Uint8Array, b: Uint8Array | null): [number, number] {
   return at;
 }
 
+/**
+ * Python's `socket.getservbyname(servicename[, protocolname])`: a service's port ('http' gives 80)
+ * from the services file; `protocolname` ('tcp', 'udp') narrows the search.
+ *
+ * @throws socket.error ('service/proto not found').
+ */
 export function getservbyname(servicename: string, protocolname?: string | null): number;
 export function getservbyname(servicename: unknown, protocolname: unknown = null): number {
   const name = strArg('getservbyname', 1, servicename);
@@ -174,6 +204,12 @@ export function getservbyname(servicename: unknown, protocolname: unknown = null
   return memory().dv.getInt32(core.wsk_servent_out() + WSK_SERVENT.port, true);
 }
 
+/**
+ * Python's `socket.getservbyport(port[, protocolname])`: the name of the service on `port` ('http'
+ * for 80) from the services file.
+ *
+ * @throws socket.error ('port/proto not found'); RangeError for a port outside 0-65535.
+ */
 export function getservbyport(port: Int, protocolname?: string | null): string;
 export function getservbyport(port: unknown, protocolname: unknown = null): string {
   const num = asCInt(port);
@@ -185,6 +221,12 @@ export function getservbyport(port: unknown, protocolname: unknown = null): stri
   return cString(core.wsk_servent_out());
 }
 
+/**
+ * Python's `socket.getprotobyname(protocolname)`: a protocol's number ('icmp' gives 1) from the
+ * protocols file, to pass as `proto` to `socket()`.
+ *
+ * @throws socket.error ('protocol not found').
+ */
 export function getprotobyname(protocolname: string): number;
 export function getprotobyname(protocolname: unknown): number {
   const [n] = putTwo(strArg('getprotobyname', 1, protocolname), null);
@@ -242,6 +284,12 @@ function readHostent(): [string, string[], string[]] {
   return [names[0] ?? '', names.slice(1), addrs];
 }
 
+/**
+ * Python's `socket.gethostbyname(hostname)`: one IPv4 address for `hostname`, as text
+ * (`'127.0.0.1'`). IPv4 only: use {@link getaddrinfo} for IPv6. Blocks while the name is looked up.
+ *
+ * @throws socket.gaierror when the name does not resolve.
+ */
 export function gethostbyname(hostname: Host): string;
 export function gethostbyname(hostname: unknown): string {
   const name = hostnameArg('gethostbyname', hostname);
@@ -250,6 +298,12 @@ export function gethostbyname(hostname: unknown): string {
   return addrText(fam, a);
 }
 
+/**
+ * Python's `socket.gethostbyname_ex(hostname)`: `[hostname, aliaslist, ipaddrlist]`, the primary
+ * name, other names and IPv4 addresses of a host. Blocks while the name is looked up.
+ *
+ * @throws socket.gaierror when the name does not resolve.
+ */
 export function gethostbyname_ex(hostname: Host): HostEntry;
 export function gethostbyname_ex(hostname: unknown): HostEntry {
   const name = hostnameArg('gethostbyname_ex', hostname);
@@ -261,6 +315,13 @@ export function gethostbyname_ex(hostname: unknown): HostEntry {
   return readHostent();
 }
 
+/**
+ * Python's `socket.gethostbyaddr(ip_address)`: `[hostname, aliaslist, ipaddrlist]` for an address
+ * (IPv4 or IPv6; a name is looked up first). Blocks while the reverse lookup runs.
+ *
+ * @throws socket.herror (`'Unknown host'`) when no name is found; socket.gaierror for a name that
+ *   does not resolve.
+ */
 export function gethostbyaddr(ip_address: Host): HostEntry;
 export function gethostbyaddr(ip_address: unknown): HostEntry {
   const name = hostnameArg('gethostbyaddr', ip_address);
@@ -271,6 +332,11 @@ export function gethostbyaddr(ip_address: unknown): HostEntry {
   return readHostent();
 }
 
+/**
+ * Python's `socket.gethostname()`: this machine's host name.
+ *
+ * @throws socket.error when the system call fails.
+ */
 export function gethostname(): string {
   const r = addon.gethostname();
   if (typeof r === 'number') throw osError(-r);
@@ -278,6 +344,11 @@ export function gethostname(): string {
 }
 
 // socket.py's getfqdn, line for line.
+/**
+ * Python's `socket.getfqdn([name])`: a fully qualified name for `name` (this host when it is empty,
+ * left out, `'0.0.0.0'` or `'::'`): the first name with a dot among the reverse lookup's
+ * answers, else the host name found, or `name` itself when the lookup fails. Blocks while looking up.
+ */
 export function getfqdn(name?: string): string;
 export function getfqdn(name: unknown = ''): string {
   if (typeof name !== 'string') throw new TypeError(`'${typeName(name)}' object has no attribute 'strip'`);

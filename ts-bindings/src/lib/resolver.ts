@@ -57,23 +57,40 @@ export function resolverFile(id: number): Slot | null {
   return slot;
 }
 
+/** A name server for {@link ResolverOptions.nameservers}: an address (port 53), or `[address, port]`. */
 export type Nameserver = string | [string, number];
 
+/**
+ * Settings for {@link configureResolver} (not in Python). Every name lookup of this library reads
+ * these instead of the machine's files; what is left out keeps the machine's file.
+ */
 export interface ResolverOptions {
   // Replacement text for each file; null restores the machine's file.
+  /** Replacement text of /etc/hosts; null restores the machine's file. */
   hosts?: string | null;
+  /** Replacement text of /etc/services; null restores the machine's file. */
   services?: string | null;
+  /** Replacement text of /etc/protocols; null restores the machine's file. */
   protocols?: string | null;
+  /** Replacement text of /etc/resolv.conf; null restores the machine's file. */
   resolvConf?: string | null;
+  /** Replacement text of /etc/nsswitch.conf (its `hosts:` line: files, dns); null restores the machine's file. */
   nsswitch?: string | null;
+  /** Replacement text of /etc/gai.conf (getaddrinfo's address order); null restores the machine's file. */
   gaiConf?: string | null;
   // resolv.conf settings; any of them replaces the machine's resolv.conf
   // (with resolvConf's text, when given, as the base).
+  /** DNS servers, in order. This and the settings below replace the machine's resolv.conf (built on `resolvConf` when given). */
   nameservers?: Nameserver[];
+  /** Search domains tried for names with fewer than `ndots` dots (resolv.conf's `search`). */
   search?: string[];
+  /** resolv.conf's `options ndots:N`. */
   ndots?: number;
+  /** Seconds to wait for each DNS server (resolv.conf's `options timeout:N`). */
   timeout?: number;
+  /** Rounds through the servers before giving up (resolv.conf's `options attempts:N`). */
   attempts?: number;
+  /** Spread queries over the servers (resolv.conf's `options rotate`). */
   rotate?: boolean;
 }
 
@@ -93,6 +110,15 @@ function setOverride(id: number, text: string | null): void {
 
 // Sets (or with null, resets) parts of the resolver configuration for this
 // process's library instance. configureResolver(null) restores every file.
+/**
+ * Sets the resolver configuration of this library instance (not in Python, which always reads the
+ * machine's files): replacement texts for hosts, services, protocols, resolv.conf, nsswitch.conf
+ * and gai.conf, or resolv.conf settings. Applies to every lookup of both APIs from then on, in
+ * this process only (the Promise API's lookup thread included); `configureResolver(null)` restores
+ * the machine's files.
+ *
+ * @throws RangeError for a nameserver port outside 1-65535.
+ */
 export function configureResolver(opts: ResolverOptions | null): void {
   if (opts === null) {
     for (let id = 0; id < slots.length; id++) setOverride(id, null);

@@ -25,10 +25,21 @@ import type { Address, AddressArg, Bytes, Int, Timeout } from './types.js';
 
 let defaultTimeout: number | null = null;
 
+/**
+ * Python's `socket.getdefaulttimeout()`: the timeout, in seconds, that new sockets start with, or
+ * `null` (Python's None) when they start blocking, which is the initial setting.
+ */
 export function getdefaulttimeout(): number | null {
   return defaultTimeout;
 }
 
+/**
+ * Python's `socket.setdefaulttimeout(timeout)`: sets the timeout every socket created afterwards
+ * starts with (sockets that already exist keep theirs). Applies to both APIs, which share it.
+ *
+ * @param timeout Seconds (non-negative, fractions allowed), or `null` for blocking sockets.
+ * @throws RangeError for a negative timeout (Python's ValueError); TypeError when not a number or null.
+ */
 export function setdefaulttimeout(timeout: Timeout): void;
 export function setdefaulttimeout(timeout: unknown): void {
   defaultTimeout = asTimeout(timeout);
@@ -47,6 +58,11 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
 // A socket class as socket.socket: (family, type, proto, fileno).
 export type SocketClass<S> = new (family?: Int, type?: Int, proto?: Int, fileno?: Int | null) => S;
 
+/**
+ * What the sync socket ({@link SocketType} of `wasock`) and the Promise socket (`SocketType` of
+ * `wasock/promises`) have in common: the socket's descriptor, family, type, protocol and timeout,
+ * and every method that never waits. Not constructed directly: use `socket.socket()`.
+ */
 export abstract class SocketBase {
   #fd: number;
   #family: number;
@@ -57,6 +73,14 @@ export abstract class SocketBase {
   #ioRefs = 0;
   #closed = false;
 
+  /**
+   * Python's `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)`, keyword
+   * arguments as trailing positionals. With `fileno`, wraps that open descriptor (without duplicating
+   * it) and asks the kernel for the family, type and protocol left out.
+   *
+   * @throws socket.error (Python's OSError) when the kernel refuses the socket, e.g. `EAFNOSUPPORT`;
+   *   RangeError for a negative `fileno`.
+   */
   constructor(family?: Int, type?: Int, proto?: Int, fileno?: Int | null);
   constructor(family: unknown = -1, type: unknown = -1, proto: unknown = -1, fileno: unknown = null) {
     let fam = asClinicInt(family);
@@ -98,11 +122,19 @@ export abstract class SocketBase {
   // the sync driver, a new one for the Promise driver (see ops.ts).
   protected abstract dataOp<C>(Cls: DataOpClass<C>): C;
 
+  /** The address family the socket was created with (an `AF_*` constant). */
   get family(): number { return this.#family; }
+  /** The socket type (a `SOCK_*` constant), without the `SOCK_NONBLOCK`/`SOCK_CLOEXEC` flags. */
   get type(): number { return this.#type; }
+  /** The protocol number the socket was created with (0 when the kernel chose). */
   get proto(): number { return this.#proto; }
+  /** The socket's timeout in seconds, or `null` when blocking: the same as `gettimeout()`. */
   get timeout(): number | null { return this.#timeout; }
 
+  /**
+   * Python's `socket.fileno()`: the socket's file descriptor, or -1 once it is closed or detached.
+   * Never throws.
+   */
   fileno(): number {
     return this.#fd;
   }
@@ -113,6 +145,14 @@ export abstract class SocketBase {
     return this.#fd;
   }
 
+  /**
+   * Python's `socket.close()`: closes the socket. Further operations fail with `socket.error` (EBADF);
+   * closing twice does nothing. While a `makefile()` file is still open the descriptor stays open until
+   * that file is closed too, as in Python. Sockets left to the garbage collector are closed as well,
+   * but close them yourself.
+   *
+   * @throws socket.error when close(2) itself fails (`ECONNRESET` is ignored).
+   */
   close(): void {
     this.#closed = true;
     if (this.#ioRefs <= 0) this.#realClose();
@@ -130,6 +170,13 @@ export abstract class SocketBase {
   // The descriptor is about to stop being this socket's (close or detach).
   protected released(_fd: number): void {}
 
+  /**
+   * Python's `socket.detach()`: the socket gives up its descriptor without closing it and behaves as
+   * closed from then on.
+   *
+   * @returns The descriptor, now the caller's to close (e.g. with the module's `close(fd)`); -1 when
+   *   the socket was already closed.
+   */
   detach(): number {
     this.#closed = true;
     const fd = this.#fd;
@@ -139,10 +186,20 @@ export abstract class SocketBase {
     return fd;
   }
 
+  /** Closes the socket (`using s = socket.socket()`): the same as `close()`. */
   [Symbol.dispose](): void {
     this.close();
   }
 
+  /**
+   * Python's `socket.bind(address)`: binds the socket to a local address, given in the socket
+   * family's form, e.g. `['127.0.0.1', 8080]` for AF_INET or a path for AF_UNIX. A host name is
+   * resolved first.
+   *
+   * @throws socket.error with `errno`, `code` (e.g. `'EADDRINUSE'`), `syscall` `'bind'` and the address;
+   *   `socket.gaierror` when a host name does not resolve; TypeError for an address of the wrong
+   *   form; RangeError for a port out of range (Python's OverflowError).
+   */
   bind(address: AddressArg): void;
   bind(address: unknown): void {
     const salen = encodeAddress(this.#family, address, 'bind');
@@ -150,6 +207,13 @@ export abstract class SocketBase {
     check(r, 'bind', address);
   }
 
+  /**
+   * Python's `socket.listen([backlog])`: lets a bound stream socket accept connections.
+   *
+   * @param backlog Pending connections the kernel may queue; left out, `min(SOMAXCONN, 128)`;
+   *   negative counts as 0.
+   * @throws socket.error when listen(2) fails (e.g. `EOPNOTSUPP` on a datagram socket).
+   */
   listen(backlog?: Int): void;
   listen(backlog?: unknown): void {
     let b = backlog === undefined ? Math.min(SOMAXCONN, 128) : asCInt(backlog);
@@ -168,15 +232,39 @@ export abstract class SocketBase {
     return senderAddress() as Address;
   }
 
+  /**
+   * Python's `socket.getsockname()`: the socket's own address, in its family's form (an
+   * `[host, port]` array for AF_INET, `[host, port, flowinfo, scope_id]` for AF_INET6, ...).
+   *
+   * @throws socket.error (EBADF once closed).
+   */
   getsockname(): Address {
     return this.#name(addon.getsockname, 'getsockname');
   }
 
+  /**
+   * Python's `socket.getpeername()`: the address of the peer the socket is connected to.
+   *
+   * @throws socket.error, `ENOTCONN` when it is not connected.
+   */
   getpeername(): Address {
     return this.#name(addon.getpeername, 'getpeername');
   }
 
+  /**
+   * Python's `socket.getsockopt(level, optname)`: an option's value read as a C int.
+   *
+   * @param level E.g. `SOL_SOCKET`, `IPPROTO_TCP`.
+   * @param optname E.g. `SO_REUSEADDR`, `TCP_NODELAY`.
+   * @throws socket.error when the kernel refuses (e.g. `ENOPROTOOPT`).
+   */
   getsockopt(level: Int, optname: Int): number;
+  /**
+   * Python's `socket.getsockopt(level, optname, buflen)`: an option's raw value, at most `buflen`
+   * bytes, as a `Uint8Array` (Python's bytes); decode it as the option's C struct dictates.
+   *
+   * @throws socket.error when the kernel refuses, or when `buflen` is negative or too large.
+   */
   getsockopt(level: Int, optname: Int, buflen: Int): Uint8Array;
   getsockopt(level: unknown, optname: unknown, buflen: unknown = 0): number | Uint8Array {
     const lvl = asCInt(level);
@@ -195,7 +283,20 @@ export abstract class SocketBase {
 
   // CPython tries three parses in turn: (level, optname, int), (level, optname,
   // None, optlen) passing NULL, (level, optname, bytes); errors are the last one's.
+  /**
+   * Python's `socket.setsockopt(level, optname, value)`: sets an option from an int (passed as a C
+   * int) or from bytes (any ArrayBufferView, passed as is).
+   *
+   * @throws socket.error when the kernel refuses (e.g. `EINVAL`, `ENOPROTOOPT`); TypeError for a
+   *   value that is neither.
+   */
   setsockopt(level: Int, optname: Int, value: Int | Bytes): void;
+  /**
+   * Python's `socket.setsockopt(level, optname, None, optlen)`: sets an option with a NULL value
+   * pointer and length `optlen`, as a few options (e.g. AF_ALG keys) require.
+   *
+   * @throws socket.error when the kernel refuses.
+   */
   setsockopt(level: Int, optname: Int, value: null, optlen: Int): void;
   setsockopt(level: unknown, optname: unknown, value: unknown, optlen?: unknown): void {
     if (optlen !== undefined) {
@@ -230,15 +331,31 @@ export abstract class SocketBase {
     check(r, 'setsockopt');
   }
 
+  /**
+   * Python's `socket.setblocking(flag)`: `setblocking(false)` is `settimeout(0)` (an operation that
+   * would wait fails at once with `socket.error`, errno EAGAIN: Python's BlockingIOError), and
+   * `setblocking(true)` is `settimeout(null)`.
+   */
   setblocking(flag: Int): void;
   setblocking(flag: unknown): void {
     this.#setTimeout(asCLong(flag) ? null : 0);
   }
 
+  /**
+   * Python's `socket.getblocking()`: false when the timeout is 0 (non-blocking), true otherwise, a
+   * timeout included.
+   */
   getblocking(): boolean {
     return this.#timeout !== 0;
   }
 
+  /**
+   * Python's `socket.settimeout(value)`: how long an operation may wait. `null` blocks without a
+   * limit, 0 makes the socket non-blocking, a positive number of seconds makes waiting operations
+   * throw (or, in the Promise API, reject with) `socket.timeout` once it passes.
+   *
+   * @throws RangeError for a negative value (Python's ValueError); TypeError when not a number or null.
+   */
   settimeout(value: Timeout): void;
   settimeout(value: unknown): void {
     this.#setTimeout(asTimeout(value));
@@ -250,6 +367,7 @@ export abstract class SocketBase {
     check(core.wsk_settimeout(this.#fd, this.descriptorTimeout(t)));
   }
 
+  /** Python's `socket.gettimeout()`: the timeout in seconds, 0 when non-blocking, `null` when blocking. */
   gettimeout(): number | null {
     return this.#timeout;
   }
@@ -259,6 +377,12 @@ export abstract class SocketBase {
     return coreTimeout(this.#timeout);
   }
 
+  /**
+   * Python's `socket.shutdown(how)`: shuts down one or both halves of the connection.
+   *
+   * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
+   * @throws socket.error, e.g. `ENOTCONN` when not connected; `EINVAL` for another `how`.
+   */
   shutdown(how: Int): void;
   shutdown(how: unknown): void {
     const h = asClinicInt(how);
@@ -267,18 +391,30 @@ export abstract class SocketBase {
   }
 
   // socket.py's get/set_inheritable: os.get/set_inheritable on fileno().
+  /** Python's `socket.get_inheritable()`: whether child processes inherit the descriptor (no `FD_CLOEXEC`); false for new sockets. */
   get_inheritable(): boolean {
     const r = addon.getInheritable(this.#fd);
     check(r, 'get_inheritable');
     return r === 1;
   }
 
+  /**
+   * Python's `socket.set_inheritable(inheritable)`: clears or sets the descriptor's `FD_CLOEXEC`.
+   *
+   * @throws socket.error (EBADF once closed).
+   */
   set_inheritable(inheritable: boolean): void;
   set_inheritable(inheritable: unknown): void {
     const r = addon.setInheritable(this.#fd, inheritable ? 1 : 0);
     check(r, 'set_inheritable');
   }
 
+  /**
+   * Python's `socket.dup()`: a new socket of the same class over a duplicate of the descriptor; it
+   * starts with the default timeout.
+   *
+   * @throws socket.error (EBADF once closed, EMFILE without free descriptors).
+   */
   dup(): this {
     const nfd = addon.dup(this.open());
     check(nfd, 'dup');
@@ -398,10 +534,12 @@ export abstract class SocketBase {
   }
 
   // util.inspect (Node, Bun) and Deno's console show what Python's repr shows.
+  /** What Node's and Bun's `util.inspect` (console.log) show: Python's repr of the socket. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
 
+  /** What Deno's console shows: Python's repr of the socket. */
   [Symbol.for('Deno.customInspect')](): string {
     return this.toString();
   }

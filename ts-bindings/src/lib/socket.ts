@@ -9,6 +9,16 @@ import type { Address, AddressArg, Bytes, Int, WritableBytes } from './types.js'
 
 export { getdefaulttimeout, setdefaulttimeout };
 
+/**
+ * Python's socket object, synchronous: every call that can wait blocks the thread, under the
+ * socket's timeout (`settimeout()`), as CPython does. Made by `socket.socket()`,
+ * `socketpair()`, `fromfd()`, `create_connection()`, `accept()` and `dup()`; `socket.socket` is this
+ * class too (`s instanceof socket.socket`).
+ *
+ * Errors: an OS failure throws `socket.error` (Python's OSError) with `errno`, `strerror`, `code`
+ * (`'ECONNREFUSED'`), `syscall` and, where there was one, `address`/`port`; a passed timeout throws
+ * `socket.timeout`; bad arguments throw TypeError or RangeError (Python's ValueError/OverflowError).
+ */
 export class SocketType extends SocketBase {
   // O_NONBLOCK whenever a timeout is in force, as CPython: poll(), not the
   // kernel, then decides how long an operation may take.
@@ -21,53 +31,127 @@ export class SocketType extends SocketBase {
     return Cls.shared;
   }
 
+  /**
+   * Python's `socket.connect(address)`: connects to a remote address in the socket family's form
+   * (`['example.com', 80]`: a host name is resolved first, its first address used). Blocks until
+   * connected, or until the timeout passes.
+   *
+   * @throws socket.error with the connect's errno and code (e.g. `ECONNREFUSED`), `syscall`
+   *   `'connect'`, `address` and `port`; `socket.timeout` when the timeout passes; `socket.gaierror`
+   *   when the name does not resolve.
+   */
   connect(address: AddressArg): void;
   connect(address: unknown): void {
     runSync(this.connectOp(address, false), this.coreTimeout());
   }
 
   // Errors of the connect itself are returned; a timeout is EAGAIN, as CPython.
+  /**
+   * Python's `socket.connect_ex(address)`: as {@link SocketType.connect}, but the connect's own
+   * failure is returned as an errno instead of thrown.
+   *
+   * @returns 0 when connected, else the errno (e.g. `errno ECONNREFUSED` = 111; `EAGAIN` when the
+   *   timeout passed, as in CPython).
+   * @throws What is not the connect's own failure: bad addresses, `socket.gaierror`, EBADF.
+   */
   connect_ex(address: AddressArg): number;
   connect_ex(address: unknown): number {
     return runSync(this.connectOp(address, true), this.coreTimeout());
   }
 
+  /**
+   * Python's `socket.accept()`: waits for a connection on a listening socket.
+   *
+   * @returns `[conn, address]`: a new socket for the connection (it takes the default timeout, not
+   *   the listener's) and the peer's address.
+   * @throws socket.error (e.g. `EINVAL` when not listening, EBADF once closed); `socket.timeout`.
+   */
   accept(): [this, Address] {
     return runSync(this.acceptOp(), this.coreTimeout());
   }
 
+  /**
+   * Python's `socket.recv(bufsize[, flags])`: receives at most `bufsize` bytes.
+   *
+   * @param flags `MSG_*` flags, e.g. `MSG_PEEK`; 0 when left out.
+   * @returns The bytes received as a `Uint8Array` (a Buffer); empty when the peer closed a stream.
+   * @throws socket.error (e.g. `ECONNRESET`, `EAGAIN` on a non-blocking socket with nothing to read);
+   *   `socket.timeout`; RangeError for a negative `bufsize`.
+   */
   recv(bufsize: Int, flags?: Int): Uint8Array;
   recv(bufsize: unknown, flags: unknown = 0): Uint8Array {
     return runSync(this.recvBytesOp(bufsize, flags, 'recv'), this.coreTimeout());
   }
 
+  /**
+   * Python's `socket.recvfrom(bufsize[, flags])`: as {@link SocketType.recv}, with the sender.
+   *
+   * @returns `[data, address]`: the address in the socket family's form, or `null` (Python's
+   *   None) when the kernel gives none, as for a connected TCP socket.
+   * @throws As recv.
+   */
   recvfrom(bufsize: Int, flags?: Int): [Uint8Array, Address];
   recvfrom(bufsize: unknown, flags: unknown = 0): [Uint8Array, unknown] {
     return runSync(this.recvfromOp(bufsize, flags), this.coreTimeout());
   }
 
+  /**
+   * Python's `socket.recv_into(buffer[, nbytes[, flags]])`: receives into `buffer` (any
+   * ArrayBufferView, written in place, no copy).
+   *
+   * @param nbytes At most this many bytes; 0 or left out: the buffer's length.
+   * @returns The number of bytes received.
+   * @throws As recv; RangeError when `nbytes` is negative or larger than the buffer.
+   */
   recv_into(buffer: WritableBytes, nbytes?: Int, flags?: Int): number;
   recv_into(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): number {
     return runSync(this.recvIntoOp(buffer, nbytes, flags), this.coreTimeout());
   }
 
+  /**
+   * Python's `socket.recvfrom_into(buffer[, nbytes[, flags]])`: as {@link SocketType.recv_into}, with
+   * the sender.
+   *
+   * @returns `[nbytes, address]`.
+   */
   recvfrom_into(buffer: WritableBytes, nbytes?: Int, flags?: Int): [number, Address];
   recvfrom_into(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): [number, unknown] {
     return runSync(this.recvfromIntoOp(buffer, nbytes, flags), this.coreTimeout());
   }
 
+  /**
+   * Python's `socket.send(data[, flags])`: sends data on a connected socket; it may send only part.
+   *
+   * @param data Bytes: any ArrayBufferView or ArrayBuffer (a string is refused: encode it).
+   * @returns The number of bytes sent.
+   * @throws socket.error (e.g. `EPIPE`, `ECONNRESET`; no SIGPIPE is raised); `socket.timeout`.
+   */
   send(data: Bytes, flags?: Int): number;
   send(data: unknown, flags: unknown = 0): number {
     return runSync(this.sendOp(data, flags), this.coreTimeout());
   }
 
+  /**
+   * Python's `socket.sendall(data[, flags])`: sends all of `data`, waiting as needed. The timeout
+   * covers the whole call, not each part.
+   *
+   * @throws As send; after an error, how much was sent is unknown.
+   */
   sendall(data: Bytes, flags?: Int): void;
   sendall(data: unknown, flags: unknown = 0): void {
     runSync(this.sendallOp(data, flags), this.coreTimeout());
   }
 
   // sendto(data, address) or sendto(data, flags, address).
+  /**
+   * Python's `socket.sendto(data, address)`: sends a datagram to `address` (in the socket family's form).
+   *
+   * @returns The number of bytes sent.
+   * @throws socket.error (e.g. `EMSGSIZE`, `EISCONN`); `socket.gaierror` for a name that does not
+   *   resolve; TypeError for a wrong number of arguments.
+   */
   sendto(data: Bytes, address: AddressArg): number;
+  /** Python's `socket.sendto(data, flags, address)`: as above, with `MSG_*` flags. */
   sendto(data: Bytes, flags: Int, address: AddressArg): number;
   sendto(data: unknown, flagsOrAddress: unknown, address?: unknown): number {
     // The arguments as given: how many there are decides which is the address.
@@ -75,10 +159,25 @@ export class SocketType extends SocketBase {
   }
 
   // The file's kind follows the mode: bytes with 'b' in it, text without.
+  /**
+   * Python's `socket.makefile(mode='r', buffering=None, encoding=None, errors=None, newline=None)`, in
+   * binary mode ('b' in `mode`, e.g. `'rb'`, `'wb'`, `'rwb'`): a buffered file object whose reads give
+   * `Uint8Array`. Closing the file leaves the socket open.
+   *
+   * @param buffering Buffer size; -1 or null for the default, 0 for unbuffered (binary only).
+   * @throws RangeError for an invalid mode or buffering (Python's ValueError).
+   */
   makefile(mode: `${string}b${string}`, buffering?: number | null, encoding?: string | null,
     errors?: string | null, newline?: string | null): SocketFile<Uint8Array>;
+  /**
+   * `socket.makefile()` in text mode (no 'b' in `mode`): reads give strings decoded with `encoding`
+   * (UTF-8 when null; also latin-1, ascii), with Python's newline handling.
+   *
+   * @throws RangeError for an invalid mode or an unknown encoding (Python's ValueError, LookupError).
+   */
   makefile(mode?: 'r' | 'w' | 'rw' | 'wr', buffering?: number | null, encoding?: string | null,
     errors?: string | null, newline?: string | null): SocketFile<string>;
+  /** `socket.makefile()` with a mode not known when type-checking: a binary or text file, as the mode says. */
   makefile(mode?: string, buffering?: number | null, encoding?: string | null, errors?: string | null,
     newline?: string | null): SocketFile;
   makefile(mode: unknown = 'r', buffering: unknown = null, encoding: unknown = null, _errors: unknown = null,
@@ -87,6 +186,7 @@ export class SocketType extends SocketBase {
     return new SocketFile(this, spec, release);
   }
 
+  /** Python's repr of the socket: `<socket.socket fd=3, family=2, type=1, proto=6, laddr=('127.0.0.1', 8080)>`. */
   toString(): string {
     return this.describe('socket.socket');
   }

@@ -15,10 +15,14 @@ export interface StreamSocket {
 
 const CHUNK = 65536;
 
+/** What the Promise API's `makefile()` returns: a Node `Duplex` stream over the socket. */
 export type SocketDuplex = Duplex;
 
+/** What the Promise API's `toWebStreams()` returns: WHATWG streams over the socket. */
 export interface WebStreamPair {
+  /** The bytes received; ends when the peer closes its sending half. */
   readable: ReadableStream<Uint8Array>;
+  /** Bytes to send (each chunk with sendall); closing it shuts down the sending half. */
   writable: WritableStream<Uint8Array>;
 }
 

@@ -13,6 +13,12 @@ function strArg(fn: string, n: number, v: unknown): string {
   return v;
 }
 
+/**
+ * Python's `socket.inet_aton(ip_string)`: an IPv4 address in the dotted forms inet_aton(3) accepts
+ * (`'127.1'` too) as its 4 bytes in network order.
+ *
+ * @throws socket.error ('illegal IP address string passed to inet_aton'); TypeError for a non-string.
+ */
 export function inet_aton(ip: string): Uint8Array;
 export function inet_aton(ip: unknown): Uint8Array {
   if (!putString(strArg('inet_aton', 1, ip)) || core.wsk_inet_aton(scratch.text, scratch.opt) !== 1) {
@@ -21,6 +27,11 @@ export function inet_aton(ip: unknown): Uint8Array {
   return memory().u8.slice(scratch.opt, scratch.opt + 4);
 }
 
+/**
+ * Python's `socket.inet_ntoa(packed_ip)`: 4 bytes of an IPv4 address as dotted text.
+ *
+ * @throws socket.error when `packed` is not 4 bytes long.
+ */
 export function inet_ntoa(packed: Bytes): string;
 export function inet_ntoa(packed: unknown): string {
   const b = asBytes(packed);
@@ -29,6 +40,13 @@ export function inet_ntoa(packed: unknown): string {
   return cString(scratch.text);
 }
 
+/**
+ * Python's `socket.inet_pton(address_family, ip_string)`: an `AF_INET` or `AF_INET6` address's
+ * text as its 4 or 16 bytes in network order.
+ *
+ * @throws socket.error for text that is not an address of that family (EAFNOSUPPORT for another
+ *   family); TypeError for a non-string.
+ */
 export function inet_pton(family: Int, ip: string): Uint8Array;
 export function inet_pton(family: unknown, ip: unknown): Uint8Array {
   const af = asCInt(family);
@@ -40,6 +58,12 @@ export function inet_pton(family: unknown, ip: unknown): Uint8Array {
   return memory().u8.slice(scratch.opt, scratch.opt + (af === AF_INET ? 4 : 16));
 }
 
+/**
+ * Python's `socket.inet_ntop(address_family, packed_ip)`: 4 (`AF_INET`) or 16 (`AF_INET6`) bytes as
+ * the address's text (`'::1'`).
+ *
+ * @throws RangeError for another family or a wrong length (Python's ValueError).
+ */
 export function inet_ntop(family: Int, packed: Bytes): string;
 export function inet_ntop(family: unknown, packed: unknown): string {
   const af = asCInt(family);
@@ -79,7 +103,27 @@ function u32(v: unknown): number {
 }
 
 // The host is little-endian (x86_64, aarch64), so network order is a swap.
+/**
+ * Python's `socket.htons(x)`: a 16-bit number from host to network byte order.
+ *
+ * @throws RangeError outside 0-65535 (Python's OverflowError).
+ */
 export const htons = (x: Int): number => swap16(u16('htons', x));
+/**
+ * Python's `socket.ntohs(x)`: a 16-bit number from network to host byte order.
+ *
+ * @throws RangeError outside 0-65535 (Python's OverflowError).
+ */
 export const ntohs = (x: Int): number => swap16(u16('ntohs', x));
+/**
+ * Python's `socket.htonl(x)`: a 32-bit number from host to network byte order.
+ *
+ * @throws RangeError outside 0-2**32-1 (Python's OverflowError); TypeError for a non-integer.
+ */
 export const htonl = (x: Int): number => swap32(u32(x));
+/**
+ * Python's `socket.ntohl(x)`: a 32-bit number from network to host byte order.
+ *
+ * @throws RangeError outside 0-2**32-1 (Python's OverflowError); TypeError for a non-integer.
+ */
 export const ntohl = (x: Int): number => swap32(u32(x));
