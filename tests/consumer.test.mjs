@@ -103,6 +103,41 @@ test('Node: the three entry points, a sync and a Promise echo', () => {
   assert.ok(r.status === 0 && r.stdout.includes('CONSUMER OK'), show(r));
 });
 
+// A TypeScript user's program against the installed declarations: tsc --strict, the
+// declarations themselves checked (skipLibCheck false); @types/node and tsc are the clone's.
+const TYPED = `
+import * as socket from 'wasock';
+import * as promises from 'wasock/promises';
+function serve(s: socket.socket, port: number): socket.IPv4Address {
+  s.bind(['127.0.0.1', port]);
+  return s.getsockname() as socket.IPv4Address;
+}
+const [host, port]: socket.IPv4Address = serve(socket.socket(socket.AF_INET, socket.SOCK_STREAM), 0);
+const data: Uint8Array = socket.socket(socket.AF_INET, socket.SOCK_DGRAM).recvfrom(10)[0];
+async function later(p: promises.socket): Promise<number> {
+  const [conn, from] = await p.accept(AbortSignal.timeout(10));
+  conn.unref();
+  return (from as promises.IPv4Address)[1];
+}
+void host; void port; void data; void later;
+// @ts-expect-error: a port is a number
+socket.socket().bind(['127.0.0.1', '80']);
+`;
+
+test('TypeScript: a typed program compiles against the installed package (tsc --strict)', () => {
+  writeFileSync(join(project, 'typed.ts'), TYPED);
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module: 'NodeNext', moduleResolution: 'NodeNext',
+      strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')],
+    },
+    files: ['typed.ts'],
+  }));
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--pretty', 'false'],
+    { cwd: project, env, encoding: 'utf8', timeout: 180000 });
+  assert.is(r.status, 0, show(r));
+});
+
 function runtime(bin) {
   return existsSync(bin) && spawnSync(bin, ['--version']).status === 0 ? bin : null;
 }
