@@ -138,6 +138,19 @@ test('TypeScript: a typed program compiles against the installed package (tsc --
   assert.is(r.status, 0, show(r));
 });
 
+// npm only warns about "engines": an older Node is told in one line, by the install script
+// and by the import (Node 18 is simulated: this machine has only Node 20).
+test('an older Node: the install script and the import each stop with one line', () => {
+  const as18 = "Object.defineProperty(process.versions, 'node', { value: '18.19.0' });" +
+    "Object.defineProperty(process, 'version', { value: 'v18.19.0' });";
+  for (const target of [join(PKG, 'tools', 'install.mjs'), join(PKG, 'dist', 'index.js')]) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `${as18} await import(${JSON.stringify(target)});`],
+      { cwd: project, env, encoding: 'utf8', timeout: 60000 });
+    assert.is.not(r.status, 0, show(r));
+    assert.match(r.stderr, /wasock needs Node 20 or newer \(this is v18\.19\.0\)/);
+  }
+});
+
 function runtime(bin) {
   return existsSync(bin) && spawnSync(bin, ['--version']).status === 0 ? bin : null;
 }

@@ -21,6 +21,10 @@ function fail(msg) {
 	process.exit(1);
 }
 
+// npm only warns about "engines"; the library's syntax and N-API level need Node 20.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 20) fail(`wasock needs Node 20 or newer (this is ${process.version}): install a newer Node, e.g. from nodejs.org`);
+
 if (fs.existsSync(at('Makefile')) && fs.existsSync(at('core-c', 'src')) && fs.existsSync(at('node_modules', '.bin', 'esbuild'))) {
 	const r = spawnSync('make', { cwd: root, stdio: 'inherit' });
 	if (r.error) fail(`make: ${r.error.message} (install make, clang, lld and python3)`);

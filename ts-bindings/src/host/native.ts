@@ -104,6 +104,10 @@ function isMusl(): boolean {
 function loadAddon(): Addon {
   const where = `${process.platform}-${process.arch}`;
   if (process.platform !== 'linux') throw new Error(`wasock supports Linux only (this is ${where})`);
+  // Deno and Bun report the Node version they stand in for, 20 or newer.
+  if (Number(process.versions.node.split('.')[0]) < 20) {
+    throw new Error(`wasock needs Node 20 or newer (this is ${process.version})`);
+  }
   const tried: string[] = [];
   const attempt = (rel: string): Addon | undefined => {
     const file = fileURLToPath(new URL(rel, root));
