@@ -27,6 +27,11 @@ async function tcp(): Promise<void> {
   await socket.create_connection(['127.0.0.1', port], ac.signal);
   await socket.create_connection(['127.0.0.1', port], 2.5, ac.signal);
   await socket.create_connection(['localhost', 'http']);
+  const server = socket.create_server(['::', 0], socket.AF_INET6, 8, false, true);
+  assertType<socket.SocketType>()(server);
+  server.close();
+  // @ts-expect-error create_server returns the socket itself, not a Promise
+  socket.create_server(['127.0.0.1', 0]).then(() => {});
   assertType<socket.SocketType>()(cli);
   const [conn, peer] = await srv.accept(ac.signal);
   assertType<socket.SocketType>()(conn);

@@ -43,6 +43,12 @@ const cli = socket.create_connection(['127.0.0.1', port], 5.0);
 assertType<socket.SocketType>()(cli);
 socket.create_connection(['localhost', 'http'], null, ['0.0.0.0', 0], true);
 socket.create_connection(['localhost', 80]);
+const server = socket.create_server(['127.0.0.1', 0], socket.AF_INET, null, true);
+assertType<socket.SocketType>()(server);
+server.close();
+assertType<boolean>()(socket.has_dualstack_ipv6());
+// @ts-expect-error create_server's backlog is an int, not text
+socket.create_server(['', 0], socket.AF_INET6, '5');
 cli.connect(srv.getsockname()); // a returned address goes back in
 const [conn, peer] = srv.accept();
 assertType<socket.SocketType>()(conn);

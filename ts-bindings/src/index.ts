@@ -33,9 +33,9 @@
 import { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket.js';
 import { addon } from './host/native.js';
 import { error, osError } from './lib/errors.js';
-import { connectEach, socketFunctions } from './lib/factories.js';
+import { connectEach, createServerOf, hasDualstackOf, socketFunctions } from './lib/factories.js';
 import { asCInt, asInt, typeName, unpack } from './lib/convert.js';
-import { SOCK_STREAM } from './host/constants.generated.js';
+import { AF_INET, SOCK_STREAM } from './host/constants.generated.js';
 import { ECONNRESET } from './host/core-abi.generated.js';
 import { getaddrinfo } from './lib/netdb.js';
 import type { AddressArg, Host, Int, InterfaceEntry, Port, Timeout } from './lib/types.js';
@@ -125,6 +125,37 @@ export function create_connection(address: unknown, timeout: unknown = undefined
     step = each.next();
   }
   return step.value;
+}
+
+// CPython's create_server and has_dualstack_ipv6 (factories.ts).
+/**
+ * Python's `socket.create_server(address, *, family=AF_INET, backlog=None, reuse_port=False,
+ * dualstack_ipv6=False)`, keyword arguments as trailing positionals: a SOCK_STREAM socket with
+ * SO_REUSEADDR set, bound to `address` (`[host, port]`) and listening.
+ *
+ * @param family AF_INET or AF_INET6; an AF_INET6 socket gets IPV6_V6ONLY 1, or 0 with
+ *   `dualstack_ipv6`.
+ * @param backlog Passed to `listen()`; null or left out: `listen()`'s default.
+ * @param reuse_port Sets SO_REUSEPORT too.
+ * @param dualstack_ipv6 One AF_INET6 socket that accepts IPv4 connections as well.
+ * @returns The listening socket.
+ * @throws socket.error, its message `'<strerror> (while attempting to bind on address <address>)'`
+ *   when bind fails (the socket is closed); RangeError when `dualstack_ipv6` is asked for without
+ *   AF_INET6 or where {@link has_dualstack_ipv6} is false.
+ */
+export function create_server(address: AddressArg, family?: Int, backlog?: Int | null, reuse_port?: boolean,
+  dualstack_ipv6?: boolean): SocketType;
+export function create_server(address: unknown, family: unknown = AF_INET, backlog: unknown = null,
+  reuse_port: unknown = false, dualstack_ipv6: unknown = false): SocketType {
+  return createServerOf(SocketType, address, family, backlog, reuse_port, dualstack_ipv6);
+}
+
+/**
+ * Python's `socket.has_dualstack_ipv6()`: whether an AF_INET6 stream socket can accept IPv4
+ * connections too (IPV6_V6ONLY can be set to 0), tried on a socket made and closed for it.
+ */
+export function has_dualstack_ipv6(): boolean {
+  return hasDualstackOf(SocketType);
 }
 
 // socket.close(fd): closes a bare descriptor, as os.close but ignoring ECONNRESET.

@@ -20,13 +20,13 @@
 import * as sync from './index.js';
 import { AsyncSocket } from './lib/async-socket.js';
 import { asCInt, unpack } from './lib/convert.js';
-import { connectEach, socketFunctions } from './lib/factories.js';
+import { connectEach, createServerOf, socketFunctions } from './lib/factories.js';
 import { isSignal } from './lib/pending.js';
 import { callOffLoop } from './lib/name-worker.js';
 import { abortError, forget } from './host/readiness.js';
 import type { AddrInfo } from './lib/netdb.js';
 import type { AddressArg, Host, HostEntry, Int, NameInfoAddressArg, Port, Timeout } from './lib/types.js';
-import { SOCK_STREAM } from './host/constants.generated.js';
+import { AF_INET, SOCK_STREAM } from './host/constants.generated.js';
 import { needsLookup } from './lib/gai.js';
 
 export * from './index.js';
@@ -230,6 +230,30 @@ export const getservbyport = offLoop('getservbyport') as {
  */
 export const getprotobyname = offLoop('getprotobyname') as (protocolname: string, signal?: AbortSignal) =>
   Promise<number>;
+
+// CPython's create_server (factories.ts), the same code as the sync API's.
+/**
+ * Python's `socket.create_server(address, *, family=AF_INET, backlog=None, reuse_port=False,
+ * dualstack_ipv6=False)` for the event loop: a listening Promise API socket, returned directly, not
+ * in a Promise, because nothing in it waits (bind and listen never block), as `socket()` returns
+ * its socket directly. See `create_server` of `wasock` for the arguments.
+ *
+ * @param family AF_INET or AF_INET6; an AF_INET6 socket gets IPV6_V6ONLY 1, or 0 with
+ *   `dualstack_ipv6`.
+ * @param backlog Passed to `listen()`; null or left out: `listen()`'s default.
+ * @param reuse_port Sets SO_REUSEPORT too.
+ * @param dualstack_ipv6 One AF_INET6 socket that accepts IPv4 connections as well.
+ * @returns The listening socket.
+ * @throws socket.error, its message `'<strerror> (while attempting to bind on address <address>)'`
+ *   when bind fails (the socket is closed); RangeError when `dualstack_ipv6` is asked for without
+ *   AF_INET6 or where `has_dualstack_ipv6()` is false.
+ */
+export function create_server(address: AddressArg, family?: Int, backlog?: Int | null, reuse_port?: boolean,
+  dualstack_ipv6?: boolean): AsyncSocket;
+export function create_server(address: unknown, family: unknown = AF_INET, backlog: unknown = null,
+  reuse_port: unknown = false, dualstack_ipv6: unknown = false): AsyncSocket {
+  return createServerOf(AsyncSocket, address, family, backlog, reuse_port, dualstack_ipv6);
+}
 
 // CPython's create_connection (factories.ts), each connect awaited:
 // create_connection(address, timeout?, source_address?, all_errors?, signal?).

@@ -3,8 +3,10 @@
 import { addon } from '../host/native.js';
 import { memory, scratch } from '../host/core.js';
 import { error, osError } from './errors.js';
-import { asCInt, truthy } from './convert.js';
-import { AF_UNIX, SOCK_STREAM } from '../host/constants.generated.js';
+import { asCInt, pyStr, truthy } from './convert.js';
+import {
+  AF_INET6, AF_UNIX, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT,
+} from '../host/constants.generated.js';
 import type { SocketBase, SocketClass } from './socket-base.js';
 import type { AddressArg, Int, Timeout } from './types.js';
 
@@ -102,4 +104,70 @@ export function* connectEach<S extends SocketBase>(Cls: SocketClass<S>, candidat
   if (errors.length === 0) throw new error('getaddrinfo returns an empty list');
   if (truthy(allErrors)) throw new AggregateError(errors, 'create_connection failed');
   throw errors[0];
+}
+
+// Python's `x == n` for an int argument (bool and bigint are ints; anything else is unequal).
+function equalsInt(v: unknown, n: number): boolean {
+  if (typeof v === 'bigint') return v === BigInt(n);
+  return (typeof v === 'number' || typeof v === 'boolean') && Number(v) === n;
+}
+
+// CPython 3.11's has_dualstack_ipv6(): whether an AF_INET6 stream socket
+// accepts IPV6_V6ONLY = 0. The probe socket is closed either way.
+export function hasDualstackOf<S extends SocketBase>(Cls: SocketClass<S>): boolean {
+  let sock: S | null = null;
+  try {
+    sock = new Cls(AF_INET6, SOCK_STREAM);
+    sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, 0);
+    return true;
+  } catch (e) {
+    if (e instanceof error) return false;
+    throw e;
+  } finally {
+    sock?.close();
+  }
+}
+
+// CPython 3.11's create_server(address, *, family, backlog, reuse_port,
+// dualstack_ipv6), line for line, on POSIX: SO_REUSEADDR (its failure ignored),
+// SO_REUSEPORT on request, IPV6_V6ONLY 0 for dualstack else 1 for AF_INET6, a
+// bind error re-raised as error(errno, '<strerror> (while attempting to bind on
+// address <repr>)'), then listen(). Nothing here waits (bind and listen never
+// block), so both APIs return the socket directly. On an error the socket is
+// closed: CPython closes it on OSError and leaves any other to its finalizer;
+// here it is closed on every error, there being no finalizer to rely on.
+export function createServerOf<S extends SocketBase>(Cls: SocketClass<S>, address: unknown, family: unknown,
+  backlog: unknown, reusePort: unknown, dualstackIpv6: unknown): S {
+  // SO_REUSEPORT exists on Linux, so CPython's "not supported" ValueError never applies here.
+  if (truthy(dualstackIpv6)) {
+    if (!hasDualstackOf(Cls)) throw new RangeError('dualstack_ipv6 not supported on this platform');
+    if (!equalsInt(family, AF_INET6)) throw new RangeError('dualstack_ipv6 requires AF_INET6 family');
+  }
+  const sock = new Cls(family as Int, SOCK_STREAM);
+  try {
+    try {
+      sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+    } catch (e) {
+      // Fail later on bind(), as CPython does for platforms without it.
+      if (!(e instanceof error)) throw e;
+    }
+    if (truthy(reusePort)) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
+    if (equalsInt(family, AF_INET6)) {
+      sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, truthy(dualstackIpv6) ? 0 : 1);
+    }
+    try {
+      sock.bind(address as AddressArg);
+    } catch (err) {
+      if (!(err instanceof error)) throw err;
+      const e = new error(err.errno as number, `${err.strerror} (while attempting to bind on address ${pyStr(address, true)})`);
+      e.code = err.code;
+      throw e;
+    }
+    if (backlog === null || backlog === undefined) sock.listen();
+    else sock.listen(backlog as Int);
+    return sock;
+  } catch (e) {
+    sock.close();
+    throw e;
+  }
 }
