@@ -168,6 +168,49 @@ except ValueError as e: print(json.dumps(str(e)))`);
   });
 }
 
+// ------------------------------------------------- CMSG_LEN / CMSG_SPACE, against python3
+// Every length near the alignment steps and the upper bounds, the outcomes
+// (value or exception class and message) compared one by one.
+const CMSG_ARGS = [];
+for (let n = 0; n <= 40; n++) CMSG_ARGS.push(n);
+for (const edge of [2147483623, 2147483631]) for (let d = -9; d <= 9; d++) CMSG_ARGS.push(edge + d);
+CMSG_ARGS.push(-1, -2, 1024, 65535, 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 53));
+const BIG = ['2**63 - 1', '2**63', '-2**63', '-2**63 - 1'];
+const CMSG_WANT = py(`import socket, json
+out = []
+for f in (socket.CMSG_LEN, socket.CMSG_SPACE):
+    for a in ${JSON.stringify(CMSG_ARGS)} + [${BIG.join(', ')}] + [True, False]:
+        try: out.append(f(a))
+        except Exception as e: out.append([type(e).__name__, str(e)])
+print(json.dumps(out))`);
+const CMSG_CASES = [...CMSG_ARGS, 2n ** 63n - 1n, 2n ** 63n, -(2n ** 63n), -(2n ** 63n) - 1n, true, false];
+
+for (const [api, socket] of APIS) {
+  test(`CMSG_LEN and CMSG_SPACE match python3's [${api}]`, () => {
+    const got = [];
+    for (const f of [socket.CMSG_LEN, socket.CMSG_SPACE]) {
+      for (const a of CMSG_CASES) {
+        try { got.push(f(a)); } catch (e) {
+          got.push([e instanceof RangeError ? 'OverflowError' : e.constructor.name, e.message]);
+        }
+      }
+    }
+    assert.equal(got, CMSG_WANT);
+  });
+
+  test(`CMSG_LEN and CMSG_SPACE: TypeError for a non-integer, as python3 [${api}]`, () => {
+    const want = py(`import socket, json
+out = []
+for a in (2.5, '1', None):
+    try: socket.CMSG_LEN(a)
+    except TypeError as e: out.append(str(e))
+print(json.dumps(out))`);
+    assert.equal([2.5, '1', null].map((a) => {
+      try { socket.CMSG_LEN(a); return 'no error'; } catch (e) { return e instanceof TypeError ? e.message : String(e); }
+    }), want);
+  });
+}
+
 test('the Promise API returns its own socket class, not in a Promise', () => {
   const s = promises.create_server(['127.0.0.1', 0]);
   try {

@@ -47,6 +47,9 @@ const server = socket.create_server(['127.0.0.1', 0], socket.AF_INET, null, true
 assertType<socket.SocketType>()(server);
 server.close();
 assertType<boolean>()(socket.has_dualstack_ipv6());
+assertType<number>()(socket.CMSG_LEN(4) + socket.CMSG_SPACE(4n));
+// @ts-expect-error CMSG_SPACE takes an int, not text
+socket.CMSG_SPACE('4');
 // @ts-expect-error create_server's backlog is an int, not text
 socket.create_server(['', 0], socket.AF_INET6, '5');
 cli.connect(srv.getsockname()); // a returned address goes back in

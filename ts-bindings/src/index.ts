@@ -34,9 +34,10 @@ import { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket.j
 import { addon } from './host/native.js';
 import { error, osError } from './lib/errors.js';
 import { connectEach, createServerOf, hasDualstackOf, socketFunctions } from './lib/factories.js';
-import { asCInt, asInt, typeName, unpack } from './lib/convert.js';
+import { asCInt, asIndex, asInt, typeName, unpack } from './lib/convert.js';
 import { AF_INET, SOCK_STREAM } from './host/constants.generated.js';
 import { ECONNRESET } from './host/core-abi.generated.js';
+import { CMSGHDR_SIZE, CMSG_ALIGNMENT } from './host/cmsg.generated.js';
 import { getaddrinfo } from './lib/netdb.js';
 import type { AddressArg, Host, Int, InterfaceEntry, Port, Timeout } from './lib/types.js';
 
@@ -156,6 +157,49 @@ export function create_server(address: unknown, family: unknown = AF_INET, backl
  */
 export function has_dualstack_ipv6(): boolean {
   return hasDualstackOf(SocketType);
+}
+
+// CMSG_LEN and CMSG_SPACE: glibc's macros over the host's struct cmsghdr
+// (cmsg.generated.ts, from <sys/socket.h>), with CPython's bounds: the
+// result must fit SOCKLEN_T_LIMIT, which socketmodule.c sets to INT_MAX.
+const SOCKLEN_T_LIMIT = 2147483647;
+const cmsgAlign = (n: number): number => Math.ceil(n / CMSG_ALIGNMENT) * CMSG_ALIGNMENT;
+const CMSG_LEN0 = cmsgAlign(CMSGHDR_SIZE);
+
+// A Py_ssize_t argument ('n'), then CPython's range check with its message.
+function cmsgLength(v: unknown, fn: string, max: number): number {
+  const n = asIndex(v);
+  if (n < -(2 ** 63) || n >= 2 ** 63) throw new RangeError('Python int too large to convert to C ssize_t');
+  if (n < 0 || n > max) throw new RangeError(`${fn}() argument out of range`);
+  return Number(n);
+}
+
+/**
+ * Python's `socket.CMSG_LEN(length)`: the `cmsg_len` of an ancillary data item carrying `length`
+ * bytes (the header plus the data, without trailing padding), as Linux's CMSG_LEN macro computes
+ * it for this host (x86_64: 16 + length).
+ *
+ * @throws RangeError `'CMSG_LEN() argument out of range'` for a negative length or one whose result
+ *   would pass 2**31 - 1; TypeError for a non-integer.
+ */
+export function CMSG_LEN(length: Int): number;
+export function CMSG_LEN(length: unknown): number {
+  return CMSG_LEN0 + cmsgLength(length, 'CMSG_LEN', SOCKLEN_T_LIMIT - CMSG_LEN0);
+}
+
+/**
+ * Python's `socket.CMSG_SPACE(length)`: the buffer space an ancillary data item carrying `length`
+ * bytes takes, trailing padding included, as Linux's CMSG_SPACE macro computes it for this host;
+ * sum these for `recvmsg()`'s `ancbufsize`.
+ *
+ * @throws RangeError `'CMSG_SPACE() argument out of range'` for a negative length or one whose
+ *   result would pass 2**31 - 1; TypeError for a non-integer.
+ */
+export function CMSG_SPACE(length: Int): number;
+export function CMSG_SPACE(length: unknown): number {
+  // CPython bounds the length by CMSG_SPACE(1), the padding before and after the data.
+  const n = cmsgLength(length, 'CMSG_SPACE', SOCKLEN_T_LIMIT - (cmsgAlign(1) + CMSG_LEN0));
+  return cmsgAlign(n) + CMSG_LEN0;
 }
 
 // socket.close(fd): closes a bare descriptor, as os.close but ignoring ECONNRESET.
