@@ -4,7 +4,8 @@
 // directly: nothing in it waits). Translation as in cpython_socket.test.mjs:
 // keyword arguments -> trailing positionals, ValueError -> RangeError.
 // Plus what CPython's socket.py does that its tests leave out, checked on
-// /usr/bin/python3: the bind error's message, the argument checks.
+// /usr/bin/python3: the bind error's message, the argument checks. Then
+// CMSG_LEN/CMSG_SPACE and the four enums, compared with python3's answers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as sync from 'wasock';
@@ -209,6 +210,53 @@ print(json.dumps(out))`);
       try { socket.CMSG_LEN(a); return 'no error'; } catch (e) { return e instanceof TypeError ? e.message : String(e); }
     }), want);
   });
+}
+
+// ------------------------------------------------------------ the enums, against python3
+// Every member (aliases included) with its number, and every number's name as
+// CPython's enum shows it (socket.AddressFamily(16).name is 'AF_NETLINK').
+const ENUMS = ['AddressFamily', 'SocketKind', 'MsgFlag', 'AddressInfo'];
+const ENUM_WANT = py(`import socket, json
+out = {}
+for n in ${JSON.stringify(ENUMS)}:
+    E = getattr(socket, n)
+    out[n] = {'members': {k: v.value for k, v in E.__members__.items()},
+              'names': {str(m.value): m.name for m in E},
+              'canonical': {m.name: m.value for m in E}}
+print(json.dumps(out))`);
+
+for (const [api, socket] of APIS) {
+  test(`AddressFamily, SocketKind, MsgFlag, AddressInfo: python3's maps [${api}]`, () => {
+    for (const n of ENUMS) {
+      const E = socket[n];
+      const want = ENUM_WANT[n];
+      assert.ok(Object.isFrozen(E), `${n} frozen`);
+      const members = Object.fromEntries(Object.entries(E).filter(([k]) => !/^\d+$/.test(k)));
+      const names = Object.fromEntries(Object.entries(E).filter(([k]) => /^\d+$/.test(k)));
+      assert.equal(sortKeys(members), sortKeys(want.members), `${n}: name -> number`);
+      assert.equal(sortKeys(names), sortKeys(want.names), `${n}: number -> name`);
+      for (const [k, v] of Object.entries(want.canonical)) assert.is(E[E[k]], k, `${n}[${v}]`);
+      for (const [k, v] of Object.entries(want.members)) assert.is(socket[k], v, `the constant ${k}`);
+    }
+    assert.is(socket.AddressFamily.AF_INET, 2);
+    assert.is(socket.AddressFamily[2], 'AF_INET');
+    assert.is(socket.AddressFamily[16], 'AF_NETLINK');
+    assert.is(socket.AddressFamily.AF_ROUTE, 16);
+    assert.is(socket.AddressFamily[12345], undefined);
+  });
+
+  test(`s.family and s.type stay numbers [${api}]`, () => {
+    const s = socket.socket(socket.AddressFamily.AF_INET, socket.SocketKind.SOCK_DGRAM);
+    try {
+      assert.is(s.family, 2);
+      assert.is(s.type, 2);
+      assert.is(socket.SocketKind[s.type], 'SOCK_DGRAM');
+    } finally { s.close(); }
+  });
+}
+
+function sortKeys(o) {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 test('the Promise API returns its own socket class, not in a Promise', () => {

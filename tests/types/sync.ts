@@ -48,6 +48,13 @@ assertType<socket.SocketType>()(server);
 server.close();
 assertType<boolean>()(socket.has_dualstack_ipv6());
 assertType<number>()(socket.CMSG_LEN(4) + socket.CMSG_SPACE(4n));
+assertType<number>()(socket.AddressFamily.AF_INET6);
+assertType<'SOCK_CLOEXEC' | 'SOCK_DGRAM' | 'SOCK_NONBLOCK' | 'SOCK_RAW' | 'SOCK_RDM' | 'SOCK_SEQPACKET' | 'SOCK_STREAM' | undefined>()(
+  socket.SocketKind[1]);
+// @ts-expect-error the enums are frozen: read-only
+socket.MsgFlag.MSG_PEEK = 3;
+// @ts-expect-error AddressInfo has only AI_* members
+void socket.AddressInfo.AF_INET;
 // @ts-expect-error CMSG_SPACE takes an int, not text
 socket.CMSG_SPACE('4');
 // @ts-expect-error create_server's backlog is an int, not text

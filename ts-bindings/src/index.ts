@@ -44,6 +44,7 @@ import type { AddressArg, Host, Int, InterfaceEntry, Port, Timeout } from './lib
 export * from './host/constants.generated.js';
 export { SocketType, getdefaulttimeout, setdefaulttimeout };
 export { error, herror, gaierror, timeout } from './lib/errors.js';
+export { AddressFamily, SocketKind, MsgFlag, AddressInfo } from './lib/enums.js';
 export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from './lib/text.js';
 export {
   getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, gethostname, getfqdn, getservbyname,
@@ -55,7 +56,7 @@ export type {
   Int, Bytes, WritableBytes, Timeout, Host, Port, Address, AddressArg, IPv4Address, IPv6Address, InetAddress,
   UnixAddress, NetlinkAddress, PacketAddress, TipcAddress, VsockAddress, RawAddress, IPv4AddressArg, IPv6AddressArg,
   UnixAddressArg, NetlinkAddressArg, PacketAddressArg, TipcAddressArg, VsockAddressArg, AddrInfo, HostEntry,
-  NameInfoAddressArg, InterfaceEntry,
+  NameInfoAddressArg, InterfaceEntry, IntEnum,
 } from './lib/types.js';
 export type { SocketFactory, SocketpairFunction, FromfdFunction } from './lib/factories.js';
 

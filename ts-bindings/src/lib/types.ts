@@ -96,3 +96,14 @@ export type NameInfoAddressArg = readonly [host: string, port: number, flowinfo?
 
 /** if_nameindex: (index, name) pairs. */
 export type InterfaceEntry = [index: number, name: string];
+
+// ---- enums ----------------------------------------------------------------------------------
+
+/**
+ * One of Python's socket enums (`AddressFamily`, `SocketKind`, `MsgFlag`, `AddressInfo`) as a
+ * frozen object shaped like a TypeScript enum: each member's name gives its number
+ * (`AddressFamily.AF_INET === 2`) and each number its name (`AddressFamily[2] === 'AF_INET'`), the
+ * name CPython's enum shows for that number where two share it. The members are CPython 3.11's on
+ * Linux.
+ */
+export type IntEnum<N extends string = string> = { readonly [K in N]: number } & { readonly [value: number]: N | undefined };
