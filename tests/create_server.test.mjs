@@ -12,6 +12,7 @@ import * as sync from 'wasock';
 import * as promises from 'wasock/promises';
 import { spawnSync } from 'node:child_process';
 import { LOOPBACK_TIMEOUT, find_unused_port } from './lib/cpython-support.mjs';
+import { fdCount } from './lib/helpers.mjs';
 
 const APIS = [['sync', sync], ['promises', promises]];
 const py = (code) => {
@@ -164,7 +165,11 @@ except ValueError as e: print(json.dumps(str(e)))`);
   });
 
   test(`create_server: a wrong address type is TypeError, the socket closed [${api}]`, () => {
+    const before = fdCount();
     assert.throws(() => socket.create_server(new Uint8Array([1])), TypeError);
+    assert.throws(() => socket.create_server(['127.0.0.1', 0], socket.AF_INET, 'x'), TypeError);
+    assert.throws(() => socket.create_server(['127.0.0.1', 99999]), RangeError);
+    assert.is(fdCount(), before, 'every socket made was closed');
     assert.is(socket.has_dualstack_ipv6(), py('import socket; print(socket.has_dualstack_ipv6() and "true" or "false")'));
   });
 }
