@@ -61,10 +61,12 @@ ADDON_SRC := ts-bindings/native/binding.gyp $(sort $(wildcard ts-bindings/native
 # ---- the TypeScript library ------------------------------------------------------------------------
 
 CONSTANTS  := ts-bindings/src/host/constants.generated.ts
+# struct cmsghdr's size and alignment (CMSG_LEN/CMSG_SPACE), made by the same generator.
+CMSG       := ts-bindings/src/host/cmsg.generated.ts
 # The core's ABI as TypeScript sees it: exports, constants, wasm32 struct layouts (from core-c/).
 CORE_ABI   := ts-bindings/src/host/core-abi.generated.ts
-TS_SRC     := $(sort $(filter-out $(CONSTANTS) $(CORE_ABI),$(shell find -L ts-bindings/src -name '*.ts'))) \
-	$(CONSTANTS) $(CORE_ABI)
+TS_SRC     := $(sort $(filter-out $(CONSTANTS) $(CMSG) $(CORE_ABI),$(shell find -L ts-bindings/src -name '*.ts'))) \
+	$(CONSTANTS) $(CMSG) $(CORE_ABI)
 # Entry points: index (sync API), promises, cli and guest (runGuest and the guest worker's entry).
 TS_ENTRIES := $(addprefix ts-bindings/src/,index.ts promises.ts cli.ts guest.ts)
 DIST_JS    := $(patsubst ts-bindings/src/%.ts,dist/%.js,$(TS_ENTRIES))
@@ -90,9 +92,9 @@ $(ADDON): $(ADDON_SRC)
 	$(NODE_GYP) rebuild --directory=ts-bindings/native $(NODE_GYP_FLAGS)
 	@touch $@
 
-$(CONSTANTS): tools/gen-constants.mjs
-	$(NODE) tools/gen-constants.mjs $@
-	@touch $@
+$(CONSTANTS) $(CMSG) &: tools/gen-constants.mjs
+	$(NODE) tools/gen-constants.mjs $(CONSTANTS)
+	@touch $(CONSTANTS) $(CMSG)
 
 $(CORE_ABI): tools/gen-core-abi.mjs tools/wasm-cc.mjs $(CORE_SRC) $(CORE_HDR)
 	$(NODE) tools/gen-core-abi.mjs $@
@@ -116,7 +118,7 @@ $(DIST_STAMP): $(call missing,$(DIST_JS) $(DIST_DTS) $(DIST_MADE))
 $(DIST_JS) $(DIST_DTS): $(DIST_STAMP)
 
 clean:
-	rm -rf dist $(CORE_WASM) ts-bindings/native/build $(CONSTANTS) $(CORE_ABI)
+	rm -rf dist $(CORE_WASM) ts-bindings/native/build $(CONSTANTS) $(CMSG) $(CORE_ABI)
 
 test-native:
 	@if [ -f tests/native/run.sh ]; then bash tests/native/run.sh; else echo "tests/native/run.sh: none"; fi

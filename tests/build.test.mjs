@@ -21,6 +21,7 @@ const OUTPUTS = [
   ['wasm/sdk', '--build-sdk'],
   ['ts-bindings/native/build/Release/wasock.node', 'rebuild --directory=ts-bindings/native'],
   ['ts-bindings/src/host/constants.generated.ts', 'gen-constants.mjs'],
+  ['ts-bindings/src/host/cmsg.generated.ts', 'gen-constants.mjs'],
   ['ts-bindings/src/host/core-abi.generated.ts', 'gen-core-abi.mjs'],
 ];
 
