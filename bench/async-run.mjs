@@ -1,4 +1,4 @@
-// Event-loop rows of the benchmark (issue 6): wasock/promises vs Node net
+// Event-loop rows of the benchmark: wasock/promises vs Node net
 // (ping-pong, 1,000 connections, 1 GiB bulk against C too: with a receiver
 // thread as bench/bulk.c, blocking and (c_poll) non-blocking with poll() as an
 // event loop moves data, and with both ends on one thread), connection churn

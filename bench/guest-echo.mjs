@@ -1,4 +1,4 @@
-// Guest echo server vs the native one (issue 4): the same C echo server
+// Guest echo server vs the native one: the same C echo server
 // (bench/guest-echo-server.c) compiled natively and with `wasock cc`, each
 // answering the same native 64-byte ping-pong client (separate processes,
 // loopback, TCP_NODELAY). Also reports guest start-up: runGuest() call to the

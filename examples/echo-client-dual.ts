@@ -1,4 +1,4 @@
-// Echo client program, IPv4 and IPv6 (the seed's fourth example, line by line)
+// Echo client program, IPv4 and IPv6 (the fourth example of Python's socket documentation, line by line)
 import * as socket from 'wasock';
 
 const HOST = process.env.HOST ?? 'localhost';      // The remote host

@@ -1,4 +1,4 @@
-// Echo client program (the seed's second example, line by line)
+// Echo client program (the second example of Python's socket documentation, line by line)
 import * as socket from 'wasock';
 
 const HOST = process.env.HOST ?? 'localhost';      // The remote host

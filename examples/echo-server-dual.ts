@@ -1,4 +1,4 @@
-// Echo server program, IPv4 and IPv6 (the seed's third example, line by line)
+// Echo server program, IPv4 and IPv6 (the third example of Python's socket documentation, line by line)
 import * as socket from 'wasock';
 
 const HOST = null;                                 // Symbolic name meaning all available interfaces

@@ -1,4 +1,4 @@
-// Echo server program (the seed's first example, line by line)
+// Echo server program (the first example of Python's socket documentation, line by line)
 import * as socket from 'wasock';
 
 const HOST = '';                                   // Symbolic name meaning all available interfaces

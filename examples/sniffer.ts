@@ -1,4 +1,4 @@
-// The seed's raw-socket sniffer in its Linux form: an AF_PACKET socket for every protocol
+// The raw-socket sniffer of Python's socket documentation, in its Linux form: an AF_PACKET socket for every protocol
 // (ETH_P_ALL) on one interface, printing each frame. Needs CAP_NET_RAW.
 //   IFACE=lo COUNT=5 node sniffer.js        (MATCH=text: stop at the first frame containing it)
 import * as socket from 'wasock';

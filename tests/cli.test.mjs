@@ -1,4 +1,4 @@
-// The `wasock` command (issue 4): --help, exit codes, one-line errors, `wasock cc` and
+// The `wasock` command: --help, exit codes, one-line errors, `wasock cc` and
 // `wasock run` with and without grants.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

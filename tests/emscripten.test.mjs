@@ -1,4 +1,4 @@
-// Emscripten guests (issue 4): the seed's echo examples (examples/guests/*.c) built with
+// Emscripten guests: Python's documented echo examples (examples/guests/*.c) built with
 // Debian's emcc -sSTANDALONE_WASM get real sockets through env.__syscall_* under the same
 // policy as SDK guests. Skipped when emcc is not installed, except under CI=true (.ci/run
 // installs it), where that fails.

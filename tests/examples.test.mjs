@@ -1,4 +1,4 @@
-// The seed's four echo examples (examples/*.ts), compiled with esbuild into tests/.tmp/
+// The four echo examples of Python's socket documentation (examples/*.ts), compiled with esbuild into tests/.tmp/
 // (inside the package, so `import 'wasock'` resolves by self-reference), run as child
 // processes on loopback: the server with PORT=<free port>, the client with HOST=...
 import { test } from 'uvu';
@@ -96,7 +96,7 @@ async function echo(serverName, clientName, host, expectFamilyPeer) {
     const client = await withTimeout(run(clientName, { HOST: host, PORT: String(port) }).done, 20000, clientName);
     if (expectFamilyPeer === 6 && !fams.has(6)) {
       // The server took the first getaddrinfo answer (0.0.0.0 here): a ::1 client can't
-      // reach it, exactly as with CPython running the seed's examples.
+      // reach it, exactly as with CPython running Python's documented examples.
       assert.is(client.out.trim(), 'could not open socket', client.err);
       assert.is(client.code, 1);
       return;

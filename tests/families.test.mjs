@@ -1,4 +1,4 @@
-// Address tuples of every family of the seed, differential against CPython 3.11: AF_NETLINK
+// Address tuples of every family Python's socket module documents, differential against CPython 3.11: AF_NETLINK
 // (pid, groups), AF_PACKET (ifname, proto[, pkttype[, hatype[, addr]]]), AF_VSOCK (cid, port),
 // AF_UNIX SEQPACKET with abstract names; every socket type with SOCK_NONBLOCK/SOCK_CLOEXEC;
 // wrong shapes and ranges (TypeError/RangeError with CPython's messages); a family the

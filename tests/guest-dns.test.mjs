@@ -1,4 +1,4 @@
-// Wasm guests (issue 4): the policy's "DNS names a guest may resolve" grant, end to end.
+// Wasm guests: the policy's "DNS names a guest may resolve" grant, end to end.
 // A C guest (tests/guests/resolve.c, built with `wasock cc`) calls getaddrinfo and
 // gethostbyname; it asks its host by name (lookup_name), and the host resolves with its own
 // core, pinned to tests/lib/dns-server.mjs on 127.0.0.1 (runGuest's `resolver` option; for

@@ -1,4 +1,4 @@
-// runGuest's limits and capabilities (issue 4), with guests from tests/guests/:
+// runGuest's limits and capabilities, with guests from tests/guests/:
 //   time limit   a guest that spins forever is stopped (124) on time; every socket it held is closed
 //   memory limit a guest growing its memory past maxMemory is stopped (137) whichever host call it
 //                makes after growing (a WASI clock, a wasock send); under the limit it exits 0

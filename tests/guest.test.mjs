@@ -1,4 +1,4 @@
-// Wasm guests (issue 4): the seed's echo examples and an HTTP server as C guests built with
+// Wasm guests: Python's documented echo examples and an HTTP server as C guests built with
 // `wasock cc`, run with runGuest() on loopback with and without grants; denied addresses in
 // every spelling; hostile calls (wild pointers and lengths, forged/closed descriptors,
 // oversized iovec counts). Each denial is an errno for the guest, never a host crash.

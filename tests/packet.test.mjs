@@ -1,4 +1,4 @@
-// AF_PACKET: the seed's sniffer (examples/sniffer.ts, Linux form: SOCK_RAW, ETH_P_ALL) on lo and
+// AF_PACKET: Python's documented sniffer (examples/sniffer.ts, Linux form: SOCK_RAW, ETH_P_ALL) on lo and
 // on a veth end of a namespace the test makes, capturing a frame the test sends; plus an
 // in-process capture on lo with CPython's recvfrom tuple shape.
 import { test } from 'uvu';

@@ -1,4 +1,4 @@
-/* Echo client program, IPv4 and IPv6 (the seed's fourth example as a C guest):
+/* Echo client program, IPv4 and IPv6 (the fourth example of Python's socket documentation, as a C guest):
  * connects to the first address of getaddrinfo(HOST, PORT) that answers. */
 #include <netdb.h>
 #include <stdio.h>

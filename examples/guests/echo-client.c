@@ -1,4 +1,4 @@
-/* Echo client program (the seed's second example as a C guest):
+/* Echo client program (the second example of Python's socket documentation, as a C guest):
  *   npx wasock run echo-client.wasm --allow-connect=127.0.0.1:50007 -- [HOST [PORT]] */
 #include <netdb.h>
 #include <stdio.h>

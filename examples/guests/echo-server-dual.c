@@ -1,4 +1,4 @@
-/* Echo server program, IPv4 and IPv6 (the seed's third example as a C guest):
+/* Echo server program, IPv4 and IPv6 (the third example of Python's socket documentation, as a C guest):
  * the first address getaddrinfo(NULL, PORT, AI_PASSIVE) gives that binds. */
 #include <netdb.h>
 #include <stdio.h>

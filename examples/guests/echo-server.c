@@ -1,4 +1,4 @@
-/* Echo server program (the seed's first example as a C guest):
+/* Echo server program (the first example of Python's socket documentation, as a C guest):
  *   npx wasock cc -o echo-server.wasm echo-server.c
  *   npx wasock run echo-server.wasm --allow-bind=0.0.0.0:50007 -- [PORT] */
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 // wasock: Python's socket module, synchronous and blocking, for JavaScript.
-// Every name of the seed is exported under the same name.
+// Every name of Python's socket module that wasock has is exported under the same name.
 /**
  * `wasock`: Python's `socket` module (CPython 3.11), synchronous and blocking, for JavaScript
  * (Node, Deno, Bun on Linux). `import * as socket from 'wasock'` gives every name of Python's module
