@@ -1033,6 +1033,29 @@ test('every changed import: the unlisted value is refused before the kernel; the
   g.host.closeAll();
 });
 
+// The sockaddr bounds the host takes from the generated core ABI (sockaddr_in6 without its
+// scope_id is RFC 2133's 24 bytes; sun_path is 108): one byte short or long is refused before
+// the kernel, the exact edges work.
+test('sockaddr edges from the generated layouts: sockaddr_in6 24 bytes, sun_path 108', async () => {
+  const dir = `${tempDir()}/`;
+  const g = await guest({ bind: ['[::1]:*', `unix:${dir}`] });
+  try {
+    const t6 = g.socket(C.AF_INET6, C.SOCK_STREAM);
+    const loop6 = new Uint8Array(16); loop6[15] = 1;
+    const [sa6] = g.sa6(loop6, 0);
+    assert.is(g.wasock.bind(t6, sa6, 23), E.EINVAL, 'a sockaddr_in6 of 23 bytes');
+    assert.is(g.wasock.bind(t6, sa6, 129), E.EINVAL, 'past the largest sockaddr');
+    assert.is(g.wasock.bind(t6, sa6, 24), 0, 'positive: 24 bytes (no scope_id) bind [::1]');
+    const u = g.socket(C.AF_UNIX, C.SOCK_STREAM);
+    const [tooLong, tooLongLen] = g.saun(dir + 'x'.repeat(109 - dir.length), { nul: false });
+    assert.is(tooLongLen, 2 + 109);
+    assert.is(g.wasock.bind(u, tooLong, tooLongLen), E.EINVAL, 'a sun_path of 109 bytes');
+    assert.is(g.bind(u, g.saun(dir + 'w'.repeat(107 - dir.length))), 0, 'positive: 107 bytes and its NUL');
+  } finally {
+    removeDir(dir);
+  }
+});
+
 test('events: a storm of 100,000 denials is rate limited, counts what it drops, and does not grow the host', async () => {
   const g = await guest({});
   const t = g.socket(C.AF_INET, C.SOCK_STREAM);
