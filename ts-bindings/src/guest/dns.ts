@@ -34,11 +34,6 @@ import {
 } from '../host/core-abi.generated.js';
 
 // The record's layout (host.h's WSK_LOOKUP_*; its address records are struct wsk_haddr).
-const L = {
-  header: WSK_LOOKUP_HEADER, eai: WSK_LOOKUP_EAI, herr: WSK_LOOKUP_HERR, hglobal: WSK_LOOKUP_HGLOBAL,
-  family: WSK_LOOKUP_FAMILY, naddrs: WSK_LOOKUP_NADDRS, nnames: WSK_LOOKUP_NNAMES, addrSize: WSK_LOOKUP_ADDR_SIZE,
-  nameMax: WSK_LOOKUP_NAME_MAX,
-};
 const A = WSK_HADDR;
 // The core's side (core-c/src/lookup_record.c): its I/O area.
 const io = core.wsk_lookup_io();
@@ -79,16 +74,16 @@ function readRecord(): HostEntry {
   const { dv, u8 } = memory();
   const i32 = (o: number) => dv.getInt32(io + o, true);
   const e: HostEntry = {
-    eai: i32(L.eai), herr: i32(L.herr), hglobal: i32(L.hglobal), family: i32(L.family), addrs: [], names: [],
+    eai: i32(WSK_LOOKUP_EAI), herr: i32(WSK_LOOKUP_HERR), hglobal: i32(WSK_LOOKUP_HGLOBAL), family: i32(WSK_LOOKUP_FAMILY), addrs: [], names: [],
   };
-  let o = io + L.header;
-  for (let i = 0; i < i32(L.naddrs); i++, o += L.addrSize) {
+  let o = io + WSK_LOOKUP_HEADER;
+  for (let i = 0; i < i32(WSK_LOOKUP_NADDRS); i++, o += WSK_LOOKUP_ADDR_SIZE) {
     e.addrs.push({
       family: dv.getInt32(o + A.family, true), addr: u8.slice(o + A.addr, o + A.addr + 16),
       scope: dv.getUint32(o + A.scope_id, true),
     });
   }
-  for (let i = 0; i < i32(L.nnames); i++) {
+  for (let i = 0; i < i32(WSK_LOOKUP_NNAMES); i++) {
     const end = u8.indexOf(0, o);
     e.names.push(Buffer.from(u8.subarray(o, end)).toString('latin1'));
     o = end + 1;
@@ -137,8 +132,8 @@ function fromPins(name: string, family: number, pins: string[]): HostEntry {
     for (const af of [AF_INET, AF_INET6]) {
       if (family !== AF_UNSPEC && family !== af) continue;
       putName(text);
-      if (core.wsk_inet_pton(af, io, io + L.nameMax) === 1) {
-        addrs.push({ family: af, addr: u8.slice(io + L.nameMax, io + L.nameMax + 16), scope: 0 });
+      if (core.wsk_inet_pton(af, io, io + WSK_LOOKUP_NAME_MAX) === 1) {
+        addrs.push({ family: af, addr: u8.slice(io + WSK_LOOKUP_NAME_MAX, io + WSK_LOOKUP_NAME_MAX + 16), scope: 0 });
       }
     }
   }
@@ -206,20 +201,20 @@ export function lookupAddrForGuest(family: number, addr: Uint8Array, p: GuestDns
 // The record for e.
 function encode(e: HostEntry): Uint8Array {
   const names = Buffer.from(e.names.map((n) => `${n}\0`).join(''), 'latin1');
-  const out = new Uint8Array(L.header + e.addrs.length * L.addrSize + names.length);
+  const out = new Uint8Array(WSK_LOOKUP_HEADER + e.addrs.length * WSK_LOOKUP_ADDR_SIZE + names.length);
   const dv = new DataView(out.buffer);
-  dv.setInt32(L.eai, e.eai, true);
-  dv.setInt32(L.herr, e.herr, true);
-  dv.setInt32(L.hglobal, e.hglobal, true);
-  dv.setInt32(L.family, e.family, true);
-  dv.setUint32(L.naddrs, e.addrs.length, true);
-  dv.setUint32(L.nnames, e.names.length, true);
-  let o = L.header;
+  dv.setInt32(WSK_LOOKUP_EAI, e.eai, true);
+  dv.setInt32(WSK_LOOKUP_HERR, e.herr, true);
+  dv.setInt32(WSK_LOOKUP_HGLOBAL, e.hglobal, true);
+  dv.setInt32(WSK_LOOKUP_FAMILY, e.family, true);
+  dv.setUint32(WSK_LOOKUP_NADDRS, e.addrs.length, true);
+  dv.setUint32(WSK_LOOKUP_NNAMES, e.names.length, true);
+  let o = WSK_LOOKUP_HEADER;
   for (const a of e.addrs) {
     dv.setInt32(o + A.family, a.family, true);
     out.set(a.addr.subarray(0, 16), o + A.addr);
     dv.setUint32(o + A.scope_id, a.scope, true);
-    o += L.addrSize;
+    o += WSK_LOOKUP_ADDR_SIZE;
   }
   out.set(names, o);
   return out;
@@ -245,7 +240,7 @@ export function guestDnsImports(ctx: GuestDnsContext): {
     lookup_name(name, namelen, af, buf, size, lenOut) {
       name >>>= 0; namelen >>>= 0; buf >>>= 0; size >>>= 0; lenOut >>>= 0;
       if (!mem.fits(name, namelen) || !mem.fits(buf, size) || !mem.fits(lenOut, 4)) return EFAULT;
-      if (namelen >= L.nameMax || (af !== AF_UNSPEC && af !== AF_INET && af !== AF_INET6)) return EINVAL;
+      if (namelen >= WSK_LOOKUP_NAME_MAX || (af !== AF_UNSPEC && af !== AF_INET && af !== AF_INET6)) return EINVAL;
       const bytes = mem.u8.subarray(name, name + namelen);
       if (bytes.includes(0)) return EINVAL;
       const e = lookupForGuest(Buffer.from(bytes).toString('latin1'), af, ctx);
