@@ -197,12 +197,13 @@ try {
   // file, so that these two numbers are not exported as socket constants. Taken from the real
   // header's struct and CMSG_ALIGN macro, as the constants are.
   const cmsgC = join(work, 'cmsg.c');
-  writeFileSync(cmsgC, '#define _GNU_SOURCE 1\n#include <sys/socket.h>\n#include <stdio.h>\n' +
+  writeFileSync(cmsgC, '#define _GNU_SOURCE 1\n#include <sys/socket.h>\n#include <stdio.h>\n#include <stddef.h>\n' +
     'int main(void) {\n' +
-    '  printf("%zu %zu %zu %zu\\n", sizeof(struct cmsghdr), (size_t)CMSG_ALIGN(1), (size_t)CMSG_LEN(0), (size_t)CMSG_SPACE(1));\n' +
+    '  printf("%zu %zu %zu %zu %zu %zu %zu\\n", sizeof(struct cmsghdr), (size_t)CMSG_ALIGN(1), (size_t)CMSG_LEN(0), (size_t)CMSG_SPACE(1),\n' +
+    '    sizeof(((struct cmsghdr *)0)->cmsg_len), offsetof(struct cmsghdr, cmsg_level), offsetof(struct cmsghdr, cmsg_type));\n' +
     '  return 0;\n}\n');
   execFileSync(CC, ['-std=gnu11', '-o', join(work, 'cmsg'), cmsgC]);
-  const [hdr, align, len0, space1] = execFileSync(join(work, 'cmsg'), { encoding: 'utf8' }).trim().split(' ').map(Number);
+  const [hdr, align, len0, space1, lenSize, levelOff, typeOff] = execFileSync(join(work, 'cmsg'), { encoding: 'utf8' }).trim().split(' ').map(Number);
   // The formulas lib code uses must give what the macros give.
   const alignUp = (n) => Math.ceil(n / align) * align;
   if (alignUp(hdr) !== len0 || alignUp(1) + alignUp(hdr) !== space1) {
@@ -214,7 +215,10 @@ try {
     '// CMSG_SPACE: CMSG_LEN(n) = CMSG_ALIGN(sizeof(struct cmsghdr)) + n,\n' +
     '// CMSG_SPACE(n) = CMSG_ALIGN(n) + CMSG_ALIGN(sizeof(struct cmsghdr)).\n\n' +
     `/** sizeof(struct cmsghdr). */\nexport const CMSGHDR_SIZE = ${hdr};\n` +
-    `/** CMSG_ALIGN's unit: sizeof(size_t). */\nexport const CMSG_ALIGNMENT = ${align};\n`);
+    `/** CMSG_ALIGN's unit: sizeof(size_t). */\nexport const CMSG_ALIGNMENT = ${align};\n` +
+    `/** sizeof(cmsg_len): size_t. */\nexport const CMSG_LEN_SIZE = ${lenSize};\n` +
+    `/** offsetof(struct cmsghdr, cmsg_level). */\nexport const CMSG_LEVEL_OFFSET = ${levelOff};\n` +
+    `/** offsetof(struct cmsghdr, cmsg_type). */\nexport const CMSG_TYPE_OFFSET = ${typeOff};\n`);
   console.error(`gen-constants: struct cmsghdr ${hdr} bytes, aligned to ${align} -> ${cmsgPath}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

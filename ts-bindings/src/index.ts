@@ -37,7 +37,7 @@ import { connectEach, createServerOf, hasDualstackOf, socketFunctions } from './
 import { asCInt, asIndex, asInt, typeName, unpack } from './lib/convert.js';
 import { AF_INET, SOCK_STREAM } from './host/constants.generated.js';
 import { ECONNRESET } from './host/core-abi.generated.js';
-import { CMSGHDR_SIZE, CMSG_ALIGNMENT } from './host/cmsg.generated.js';
+import { cmsgLen, cmsgSpace, NATIVE_CMSG } from './lib/cmsg.js';
 import { getaddrinfo } from './lib/netdb.js';
 import type { AddressArg, Host, Int, InterfaceEntry, Port, Timeout } from './lib/types.js';
 
@@ -161,11 +161,10 @@ export function has_dualstack_ipv6(): boolean {
 }
 
 // CMSG_LEN and CMSG_SPACE: glibc's macros over the host's struct cmsghdr
-// (cmsg.generated.ts, from <sys/socket.h>), with CPython's bounds: the
-// result must fit SOCKLEN_T_LIMIT, which socketmodule.c sets to INT_MAX.
+// (lib/cmsg.ts), with CPython's bounds: the result must fit SOCKLEN_T_LIMIT,
+// which socketmodule.c sets to INT_MAX.
 const SOCKLEN_T_LIMIT = 2147483647;
-const cmsgAlign = (n: number): number => Math.ceil(n / CMSG_ALIGNMENT) * CMSG_ALIGNMENT;
-const CMSG_LEN0 = cmsgAlign(CMSGHDR_SIZE);
+const CMSG_LEN0 = cmsgLen(NATIVE_CMSG, 0);
 
 // A Py_ssize_t argument ('n'), then CPython's range check with its message.
 function cmsgLength(v: unknown, fn: string, max: number): number {
@@ -185,7 +184,7 @@ function cmsgLength(v: unknown, fn: string, max: number): number {
  */
 export function CMSG_LEN(length: Int): number;
 export function CMSG_LEN(length: unknown): number {
-  return CMSG_LEN0 + cmsgLength(length, 'CMSG_LEN', SOCKLEN_T_LIMIT - CMSG_LEN0);
+  return cmsgLen(NATIVE_CMSG, cmsgLength(length, 'CMSG_LEN', SOCKLEN_T_LIMIT - CMSG_LEN0));
 }
 
 /**
@@ -199,8 +198,8 @@ export function CMSG_LEN(length: unknown): number {
 export function CMSG_SPACE(length: Int): number;
 export function CMSG_SPACE(length: unknown): number {
   // CPython bounds the length by CMSG_SPACE(1), the padding before and after the data.
-  const n = cmsgLength(length, 'CMSG_SPACE', SOCKLEN_T_LIMIT - (cmsgAlign(1) + CMSG_LEN0));
-  return cmsgAlign(n) + CMSG_LEN0;
+  const n = cmsgLength(length, 'CMSG_SPACE', SOCKLEN_T_LIMIT - cmsgSpace(NATIVE_CMSG, 1));
+  return cmsgSpace(NATIVE_CMSG, n);
 }
 
 // socket.close(fd): closes a bare descriptor, as os.close but ignoring ECONNRESET.

@@ -259,4 +259,55 @@ WASOCK_IMPORT("lookup_addr")
 int wsk_host_lookup_addr(int af, const uint8_t *addr, void *buf,
 			 uint32_t size, uint32_t *len_out);
 
+/* ---- messages with ancillary data (added within version 1) --------------- */
+
+/*
+ * sendmsg(2) and recvmsg(2) of one message record at msg in the caller's
+ * memory, laid out as wasm32's struct msghdr (WSK_MSG_* offsets, all fields
+ * 32-bit little-endian):
+ *   { uint32 name; uint32 namelen; uint32 iov; uint32 iovlen;
+ *     uint32 control; uint32 controllen; int32 flags }
+ * name: a raw sockaddr of namelen bytes (0 for none; recvmsg writes the
+ * sender's there and its length back to namelen). iov: iovlen records
+ * { uint32 base; uint32 len } (WSK_IOV_*), at most WSK_IOV_MAX.
+ *
+ * control: the control messages in the ABI's own layout, which is wasm32's:
+ * each a WSK_CMSG_HDR-byte header { uint32 len; int32 level; int32 type }
+ * (len counts the header and the data), the data, then padding to
+ * WSK_CMSG_ALIGN. The host converts to and from its kernel's layout, so a
+ * guest's CMSG_* macros and the library's codec meet the same bytes.
+ * SCM_RIGHTS data are descriptors of the caller's own space (the host's
+ * handles); what a guest's host lets through, and how it maps descriptors,
+ * is its policy (docs/guests.md).
+ *
+ * recvmsg writes namelen, controllen and flags (MSG_TRUNC, MSG_CTRUNC, ...)
+ * back into the record; *n_out gets the bytes of data. Control messages that
+ * do not fit in controllen are dropped whole and set MSG_CTRUNC; descriptors
+ * they carried are closed, never leaked. Received descriptors are
+ * close-on-exec (MSG_CMSG_CLOEXEC is always added). sendmsg always adds
+ * MSG_NOSIGNAL; *n_out gets the bytes sent.
+ */
+#define WSK_MSG_NAME 0
+#define WSK_MSG_NAMELEN 4
+#define WSK_MSG_IOV 8
+#define WSK_MSG_IOVLEN 12
+#define WSK_MSG_CONTROL 16
+#define WSK_MSG_CONTROLLEN 20
+#define WSK_MSG_FLAGS 24
+#define WSK_MSG_SIZE 28
+#define WSK_IOV_BASE 0
+#define WSK_IOV_LEN 4
+#define WSK_IOV_SIZE 8
+/* Linux's UIO_MAXIOV: a message of more buffers is EMSGSIZE there too. */
+#define WSK_IOV_MAX 1024
+#define WSK_CMSG_LEN 0
+#define WSK_CMSG_LEVEL 4
+#define WSK_CMSG_TYPE 8
+#define WSK_CMSG_HDR 12
+#define WSK_CMSG_ALIGN 4
+WASOCK_IMPORT("sendmsg")
+int wsk_host_sendmsg(int fd, const void *msg, int flags, uint32_t *n_out);
+WASOCK_IMPORT("recvmsg")
+int wsk_host_recvmsg(int fd, void *msg, int flags, uint32_t *n_out);
+
 #endif

@@ -1,0 +1,104 @@
+// Control messages (ancillary data) as Python's socket module shows them:
+// [level, type, data] triples, and the bytes of a msghdr's control buffer.
+// One codec for two layouts: the host kernel's (the library's sendmsg and
+// recvmsg, through the addon) and the ABI's (a guest's CMSG_* macros,
+// core-c/include/wasock/host.h), which a guest's host converts between.
+import {
+  CMSG_ALIGNMENT, CMSG_LEN_SIZE, CMSG_LEVEL_OFFSET, CMSG_TYPE_OFFSET, CMSGHDR_SIZE,
+} from '../host/cmsg.generated.js';
+import { WSK_CMSG_ALIGN, WSK_CMSG_HDR, WSK_CMSG_LEVEL, WSK_CMSG_TYPE } from '../host/core-abi.generated.js';
+
+/** One control message: `[cmsg_level, cmsg_type, cmsg_data]`, as Python's `recvmsg` returns them. */
+export type Ancillary = [level: number, type: number, data: Uint8Array];
+
+// A control message layout: the header's size, the alignment of headers and
+// of data, the width of cmsg_len (size_t natively, uint32 in the ABI) and
+// where cmsg_level and cmsg_type (int32s) sit.
+export interface CmsgLayout {
+  readonly hdr: number;
+  readonly align: number;
+  readonly lenBytes: number;
+  readonly level: number;
+  readonly type: number;
+}
+
+/** The host kernel's struct cmsghdr (x86_64, aarch64: 16 bytes, 8-aligned). */
+export const NATIVE_CMSG: CmsgLayout = {
+  hdr: CMSGHDR_SIZE, align: CMSG_ALIGNMENT, lenBytes: CMSG_LEN_SIZE, level: CMSG_LEVEL_OFFSET, type: CMSG_TYPE_OFFSET,
+};
+/** The ABI's (wasm32's) struct cmsghdr: 12 bytes, 4-aligned. */
+export const ABI_CMSG: CmsgLayout = {
+  hdr: WSK_CMSG_HDR, align: WSK_CMSG_ALIGN, lenBytes: 4, level: WSK_CMSG_LEVEL, type: WSK_CMSG_TYPE,
+};
+
+function align(l: CmsgLayout, n: number): number {
+  return (n + l.align - 1) & ~(l.align - 1);
+}
+
+/** CMSG_LEN(n): a header plus n bytes of data, unpadded. */
+export function cmsgLen(l: CmsgLayout, n: number): number {
+  return align(l, l.hdr) + n;
+}
+
+/** CMSG_SPACE(n): a header plus n bytes of data, padded for the next header. */
+export function cmsgSpace(l: CmsgLayout, n: number): number {
+  return align(l, l.hdr) + align(l, n);
+}
+
+/** The control buffer for items, each in CMSG_SPACE of its data, as CPython's sendmsg builds it. */
+export function encodeCmsgs(items: readonly Ancillary[], l: CmsgLayout = NATIVE_CMSG): Uint8Array {
+  let size = 0;
+  for (const [, , data] of items) size += cmsgSpace(l, data.length);
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  let off = 0;
+  for (const [level, type, data] of items) {
+    const len = cmsgLen(l, data.length);
+    if (l.lenBytes === 8) dv.setBigUint64(off, BigInt(len), true);
+    else dv.setUint32(off, len, true);
+    dv.setInt32(off + l.level, level, true);
+    dv.setInt32(off + l.type, type, true);
+    out.set(data, off + align(l, l.hdr));
+    off += cmsgSpace(l, data.length);
+  }
+  return out;
+}
+
+function readLen(dv: DataView, off: number, l: CmsgLayout): number {
+  return l.lenBytes === 8 ? Number(dv.getBigUint64(off, true)) : dv.getUint32(off, true);
+}
+
+/**
+ * The control messages in the first `controllen` bytes of buf, walked as
+ * glibc's CMSG_FIRSTHDR/CMSG_NXTHDR walk them, each item's data as CPython's
+ * recvmsg cuts it: a message the buffer truncated (MSG_CTRUNC) keeps the data
+ * that is there and ends the walk; a header too short to be one ends it with
+ * no item. `truncated` says whether either happened (CPython then warns).
+ */
+export function decodeCmsgs(buf: Uint8Array, controllen: number, l: CmsgLayout = NATIVE_CMSG):
+  { items: Ancillary[]; truncated: boolean } {
+  const items: Ancillary[] = [];
+  const end = Math.min(controllen, buf.length);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const dataAt = align(l, l.hdr);
+  let off = 0;
+  if (end < l.hdr) return { items, truncated: false };
+  for (;;) {
+    const len = readLen(dv, off, l);
+    if (len < dataAt || end - off < dataAt) return { items, truncated: true };
+    const room = end - off - dataAt;
+    const want = len - dataAt;
+    const n = Math.min(room, want);
+    const level = dv.getInt32(off + l.level, true);
+    const type = dv.getInt32(off + l.type, true);
+    items.push([level, type, buf.slice(off + dataAt, off + dataAt + n)]);
+    if (want > room) return { items, truncated: true };
+    // CMSG_NXTHDR: the next header must fit whole, with its aligned length.
+    const next = off + align(l, len);
+    if (next + l.hdr > end) break;
+    const nextLen = readLen(dv, next, l);
+    if (next + align(l, nextLen) > end) break;
+    off = next;
+  }
+  return { items, truncated: false };
+}
