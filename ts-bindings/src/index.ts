@@ -59,6 +59,7 @@ export type {
   NameInfoAddressArg, InterfaceEntry, IntEnum,
 } from './lib/types.js';
 export type { SocketFactory, SocketpairFunction, FromfdFunction } from './lib/factories.js';
+export type { SendfileFile, PyFileLike } from './lib/types.js';
 
 /** Python's `socket.has_ipv6`: true, as the library supports IPv6 (whether the host has an IPv6 address is another matter). */
 export const has_ipv6 = true;

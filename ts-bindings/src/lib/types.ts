@@ -107,3 +107,25 @@ export type InterfaceEntry = [index: number, name: string];
  * Linux.
  */
 export type IntEnum<N extends string = string> = { readonly [K in N]: number } & { readonly [value: number]: N | undefined };
+
+// ---- socket.sendfile ------------------------------------------------------------------------
+
+/**
+ * A Python-like file object for `socket.sendfile()`: `fileno()` names a descriptor sendfile(2) can
+ * read (without it only the fallback of reads and sends applies); `read(size)` returns bytes (in
+ * the Promise API it may return a Promise of them); `seek(pos)` is called with the position
+ * after the bytes sent; a `mode` without 'b' is refused, as Python refuses a text file.
+ */
+export interface PyFileLike {
+  fileno?(): number;
+  read?(size: number): Bytes | Promise<Bytes>;
+  seek?(pos: number): unknown;
+  readonly mode?: string;
+}
+
+/**
+ * `socket.sendfile()`'s `file`: a descriptor number (whose file offset sendfile leaves
+ * unchanged), an object with a numeric `fd` such as Node's `fs.promises` FileHandle (its file
+ * offset is moved past the bytes sent, as Python's file.seek), or a {@link PyFileLike}.
+ */
+export type SendfileFile = number | { readonly fd: number } | PyFileLike;
