@@ -117,9 +117,13 @@ export type IntEnum<N extends string = string> = { readonly [K in N]: number } &
  * after the bytes sent; a `mode` without 'b' is refused, as Python refuses a text file.
  */
 export interface PyFileLike {
+  /** The descriptor sendfile(2) reads from; an object without it is only read(). */
   fileno?(): number;
+  /** At most `size` bytes from the file's position (fewer at its end, none past it). */
   read?(size: number): Bytes | Promise<Bytes>;
+  /** Moves the file's position to `pos`: before a fallback from an offset, and past the bytes sent. */
   seek?(pos: number): unknown;
+  /** Python's file mode, e.g. `'rb'`: without 'b' the file is refused (text mode). */
   readonly mode?: string;
 }
 
