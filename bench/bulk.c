@@ -6,8 +6,12 @@
 // EAGAIN: how an event loop moves data (the native limit for the Promise
 // API's bulk, bench/async-net.mjs bulk). With "loop" both ends run in the
 // one thread, non-blocking, waiting in poll() only when neither can move
-// (the native limit for bench/async-net.mjs bulk1).
-// Usage: bulk [total_bytes] [warmup_bytes] [poll|loop]. Prints one JSON line.
+// (the native limit for bench/async-net.mjs bulk1). With "sendfile FILE" the
+// sender sends the first bytes of FILE with a sendfile(2) loop instead, each
+// call asking for at most 1 GiB as CPython's socket.sendfile does (the native
+// limit for socket.sendfile; the warm-up and the timed part each start at the
+// file's offset 0).
+// Usage: bulk [total_bytes] [warmup_bytes] [poll|loop|sendfile FILE]. Prints one JSON line.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,11 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define CHUNK 65536
+#define SENDFILE_BLOCK_MAX (1LL << 30)
 
 static void die(const char *what) { perror(what); exit(1); }
 
@@ -66,6 +72,16 @@ static void send_all(int fd, const unsigned char *buf, size_t len) {
 		}
 		if (n < 0) die("send");
 		buf += n; len -= (size_t)n;
+	}
+}
+
+/* count bytes of in from its offset 0. */
+static void send_file(int out, int in, long long count) {
+	off_t off = 0;
+	while (off < count) {
+		long long left = count - off;
+		if (sendfile(out, in, &off, left < SENDFILE_BLOCK_MAX ? left : SENDFILE_BLOCK_MAX) <= 0)
+			die("sendfile");
 	}
 }
 
@@ -144,6 +160,21 @@ int main(int argc, char **argv) {
 	struct rx r = { rxfd, warm + total, 0 };
 	pthread_t th;
 	if (pthread_create(&th, NULL, receiver, &r)) die("pthread_create");
+
+	if (argc > 4 && strcmp(argv[3], "sendfile") == 0) {
+		int in = open(argv[4], O_RDONLY);
+		if (in < 0) die("open");
+		send_file(txfd, in, warm);
+		double t0 = now();
+		send_file(txfd, in, total);
+		pthread_join(th, NULL);
+		double dt = now() - t0;
+		close(in); close(txfd); close(rxfd); close(lst);
+		printf("{\"impl\":\"c\",\"test\":\"sendfile\",\"bytes\":%lld,\"warmup\":%lld,"
+		       "\"seconds\":%.6f,\"rate\":%.1f,\"receiver\":\"pthread\"}\n",
+		       total, warm, dt, total / dt / 1048576.0);
+		return 0;
+	}
 
 	static unsigned char chunk[CHUNK];
 	memset(chunk, 'x', CHUNK);

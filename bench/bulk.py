@@ -1,8 +1,10 @@
 """Bulk transfer over TCP on 127.0.0.1: the main thread sendall()s the total in
 64 KiB chunks, a threading.Thread receiver recv_into()s one preallocated 64 KiB
 bytearray (the GIL is released during the socket calls). Timed after a warm-up
-transfer until the receiver has every byte (join).
-Usage: bulk.py [total_bytes] [warmup_bytes]"""
+transfer until the receiver has every byte (join). With "sendfile FILE" the
+main thread sends the first bytes of FILE with socket.sendfile instead (the
+warm-up and the timed part each from the file's offset 0).
+Usage: bulk.py [total_bytes] [warmup_bytes] [sendfile FILE]"""
 import json
 import socket
 import sys
@@ -37,19 +39,28 @@ def main():
     result = []
     th = threading.Thread(target=receiver, args=(rx, warm + total, result))
     th.start()
-    chunk = b'x' * CHUNK
-    sendall = tx.sendall
-    for _ in range(warm // CHUNK):
-        sendall(chunk)
-    t0 = time.perf_counter()
-    for _ in range(total // CHUNK):
-        sendall(chunk)
-    th.join()
+    if sys.argv[3:4] == ['sendfile']:
+        test = 'sendfile'
+        with open(sys.argv[4], 'rb') as f:
+            assert tx.sendfile(f, 0, warm) == warm
+            t0 = time.perf_counter()
+            assert tx.sendfile(f, 0, total) == total
+            th.join()
+    else:
+        test = 'bulk'
+        chunk = b'x' * CHUNK
+        sendall = tx.sendall
+        for _ in range(warm // CHUNK):
+            sendall(chunk)
+        t0 = time.perf_counter()
+        for _ in range(total // CHUNK):
+            sendall(chunk)
+        th.join()
     dt = time.perf_counter() - t0
     assert result == [warm + total]
 
     tx.close(); rx.close(); lst.close()
-    print(json.dumps({'impl': 'cpython', 'test': 'bulk', 'bytes': total, 'warmup': warm,
+    print(json.dumps({'impl': 'cpython', 'test': test, 'bytes': total, 'warmup': warm,
                       'chunk': CHUNK, 'seconds': round(dt, 6), 'rate': round(total / dt / 1048576, 1),
                       'receiver': 'threading.Thread', 'python': sys.version.split()[0]}))
 
