@@ -117,73 +117,26 @@ async function connected(rx, timeout) {
 for (const [kind, open] of Object.entries(KINDS)) {
   const T = (name, fn) => test(`${kind === 'send' ? 'SendfileUsingSendTest' : 'SendfileUsingSendfileTest'}.${name}`, fn);
 
-  T('testRegularFile', async () => {
+  // One connection: sendfile(file, ...args) under `timeout` returns want's length, leaves the
+  // position at `pos`, and the receiver gets exactly `want`.
+  async function sends(path, timeout, args, want, pos) {
     const rx = receiver();
-    const sock = await connected(rx);
-    const [file, tell, close] = await open(TESTFN);
-    assert.is(sock.sendfile(file), FILESIZE);
-    assert.is(tell(), FILESIZE);
+    const sock = await connected(rx, timeout);
+    const [file, tell, close] = await open(path);
+    assert.is(sock.sendfile(file, ...args), want.length);
+    assert.is(tell(), pos);
     sock.close();
     await close();
-    await received(rx, FILEDATA);
-  });
+    await received(rx, want);
+  }
 
-  T('testEmptyFileSend', async () => {
-    const rx = receiver();
-    const sock = await connected(rx);
-    const [file, tell, close] = await open(EMPTY);
-    assert.is(sock.sendfile(file), 0);
-    assert.is(tell(), 0);
-    sock.close();
-    await close();
-    await received(rx, Buffer.alloc(0));
-  });
-
-  T('testOffset', async () => {
-    const rx = receiver();
-    const sock = await connected(rx);
-    const [file, tell, close] = await open(TESTFN);
-    assert.is(sock.sendfile(file, 5000), FILESIZE - 5000);
-    assert.is(tell(), FILESIZE);
-    sock.close();
-    await close();
-    await received(rx, FILEDATA.subarray(5000));
-  });
-
-  T('testCount', async () => {
-    const count = 5000007;
-    const rx = receiver();
-    const sock = await connected(rx, 2);
-    const [file, tell, close] = await open(TESTFN);
-    assert.is(sock.sendfile(file, 0, count), count);
-    assert.is(tell(), count);
-    sock.close();
-    await close();
-    await received(rx, FILEDATA.subarray(0, count));
-  });
-
-  T('testCountSmall', async () => {
-    const rx = receiver();
-    const sock = await connected(rx, 2);
-    const [file, tell, close] = await open(TESTFN);
-    assert.is(sock.sendfile(file, 0, 1), 1);
-    assert.is(tell(), 1);
-    sock.close();
-    await close();
-    await received(rx, FILEDATA.subarray(0, 1));
-  });
-
-  T('testCountWithOffset', async () => {
-    const count = 100007;
-    const rx = receiver();
-    const sock = await connected(rx, 2);
-    const [file, tell, close] = await open(TESTFN);
-    assert.is(sock.sendfile(file, 2007, count), count);
-    assert.is(tell(), count + 2007);
-    sock.close();
-    await close();
-    await received(rx, FILEDATA.subarray(2007, 2007 + count));
-  });
+  T('testRegularFile', () => sends(TESTFN, undefined, [], FILEDATA, FILESIZE));
+  T('testEmptyFileSend', () => sends(EMPTY, undefined, [], Buffer.alloc(0), 0));
+  T('testOffset', () => sends(TESTFN, undefined, [5000], FILEDATA.subarray(5000), FILESIZE));
+  T('testCount', () => sends(TESTFN, 2, [0, 5000007], FILEDATA.subarray(0, 5000007), 5000007));
+  T('testCountSmall', () => sends(TESTFN, 2, [0, 1], FILEDATA.subarray(0, 1), 1));
+  T('testCountWithOffset', () => sends(TESTFN, 2, [2007, 100007], FILEDATA.subarray(2007, 2007 + 100007), 2007 + 100007));
+  T('testWithTimeout', () => sends(TESTFN, 2, [], FILEDATA, FILESIZE));
 
   T('testNonBlocking', async () => {
     const rx = receiver();
@@ -195,16 +148,6 @@ for (const [kind, open] of Object.entries(KINDS)) {
     sock.close();
     await close();
     await received(rx, Buffer.alloc(0));
-  });
-
-  T('testWithTimeout', async () => {
-    const rx = receiver();
-    const sock = await connected(rx, 2);
-    const [file, , close] = await open(TESTFN);
-    assert.is(sock.sendfile(file), FILESIZE);
-    sock.close();
-    await close();
-    await received(rx, FILEDATA);
   });
 
   // The receiver reads 88192 bytes and stops: the next wait outlasts 0.01 s. The position is
