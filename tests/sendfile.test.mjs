@@ -11,11 +11,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as socket from 'wasock';
 import * as psocket from 'wasock/promises';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { PYTHON, Pool, fdCount, python, removeDir, tempDir, throws } from './lib/helpers.mjs';
+import { PYTHON, ROOT, Pool, fdCount, python, removeDir, tempDir, throws } from './lib/helpers.mjs';
 
 const FILESIZE = 10 * 1024 * 1024;
 const dir = tempDir('wasock-sendfile-');
@@ -240,6 +240,25 @@ test('a peer that closed: EPIPE (or ECONNRESET), no SIGPIPE', async () => {
   const e = throws(() => { for (let i = 0; i < 100; i++) sock.sendfile(file); }, socket.error);
   assert.ok(e.code === 'EPIPE' || e.code === 'ECONNRESET', e.code);
   await close();
+});
+
+// Node ignores SIGPIPE; a runtime (or a program) that handles it must not get one either: a
+// child with a SIGPIPE listener (a handler, not SIG_IGN) sends to a closed peer.
+test('with SIGPIPE handled rather than ignored, EPIPE raises no SIGPIPE', () => {
+  const code = `
+    import fs from 'node:fs';
+    const s = await import(${JSON.stringify(join(ROOT, 'dist', 'index.js'))});
+    let signalled = false;
+    process.on('SIGPIPE', () => { signalled = true; });
+    const [a, b] = s.socketpair();
+    b.close();
+    const fd = fs.openSync(${JSON.stringify(TESTFN)}, 'r');
+    let code = null;
+    try { a.sendfile(fd, 0, 100); } catch (e) { code = e.code; }
+    setTimeout(() => console.log(JSON.stringify([code, signalled])), 200);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout), ['EPIPE', false]);
 });
 
 // ---- the Promise API ----------------------------------------------------------------------

@@ -162,7 +162,7 @@ function objectSource(file: FileLike): Source {
 }
 
 function sourceOf(file: unknown): Source {
-  if (isInt(file)) return fdSource(Number(asIndex(file)), false);
+  if (typeof file === 'number' || typeof file === 'bigint') return fdSource(Number(asIndex(file)), false);
   if (typeof file === 'object' && file !== null) {
     const f = file as FileLike;
     if (typeof f.fd === 'number' && typeof f.fileno !== 'function') return fdSource(f.fd, true);
