@@ -14,6 +14,7 @@ import * as psocket from 'wasock/promises';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PYTHON, ROOT, Pool, fdCount, python, removeDir, tempDir, throws } from './lib/helpers.mjs';
 
@@ -259,6 +260,30 @@ test('with SIGPIPE handled rather than ignored, EPIPE raises no SIGPIPE', () => 
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout), ['EPIPE', false]);
+});
+
+// The addon's calls, as the TypeScript layer never makes them: bad values are -errno, not a crash.
+test('addon sendfile/lseek: bad arguments are -EINVAL/-EFAULT/-EOVERFLOW; BigInt offsets work', () => {
+  const A = createRequire(import.meta.url)('../ts-bindings/native/build/Release/wasock.node');
+  const [a, b] = socket.socketpair();
+  pool.add(a, b);
+  const fd = fs.openSync(TESTFN, 'r');
+  try {
+    assert.is(A.sendfile(a.fileno(), fd, 10n, 5), 5);
+    assert.equal(Buffer.from(b.recv(5)), FILEDATA.subarray(10, 15));
+    assert.is(A.sendfile(a.fileno(), fd, 'x', 5), -22);
+    assert.is(A.sendfile(a.fileno(), fd, -1, 5), -22);
+    assert.is(A.sendfile(a.fileno(), fd, 0.5, 5), -14);
+    assert.is(A.sendfile(a.fileno(), fd, 2n ** 64n, 5), -75);
+    assert.is(A.sendfile(a.fileno(), fd, 0, -1), -22);
+    assert.is(A.sendfile(-1, fd, 0, 5), -9);
+    assert.is(A.lseek(fd, 7n), 7);
+    assert.is(filePos(fd), 7);
+    assert.is(A.lseek(fd, -1), -22);
+    assert.is(A.lseek(fd, {}), -22);
+  } finally {
+    fs.closeSync(fd);
+  }
 });
 
 // ---- the Promise API ----------------------------------------------------------------------
