@@ -215,6 +215,10 @@ console.log('');
 console.log('bulk receiver: pthread (C), threading.Thread (CPython), worker_threads.Worker in the same process ' +
   '(wasock, addon), sync via SharedArrayBuffer/Atomics; timed after a warm-up until the receiver has every byte.');
 if (opt.addon) console.log('addon* = the same loops calling the raw N-API addon (reference ceiling, not a target).');
+if (testNames.includes('sendfile')) {
+  console.log('sendfile: every sender makes one sendfile(2) call per GiB (the kernel does the work); the receiver, ' +
+    "each implementation's own recv_into loop, is the only user-space work left, so it sets the rate.");
+}
 const load1 = loadavg();
 console.log(`load avg at end ${load1.map((x) => x.toFixed(2)).join(' ')} (${cpus().length} cpus); DESIGN.md reference: ` +
   testNames.filter((t) => TESTS[t].reference)
