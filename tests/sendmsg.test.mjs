@@ -277,6 +277,19 @@ test('MSG_CTRUNC: descriptors that did not fit are not left open in this process
   a.close(); b.close();
 });
 
+test('ancillary data received stays the caller\'s when the next recvmsg reuses the buffer', () => {
+  const [r, w] = udpPair(S.AF_INET, '127.0.0.1');
+  r.setsockopt(S.IPPROTO_IP, S.IP_RECVTTL, 1);
+  const got = [41, 42].map((ttl) => {
+    w.setsockopt(S.IPPROTO_IP, S.IP_TTL, ttl);
+    w.sendto(Buffer.from('t'), r.getsockname());
+    return r.recvmsg(1, S.CMSG_SPACE(4))[1][0][2];
+  });
+  assert.equal(got.map(i32), [41, 42]);
+  assert.ok(Buffer.isBuffer(got[0]));
+  r.close(); w.close();
+});
+
 test('recvmsg_into scatters into the caller\'s buffers (views included), no copy', () => {
   const [a, b] = S.socketpair();
   const backing = new Uint8Array(16);
