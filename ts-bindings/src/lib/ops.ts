@@ -96,12 +96,15 @@ export abstract class RecvOp<T> extends DataOp<T> {
   buf: Uint8Array = NO_BYTES;
   size = 0;
   flags = 0;
+  // The socket's protocol, which decides AF_CAN's sender address form.
+  proto = 0;
 
-  init(fd: number, buf: Uint8Array, size: number, flags: number): this {
+  init(fd: number, buf: Uint8Array, size: number, flags: number, proto = 0): this {
     this.fd = fd;
     this.buf = buf;
     this.size = size;
     this.flags = flags;
+    this.proto = proto;
     return this;
   }
 
@@ -148,7 +151,7 @@ export class RecvfromOp extends RecvOp<[Uint8Array, unknown]> {
   readonly withAddr = true;
 
   settle(r: number): [Uint8Array, unknown] {
-    return [this.bytes(check(r, 'recvfrom')), senderAddress()];
+    return [this.bytes(check(r, 'recvfrom')), senderAddress(this.proto)];
   }
 }
 
@@ -157,13 +160,14 @@ export class RecvfromIntoOp extends RecvOp<[number, unknown]> {
   readonly withAddr = true;
 
   settle(r: number): [number, unknown] {
-    return [check(r, 'recvfrom'), senderAddress()];
+    return [check(r, 'recvfrom'), senderAddress(this.proto)];
   }
 }
 
-// The sender's address of the last recvfrom, as Python shows it.
-export function senderAddress(): unknown {
-  return decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true));
+// The sender's address of the last recvfrom, as Python shows it for a socket
+// of protocol `proto`.
+export function senderAddress(proto = 0): unknown {
+  return decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true), proto);
 }
 
 // send, and sendto with the address encoded in the scratch sockaddr of sa
@@ -258,23 +262,25 @@ export class SendallOp extends DataOp<void> {
 // The reusable operations' classes, as SocketBase picks an object of one.
 export type DataOpClass<C> = { new (): C; readonly shared: C };
 
-// accept: the new descriptor, with the peer's address in the scratch sockaddr.
+// accept: the new descriptor, with the peer's address in the scratch sockaddr
+// (withAddr), or none asked for: the address is then None.
 export class AcceptOp<T> extends DataOp<T> {
   readonly events = POLLIN;
 
-  constructor(fd: number, readonly value: (nfd: number, addr: unknown) => T) {
+  constructor(fd: number, readonly value: (nfd: number, addr: unknown) => T, readonly withAddr = true) {
     super();
     this.fd = fd;
   }
 
   attempt(): number {
     const m = memory();
-    m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
+    m.dv.setUint32(scratch.salen, this.withAddr ? WSK_SOCKADDR_MAX : 0, true);
+    if (!this.withAddr) return addon.accept4(this.fd, m.u8, -1, -1, 0);
     return addon.accept4(this.fd, m.u8, scratch.sa, scratch.salen, 0);
   }
 
   resume(err: number, timeout: number): number {
-    return core.wsk_accept(this.fd, scratch.sa, scratch.salen, timeout, err);
+    return core.wsk_accept(this.fd, this.withAddr ? scratch.sa : 0, scratch.salen, timeout, err);
   }
 
   settle(r: number): T {

@@ -17,10 +17,10 @@ import {
   type DataOpClass,
 } from './ops.js';
 import {
-  AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
+  AF_ALG, AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from '../host/constants.generated.js';
 import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
-import type { Address, AddressArg, Bytes, Int, Timeout } from './types.js';
+import type { Address, AddressArg, AlgAddressArg, Bytes, Int, Timeout } from './types.js';
 
 
 let defaultTimeout: number | null = null;
@@ -193,16 +193,16 @@ export abstract class SocketBase {
 
   /**
    * Python's `socket.bind(address)`: binds the socket to a local address, given in the socket
-   * family's form, e.g. `['127.0.0.1', 8080]` for AF_INET or a path for AF_UNIX. A host name is
-   * resolved first.
+   * family's form, e.g. `['127.0.0.1', 8080]` for AF_INET, a path for AF_UNIX, `['vcan0']` for a
+   * CAN_RAW socket or `['hash', 'sha256']` for AF_ALG. A host name is resolved first.
    *
    * @throws socket.error with `errno`, `code` (e.g. `'EADDRINUSE'`), `syscall` `'bind'` and the address;
    *   `socket.gaierror` when a host name does not resolve; TypeError for an address of the wrong
    *   form; RangeError for a port out of range (Python's OverflowError).
    */
-  bind(address: AddressArg): void;
+  bind(address: AddressArg | AlgAddressArg): void;
   bind(address: unknown): void {
-    const salen = encodeAddress(this.#family, address, 'bind');
+    const salen = encodeAddress(this.#family, this.#proto, address, 'bind');
     const r = addon.bind(this.open(), memory().u8, scratch.sa, salen);
     check(r, 'bind', address);
   }
@@ -229,7 +229,7 @@ export abstract class SocketBase {
     m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
     const r = fn(fd, m.u8, scratch.sa, scratch.salen);
     check(r, syscall);
-    return senderAddress() as Address;
+    return senderAddress(this.#proto) as Address;
   }
 
   /**
@@ -459,7 +459,7 @@ export abstract class SocketBase {
   protected recvfromOp(bufsize: unknown, flags: unknown = 0): RecvfromOp {
     const size = this.#size(bufsize, 'recvfrom');
     const fl = asCInt(flags);
-    return this.dataOp(RecvfromOp).init(this.open(), Buffer.allocUnsafe(size), size, fl);
+    return this.dataOp(RecvfromOp).init(this.open(), Buffer.allocUnsafe(size), size, fl, this.#proto);
   }
 
   protected recvIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvIntoOp {
@@ -471,7 +471,7 @@ export abstract class SocketBase {
   protected recvfromIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvfromIntoOp {
     const [buf, size] = this.#intoArgs(buffer, nbytes, 'recvfrom_into', 'nbytes is greater than the length of the buffer');
     const fl = asCInt(flags);
-    return this.dataOp(RecvfromIntoOp).init(this.open(), buf, size, fl);
+    return this.dataOp(RecvfromIntoOp).init(this.open(), buf, size, fl, this.#proto);
   }
 
   #size(bufsize: unknown, caller: string): number {
@@ -513,14 +513,16 @@ export abstract class SocketBase {
     const addr = argc === 3 ? args[2] : args[1];
     const buf = asBytes(args[0]);
     const fl = asCInt(flags);
-    const salen = encodeAddress(this.#family, addr, 'sendto');
+    const salen = encodeAddress(this.#family, this.#proto, addr, 'sendto');
     return this.dataOp(SendOp).init(this.open(), buf, fl, memory().u8, salen, addr);
   }
 
   // The new socket is of this one's class (the Promise API's sockets accept
-  // their own kind) with the default timeout, not the listener's.
+  // their own kind) with the default timeout, not the listener's. Linux fails
+  // an AF_ALG accept that asks for the peer's address (ECONNABORTED: its
+  // sockets have no name), so, as CPython, none is asked for there.
   protected acceptOp(): AcceptOp<[this, Address]> {
-    return new AcceptOp(this.open(), (nfd, addr) => [this.#sibling(nfd), addr as Address]);
+    return new AcceptOp(this.open(), (nfd, addr) => [this.#sibling(nfd), addr as Address], this.#family !== AF_ALG);
   }
 
   // A closed socket is EBADF, after the address checks. connect_ex returns
@@ -528,7 +530,7 @@ export abstract class SocketBase {
   protected connectOp(address: unknown, ex: false): ConnectOp<void>;
   protected connectOp(address: unknown, ex: true): ConnectOp<number>;
   protected connectOp(address: unknown, ex: boolean): ConnectOp<void> | ConnectOp<number> {
-    const salen = encodeAddress(this.#family, address, ex ? 'connect_ex' : 'connect');
+    const salen = encodeAddress(this.#family, this.#proto, address, ex ? 'connect_ex' : 'connect');
     if (ex) return new ConnectOp(this.#fd, salen, (r) => (r === WSK_ETIMEOUT ? EAGAIN : -r));
     return new ConnectOp(this.#fd, salen, (r) => void check(r, 'connect', address));
   }
