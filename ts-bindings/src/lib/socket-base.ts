@@ -9,8 +9,8 @@ import { addon } from '../host/native.js';
 import { encodeAddress } from './address.js';
 import { check, error, osError } from './errors.js';
 import {
-  asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr, truthy,
-  typeName,
+  argTypeName, asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr,
+  truthy, typeName,
 } from './convert.js';
 import { fileMode, type FileMode } from './makefile.js';
 import { cmsgSpace, encodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
@@ -19,7 +19,8 @@ import {
   type DataOpClass,
 } from './ops.js';
 import {
-  AF_ALG, AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
+  AF_ALG, AF_INET, ALG_SET_AEAD_ASSOCLEN, ALG_SET_IV, ALG_SET_OP, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_ALG,
+  SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from '../host/constants.generated.js';
 import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
 import type { Address, AddressArg, AlgAddressArg, Bytes, Int, Timeout } from './types.js';
@@ -529,6 +530,38 @@ export abstract class SocketBase {
     const bufs = bytesList(buffers, 'sendmsg() argument 1 must be an iterable', asBytes);
     const control = ancdata === undefined ? null : ancillaryControl(ancdata);
     return this.dataOp(SendmsgOp).init(this.open(), bufs, control, fl, salen, address);
+  }
+
+  // sendmsg_afalg(msg, op[, iv[, assoclen[, flags]]]) (keyword-only in Python,
+  // trailing here): sendmsg with the AF_ALG control messages CPython builds
+  // (ALG_SET_OP, an af_alg_iv {u32 ivlen; u8 iv[]}, ALG_SET_AEAD_ASSOCLEN),
+  // each u32 in the machine's order. Checked in CPython's order: the family,
+  // each argument's type, then op's and assoclen's values, then msg.
+  protected sendmsgAfalgOp(msg: unknown, op: unknown, iv: unknown, assoclen: unknown, flags: unknown): SendmsgOp {
+    if (this.#family !== AF_ALG) throw new error('algset is only supported for AF_ALG');
+    // getargs numbers an argument by its place in the format, keyword or not.
+    const notInt = (argNo: number, v: unknown) =>
+      new TypeError(`sendmsg_afalg() argument ${argNo} must be int, not ${argTypeName(v)}`);
+    if (op !== undefined && !isInt(op)) throw notInt(2, op);
+    const ivb = iv === undefined ? null : asBytes(iv);
+    if (assoclen !== undefined && !isInt(assoclen)) throw notInt(4, assoclen);
+    const fl = flags === undefined ? 0 : asCInt(flags);
+    const opv = op === undefined ? -1 : asIndex(op);
+    if (opv < 0 || opv > 2147483647) throw new TypeError("Invalid or missing argument 'op'");
+    const u32 = (n: number) => new Uint8Array(Uint32Array.of(n).buffer);
+    const anc: Ancillary[] = [[SOL_ALG, ALG_SET_OP, u32(Number(opv))]];
+    if (ivb !== null) {
+      const algIv = new Uint8Array(4 + ivb.length);
+      algIv.set(u32(ivb.length));
+      algIv.set(ivb, 4);
+      anc.push([SOL_ALG, ALG_SET_IV, algIv]);
+    }
+    if (assoclen !== undefined) {
+      const n = asClinicInt(assoclen);
+      if (n < 0) throw new TypeError('assoclen must be positive');
+      anc.push([SOL_ALG, ALG_SET_AEAD_ASSOCLEN, u32(n)]);
+    }
+    return this.sendmsgOp(msg === undefined ? [] : msg, anc, fl);
   }
 
   protected recvmsgOp(bufsize: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgOp {
