@@ -3,6 +3,7 @@
 // and through CPython, and an address-shape matrix differential. Prints one line
 // `WSK_REPORT <json>`: { kernel, js, py, matrix: { js, py, scripts } }.
 import * as socket from 'wasock';
+import * as promises from 'wasock/promises';
 import { execFileSync } from 'node:child_process';
 import { release } from 'node:os';
 import { runPython, runWasock, B, F, I } from './families-diff.mjs';
@@ -18,6 +19,19 @@ function attempt(f) {
     return ['ok', f()];
   } catch (e) {
     if (e instanceof T.error) return ['error', e.errno];
+    throw e;
+  }
+}
+
+// An outcome with the exception's class and message, as families-diff.mjs reports them.
+function outcome(f) {
+  try {
+    const r = f();
+    return ['ok', typeof r === 'number' ? r : null];
+  } catch (e) {
+    if (e instanceof T.error) return ['error', e.message, e.errno ?? null];
+    if (e instanceof RangeError) return ['RangeError', e.message, null];
+    if (e instanceof TypeError) return ['TypeError', e.message, null];
     throw e;
   }
 }
@@ -126,6 +140,50 @@ function alg() {
   const s = socket.socket(T.AF_ALG, T.SOCK_SEQPACKET, 0);
   out.errors = [attempt(() => s.bind(['hash', 'no-such-hash'])), attempt(() => s.getsockname())];
   s.close();
+  // cbc(aes): sendmsg_afalg sets the operation and the IV; whole, then in two sends.
+  const key = Buffer.from(Array.from({ length: 16 }, (_, i) => i));
+  const iv = Buffer.from(Array.from({ length: 16 }, (_, i) => 16 + i));
+  const plain = b('sixteen byte blk'.repeat(2));
+  const sk = socket.socket(T.AF_ALG, T.SOCK_SEQPACKET, 0);
+  sk.bind(['skcipher', 'cbc(aes)']);
+  sk.setsockopt(T.SOL_ALG, T.ALG_SET_KEY, key);
+  const [op] = sk.accept();
+  op.settimeout(5);
+  const n1 = op.sendmsg_afalg([plain], T.ALG_OP_ENCRYPT, iv);
+  const ct = op.recv(64);
+  const n2 = op.sendmsg_afalg([ct], T.ALG_OP_DECRYPT, iv);
+  const pt = Buffer.from(op.recv(64)).toString();
+  op.sendmsg_afalg([plain.subarray(0, 16)], T.ALG_OP_ENCRYPT, iv, undefined, T.MSG_MORE);
+  op.sendall(plain.subarray(16));
+  out.cbc = [n1, hex(ct), n2, pt, hex(op.recv(64))];
+  // The argument checks, in CPython's order and words (keyword arguments trailing here).
+  const inet = socket.socket(T.AF_INET, T.SOCK_STREAM);
+  const blk = [plain.subarray(0, 16)];
+  out.args = [outcome(() => inet.sendmsg_afalg(blk, 0)), outcome(() => op.sendmsg_afalg(blk)),
+    outcome(() => op.sendmsg_afalg(blk, -1)), outcome(() => op.sendmsg_afalg(blk, 'x')),
+    outcome(() => op.sendmsg_afalg(blk, 2 ** 40)), outcome(() => op.sendmsg_afalg(blk, 0, 'abc')),
+    outcome(() => op.sendmsg_afalg(blk, 0, null)), outcome(() => op.sendmsg_afalg(blk, 0, undefined, -1)),
+    outcome(() => op.sendmsg_afalg(blk, 0, undefined, 2 ** 40)), outcome(() => op.sendmsg_afalg(blk, 0, undefined, 1.5)),
+    outcome(() => op.sendmsg_afalg(blk, 0, undefined, undefined, 'x')), outcome(() => op.sendmsg_afalg(null, 0)),
+    outcome(() => op.sendmsg_afalg(5, 0)), outcome(() => op.sendmsg_afalg(blk, 'x', 'y')),
+    outcome(() => op.sendmsg_afalg(blk, T.ALG_OP_ENCRYPT, b('short')))];
+  inet.close();
+  op.close();
+  sk.close();
+  // gcm(aes), an AEAD: the associated data's length rides in ALG_SET_AEAD_ASSOCLEN.
+  const gcm = socket.socket(T.AF_ALG, T.SOCK_SEQPACKET, 0);
+  gcm.bind(['aead', 'gcm(aes)']);
+  gcm.setsockopt(T.SOL_ALG, T.ALG_SET_KEY, key);
+  gcm.setsockopt(T.SOL_ALG, T.ALG_SET_AEAD_AUTHSIZE, null, 16);
+  const [gop] = gcm.accept();
+  gop.settimeout(5);
+  const assoc = b('header!!');
+  gop.sendmsg_afalg(undefined, T.ALG_OP_ENCRYPT, iv.subarray(0, 12), assoc.length, T.MSG_MORE);
+  gop.sendall(assoc, T.MSG_MORE);
+  gop.sendall(plain);
+  out.gcm = hex(gop.recv(assoc.length + plain.length + 16));
+  gop.close();
+  gcm.close();
   return out;
 }
 
@@ -162,11 +220,25 @@ function vsock() {
   return out;
 }
 
-function scenarioJs() {
+// The Promise API's sendmsg_afalg: one cbc(aes) encryption, as alg() does it.
+async function algAsync() {
+  const s = promises.socket(T.AF_ALG, T.SOCK_SEQPACKET, 0);
+  s.bind(['skcipher', 'cbc(aes)']);
+  s.setsockopt(T.SOL_ALG, T.ALG_SET_KEY, Buffer.from(Array.from({ length: 16 }, (_, i) => i)));
+  const [op] = await s.accept();
+  const iv = Buffer.from(Array.from({ length: 16 }, (_, i) => 16 + i));
+  const n = await op.sendmsg_afalg([b('sixteen byte blk'.repeat(2))], T.ALG_OP_ENCRYPT, iv);
+  const ct = hex(await op.recv(64));
+  op.close();
+  s.close();
+  return [n, ct];
+}
+
+async function scenarioJs() {
   const out = {};
-  for (const [k, f] of [['can', can], ['alg', alg], ['vsock', vsock]]) {
+  for (const [k, f] of [['can', can], ['alg', alg], ['vsock', vsock], ['alg_async', algAsync]]) {
     try {
-      out[k] = f();
+      out[k] = await f();
     } catch (e) {
       out[k] = { error: String(e?.stack ?? e) };
     }
@@ -180,6 +252,13 @@ def attempt(f):
     try: return ['ok', f()]
     except OSError as e: return ['error', e.errno]
 def frame(i, data): return struct.pack('=IB3x8s', i, len(data), data)
+def outcome(f):
+    try:
+        r = f()
+        return ['ok', r if isinstance(r, int) else None]
+    except OSError as e: return ['error', str(e), e.errno]
+    except (ValueError, OverflowError) as e: return ['RangeError', str(e), None]
+    except TypeError as e: return ['TypeError', str(e), None]
 def can():
     out = {}
     raw = lambda: T.socket(T.AF_CAN, T.SOCK_RAW, T.CAN_RAW)
@@ -225,6 +304,30 @@ def alg():
     s = T.socket(T.AF_ALG, T.SOCK_SEQPACKET, 0)
     out['errors'] = [attempt(lambda: s.bind(('hash', 'no-such-hash'))), attempt(lambda: s.getsockname())]
     s.close()
+    key = bytes(range(16)); iv = bytes(range(16, 32)); plain = b'sixteen byte blk' * 2
+    sk = T.socket(T.AF_ALG, T.SOCK_SEQPACKET, 0); sk.bind(('skcipher', 'cbc(aes)')); sk.setsockopt(T.SOL_ALG, T.ALG_SET_KEY, key)
+    op, _ = sk.accept(); op.settimeout(5)
+    n1 = op.sendmsg_afalg([plain], op=T.ALG_OP_ENCRYPT, iv=iv); ct = op.recv(64)
+    n2 = op.sendmsg_afalg([ct], op=T.ALG_OP_DECRYPT, iv=iv); pt = op.recv(64).decode()
+    op.sendmsg_afalg([plain[:16]], op=T.ALG_OP_ENCRYPT, iv=iv, flags=T.MSG_MORE); op.sendall(plain[16:])
+    out['cbc'] = [n1, ct.hex(), n2, pt, op.recv(64).hex()]
+    inet = T.socket(T.AF_INET, T.SOCK_STREAM); blk = [plain[:16]]
+    out['args'] = [outcome(lambda: inet.sendmsg_afalg(blk, op=0)), outcome(lambda: op.sendmsg_afalg(blk)),
+        outcome(lambda: op.sendmsg_afalg(blk, op=-1)), outcome(lambda: op.sendmsg_afalg(blk, op='x')),
+        outcome(lambda: op.sendmsg_afalg(blk, op=2 ** 40)), outcome(lambda: op.sendmsg_afalg(blk, op=0, iv='abc')),
+        outcome(lambda: op.sendmsg_afalg(blk, op=0, iv=None)), outcome(lambda: op.sendmsg_afalg(blk, op=0, assoclen=-1)),
+        outcome(lambda: op.sendmsg_afalg(blk, op=0, assoclen=2 ** 40)), outcome(lambda: op.sendmsg_afalg(blk, op=0, assoclen=1.5)),
+        outcome(lambda: op.sendmsg_afalg(blk, op=0, flags='x')), outcome(lambda: op.sendmsg_afalg(None, op=0)),
+        outcome(lambda: op.sendmsg_afalg(5, op=0)), outcome(lambda: op.sendmsg_afalg(blk, op='x', iv='y')),
+        outcome(lambda: op.sendmsg_afalg(blk, op=T.ALG_OP_ENCRYPT, iv=b'short'))]
+    inet.close(); op.close(); sk.close()
+    gcm = T.socket(T.AF_ALG, T.SOCK_SEQPACKET, 0); gcm.bind(('aead', 'gcm(aes)')); gcm.setsockopt(T.SOL_ALG, T.ALG_SET_KEY, key)
+    gcm.setsockopt(T.SOL_ALG, T.ALG_SET_AEAD_AUTHSIZE, None, 16)
+    gop, _ = gcm.accept(); gop.settimeout(5); assoc = b'header!!'
+    gop.sendmsg_afalg(op=T.ALG_OP_ENCRYPT, iv=iv[:12], assoclen=len(assoc), flags=T.MSG_MORE)
+    gop.sendall(assoc, T.MSG_MORE); gop.sendall(plain)
+    out['gcm'] = gop.recv(len(assoc) + len(plain) + 16).hex()
+    gop.close(); gcm.close()
     return out
 def vsock():
     out = {}
@@ -282,7 +385,7 @@ matrix.push({ socket: VSOCK, steps: [['bind', [1, -1]], ['listen']] });
 matrix.push({ socket: VSOCK, steps: [['getsockname'], ['connect', [1, 6999]], ['getpeername']] });
 
 const report = { kernel: release() };
-report.js = scenarioJs();
+report.js = await scenarioJs();
 try {
   report.py = JSON.parse(execFileSync(PYTHON, ['-c', PY], { encoding: 'utf8' }));
 } catch (e) {
