@@ -44,7 +44,7 @@ if (missing && !ci) {
   });
 
   test('CAN_RAW: frames on vcan0, CAN_RAW_FILTER, the interface in each address', () => {
-    const [name, anyName, filtered, from, first, from2, second, filter] = report.js.can.raw;
+    const [name, anyName, filtered, from, first, from2, second, from3, filter] = report.js.can.raw;
     assert.equal(name, ['vcan0']);
     assert.equal(anyName, ['']);
     assert.is(filtered, '23010000040000007061737300000000');   // only 0x123 passed the filter
@@ -52,6 +52,7 @@ if (missing && !ci) {
     assert.is(first.slice(0, 8), '00010000');
     assert.equal(from2, ['vcan0']);
     assert.is(second, filtered);
+    assert.equal(from3, ['vcan0']);   // by recvmsg
     assert.is(filter, '23010000ff070000');
     assert.equal(report.js.can.raw, report.py.can.raw);
   });
@@ -71,7 +72,7 @@ if (missing && !ci) {
   });
 
   test('CAN_J1939: messages by address, (interface, name, pgn, addr) addresses', () => {
-    const [m1, d1, a1, m2, d2, a2, n1, n2] = report.js.can.j1939;
+    const [m1, d1, a1, m2, d2, a2, n1, n2, d3, a3] = report.js.can.j1939;
     assert.is(m1, 31);
     assert.is(d1, 'hello j1939, in several packets');
     assert.equal(a1.slice(1), [0, 0x12300, 0x20]);
@@ -80,6 +81,8 @@ if (missing && !ci) {
     assert.equal(a2.slice(1), [0, 0x12400, 0x30]);
     assert.equal(n1, ['vcan0', 0, 0x40000, 0x20]);
     assert.equal(n2, ['vcan0', 0, 0x40000, 0x30]);
+    assert.is(d3, 'by msg');   // by recvmsg, whose address has the same form
+    assert.equal(a3.slice(1), [0, 0x12500, 0x20]);
     assert.equal(report.js.can.j1939, report.py.can.j1939);
   });
 

@@ -73,8 +73,8 @@ function can() {
   tx.send(frame(0x123, 'pass'));
   const [d1, a1] = rx.recvfrom(16);
   const [d2, a2] = anyIf.recvfrom(16);
-  const [d3] = anyIf.recvfrom(16);
-  out.raw = [tx.getsockname(), anyIf.getsockname(), hex(d1), a1, hex(d2), a2, hex(d3),
+  const [d3, , , a3] = anyIf.recvmsg(16);
+  out.raw = [tx.getsockname(), anyIf.getsockname(), hex(d1), a1, hex(d2), a2, hex(d3), a3,
     hex(rx.getsockopt(T.SOL_CAN_RAW, T.CAN_RAW_FILTER, 8))];
   // BCM: one TX_SEND, seen on the bus by a raw socket.
   const mon = raw();
@@ -113,8 +113,11 @@ function can() {
   const [jd1, ja1] = j2.recvfrom(100);
   const m2 = j2.sendto(b('short'), ['vcan0', T.J1939_NO_NAME, 0x12400, 0x20]);
   const [jd2, ja2] = j1.recvfrom(100);
+  // recvmsg gives the sender in the protocol's form too.
+  j1.sendto(b('by msg'), ['vcan0', T.J1939_NO_NAME, 0x12500, 0x30]);
+  const [jd3, , , ja3] = j2.recvmsg(100);
   out.j1939 = [m1, Buffer.from(jd1).toString(), ja1, m2, Buffer.from(jd2).toString(), ja2, j1.getsockname(),
-    j2.getsockname()];
+    j2.getsockname(), Buffer.from(jd3).toString(), ja3];
   for (const s of [tx, rx, anyIf, mon, bcm, ia, ib, j1, j2]) s.close();
   return out;
 }
@@ -267,8 +270,8 @@ def can():
     any_if = raw(); any_if.bind(('',)); any_if.settimeout(5)
     rx.setsockopt(T.SOL_CAN_RAW, T.CAN_RAW_FILTER, struct.pack('=II', 0x123, T.CAN_SFF_MASK))
     tx.send(frame(0x100, b'skip')); tx.send(frame(0x123, b'pass'))
-    d1, a1 = rx.recvfrom(16); d2, a2 = any_if.recvfrom(16); d3, _ = any_if.recvfrom(16)
-    out['raw'] = [tx.getsockname(), any_if.getsockname(), d1.hex(), a1, d2.hex(), a2, d3.hex(),
+    d1, a1 = rx.recvfrom(16); d2, a2 = any_if.recvfrom(16); d3, _, _, a3 = any_if.recvmsg(16)
+    out['raw'] = [tx.getsockname(), any_if.getsockname(), d1.hex(), a1, d2.hex(), a2, d3.hex(), a3,
         rx.getsockopt(T.SOL_CAN_RAW, T.CAN_RAW_FILTER, 8).hex()]
     mon = raw(); mon.bind(('vcan0',)); mon.settimeout(5)
     bcm = T.socket(T.AF_CAN, T.SOCK_DGRAM, T.CAN_BCM); bcm.connect(('vcan0',))
@@ -287,7 +290,8 @@ def can():
     j1 = j1939(0x20); j2 = j1939(0x30)
     m1 = j1.sendto(b'hello j1939, in several packets', ('vcan0', T.J1939_NO_NAME, 0x12300, 0x30)); jd1, ja1 = j2.recvfrom(100)
     m2 = j2.sendto(b'short', ('vcan0', T.J1939_NO_NAME, 0x12400, 0x20)); jd2, ja2 = j1.recvfrom(100)
-    out['j1939'] = [m1, jd1.decode(), ja1, m2, jd2.decode(), ja2, j1.getsockname(), j2.getsockname()]
+    j1.sendto(b'by msg', ('vcan0', T.J1939_NO_NAME, 0x12500, 0x30)); jd3, _, _, ja3 = j2.recvmsg(100)
+    out['j1939'] = [m1, jd1.decode(), ja1, m2, jd2.decode(), ja2, j1.getsockname(), j2.getsockname(), jd3.decode(), ja3]
     for s in (tx, rx, any_if, mon, bcm, ia, ib, j1, j2): s.close()
     return out
 def alg():
@@ -375,7 +379,9 @@ binds(ISOTP, [['vcan0'], ['vcan0', 1, 2, 3], ['vcan0', 1, F(1.5)], ['vcan0', 'a'
 binds(J1939, [['vcan0', 0, 0x40000], ['vcan0', 0, 0x40000, 0x20], ['vcan0', F(1.5), 0x40000, 0x20],
   ['vcan0', 0, F(2.5), 0x20], ['vcan0', 0, 0x40000, F(3.5)], ['vcan0', I(2n ** 64n), 0x40000, 0x21],
   ['vcan0', 0, I(2n ** 32n + 0x40000n), 0x22], ['vcan0', 0, 0x40000, 0x123], ['vcan0', 'n', 0, 0],
-  [5, 0, 0x40000, 0x24], ['', 0, 0x40000, 0x25]]);
+  [5, 0, 0x40000, 0x24], ['', 0, 0x40000, 0x25], ['vcan0', 0x12345678, 0x40000, 0x26],
+  ['vcan0', I(2n ** 53n + 1n), 0x40000, 0x27], ['vcan0', I(2n ** 63n + 0x1234n), 0x40000, 0x28],
+  ['vcan0', I(-1), 0x40000, 0x29]]);
 binds(ALG, ['x', ['hash'], ['hash', 'sha256', 1, 2, 3], [B('hash'), 'sha256'], ['hash', 5], ['hash\0', 'sha256'],
   ['h'.repeat(14), 'x'], ['h'.repeat(13), 'x'], ['hash', 'x'.repeat(64)], ['hash', 'sha256', F(1.5)],
   ['hash', 'sha256', 0x10000, I(2n ** 40n)], ['hash', 'sha256', -1], ['hash', 'sha256']]);
