@@ -78,7 +78,8 @@ function longMask(v: unknown, bits: number, argNo: number): bigint {
   return BigInt.asUintN(bits, BigInt(v));
 }
 
-// An AF_CAN format without a ';message' or tuple check: getargs' own count message.
+// An AF_CAN format without a ';message' or tuple check: getargs' own count
+// message; a non-tuple is CPython's SystemError, a TypeError here.
 function canTuple(addr: unknown, n: number): unknown[] {
   if (!Array.isArray(addr)) throw new TypeError('new style getargs format but argument is not a tuple');
   if (addr.length !== n) throw new TypeError(`function takes exactly ${n} arguments (${addr.length} given)`);
