@@ -237,9 +237,28 @@ async function algAsync() {
   return [n, ct];
 }
 
+// The Promise API's recvfrom and recvmsg on J1939: the sender in the protocol's form.
+async function canAsync() {
+  const j1939 = (addr) => {
+    const s = promises.socket(T.AF_CAN, T.SOCK_DGRAM, T.CAN_J1939);
+    s.bind(['vcan0', T.J1939_NO_NAME, T.J1939_NO_PGN, addr]);
+    return s;
+  };
+  const j1 = j1939(0x40);
+  const j2 = j1939(0x50);
+  const got = j2.recvfrom(100);
+  await j1.sendto(b('async'), ['vcan0', T.J1939_NO_NAME, 0x12600, 0x50]);
+  const [d1, a1] = await got;
+  await j1.sendto(b('async msg'), ['vcan0', T.J1939_NO_NAME, 0x12700, 0x50]);
+  const [d2, , , a2] = await j2.recvmsg(100);
+  j1.close();
+  j2.close();
+  return [Buffer.from(d1).toString(), a1.slice(1), Buffer.from(d2).toString(), a2.slice(1)];
+}
+
 async function scenarioJs() {
   const out = {};
-  for (const [k, f] of [['can', can], ['alg', alg], ['vsock', vsock], ['alg_async', algAsync]]) {
+  for (const [k, f] of [['can', can], ['alg', alg], ['vsock', vsock], ['alg_async', algAsync], ['can_async', canAsync]]) {
     try {
       out[k] = await f();
     } catch (e) {
