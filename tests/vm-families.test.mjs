@@ -2,9 +2,11 @@
 // run inside a QEMU TCG VM booting Debian's kernel (tests/vm/run.mjs) with the CAN, crypto API
 // and vsock_loopback modules and a vcan0 link, node and CPython unchanged
 // (tests/vm/families-guest.mjs): CAN_RAW frames and filters, a CAN_BCM TX_SEND, an ISO-TP
-// multi-frame payload, J1939 by address; sha256 and hmac(sha256) through AF_ALG (checked
-// against node:crypto too); vsock stream and seqpacket echo over CID 1; and the address-shape
-// matrix, all compared with CPython in the same VM (one boot for everything). Skipped with a
+// multi-frame payload, J1939 by address (recvfrom and recvmsg, sync and Promise APIs); through
+// AF_ALG sha256, hmac(sha256), and cbc(aes) and gcm(aes) by sendmsg_afalg (checked against
+// node:crypto too) with sendmsg_afalg's argument errors; vsock stream and seqpacket echo over
+// CID 1 and SOCK_DGRAM's outcome; and the address-shape matrix, all compared with CPython in the
+// same VM (one boot for everything). Skipped with a
 // message when QEMU, the kernel image or busybox is missing -- except in CI (CI=true), where
 // that fails.
 import { test } from 'uvu';

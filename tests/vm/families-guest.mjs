@@ -1,6 +1,7 @@
 // Runs inside the VM (tests/vm-families.test.mjs via tests/vm/run.mjs), on a kernel with CAN
 // (a vcan0 link), the kernel crypto API and vsock_loopback: the same scenarios through wasock
-// and through CPython, and an address-shape matrix differential. Prints one line
+// and through CPython, and an address-shape matrix differential; the Promise API's runs are
+// wasock's alone (alg_async, can_async). Prints one line
 // `WSK_REPORT <json>`: { kernel, js, py, matrix: { js, py, scripts } }.
 import * as socket from 'wasock';
 import * as promises from 'wasock/promises';
