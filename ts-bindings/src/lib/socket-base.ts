@@ -645,7 +645,7 @@ function iterItems(v: unknown, notIterable: string): unknown[] {
   if (v === null || v === undefined || typeof (v as Iterable<unknown>)[Symbol.iterator] !== 'function') {
     throw new TypeError(notIterable);
   }
-  return [...(v as Iterable<unknown>)];
+  return Array.isArray(v) ? v : [...(v as Iterable<unknown>)];
 }
 
 // sendmsg's ancdata: an iterable of (level, type, data) sequences, parsed as
