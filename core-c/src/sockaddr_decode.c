@@ -9,9 +9,11 @@
 /* Returns 0, or -EAFNOSUPPORT for a family without a codec (the caller then
  * falls back to CPython's (family, sa_data) form), or -EINVAL for an AF_TIPC
  * address of an unknown type (CPython's ValueError). AF_NETLINK, AF_PACKET,
- * AF_TIPC and AF_VSOCK fill `out` as a struct wsk_addr_tuple. */
+ * AF_TIPC, AF_CAN and AF_VSOCK fill `out` as a struct wsk_addr_tuple. proto
+ * is the socket's protocol: AF_CAN's tuple is the protocol's, not the
+ * address's, as in CPython's makesockaddr. */
 WSK_EXPORT("wsk_sockaddr_decode")
-int wsk_sockaddr_decode(const void *sa, wsk_socklen salen,
+int wsk_sockaddr_decode(const void *sa, wsk_socklen salen, uint32_t proto,
 			struct wsk_addr_text *out)
 {
 	uint16_t family;
@@ -34,6 +36,8 @@ int wsk_sockaddr_decode(const void *sa, wsk_socklen salen,
 		return wsk_decode_ll(sa, salen, out);
 	case WSK_AF_TIPC:
 		return wsk_decode_tipc(sa, salen, out);
+	case WSK_AF_CAN:
+		return wsk_decode_can(sa, salen, proto, out);
 	case WSK_AF_VSOCK:
 		return wsk_decode_vm(sa, salen, out);
 	}

@@ -40,15 +40,7 @@ int wsk_decode_ll(const void *sa, wsk_socklen salen, struct wsk_addr_text *out)
 	wsk_sockaddr_fetch(&ll, sizeof ll, sa, salen);
 	wsk_memset(&t, 0, sizeof t);
 	t.family = WSK_AF_PACKET;
-	t.has_name = 1;
-	if (ll.ifindex &&
-	    wsk_host_if_indextoname((uint32_t)ll.ifindex, t.name,
-				    WSK_IFNAMSIZ) == 0) {
-		t.name[WSK_IFNAMSIZ - 1] = 0;
-		t.name_len = (uint32_t)wsk_strlen(t.name);
-	} else {
-		t.name[0] = 0;
-	}
+	wsk_decode_ifname(ll.ifindex, &t);
 	t.nints = 3;
 	t.ints[0] = wsk_ntohs(ll.protocol);
 	t.ints[1] = ll.pkttype;

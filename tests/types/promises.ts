@@ -38,6 +38,11 @@ async function tcp(): Promise<void> {
   assertType<Address>()(peer);
   void echo(conn, ac.signal);
   assertType<number>()(await cli.send(Buffer.from('ping')));
+  const alg = socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0);
+  alg.bind(['skcipher', 'cbc(aes)']);
+  const [algOp] = await alg.accept();
+  assertType<number>()(await algOp.sendmsg_afalg([new Uint8Array(16)], socket.ALG_OP_ENCRYPT, new Uint8Array(16),
+    undefined, 0, ac.signal));
   assertType<number>()(await cli.send(Buffer.from('ping'), ac.signal));
   assertType<number>()(await cli.send(Buffer.from('ping'), socket.MSG_NOSIGNAL, ac.signal));
   await cli.sendall(new Uint8Array(10), 0);

@@ -4,7 +4,8 @@
 import * as socket from 'wasock';
 import type {
   Address, AddressArg, AddrInfo, Bytes, HostEntry, IPv4Address, IPv6Address, IPv6AddressArg, Int, NetlinkAddress,
-  PacketAddress, PacketAddressArg, TipcAddress, TipcAddressArg, Timeout, UnixAddress, VsockAddress,
+  PacketAddress, PacketAddressArg, TipcAddress, TipcAddressArg, Timeout, UnixAddress, VsockAddress, CanAddress,
+  CanAddressArg,
 } from 'wasock';
 import { assertType } from './helpers.js';
 
@@ -161,6 +162,22 @@ const vs = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM);
 vs.connect([socket.VMADDR_CID_HOST, 1234]);
 const [cid, vport] = vs.getpeername() as VsockAddress;
 assertType<number>()(cid + vport);
+
+const can = socket.socket(socket.AF_CAN, socket.SOCK_DGRAM, socket.CAN_J1939);
+const canArg: CanAddressArg = ['vcan0', socket.J1939_NO_NAME, socket.J1939_NO_PGN, 0x20];
+can.bind(canArg);
+const [canIf] = can.getsockname() as CanAddress;
+assertType<string>()(canIf);
+
+const alg = socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0);
+alg.bind(['skcipher', 'cbc(aes)']);
+const [algOp] = alg.accept();
+assertType<number>()(algOp.sendmsg_afalg([new Uint8Array(16)], socket.ALG_OP_ENCRYPT, new Uint8Array(16)));
+assertType<number>()(algOp.sendmsg_afalg(undefined, socket.ALG_OP_ENCRYPT, undefined, 8, socket.MSG_MORE));
+// @ts-expect-error sendmsg_afalg's op is required
+algOp.sendmsg_afalg([new Uint8Array(16)]);
+// @ts-expect-error an AF_ALG address is for bind only
+alg.connect(['hash', 'sha256']);
 
 // An address variable typed by the union accepts every family's form.
 const anyAddr: AddressArg[] = [['127.0.0.1', 80], ['::1', 80, 0, 0], '/run/x.sock', [0, 0], ['eth0', 3],

@@ -27,7 +27,8 @@ def enc(v):
     if isinstance(v, (bytes, bytearray)): return {'$b': bytes(v).hex()}
     if isinstance(v, (tuple, list)): return [enc(x) for x in v]
     if isinstance(v, socket.socket): return '<socket>'
-    if isinstance(v, int) and not isinstance(v, bool): return int(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return int(v) if abs(v) < 2 ** 53 else {'$i': str(v)}
     return v
 def err(e):
     if isinstance(e, OSError) and not isinstance(e, (TypeError, ValueError)):
@@ -71,6 +72,8 @@ function enc(v) {
   if (Array.isArray(v)) return v.map(enc);
   if (v instanceof socket.SocketType) return '<socket>';
   if (v === undefined) return null;
+  // An int past 2**53 comes back as a bigint; CPython's as {'$i': str}.
+  if (typeof v === 'bigint') return { $i: String(v) };
   return v;
 }
 

@@ -441,6 +441,11 @@ static napi_value f_recvmsg(napi_env env, napi_callback_info info)
 	msg.msg_name = sa;
 	msg.msg_namelen = salen;
 	ssize_t r = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
+	/* CAN's J1939 and ISO-TP refuse a flag they do not know, this one
+	 * too, before they take anything from the queue; they carry no
+	 * descriptors, so the call is made again as the caller asked. */
+	if (r < 0 && errno == EINVAL && !(flags & MSG_CMSG_CLOEXEC))
+		r = recvmsg(fd, &msg, flags);
 	if (r >= 0) {
 		store_u32(base + outoff, (uint32_t)msg.msg_controllen);
 		/* The kernel echoes MSG_CMSG_CLOEXEC in msg_flags: shown only

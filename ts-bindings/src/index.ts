@@ -55,8 +55,8 @@ export type { ResolverOptions, Nameserver } from './lib/netdb.js';
 export type { SocketFile } from './lib/makefile.js';
 export type {
   Int, Bytes, WritableBytes, Timeout, Host, Port, Address, AddressArg, IPv4Address, IPv6Address, InetAddress,
-  UnixAddress, NetlinkAddress, PacketAddress, TipcAddress, VsockAddress, RawAddress, IPv4AddressArg, IPv6AddressArg,
-  UnixAddressArg, NetlinkAddressArg, PacketAddressArg, TipcAddressArg, VsockAddressArg, AddrInfo, HostEntry,
+  UnixAddress, NetlinkAddress, PacketAddress, TipcAddress, VsockAddress, CanAddress, RawAddress, IPv4AddressArg, IPv6AddressArg,
+  UnixAddressArg, NetlinkAddressArg, PacketAddressArg, TipcAddressArg, VsockAddressArg, CanAddressArg, AlgAddressArg, AddrInfo, HostEntry,
   NameInfoAddressArg, InterfaceEntry, IntEnum,
 } from './lib/types.js';
 export type { SocketFactory, SocketpairFunction, FromfdFunction } from './lib/factories.js';

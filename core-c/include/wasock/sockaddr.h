@@ -69,7 +69,7 @@ wsk_socklen wsk_sockaddr_in6_bytes(const void *addr16, uint16_t port_be,
 				   void *sa);
 int wsk_sockaddr_un(const uint8_t *path, uint32_t len, void *sa,
 		    wsk_socklen *salen);
-int wsk_sockaddr_decode(const void *sa, wsk_socklen salen,
+int wsk_sockaddr_decode(const void *sa, wsk_socklen salen, uint32_t proto,
 			struct wsk_addr_text *out);
 
 int wsk_decode_in(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
@@ -82,9 +82,9 @@ void wsk_decode_ip(int af, const void *addr, uint16_t port_be,
 void wsk_append_scope(char *text, uint32_t size, const uint8_t *addr,
 		      uint32_t scope_id);
 
-/* ---- AF_NETLINK, AF_PACKET, AF_TIPC, AF_VSOCK ------------------------------
- * Their tuples are integers, with AF_PACKET's interface name first and its
- * hardware address last. Decoded, they share the storage of struct
+/* ---- AF_NETLINK, AF_PACKET, AF_TIPC, AF_CAN, AF_VSOCK -----------------------
+ * Their tuples are integers, with AF_PACKET's and AF_CAN's interface name
+ * first and AF_PACKET's hardware address last. Decoded, they share the storage of struct
  * wsk_addr_text (family first) as struct wsk_addr_tuple: CPython's tuple is
  * [name if has_name] + ints[0..nints) + [bytes if has_bytes], every integer
  * unsigned as CPython builds it.
@@ -92,8 +92,19 @@ void wsk_append_scope(char *text, uint32_t size, const uint8_t *addr,
 enum {
 	WSK_AF_NETLINK = 16,
 	WSK_AF_PACKET = 17,
+	WSK_AF_CAN = 29,
 	WSK_AF_TIPC = 30,
+	WSK_AF_ALG = 38,
 	WSK_AF_VSOCK = 40,
+};
+
+/* AF_CAN protocols whose addresses differ (CAN_RAW and CAN_BCM: the
+ * interface alone). */
+enum {
+	WSK_CAN_RAW = 1,
+	WSK_CAN_BCM = 2,
+	WSK_CAN_ISOTP = 6,
+	WSK_CAN_J1939 = 7,
 };
 
 enum {
@@ -138,12 +149,36 @@ struct wsk_sockaddr_vm {
 	uint8_t zero[3];
 };
 
+/* can_addr: ISO-TP {rx_id, tx_id}; J1939 {name (a u64 over addr[0..1]),
+ * pgn, addr (a u8)}. Linux's union starts at offset 8 either way. */
+struct wsk_sockaddr_can {
+	uint16_t family;
+	uint16_t pad;
+	int32_t ifindex;
+	uint32_t addr[4];
+};
+
+/* sockaddr_alg's strings, each NUL-terminated inside its field. */
+#define WSK_ALG_TYPE_SIZE 14
+#define WSK_ALG_NAME_SIZE 64
+
+struct wsk_sockaddr_alg {
+	uint16_t family;
+	uint8_t type[WSK_ALG_TYPE_SIZE];
+	uint32_t feat;
+	uint32_t mask;
+	uint8_t name[WSK_ALG_NAME_SIZE];
+};
+
 /* A decoded address as Python's tuple of ints, an interface name and raw
  * bytes: TIPC's is the longest (addrtype, three values, scope: 5 ints);
- * AF_PACKET's name is an interface name and its bytes sll_addr (8). */
+ * AF_PACKET's name is an interface name and its bytes sll_addr (8). When
+ * wide is set, ints[0] and ints[1] are the high and low halves of one
+ * 64-bit int (J1939's NAME). */
 struct wsk_addr_tuple {
 	int32_t family;
 	uint32_t nints;
+	uint32_t wide;
 	uint32_t ints[5];
 	uint32_t has_name;
 	uint32_t name_len;
@@ -157,7 +192,9 @@ _Static_assert(sizeof(struct wsk_addr_tuple) <= sizeof(struct wsk_addr_text),
 	       "wsk_addr_tuple shares wsk_addr_text's storage");
 
 /* Encoders: 0 and *salen set, or a negative errno (-EINVAL: TIPC's
- * "Invalid address type"). Interface names are resolved by the caller. */
+ * "Invalid address type", a CAN protocol without an address form;
+ * -ENAMETOOLONG: an AF_ALG string that fills its field). Interface names are
+ * resolved by the caller. */
 int wsk_sockaddr_nl(uint32_t pid, uint32_t groups, void *sa, wsk_socklen *salen);
 int wsk_sockaddr_ll(uint32_t ifindex, uint32_t proto, uint32_t pkttype,
 		    uint32_t hatype, const uint8_t *addr, uint32_t addrlen,
@@ -165,6 +202,11 @@ int wsk_sockaddr_ll(uint32_t ifindex, uint32_t proto, uint32_t pkttype,
 int wsk_sockaddr_tipc(uint32_t addrtype, uint32_t v1, uint32_t v2, uint32_t v3,
 		      uint32_t scope, void *sa, wsk_socklen *salen);
 int wsk_sockaddr_vm(uint32_t cid, uint32_t port, void *sa, wsk_socklen *salen);
+int wsk_sockaddr_can(uint32_t proto, uint32_t ifindex, uint64_t v1,
+		     uint32_t v2, uint32_t v3, void *sa, wsk_socklen *salen);
+int wsk_sockaddr_alg(const uint8_t *type, uint32_t typelen,
+		     const uint8_t *name, uint32_t namelen, uint32_t feat,
+		     uint32_t mask, void *sa, wsk_socklen *salen);
 
 /* Decoders (struct wsk_addr_text storage, read as struct wsk_addr_tuple).
  * TIPC answers -EINVAL for an unknown addrtype (CPython's ValueError). */
@@ -173,6 +215,11 @@ int wsk_decode_ll(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
 int wsk_decode_tipc(const void *sa, wsk_socklen salen,
 		    struct wsk_addr_text *out);
 int wsk_decode_vm(const void *sa, wsk_socklen salen, struct wsk_addr_text *out);
+int wsk_decode_can(const void *sa, wsk_socklen salen, uint32_t proto,
+		   struct wsk_addr_text *out);
+/* Names an interface index into t (CPython's SIOCGIFNAME): '' for index 0
+ * or an index without a name. */
+void wsk_decode_ifname(int32_t ifindex, struct wsk_addr_tuple *t);
 /* Copies min(salen, size) bytes of sa into a zeroed dst (short addresses
  * decode as CPython reads its zero-filled buffer). */
 void wsk_sockaddr_fetch(void *dst, uint32_t size, const void *sa,

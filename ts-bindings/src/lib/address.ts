@@ -53,8 +53,8 @@ function tupleOf(addr: unknown, family: string, caller: string): unknown[] {
   return addr;
 }
 
-// Encodes `addr` for a socket of `family` into scratch.sa; returns salen.
-export function encodeAddress(family: number, addr: unknown, caller: string): number {
+// Encodes `addr` for a socket of `family` and `proto` into scratch.sa; returns salen.
+export function encodeAddress(family: number, proto: number, addr: unknown, caller: string): number {
   const salenPtr = scratch.salen;
   if (family === AF_INET) {
     const t = tupleOf(addr, 'AF_INET', caller);
@@ -83,7 +83,7 @@ export function encodeAddress(family: number, addr: unknown, caller: string): nu
     if (r === -ENAMETOOLONG) throw new error('AF_UNIX path too long');
     if (r < 0) throw osError(-r);
   } else {
-    return encodeFamily(family, addr, caller);
+    return encodeFamily(family, proto, addr, caller);
   }
   return memory().dv.getUint32(salenPtr, true);
 }
@@ -135,13 +135,14 @@ function numericText(text: Uint8Array): string {
   return s;
 }
 
-// Decodes the sockaddr at `sa` (salen bytes) as CPython's makesockaddr does.
-export function decodeAddress(sa: number, salen: number): unknown {
+// Decodes the sockaddr at `sa` (salen bytes) as CPython's makesockaddr does,
+// for a socket of protocol `proto` (AF_CAN's form is its protocol's).
+export function decodeAddress(sa: number, salen: number, proto = 0): unknown {
   if (salen === 0) return null;
-  const other = decodeFamily(sa, salen);
+  const other = decodeFamily(sa, salen, proto);
   if (other !== undefined) return other;
   const out = scratch.addr;
-  const r = core.wsk_sockaddr_decode(sa, salen, out);
+  const r = core.wsk_sockaddr_decode(sa, salen, proto, out);
   const m = memory();
   const family = m.dv.getInt32(out + WSK_ADDR_TEXT.family, true);
   if (r < 0) {

@@ -310,6 +310,22 @@ export class AsyncSocket extends SocketBase {
   }
 
   /**
+   * Python's `socket.sendmsg_afalg([msg, ]*, op[, iv[, assoclen[, flags]]])`, its keyword
+   * arguments trailing, awaited: resolves to the number of bytes of data sent to the AF_ALG
+   * operation socket with the operation, IV and AEAD associated data length.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) socket.error, socket.timeout, TypeError (as the sync socket's), AbortError.
+   */
+  sendmsg_afalg(msg: Iterable<Bytes> | undefined, op: Int, iv?: Bytes, assoclen?: Int, flags?: Int,
+    signal?: AbortSignal): Promise<number>;
+  sendmsg_afalg(...args: unknown[]): Promise<number> {
+    const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
+    return this.#run(() => this.sendmsgAfalgOp(args[0], args[1], args[2], args[3], args[4]), sig);
+  }
+
+  /**
    * Python's `socket.recvmsg(bufsize[, ancbufsize[, flags]])`, awaited: resolves to
    * `[data, ancdata, msg_flags, address]`.
    *

@@ -100,12 +100,15 @@ export abstract class RecvOp<T> extends DataOp<T> {
   buf: Uint8Array = NO_BYTES;
   size = 0;
   flags = 0;
+  // The socket's protocol, which decides AF_CAN's sender address form.
+  proto = 0;
 
-  init(fd: number, buf: Uint8Array, size: number, flags: number): this {
+  init(fd: number, buf: Uint8Array, size: number, flags: number, proto = 0): this {
     this.fd = fd;
     this.buf = buf;
     this.size = size;
     this.flags = flags;
+    this.proto = proto;
     return this;
   }
 
@@ -152,7 +155,7 @@ export class RecvfromOp extends RecvOp<[Uint8Array, unknown]> {
   readonly withAddr = true;
 
   settle(r: number): [Uint8Array, unknown] {
-    return [this.bytes(check(r, 'recvfrom')), senderAddress()];
+    return [this.bytes(check(r, 'recvfrom')), senderAddress(this.proto)];
   }
 }
 
@@ -161,7 +164,7 @@ export class RecvfromIntoOp extends RecvOp<[number, unknown]> {
   readonly withAddr = true;
 
   settle(r: number): [number, unknown] {
-    return [check(r, 'recvfrom'), senderAddress()];
+    return [check(r, 'recvfrom'), senderAddress(this.proto)];
   }
 }
 
@@ -174,13 +177,14 @@ const lastSa = new Uint8Array(WSK_SOCKADDR_MAX);
 let lastLen = -1;
 let lastAddr: unknown[] = [];
 
-// The sender's address of the last recvfrom, as Python shows it.
-export function senderAddress(): unknown {
+// The sender's address of the last recvfrom, as Python shows it for a socket
+// of protocol `proto` (an IP address's form does not depend on it).
+export function senderAddress(proto = 0): unknown {
   const m = memory();
   const len = m.dv.getUint32(scratch.salen, true);
   const sa = scratch.sa;
   if (len === lastLen && sameBytes(m.u8, sa, len)) return lastAddr.slice();
-  const addr = decodeAddress(sa, len);
+  const addr = decodeAddress(sa, len, proto);
   if (len <= WSK_SOCKADDR_MAX && Array.isArray(addr) && isPlainIp(m.dv, sa, len)) {
     lastSa.set(m.u8.subarray(sa, sa + len));
     lastLen = len;
@@ -364,8 +368,10 @@ export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unk
   control: Uint8Array | null = null;
   flags = 0;
   #room: Uint8Array | null = null;
+  // The socket's protocol, which decides AF_CAN's sender address form.
+  proto = 0;
 
-  init(fd: number, buffers: Uint8Array[], ancbufsize: number, flags: number): this {
+  init(fd: number, buffers: Uint8Array[], ancbufsize: number, flags: number, proto = 0): this {
     this.fd = fd;
     this.buffers = buffers;
     if (ancbufsize === 0) {
@@ -375,6 +381,7 @@ export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unk
       this.control = this.#room;
     }
     this.flags = flags;
+    this.proto = proto;
     return this;
   }
 
@@ -398,7 +405,7 @@ export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unk
     const controllen = dv.getInt32(scratch.msgOut, true);
     const msgFlags = dv.getInt32(scratch.msgOut + 4, true);
     const anc = this.control === null ? [] : receivedCmsgs(this.control, controllen);
-    return [this.value(r), anc, msgFlags, senderAddress()];
+    return [this.value(r), anc, msgFlags, senderAddress(this.proto)];
   }
 }
 
@@ -434,23 +441,25 @@ function receivedCmsgs(control: Uint8Array, controllen: number): Ancillary[] {
 // The reusable operations' classes, as SocketBase picks an object of one.
 export type DataOpClass<C> = { new (): C; readonly shared: C };
 
-// accept: the new descriptor, with the peer's address in the scratch sockaddr.
+// accept: the new descriptor, with the peer's address in the scratch sockaddr
+// (withAddr), or none asked for: the address is then None.
 export class AcceptOp<T> extends DataOp<T> {
   readonly events = POLLIN;
 
-  constructor(fd: number, readonly value: (nfd: number, addr: unknown) => T) {
+  constructor(fd: number, readonly value: (nfd: number, addr: unknown) => T, readonly withAddr = true) {
     super();
     this.fd = fd;
   }
 
   attempt(): number {
     const m = memory();
-    m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
+    m.dv.setUint32(scratch.salen, this.withAddr ? WSK_SOCKADDR_MAX : 0, true);
+    if (!this.withAddr) return addon.accept4(this.fd, m.u8, -1, -1, 0);
     return addon.accept4(this.fd, m.u8, scratch.sa, scratch.salen, 0);
   }
 
   resume(err: number, timeout: number): number {
-    return core.wsk_accept(this.fd, scratch.sa, scratch.salen, timeout, err);
+    return core.wsk_accept(this.fd, this.withAddr ? scratch.sa : 0, scratch.salen, timeout, err);
   }
 
   settle(r: number): T {

@@ -9,8 +9,8 @@ import { addon } from '../host/native.js';
 import { encodeAddress } from './address.js';
 import { check, error, osError } from './errors.js';
 import {
-  asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr, truthy,
-  typeName,
+  argTypeName, asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr,
+  truthy, typeName,
 } from './convert.js';
 import { fileMode, type FileMode } from './makefile.js';
 import { cmsgSpace, NATIVE_CMSG, type Ancillary } from './cmsg.js';
@@ -19,10 +19,11 @@ import {
   type DataOpClass,
 } from './ops.js';
 import {
-  AF_INET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
+  AF_ALG, AF_INET, ALG_SET_AEAD_ASSOCLEN, ALG_SET_IV, ALG_SET_OP, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_ALG,
+  SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from '../host/constants.generated.js';
 import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
-import type { Address, AddressArg, Bytes, Int, Timeout } from './types.js';
+import type { Address, AddressArg, AlgAddressArg, Bytes, Int, Timeout } from './types.js';
 import { sendfileSteps, type SendfileSocket, type SendfileStep } from './sendfile.js';
 
 
@@ -196,16 +197,16 @@ export abstract class SocketBase {
 
   /**
    * Python's `socket.bind(address)`: binds the socket to a local address, given in the socket
-   * family's form, e.g. `['127.0.0.1', 8080]` for AF_INET or a path for AF_UNIX. A host name is
-   * resolved first.
+   * family's form, e.g. `['127.0.0.1', 8080]` for AF_INET, a path for AF_UNIX, `['vcan0']` for a
+   * CAN_RAW socket or `['hash', 'sha256']` for AF_ALG. A host name is resolved first.
    *
    * @throws socket.error with `errno`, `code` (e.g. `'EADDRINUSE'`), `syscall` `'bind'` and the address;
    *   `socket.gaierror` when a host name does not resolve; TypeError for an address of the wrong
    *   form; RangeError for a port out of range (Python's OverflowError).
    */
-  bind(address: AddressArg): void;
+  bind(address: AddressArg | AlgAddressArg): void;
   bind(address: unknown): void {
-    const salen = encodeAddress(this.#family, address, 'bind');
+    const salen = encodeAddress(this.#family, this.#proto, address, 'bind');
     const r = addon.bind(this.open(), memory().u8, scratch.sa, salen);
     check(r, 'bind', address);
   }
@@ -232,7 +233,7 @@ export abstract class SocketBase {
     m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
     const r = fn(fd, m.u8, scratch.sa, scratch.salen);
     check(r, syscall);
-    return senderAddress() as Address;
+    return senderAddress(this.#proto) as Address;
   }
 
   /**
@@ -462,7 +463,7 @@ export abstract class SocketBase {
   protected recvfromOp(bufsize: unknown, flags: unknown = 0): RecvfromOp {
     const size = this.#size(bufsize, 'recvfrom');
     const fl = asCInt(flags);
-    return this.dataOp(RecvfromOp).init(this.open(), Buffer.allocUnsafe(size), size, fl);
+    return this.dataOp(RecvfromOp).init(this.open(), Buffer.allocUnsafe(size), size, fl, this.#proto);
   }
 
   protected recvIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvIntoOp {
@@ -474,7 +475,7 @@ export abstract class SocketBase {
   protected recvfromIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvfromIntoOp {
     const [buf, size] = this.#intoArgs(buffer, nbytes, 'recvfrom_into', 'nbytes is greater than the length of the buffer');
     const fl = asCInt(flags);
-    return this.dataOp(RecvfromIntoOp).init(this.open(), buf, size, fl);
+    return this.dataOp(RecvfromIntoOp).init(this.open(), buf, size, fl, this.#proto);
   }
 
   #size(bufsize: unknown, caller: string): number {
@@ -516,7 +517,7 @@ export abstract class SocketBase {
     const addr = argc === 3 ? args[2] : args[1];
     const buf = asBytes(args[0]);
     const fl = asCInt(flags);
-    const salen = encodeAddress(this.#family, addr, 'sendto');
+    const salen = encodeAddress(this.#family, this.#proto, addr, 'sendto');
     return this.dataOp(SendOp).init(this.open(), buf, fl, memory().u8, salen, addr);
   }
 
@@ -526,10 +527,42 @@ export abstract class SocketBase {
   protected sendmsgOp(buffers: unknown, ancdata?: unknown, flags: unknown = 0, address?: unknown): SendmsgOp {
     const fl = asCInt(flags);
     const hasAddr = address !== undefined && address !== null;
-    const salen = hasAddr ? encodeAddress(this.#family, address, 'sendmsg') : 0;
+    const salen = hasAddr ? encodeAddress(this.#family, this.#proto, address, 'sendmsg') : 0;
     const bufs = bytesList(buffers, 'sendmsg() argument 1 must be an iterable', asBytes);
     const items = ancdata === undefined ? null : ancillaryItems(ancdata);
     return this.dataOp(SendmsgOp).init(this.open(), bufs, items, fl, salen, address);
+  }
+
+  // sendmsg_afalg(msg, op[, iv[, assoclen[, flags]]]) (keyword-only in Python,
+  // trailing here): sendmsg with the AF_ALG control messages CPython builds
+  // (ALG_SET_OP, an af_alg_iv {u32 ivlen; u8 iv[]}, ALG_SET_AEAD_ASSOCLEN),
+  // each u32 in the machine's order. Checked in CPython's order: the family,
+  // each argument's type, then op's and assoclen's values, then msg.
+  protected sendmsgAfalgOp(msg: unknown, op: unknown, iv: unknown, assoclen: unknown, flags: unknown): SendmsgOp {
+    if (this.#family !== AF_ALG) throw new error('algset is only supported for AF_ALG');
+    // getargs numbers an argument by its place in the format, keyword or not.
+    const notInt = (argNo: number, v: unknown) =>
+      new TypeError(`sendmsg_afalg() argument ${argNo} must be int, not ${argTypeName(v)}`);
+    if (op !== undefined && !isInt(op)) throw notInt(2, op);
+    const ivb = iv === undefined ? null : asBytes(iv);
+    if (assoclen !== undefined && !isInt(assoclen)) throw notInt(4, assoclen);
+    const fl = flags === undefined ? 0 : asCInt(flags);
+    const opv = op === undefined ? -1 : asIndex(op);
+    if (opv < 0 || opv > 2147483647) throw new TypeError("Invalid or missing argument 'op'");
+    const u32 = (n: number) => new Uint8Array(Uint32Array.of(n).buffer);
+    const anc: Ancillary[] = [[SOL_ALG, ALG_SET_OP, u32(Number(opv))]];
+    if (ivb !== null) {
+      const algIv = new Uint8Array(4 + ivb.length);
+      algIv.set(u32(ivb.length));
+      algIv.set(ivb, 4);
+      anc.push([SOL_ALG, ALG_SET_IV, algIv]);
+    }
+    if (assoclen !== undefined) {
+      const n = asClinicInt(assoclen);
+      if (n < 0) throw new TypeError('assoclen must be positive');
+      anc.push([SOL_ALG, ALG_SET_AEAD_ASSOCLEN, u32(n)]);
+    }
+    return this.sendmsgOp(msg === undefined ? [] : msg, anc, fl);
   }
 
   protected recvmsgOp(bufsize: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgOp {
@@ -538,7 +571,7 @@ export abstract class SocketBase {
     const fl = asCInt(flags);
     if (size < 0) throw new RangeError('negative buffer size in recvmsg()');
     checkAncbufsize(anc);
-    return this.dataOp(RecvmsgOp).init(this.open(), [Buffer.allocUnsafe(size)], anc, fl);
+    return this.dataOp(RecvmsgOp).init(this.open(), [Buffer.allocUnsafe(size)], anc, fl, this.#proto);
   }
 
   protected recvmsgIntoOp(buffers: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgIntoOp {
@@ -549,13 +582,15 @@ export abstract class SocketBase {
       throw new TypeError('recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers');
     });
     checkAncbufsize(anc);
-    return this.dataOp(RecvmsgIntoOp).init(this.open(), bufs, anc, fl);
+    return this.dataOp(RecvmsgIntoOp).init(this.open(), bufs, anc, fl, this.#proto);
   }
 
   // The new socket is of this one's class (the Promise API's sockets accept
-  // their own kind) with the default timeout, not the listener's.
+  // their own kind) with the default timeout, not the listener's. Linux fails
+  // an AF_ALG accept that asks for the peer's address (ECONNABORTED: its
+  // sockets have no name), so, as CPython, none is asked for there.
   protected acceptOp(): AcceptOp<[this, Address]> {
-    return new AcceptOp(this.open(), (nfd, addr) => [this.#sibling(nfd), addr as Address]);
+    return new AcceptOp(this.open(), (nfd, addr) => [this.#sibling(nfd), addr as Address], this.#family !== AF_ALG);
   }
 
   // A closed socket is EBADF, after the address checks. connect_ex returns
@@ -563,7 +598,7 @@ export abstract class SocketBase {
   protected connectOp(address: unknown, ex: false): ConnectOp<void>;
   protected connectOp(address: unknown, ex: true): ConnectOp<number>;
   protected connectOp(address: unknown, ex: boolean): ConnectOp<void> | ConnectOp<number> {
-    const salen = encodeAddress(this.#family, address, ex ? 'connect_ex' : 'connect');
+    const salen = encodeAddress(this.#family, this.#proto, address, ex ? 'connect_ex' : 'connect');
     if (ex) return new ConnectOp(this.#fd, salen, (r) => (r === WSK_ETIMEOUT ? EAGAIN : -r));
     return new ConnectOp(this.#fd, salen, (r) => void check(r, 'connect', address));
   }

@@ -180,6 +180,27 @@ export class SocketType extends SocketBase {
   }
 
   /**
+   * Python's `socket.sendmsg_afalg([msg, ]*, op[, iv[, assoclen[, flags]]])`, its keyword
+   * arguments trailing: on an AF_ALG operation socket (from `accept()`), sends the data with the
+   * operation (`ALG_OP_ENCRYPT`, `ALG_OP_DECRYPT`), the initialization vector and the AEAD
+   * associated data length as control messages; the result is then read with `recv`.
+   *
+   * @param msg Any iterable of bytes-like objects; `undefined`: no data.
+   * @param op The operation, an int >= 0.
+   * @param iv The initialization vector; `undefined`: none.
+   * @param assoclen The length of the associated data (AEAD); `undefined`: none.
+   * @param flags As for send, e.g. `MSG_MORE` when more data follows.
+   * @returns The number of bytes of data sent.
+   * @throws socket.error ('algset is only supported for AF_ALG' on another family; e.g. `EINVAL`
+   *   from the kernel); TypeError for a missing or negative `op`, a negative `assoclen` or arguments
+   *   of the wrong type, with CPython's messages.
+   */
+  sendmsg_afalg(msg: Iterable<Bytes> | undefined, op: Int, iv?: Bytes, assoclen?: Int, flags?: Int): number;
+  sendmsg_afalg(msg?: unknown, op?: unknown, iv?: unknown, assoclen?: unknown, flags?: unknown): number {
+    return runSync(this.sendmsgAfalgOp(msg, op, iv, assoclen, flags), this.coreTimeout());
+  }
+
+  /**
    * Python's `socket.recvmsg(bufsize[, ancbufsize[, flags]])`: receives at most `bufsize` bytes of
    * data and at most `ancbufsize` bytes of control messages (size it with `CMSG_SPACE()`).
    *

@@ -48,12 +48,22 @@ export type PacketAddress = [ifname: string, proto: number, pkttype: number, hat
 export type TipcAddress = [addr_type: number, v1: number, v2: number, v3: number, scope: number];
 /** AF_VSOCK: (cid, port). */
 export type VsockAddress = [cid: number, port: number];
+/**
+ * AF_CAN, as returned, by the socket's protocol: CAN_RAW and CAN_BCM (interface,); CAN_ISOTP
+ * (interface, rx_id, tx_id); CAN_J1939 (interface, name, pgn, addr), the 64-bit name a bigint
+ * past 2**53. The interface is '' for index 0 (any).
+ */
+export type CanAddress =
+  | [iface: string]
+  | [iface: string, rx_id: number, tx_id: number]
+  | [iface: string, name: number | bigint, pgn: number, addr: number];
 /** A family without a codec, as CPython returns it: (family, the first 14 bytes of sa_data). */
 export type RawAddress = [family: number, sa_data: Uint8Array];
 
 /** An address as calls return it; which form follows the socket's family. */
 export type Address =
-  | IPv4Address | IPv6Address | UnixAddress | NetlinkAddress | PacketAddress | TipcAddress | VsockAddress | RawAddress;
+  | IPv4Address | IPv6Address | UnixAddress | NetlinkAddress | PacketAddress | TipcAddress | VsockAddress | CanAddress
+  | RawAddress;
 
 // ---- addresses, as calls accept them (bind, connect, sendto, create_connection) ------------
 // Each accepts the family's returned form too, so getsockname()'s answer can be passed back.
@@ -73,6 +83,19 @@ export type PacketAddressArg = readonly [ifname: string, proto: number, pkttype?
 export type TipcAddressArg = readonly [addr_type: number, v1: number, v2: number, v3: number, scope?: number];
 /** AF_VSOCK argument: (cid, port). */
 export type VsockAddressArg = readonly [cid: number, port: number];
+/**
+ * AF_CAN argument, by the socket's protocol: (interface,) for CAN_RAW and CAN_BCM ('' binds to
+ * every interface); (interface, rx_id, tx_id) for CAN_ISOTP; (interface, name, pgn, addr) for
+ * CAN_J1939.
+ */
+export type CanAddressArg =
+  | readonly [iface: Host]
+  | readonly [iface: Host, rx_id: Int, tx_id: Int]
+  | readonly [iface: Host, name: Int, pgn: Int, addr: Int];
+/**
+ * AF_ALG's address, which only bind takes: (type, name[, feat[, mask]]), e.g. `['hash', 'sha256']`.
+ */
+export type AlgAddressArg = readonly [type: string, name: string, feat?: number, mask?: number];
 
 /**
  * An address argument of any family; the socket's family decides which form is required (a
@@ -81,7 +104,7 @@ export type VsockAddressArg = readonly [cid: number, port: number];
  */
 export type AddressArg =
   | IPv4AddressArg | IPv6AddressArg | UnixAddressArg | NetlinkAddressArg | PacketAddressArg | TipcAddressArg
-  | VsockAddressArg | RawAddress;
+  | VsockAddressArg | CanAddressArg | RawAddress;
 
 // ---- netdb answers -------------------------------------------------------------------------
 
