@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
@@ -24,7 +24,8 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 const haveEmcc = spawnSync('emcc', ['--version']).status === 0;
 if (!haveEmcc && ci) throw new Error('CI=true and no emcc (.ci/run installs emscripten)');
 
-const UDP_POLICY = { bind: ['127.0.0.1'], connect: ['127.0.0.1'], sendto: ['127.0.0.1'] };
+const LOOPBACK = ['127.0.0.1', '[::1]'];
+const UDP_POLICY = { bind: LOOPBACK, connect: LOOPBACK, sendto: LOOPBACK };
 
 function sink(onLine = () => {}) {
   let partial = '';
@@ -100,6 +101,24 @@ test('UDP: IP_PKTINFO, IP_TTL and IP_TOS received; IP_TTL and IP_TOS sent per me
   assert.is(line(sdk, 'cmsg-len-right'), 'cmsg-len-right 1 OK');
 });
 
+test('SO_TIMESTAMP(NS), IP_RECVERR on the error queue, UDP_SEGMENT sent per message', () => {
+  assert.is(line(sdk, 'timestamp'), 'timestamp 1 type-ok=1 len-ok=1 sane=1');
+  assert.is(line(sdk, 'timestampns'), 'timestampns 1 type-ok=1 len-ok=1 sane=1');
+  // ECONNREFUSED (Linux's 111) from ICMP (origin 2), destination port unreachable (3/3).
+  assert.is(line(sdk, 'errqueue'), 'errqueue 1 level-ok=1 type-ok=1 errno=111 origin=2 type=3 code=3');
+  assert.is(line(sdk, 'udp-segment-send'), 'udp-segment-send 8 OK');
+  assert.is(line(sdk, 'udp-segment-recv'), 'udp-segment-recv 4 abcd 4 efgh');
+});
+
+test('IPv6: IPV6_HOPLIMIT and IPV6_TCLASS sent per message, received with IPV6_PKTINFO', () => {
+  assert.is(line(sdk, 'udp6-send-hops-tclass'), 'udp6-send-hops-tclass 1 OK');
+  assert.is(line(sdk, 'udp6-recv'), 'udp6-recv 1 ctrunc=0');
+  assert.is(line(sdk, 'udp6-pktinfo'), 'udp6-pktinfo len-ok=1 addr=::1 ifindex>0=1');
+  assert.is(line(sdk, 'udp6-hoplimit'), 'udp6-hoplimit len-ok=1 9');
+  assert.is(line(sdk, 'udp6-tclass'), 'udp6-tclass len-ok=1 32');
+  assert.is(line(sdk, 'udp6-cmsgs'), 'udp6-cmsgs 3');
+});
+
 test('scatter/gather in place; MSG_TRUNC; more than 1024 iovecs is EMSGSIZE', () => {
   assert.is(line(sdk, 'gather-send'), 'gather-send 10 OK');
   assert.is(line(sdk, 'scatter-recv'), 'scatter-recv 8 abc|de|fgh trunc=1');
@@ -119,7 +138,8 @@ test('native differential: the same program against glibc prints the same lines'
 // emscripten's libc answers socketpair and setsockopt itself (no host call), so its run
 // matches on what needs neither: control messages sent over UDP, scatter/gather, the errors.
 const EMSCRIPTEN_LINES = ['udp-send-ttl-tos', 'udp-recv', 'udp-unknown-cmsg', 'cmsg-len-over', 'cmsg-len-under',
-  'cmsg-len-right', 'gather-send', 'scatter-recv', 'iovlen-1025', 'iovlen-1025-recv', 'nothing-queued'];
+  'cmsg-len-right', 'gather-send', 'scatter-recv', 'iovlen-1025', 'iovlen-1025-recv', 'nothing-queued',
+  'udp6-send-hops-tclass', 'udp-segment-send', 'udp-segment-recv'];
 
 test('emscripten: the same program, through env.__syscall_sendmsg/recvmsg, prints the same lines', async () => {
   if (!haveEmcc) {
@@ -135,6 +155,25 @@ test('emscripten: the same program, through env.__syscall_sendmsg/recvmsg, print
   assert.equal(pick(em), pick(sdk));
 });
 
+test('docs/guests.md\'s control message table is CMSGS, the rules the host enforces', async () => {
+  const g = await import(join(ROOT, 'dist', 'guest.js'));
+  const C = await import(join(ROOT, 'dist', 'index.js'));
+  const doc = readFileSync(join(ROOT, 'docs', 'guests.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('#### Control messages'), doc.indexOf('<!-- rules:begin'));
+  const rows = table.split('\n').filter((l) => /^\| (SOL_|IPPROTO_)/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  const LEVELS = ['SOL_SOCKET', 'IPPROTO_IP', 'IPPROTO_IPV6', 'IPPROTO_UDP'];
+  const optName = ([level, opt]) => g.OPTIONS.get(`${level}:${opt}`).name;
+  const want = [...g.CMSGS].map(([key, r]) => {
+    const [level] = key.split(':').map(Number);
+    const send = r.send === 'rights' ? 'the guest\'s own sockets' : r.send === 'never' ? 'never (`EPERM`)'
+      : r.send === null ? 'no' : `as \`setsockopt(${optName(r.send)})\``;
+    const recv = r.recv === 'rights' ? 'new guest descriptors' : r.recv === null ? 'no' : `with \`${optName(r.recv)}\``;
+    return [LEVELS.find((k) => C[k] === level), r.name, send, recv];
+  });
+  const strip = (c) => c.replace(/ \((unix sockets|`MSG_ERRQUEUE`)\)$/, '');
+  assert.equal(rows.map((r) => r.map(strip)), want);
+});
+
 // ---- a hostile guest ----------------------------------------------------------------------
 
 const PEER = `
@@ -147,6 +186,11 @@ f = os.open(sys.argv[2], os.O_RDONLY)
 a, b = socket.socketpair()
 socket.send_fds(c, [b'F'], [f, a.fileno(), f])
 b.sendall(b'hello')
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(('127.0.0.1', 0))
+u.setsockopt(socket.IPPROTO_IP, 20, 1)  # IP_RECVORIGDSTADDR
+socket.send_fds(c, [b'U'], [u.fileno()])
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'dgram', u.getsockname())
 c.recv(1)
 `;
 
@@ -256,6 +300,10 @@ test('a file sent to the guest from outside is closed and dropped (MSG_CTRUNC); 
   assert.is(hline('outside-socket-recv'), 'outside-socket-recv 5 hello');
   // One more host descriptor: the adopted socket, not the two copies of the file.
   assert.is(hostile.counts['after-outside'] - hostile.counts['before-outside'], 1);
+});
+
+test('a received control message the guest may not ask for (IP_ORIGDSTADDR, set by the socket\'s sender) is dropped', () => {
+  assert.is(hline('outside-udp-recv'), 'outside-udp-recv 5 dgram cmsgs=0 ctrunc=1');
 });
 
 test.run();

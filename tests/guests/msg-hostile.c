@@ -325,6 +325,30 @@ static void from_outside(const char *peer)
 			close(got[0]);
 		}
 	}
+	/* A UDP socket whose sender asked for IP_ORIGDSTADDR, which the guest may
+	 * not: its datagrams arrive, that control message does not. */
+	{
+		struct iovec iov = { data, sizeof data };
+		struct msghdr m = { 0 };
+		struct cmsghdr *c;
+		int u = -1, n = 0;
+		long r;
+
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = cbuf;
+		m.msg_controllen = CMSG_SPACE(sizeof(int));
+		recvmsg(p, &m, 0);
+		if ((c = CMSG_FIRSTHDR(&m)))
+			memcpy(&u, CMSG_DATA(c), sizeof u);
+		memset(data, 0, sizeof data);
+		m.msg_controllen = sizeof cbuf;
+		r = recvmsg(u, &m, 0);
+		for (c = r >= 0 ? CMSG_FIRSTHDR(&m) : 0; c; c = CMSG_NXTHDR(&m, c))
+			n++;
+		printf("outside-udp-recv %ld %.5s cmsgs=%d ctrunc=%d\n", r, data, n, !!(m.msg_flags & MSG_CTRUNC));
+		close(u);
+	}
 	close(p);
 }
 

@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *ename(int e)
@@ -294,6 +296,168 @@ static void scatter(void)
 	close(s[0]);
 }
 
+/* The first control message of one datagram on s; its data in out. */
+static long recv_cmsg(int s, int flags, char *data, size_t len, struct cmsghdr *out, void *cdata, size_t clen)
+{
+	char cbuf[256];
+	struct iovec iov = { data, len };
+	struct msghdr m = { 0 };
+	struct cmsghdr *c;
+	long r;
+
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = cbuf;
+	m.msg_controllen = sizeof cbuf;
+	r = recvmsg(s, &m, flags);
+	memset(out, 0, sizeof *out);
+	c = r >= 0 ? CMSG_FIRSTHDR(&m) : 0;
+	if (c) {
+		*out = *c;
+		memcpy(cdata, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0) < clen ? c->cmsg_len - CMSG_LEN(0) : clen);
+	}
+	return r;
+}
+
+static void timestamps(void)
+{
+	int s = udp_self(), on = 1;
+	struct cmsghdr c;
+	struct timeval tv = { 0 };
+	struct timespec ts = { 0 };
+	char data[4];
+	long r;
+
+	setsockopt(s, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof on);
+	send(s, "t", 1, 0);
+	r = recv_cmsg(s, 0, data, sizeof data, &c, &tv, sizeof tv);
+	printf("timestamp %ld type-ok=%d len-ok=%d sane=%d\n", r, c.cmsg_type == SCM_TIMESTAMP,
+	       c.cmsg_len == CMSG_LEN(sizeof tv), tv.tv_sec > 1600000000 && tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+	close(s);
+	s = udp_self();
+	setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+	send(s, "t", 1, 0);
+	r = recv_cmsg(s, 0, data, sizeof data, &c, &ts, sizeof ts);
+	printf("timestampns %ld type-ok=%d len-ok=%d sane=%d\n", r, c.cmsg_type == SCM_TIMESTAMPNS,
+	       c.cmsg_len == CMSG_LEN(sizeof ts), ts.tv_sec > 1600000000 && ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000);
+	close(s);
+}
+
+/* An ICMP port unreachable on the error queue (IP_RECVERR, MSG_ERRQUEUE). */
+static void errqueue(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0), closed = socket(AF_INET, SOCK_DGRAM, 0), on = 1;
+	struct sockaddr_in sa = { 0 };
+	socklen_t salen = sizeof sa;
+	struct cmsghdr c;
+	/* struct sock_extended_err: u32 errno; u8 origin, type, code, pad; u32 info, data. */
+	struct { unsigned ee_errno; unsigned char origin, type, code, pad; unsigned info, data; } ee = { 0 };
+	char data[4];
+	long r;
+
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(closed, (struct sockaddr *)&sa, sizeof sa);
+	getsockname(closed, (struct sockaddr *)&sa, &salen);
+	close(closed);
+	setsockopt(s, IPPROTO_IP, IP_RECVERR, &on, sizeof on);
+	connect(s, (struct sockaddr *)&sa, sizeof sa);
+	send(s, "e", 1, 0);
+	for (int i = 0; i < 100; i++) {
+		r = recv_cmsg(s, MSG_ERRQUEUE | MSG_DONTWAIT, data, sizeof data, &c, &ee, sizeof ee);
+		if (r >= 0 || errno != EAGAIN)
+			break;
+		usleep(10000);
+	}
+	printf("errqueue %ld level-ok=%d type-ok=%d errno=%u origin=%u type=%u code=%u\n", r, c.cmsg_level == IPPROTO_IP,
+	       c.cmsg_type == IP_RECVERR, ee.ee_errno, ee.origin, ee.type, ee.code);
+	close(s);
+}
+
+/* IPv6: the hop limit and traffic class sent per message, received with the packet info. */
+static void udp6(void)
+{
+	int s = socket(AF_INET6, SOCK_DGRAM, 0), on = 1, hops = 9, tclass = 0x20, n = 0;
+	struct sockaddr_in6 sa = { 0 };
+	socklen_t salen = sizeof sa;
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int)) * 2]; } u;
+	char cbuf[256], data[4];
+	struct iovec iov = { "6", 1 };
+	struct msghdr m = { 0 };
+	struct cmsghdr *c;
+	long r;
+
+	sa.sin6_family = AF_INET6;
+	sa.sin6_addr = in6addr_loopback;
+	if (bind(s, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		printf("udp6 no-ipv6\n");
+		close(s);
+		return;
+	}
+	getsockname(s, (struct sockaddr *)&sa, &salen);
+	connect(s, (struct sockaddr *)&sa, sizeof sa);
+	setsockopt(s, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+	setsockopt(s, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
+	setsockopt(s, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on);
+	memset(&u, 0, sizeof u);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.b;
+	m.msg_controllen = sizeof u.b;
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_HOPLIMIT;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &hops, sizeof hops);
+	c = CMSG_NXTHDR(&m, c);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_TCLASS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &tclass, sizeof tclass);
+	result("udp6-send-hops-tclass", sendmsg(s, &m, 0));
+	iov.iov_base = data;
+	iov.iov_len = sizeof data;
+	m.msg_control = cbuf;
+	m.msg_controllen = sizeof cbuf;
+	r = recvmsg(s, &m, 0);
+	printf("udp6-recv %ld ctrunc=%d\n", r, !!(m.msg_flags & MSG_CTRUNC));
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		int v;
+		n++;
+		if (c->cmsg_level != IPPROTO_IPV6)
+			continue;
+		if (c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			char addr[64];
+			memcpy(&pi, CMSG_DATA(c), sizeof pi);
+			inet_ntop(AF_INET6, &pi.ipi6_addr, addr, sizeof addr);
+			printf("udp6-pktinfo len-ok=%d addr=%s ifindex>0=%d\n", c->cmsg_len == CMSG_LEN(sizeof pi), addr,
+			       pi.ipi6_ifindex > 0);
+		} else if (c->cmsg_type == IPV6_HOPLIMIT || c->cmsg_type == IPV6_TCLASS) {
+			memcpy(&v, CMSG_DATA(c), sizeof v);
+			printf("udp6-%s len-ok=%d %d\n", c->cmsg_type == IPV6_HOPLIMIT ? "hoplimit" : "tclass",
+			       c->cmsg_len == CMSG_LEN(sizeof v), v);
+		}
+	}
+	printf("udp6-cmsgs %d\n", n);
+	close(s);
+}
+
+/* UDP_SEGMENT per message: one send, datagrams of 4 bytes. */
+static void gso(void)
+{
+	int s = udp_self();
+	uint16_t seg = 4;
+	char a[8] = { 0 }, b[8] = { 0 };
+	long r1, r2;
+
+	result("udp-segment-send", send_with(s, "abcdefgh", 8, IPPROTO_UDP, 103 /* UDP_SEGMENT */, &seg, sizeof seg));
+	r1 = recv(s, a, sizeof a, MSG_DONTWAIT);
+	r2 = recv(s, b, sizeof b, MSG_DONTWAIT);
+	printf("udp-segment-recv %ld %.4s %ld %.4s\n", r1, a, r2, b);
+	close(s);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -301,5 +465,9 @@ int main(void)
 	passcred();
 	udp_info();
 	scatter();
+	timestamps();
+	errqueue();
+	udp6();
+	gso();
 	return 0;
 }
