@@ -30,6 +30,7 @@ static const char *ename(int e)
 	case EPERM: return "EPERM";
 	case EFAULT: return "EFAULT";
 	case EAGAIN: return "EAGAIN";
+	case ENOPROTOOPT: return "ENOPROTOOPT";
 	default: return "other";
 	}
 }
@@ -39,7 +40,7 @@ static void result(const char *what, long r)
 	printf("%s %ld %s\n", what, r < 0 ? -1L : r, r < 0 ? ename(errno) : "OK");
 }
 
-/* One message of data and control; fds = NULL: none. */
+/* One message of data and one control message (none when cdata is NULL). */
 static long send_with(int fd, const void *data, size_t len, int level, int type,
 		      const void *cdata, size_t clen)
 {
@@ -61,6 +62,34 @@ static long send_with(int fd, const void *data, size_t len, int level, int type,
 		memcpy(CMSG_DATA(c), cdata, clen);
 	}
 	return sendmsg(fd, &m, 0);
+}
+
+/* One datagram of data on s (to sa when not NULL) with two int control
+ * messages of level: types t1 and t2, values v1 and v2. */
+static long send_two(int s, const void *sa, socklen_t salen, const char *data, int level, int t1, int v1,
+		     int t2, int v2)
+{
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int)) * 2]; } u;
+	struct iovec out = { (void *)data, strlen(data) };
+	struct msghdr m = { 0 };
+	struct cmsghdr *c;
+	int t[2] = { t1, t2 }, v[2] = { v1, v2 };
+
+	memset(&u, 0, sizeof u);
+	m.msg_name = (void *)sa;
+	m.msg_namelen = sa ? salen : 0;
+	m.msg_iov = &out;
+	m.msg_iovlen = 1;
+	m.msg_control = u.b;
+	m.msg_controllen = sizeof u.b;
+	c = CMSG_FIRSTHDR(&m);
+	for (int i = 0; i < 2; i++, c = CMSG_NXTHDR(&m, c)) {
+		c->cmsg_level = level;
+		c->cmsg_type = t[i];
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &v[i], sizeof(int));
+	}
+	return sendmsg(s, &m, 0);
 }
 
 static void rights(void)
@@ -167,30 +196,7 @@ static void udp_info(void)
 	setsockopt(s, IPPROTO_IP, IP_RECVTOS, &on, sizeof on);
 
 	/* IP_TTL and IP_TOS as control messages of one datagram to itself. */
-	{
-		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int)) * 2]; } u;
-		struct iovec out = { "hi", 2 };
-		struct msghdr sm = { 0 };
-
-		memset(&u, 0, sizeof u);
-		sm.msg_name = &sa;
-		sm.msg_namelen = sizeof sa;
-		sm.msg_iov = &out;
-		sm.msg_iovlen = 1;
-		sm.msg_control = u.b;
-		sm.msg_controllen = sizeof u.b;
-		c = CMSG_FIRSTHDR(&sm);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_TTL;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &ttl, sizeof ttl);
-		c = CMSG_NXTHDR(&sm, c);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_TOS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &tos, sizeof tos);
-		result("udp-send-ttl-tos", sendmsg(s, &sm, 0));
-	}
+	result("udp-send-ttl-tos", send_two(s, &sa, sizeof sa, "hi", IPPROTO_IP, IP_TTL, ttl, IP_TOS, tos));
 	m.msg_name = &from;
 	m.msg_namelen = sizeof from;
 	m.msg_iov = &iov;
@@ -380,9 +386,8 @@ static void udp6(void)
 	int s = socket(AF_INET6, SOCK_DGRAM, 0), on = 1, hops = 9, tclass = 0x20, n = 0;
 	struct sockaddr_in6 sa = { 0 };
 	socklen_t salen = sizeof sa;
-	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int)) * 2]; } u;
 	char cbuf[256], data[4];
-	struct iovec iov = { "6", 1 };
+	struct iovec iov;
 	struct msghdr m = { 0 };
 	struct cmsghdr *c;
 	long r;
@@ -399,22 +404,9 @@ static void udp6(void)
 	setsockopt(s, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
 	setsockopt(s, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
 	setsockopt(s, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on);
-	memset(&u, 0, sizeof u);
+	result("udp6-send-hops-tclass", send_two(s, 0, 0, "6", IPPROTO_IPV6, IPV6_HOPLIMIT, hops, IPV6_TCLASS, tclass));
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
-	m.msg_control = u.b;
-	m.msg_controllen = sizeof u.b;
-	c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_HOPLIMIT;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &hops, sizeof hops);
-	c = CMSG_NXTHDR(&m, c);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_TCLASS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &tclass, sizeof tclass);
-	result("udp6-send-hops-tclass", sendmsg(s, &m, 0));
 	iov.iov_base = data;
 	iov.iov_len = sizeof data;
 	m.msg_control = cbuf;
