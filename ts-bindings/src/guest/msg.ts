@@ -25,6 +25,9 @@ export const SCM_MAX_FD = 253;
 
 const FD_SIZE = 4;
 
+// A new socket entry's body (what DescriptorTable.adopt takes).
+type SockBody = Parameters<DescriptorTable['adopt']>[1];
+
 /** What the control-message layer needs of the guest's sockets (net.ts provides it). */
 export interface ControlParts {
   table: DescriptorTable;
@@ -33,7 +36,7 @@ export interface ControlParts {
   optionPermitted(s: SockEntry, level: number, name: number): boolean;
   // A received host descriptor as a new entry's body, or undefined when it is
   // not a socket the guest could have made itself.
-  adoptable(hfd: number): Parameters<DescriptorTable['adopt']>[1] | undefined;
+  adoptable(hfd: number): SockBody | undefined;
 }
 
 /** Control messages a guest received: the bytes for its buffer (ABI layout) and whether any were dropped. */
@@ -148,7 +151,7 @@ export class GuestControl {
   // stay pending, to be closed. lost: a kept one the table could not take
   // after all (its 4096 numbers in use), closed by adopt().
   private adopt(hfds: number[], room: number, pending: Set<number>): { data: Uint8Array | null; lost: boolean } {
-    const keep: Array<[number, NonNullable<ReturnType<ControlParts['adoptable']>>]> = [];
+    const keep: Array<[number, SockBody]> = [];
     for (const h of hfds) {
       const body = this.p.adoptable(h);
       if (body === undefined) {
