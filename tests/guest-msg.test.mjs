@@ -123,6 +123,11 @@ test('IPv6: IPV6_HOPLIMIT and IPV6_TCLASS sent per message, received with IPV6_P
   assert.is(line(sdk, 'udp6-cmsgs'), 'udp6-cmsgs 3');
 });
 
+test('blocking as recv(2): O_NONBLOCK is EAGAIN at once; SO_RCVTIMEO waits, then EAGAIN', () => {
+  assert.is(line(sdk, 'nonblock-recvmsg'), 'nonblock-recvmsg -1 EAGAIN');
+  assert.is(line(sdk, 'rcvtimeo-recvmsg'), 'rcvtimeo-recvmsg -1 EAGAIN waited>=90ms=1');
+});
+
 test('scatter/gather in place; MSG_TRUNC; more than 1024 iovecs is EMSGSIZE', () => {
   assert.is(line(sdk, 'gather-send'), 'gather-send 10 OK');
   assert.is(line(sdk, 'scatter-recv'), 'scatter-recv 8 abc|de|fgh trunc=1');

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -450,6 +451,41 @@ static void gso(void)
 	close(s);
 }
 
+/* Blocking as recv(2): O_NONBLOCK is EAGAIN at once, SO_RCVTIMEO waits, then EAGAIN. */
+static void blocking(void)
+{
+	int s = udp_self();
+	char data[4];
+	struct iovec iov = { data, sizeof data };
+	struct msghdr m = { 0 };
+	struct timeval tv = { 0, 100000 };
+	struct timespec t0, t1;
+	long r, ms;
+
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK) < 0 || !(fcntl(s, F_GETFL) & O_NONBLOCK)) {
+		/* Without it this would wait forever. */
+		result("nonblock-set", -1);
+		close(s);
+		return;
+	}
+	result("nonblock-recvmsg", recvmsg(s, &m, 0));
+	fcntl(s, F_SETFL, fcntl(s, F_GETFL) & ~O_NONBLOCK);
+	if (setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
+		/* Without the timeout this would wait forever. */
+		result("rcvtimeo-set", -1);
+		close(s);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = recvmsg(s, &m, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	printf("rcvtimeo-recvmsg %ld %s waited>=90ms=%d\n", r, r < 0 ? ename(errno) : "OK", ms >= 90);
+	close(s);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -461,5 +497,6 @@ int main(void)
 	errqueue();
 	udp6();
 	gso();
+	blocking();
 	return 0;
 }
