@@ -294,7 +294,8 @@ static void bounds(int a[2])
 	receive("rights-len-right-recv", a[1], 64);
 }
 
-/* A process outside sends a file, a socket and the file again. */
+/* A process outside sends a file, a socket, a pipe, a raw socket (when it
+ * may make one) and the file again: only the socket arrives. */
 static void from_outside(const char *peer)
 {
 	int p = unix_connect(peer);
@@ -322,6 +323,7 @@ static void from_outside(const char *peer)
 		if (n == 1) {
 			r = recv(got[0], data, sizeof data, 0);
 			printf("outside-socket-recv %ld %.5s\n", r, data);
+			result("outside-socket-send", send(got[0], "bye", 3, 0));
 			close(got[0]);
 		}
 	}

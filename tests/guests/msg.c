@@ -32,6 +32,7 @@ static const char *ename(int e)
 	case EFAULT: return "EFAULT";
 	case EAGAIN: return "EAGAIN";
 	case ENOPROTOOPT: return "ENOPROTOOPT";
+	case ENOSYS: return "ENOSYS";
 	default: return "other";
 	}
 }
@@ -102,8 +103,10 @@ static void rights(void)
 	struct cmsghdr *c;
 	long r;
 
-	socketpair(AF_UNIX, SOCK_STREAM, 0, a);
-	socketpair(AF_UNIX, SOCK_DGRAM, 0, b);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, a) < 0 || socketpair(AF_UNIX, SOCK_DGRAM, 0, b) < 0) {
+		result("socketpair", -1);
+		return;
+	}
 	result("rights-send", send_with(a[0], "fd", 2, SOL_SOCKET, SCM_RIGHTS, &b[1], sizeof(int)));
 	close(b[1]);
 	m.msg_iov = &iov;
@@ -117,9 +120,9 @@ static void rights(void)
 			memcpy(&got, CMSG_DATA(c), sizeof got);
 		}
 	}
-	printf("rights-recv %ld %.2s n=%d ctrunc=%d controllen-space=%d new=%d\n", r, data, n,
-	       !!(m.msg_flags & MSG_CTRUNC), m.msg_controllen == CMSG_SPACE(sizeof(int)),
-	       got >= 0 && got != a[0] && got != a[1] && got != b[0]);
+	/* The lowest free number, as the kernel numbers: the one just closed. */
+	printf("rights-recv %ld %.2s n=%d ctrunc=%d controllen-space=%d lowest=%d\n", r, data, n,
+	       !!(m.msg_flags & MSG_CTRUNC), m.msg_controllen == CMSG_SPACE(sizeof(int)), got == b[1]);
 	/* The received end is the one closed above: usable, and the same socket. */
 	result("rights-use-send", send(b[0], "ping", 4, 0));
 	memset(data, 0, sizeof data);
@@ -159,7 +162,10 @@ static void passcred(void)
 	struct ucred cr = { 0, 0, 0 };
 	long r;
 
-	socketpair(AF_UNIX, SOCK_DGRAM, 0, s);
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, s) < 0) {
+		result("socketpair", -1);
+		return;
+	}
 	result("passcred-set", setsockopt(s[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on));
 	send(s[0], "cr", 2, 0);
 	m.msg_iov = &iov;
@@ -451,7 +457,7 @@ static void gso(void)
 	close(s);
 }
 
-/* Blocking as recv(2): O_NONBLOCK is EAGAIN at once, SO_RCVTIMEO waits, then EAGAIN. */
+/* Blocking as recv(2): SO_RCVTIMEO waits, then EAGAIN; O_NONBLOCK is EAGAIN at once. */
 static void blocking(void)
 {
 	int s = udp_self();
@@ -464,14 +470,6 @@ static void blocking(void)
 
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
-	if (fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK) < 0 || !(fcntl(s, F_GETFL) & O_NONBLOCK)) {
-		/* Without it this would wait forever. */
-		result("nonblock-set", -1);
-		close(s);
-		return;
-	}
-	result("nonblock-recvmsg", recvmsg(s, &m, 0));
-	fcntl(s, F_SETFL, fcntl(s, F_GETFL) & ~O_NONBLOCK);
 	if (setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
 		/* Without the timeout this would wait forever. */
 		result("rcvtimeo-set", -1);
@@ -483,6 +481,8 @@ static void blocking(void)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	printf("rcvtimeo-recvmsg %ld %s waited>=90ms=%d\n", r, r < 0 ? ename(errno) : "OK", ms >= 90);
+	fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
+	result("nonblock-recvmsg", recvmsg(s, &m, 0));
 	close(s);
 }
 
