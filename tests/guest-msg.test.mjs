@@ -274,6 +274,7 @@ test('SCM_RIGHTS carries only the guest\'s own sockets: host numbers, stdio, a W
   assert.is(hline('rights-closed'), 'rights-closed -1 EBADF');
   assert.is(hline('rights-mixed'), 'rights-mixed -1 EBADF', 'one bad descriptor refuses the message');
   assert.is(hline('rights-on-udp'), 'rights-on-udp -1 EINVAL');
+  assert.is(hline('pktinfo-send'), 'pktinfo-send -1 EINVAL', 'a receive-only control message');
   assert.ok(hostile.events.some((e) => e.op === 'sendmsg' && e.errno === 9), 'denials are reported');
 });
 
@@ -286,6 +287,8 @@ test('SCM_RIGHTS: 253 descriptors per message (254, or 200 + 100, is EINVAL)', (
 test('received descriptors over the socket limit are closed (MSG_CTRUNC); the rest are the guest\'s', () => {
   // maxSockets 16; the guest holds its control connection and a socketpair.
   assert.is(hline('rights-253-recv'), 'rights-253-recv 1 OK fds=13 ctrunc=1');
+  assert.ok(hostile.events.some((e) => e.op === 'recvmsg' && e.address === 'SCM_RIGHTS: 240 descriptor(s) over the limit of 16 sockets (closed)'),
+    hostile.events.map((e) => e.address).join('\n'));
   assert.is(hostile.counts['after-over-limit'], hostile.counts['before-over-limit'], 'no host descriptor left behind');
 });
 
@@ -328,6 +331,10 @@ test('cmsg_len lying about SCM_RIGHTS (past the buffer, inside the header) is EI
 test('a file, a pipe and a raw socket sent to the guest from outside are closed and dropped (MSG_CTRUNC); the socket beside them is the guest\'s', () => {
   if (!/^raw$/m.test(hostile.peer)) console.log('  (not root: no raw socket sent)');
   assert.is(hline('outside-recv'), 'outside-recv 1 fds=1 ctrunc=1');
+  // The file twice, the pipe, and the raw socket when there was one.
+  const foreign = /^raw$/m.test(hostile.peer) ? 4 : 3;
+  assert.ok(hostile.events.some((e) => e.op === 'recvmsg' &&
+    e.address === `SCM_RIGHTS: ${foreign} descriptor(s) not a socket the guest may hold (closed)`), 'reported once for the message');
   assert.is(hline('outside-socket-recv'), 'outside-socket-recv 5 hello');
   // Its connected peer is reached with no address to judge: the sender's capability.
   assert.is(hline('outside-socket-send'), 'outside-socket-send 3 OK');

@@ -151,6 +151,11 @@ static void descriptors(int a[2], const char *file)
 	}
 	s = socket(AF_INET, SOCK_DGRAM, 0);
 	result("rights-on-udp", sendmsg(s, fds(&a[0], 1), 0));
+	/* IP_PKTINFO would choose the source address: received only. */
+	{
+		struct in_pktinfo pi = { 0 };
+		result("pktinfo-send", sendmsg(s, with(IPPROTO_IP, IP_PKTINFO, &pi, sizeof pi), 0));
+	}
 	close(s);
 	for (i = 0; i < 254; i++)
 		many[i] = a[0];

@@ -152,16 +152,17 @@ export class GuestControl {
   // after all (its 4096 numbers in use), closed by adopt().
   private adopt(hfds: number[], room: number, pending: Set<number>): { data: Uint8Array | null; lost: boolean } {
     const keep: Array<[number, SockBody]> = [];
+    let foreign = 0, over = 0;
     for (const h of hfds) {
       const body = this.p.adoptable(h);
-      if (body === undefined) {
-        this.p.events.deny('recvmsg', 'SCM_RIGHTS: a descriptor that is not a socket the guest may hold (closed)', E.EBADF);
-      } else if (!this.p.table.room(keep.length + 1)) {
-        this.p.events.deny('recvmsg', `SCM_RIGHTS: over the limit of ${this.p.table.maxSockets} sockets (closed)`, E.EMFILE);
-      } else {
-        keep.push([h, body]);
-      }
+      if (body === undefined) foreign++;
+      else if (!this.p.table.room(keep.length + 1)) over++;
+      else keep.push([h, body]);
     }
+    // One event per message, however many descriptors it brought.
+    const events = this.p.events;
+    if (foreign) events.deny('recvmsg', `SCM_RIGHTS: ${foreign} descriptor(s) not a socket the guest may hold (closed)`, E.EBADF);
+    if (over) events.deny('recvmsg', `SCM_RIGHTS: ${over} descriptor(s) over the limit of ${this.p.table.maxSockets} sockets (closed)`, E.EMFILE);
     if (keep.length === 0 || cmsgLen(ABI_CMSG, keep.length * FD_SIZE) > room) return { data: null, lost: false };
     const vfds: number[] = [];
     for (const [h, body] of keep) {
