@@ -239,7 +239,7 @@ async function runHostile() {
     const r = await sandboxed(cc('msg-hostile'), {
       args: [ctlPath, peerPath, '/d/f'],
       preopens: { '/d': files },
-      policy: { connect: [`unix:${ctlPath}`, `unix:${peerPath}`], maxSockets: 16 },
+      policy: { connect: [`unix:${ctlPath}`, `unix:${peerPath}`], sendto: ['127.0.0.1:9'], maxSockets: 16 },
       onLine: (l) => {
         const m = /^checkpoint (\S+)$/.exec(l);
         if (!m) return;
@@ -276,6 +276,12 @@ test('SCM_RIGHTS carries only the guest\'s own sockets: host numbers, stdio, a W
   assert.is(hline('rights-on-udp'), 'rights-on-udp -1 EINVAL');
   assert.is(hline('pktinfo-send'), 'pktinfo-send -1 EINVAL', 'a receive-only control message');
   assert.ok(hostile.events.some((e) => e.op === 'sendmsg' && e.errno === 9), 'denials are reported');
+});
+
+test('sendmsg\'s destination is judged as sendto\'s', () => {
+  assert.is(hline('sendmsg-granted'), 'sendmsg-granted 1 OK');
+  assert.is(hline('sendmsg-denied'), 'sendmsg-denied -1 EACCES');
+  assert.ok(hostile.events.some((e) => e.op === 'sendto' && e.address === '127.0.0.1:10' && e.grant === '--allow-sendto=127.0.0.1:10'));
 });
 
 test('SCM_RIGHTS: 253 descriptors per message (254, or 200 + 100, is EINVAL)', () => {

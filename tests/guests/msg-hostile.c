@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@ static const char *ename(int e)
 	case ENOBUFS: return "ENOBUFS";
 	case EMFILE: return "EMFILE";
 	case EAGAIN: return "EAGAIN";
+	case EACCES: return "EACCES";
 	default: return strerror(e);
 	}
 }
@@ -150,6 +152,21 @@ static void descriptors(int a[2], const char *file)
 		result("rights-mixed", sendmsg(a[0], fds(mixed, 3), 0));
 	}
 	s = socket(AF_INET, SOCK_DGRAM, 0);
+	/* The destination is judged as sendto's: 127.0.0.1:9 granted, :10 not. */
+	{
+		struct sockaddr_in to = { 0 };
+		int tos = 0;
+
+		to.sin_family = AF_INET;
+		to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		to.sin_port = htons(9);
+		with(IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+		msg.msg_name = &to;
+		msg.msg_namelen = sizeof to;
+		result("sendmsg-granted", sendmsg(s, &msg, 0));
+		to.sin_port = htons(10);
+		result("sendmsg-denied", sendmsg(s, &msg, 0));
+	}
 	result("rights-on-udp", sendmsg(s, fds(&a[0], 1), 0));
 	/* IP_PKTINFO would choose the source address: received only. */
 	{
