@@ -332,28 +332,27 @@ static long recv_cmsg(int s, int flags, char *data, size_t len, struct cmsghdr *
 	return r;
 }
 
+/* SO_TIMESTAMP's struct timeval and SO_TIMESTAMPNS's struct timespec: the
+ * same layout (seconds, then micro- or nanoseconds) in both ABIs. */
 static void timestamps(void)
 {
-	int s = udp_self(), on = 1;
-	struct cmsghdr c;
-	struct timeval tv = { 0 };
-	struct timespec ts = { 0 };
-	char data[4];
-	long r;
+	static const struct { const char *what; int opt; long unit; } k[] = {
+		{ "timestamp", SO_TIMESTAMP, 1000000 }, { "timestampns", SO_TIMESTAMPNS, 1000000000 },
+	};
+	for (int i = 0; i < 2; i++) {
+		int s = udp_self(), on = 1;
+		struct cmsghdr c;
+		struct timespec t = { 0 };
+		char data[4];
+		long r;
 
-	setsockopt(s, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof on);
-	send(s, "t", 1, 0);
-	r = recv_cmsg(s, 0, data, sizeof data, &c, &tv, sizeof tv);
-	printf("timestamp %ld type-ok=%d len-ok=%d sane=%d\n", r, c.cmsg_type == SCM_TIMESTAMP,
-	       c.cmsg_len == CMSG_LEN(sizeof tv), tv.tv_sec > 1600000000 && tv.tv_usec >= 0 && tv.tv_usec < 1000000);
-	close(s);
-	s = udp_self();
-	setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
-	send(s, "t", 1, 0);
-	r = recv_cmsg(s, 0, data, sizeof data, &c, &ts, sizeof ts);
-	printf("timestampns %ld type-ok=%d len-ok=%d sane=%d\n", r, c.cmsg_type == SCM_TIMESTAMPNS,
-	       c.cmsg_len == CMSG_LEN(sizeof ts), ts.tv_sec > 1600000000 && ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000);
-	close(s);
+		setsockopt(s, SOL_SOCKET, k[i].opt, &on, sizeof on);
+		send(s, "t", 1, 0);
+		r = recv_cmsg(s, 0, data, sizeof data, &c, &t, sizeof t);
+		printf("%s %ld type-ok=%d len-ok=%d sane=%d\n", k[i].what, r, c.cmsg_type == k[i].opt,
+		       c.cmsg_len == CMSG_LEN(sizeof t), t.tv_sec > 1600000000 && t.tv_nsec >= 0 && t.tv_nsec < k[i].unit);
+		close(s);
+	}
 }
 
 /* An ICMP port unreachable on the error queue (IP_RECVERR, MSG_ERRQUEUE). */
