@@ -16,17 +16,13 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <errno.h>
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <wasock/core.h>
 #include <wasock/linux.h>
 #include "errno_map.h"
 
-/* Linux's UIO_MAXIOV: a message of more iovecs is EMSGSIZE there too. */
-#define IOV_MAX_GUEST 1024
-/* sendmsg/recvmsg gather scattered iovecs into one buffer (the ABI has no
- * vectored calls): up to this many bytes on the stack, more in one malloc. */
-#define GATHER_STACK 2048
 /* wasm32's struct timeval: int64 tv_sec, int32 tv_usec (12 bytes), then 4
  * bytes of padding (16). */
 #define TIMEVAL_USED 12
@@ -148,95 +144,46 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 	return recvfrom(fd, buf, len, flags, 0, 0);
 }
 
-/* The ABI has no sendmsg/recvmsg: the iovecs are gathered into one buffer
- * (one datagram stays one datagram). Control messages are not carried.
- * The message's checks, as both calls make them: 0 and the iovecs' total
- * length in *total, or -1 with errno set. */
-static int iov_total(const struct msghdr *m, size_t *total)
-{
-	int i;
-
-	if (!m)
-		return fail(WSK_EFAULT);
-	if (m->msg_iovlen < 0 || m->msg_iovlen > IOV_MAX_GUEST)
-		return fail(WSK_EMSGSIZE);
-	if (m->msg_iovlen && !m->msg_iov)
-		return fail(WSK_EFAULT);
-	*total = 0;
-	for (i = 0; i < m->msg_iovlen; i++) {
-		if (m->msg_iov[i].iov_len > 0x7fffffff - *total)
-			return fail(WSK_EINVAL);
-		*total += m->msg_iov[i].iov_len;
-	}
-	return 0;
-}
-
-/* A buffer for total bytes: the caller's stack one when it fits. */
-static uint8_t *gather_buf(uint8_t *stack, size_t total)
-{
-	return total <= GATHER_STACK ? stack : malloc(total);
-}
+/* One host call each, on the caller's own struct msghdr: wasm32's layout is
+ * the ABI's record (WSK_MSG_*, WSK_IOV_*), and its struct cmsghdr and
+ * CMSG_* macros are the ABI's control message layout (WSK_CMSG_*). The host
+ * checks every pointer and length in it (EFAULT, EMSGSIZE, EINVAL) and
+ * writes back what recvmsg(2) writes back. */
+_Static_assert(offsetof(struct msghdr, msg_name) == WSK_MSG_NAME &&
+	       offsetof(struct msghdr, msg_namelen) == WSK_MSG_NAMELEN &&
+	       offsetof(struct msghdr, msg_iov) == WSK_MSG_IOV &&
+	       offsetof(struct msghdr, msg_iovlen) == WSK_MSG_IOVLEN &&
+	       offsetof(struct msghdr, msg_control) == WSK_MSG_CONTROL &&
+	       offsetof(struct msghdr, msg_controllen) == WSK_MSG_CONTROLLEN &&
+	       offsetof(struct msghdr, msg_flags) == WSK_MSG_FLAGS &&
+	       sizeof(struct msghdr) == WSK_MSG_SIZE, "msghdr is the ABI's");
+_Static_assert(offsetof(struct iovec, iov_len) == WSK_IOV_LEN &&
+	       sizeof(struct iovec) == WSK_IOV_SIZE, "iovec is the ABI's");
+_Static_assert(offsetof(struct cmsghdr, cmsg_level) == WSK_CMSG_LEVEL &&
+	       offsetof(struct cmsghdr, cmsg_type) == WSK_CMSG_TYPE &&
+	       sizeof(struct cmsghdr) == WSK_CMSG_HDR &&
+	       CMSG_ALIGN(1) == WSK_CMSG_ALIGN, "cmsghdr is the ABI's");
 
 ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 {
-	size_t total, off = 0;
-	uint8_t stack[GATHER_STACK], *buf;
-	ssize_t r;
-	int i;
+	uint32_t n = 0;
+	int err;
 
-	if (iov_total(m, &total) < 0)
-		return -1;
-	if (m->msg_controllen)
-		return fail(WSK_EOPNOTSUPP); /* no ancillary data for guests */
-	if (m->msg_iovlen == 1)
-		return sendto(fd, m->msg_iov[0].iov_base, total, flags,
-			      m->msg_name, m->msg_namelen);
-	buf = gather_buf(stack, total);
-	if (!buf)
-		return fail(WSK_ENOMEM);
-	for (i = 0; i < m->msg_iovlen; i++) {
-		memcpy(buf + off, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
-		off += m->msg_iov[i].iov_len;
-	}
-	r = sendto(fd, buf, total, flags, m->msg_name, m->msg_namelen);
-	if (buf != stack)
-		free(buf);
-	return r;
+	if (!m)
+		return fail(WSK_EFAULT);
+	err = wsk_host_sendmsg(fd, m, flags, &n);
+	return err ? fail(err) : (ssize_t)n;
 }
 
 ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 {
-	size_t total, off = 0, k;
-	uint8_t stack[GATHER_STACK], *buf;
-	ssize_t r;
-	int i;
+	uint32_t n = 0;
+	int err;
 
-	if (iov_total(m, &total) < 0)
-		return -1;
-	m->msg_controllen = 0;
-	m->msg_flags = 0;
-	if (m->msg_iovlen == 1) {
-		r = recvfrom(fd, m->msg_iov[0].iov_base, total, flags,
-			     m->msg_name, m->msg_name ? &m->msg_namelen : 0);
-	} else {
-		buf = gather_buf(stack, total);
-		if (!buf)
-			return fail(WSK_ENOMEM);
-		r = recvfrom(fd, buf, total, flags, m->msg_name,
-			     m->msg_name ? &m->msg_namelen : 0);
-		for (i = 0; r > 0 && i < m->msg_iovlen && off < (size_t)r; i++) {
-			k = m->msg_iov[i].iov_len;
-			if (k > (size_t)r - off)
-				k = (size_t)r - off;
-			memcpy(m->msg_iov[i].iov_base, buf + off, k);
-			off += k;
-		}
-		if (buf != stack)
-			free(buf);
-	}
-	if (r > (ssize_t)total)
-		m->msg_flags |= MSG_TRUNC;
-	return r;
+	if (!m)
+		return fail(WSK_EFAULT);
+	err = wsk_host_recvmsg(fd, m, flags, &n);
+	return err ? fail(err) : (ssize_t)n;
 }
 
 int getsockopt(int fd, int level, int name, void *restrict val,

@@ -6,7 +6,8 @@
 //
 // The parts (ts-bindings/src/guest/): policy.ts (grants and their
 // judgement), rules.ts (the allowlists: socket kinds, options, ioctls,
-// flags), net.ts (every socket operation and the one check point),
+// flags, control messages), net.ts (every socket operation and the one
+// check point), msg.ts (control messages, descriptors mapped both ways),
 // table.ts (the guest's descriptors), unix-path.ts, events.ts, one adapter
 // per guest ABI (sdk.ts, wasi.ts, emscripten.ts), host.ts (their
 // assembly), runner.ts (runGuest and the worker).
@@ -15,7 +16,7 @@
  * runs a wasm32-wasi program (built with the guest SDK, `npx wasock cc`, plain wasi-libc, or
  * emscripten `-sSTANDALONE_WASM`) in a worker thread under a deny-by-default policy
  * ({@link PolicySpec}); {@link createGuestHost} gives embedders the import objects to instantiate
- * a module themselves. The allowlists (socket kinds, options, ioctls, flags) are exported as data.
+ * a module themselves. The allowlists (socket kinds, options, ioctls, flags, control messages) are exported as data.
  * docs/guests.md describes the sandbox and the grants.
  *
  * @module wasock/guest
@@ -28,7 +29,7 @@ export { createGuestHost, type GuestHost, type GuestHostOptions } from './guest/
 export { compilePolicy, type PolicySpec, type CompiledPolicy } from './guest/policy.js';
 export type { GuestEvent } from './guest/events.js';
 // The allowlists, as data (docs/guests.md shows them; tools/gen-guest-tables.mjs writes that).
-export { SOCKET_KINDS, OPTIONS, IOCTLS, NETLINK_REQUESTS, SEND_FLAGS, RECV_FLAGS } from './guest/rules.js';
+export { SOCKET_KINDS, OPTIONS, IOCTLS, NETLINK_REQUESTS, SEND_FLAGS, RECV_FLAGS, CMSGS } from './guest/rules.js';
 
 // The guest's worker loads this same module (runner.ts starts it by URL).
 if (!isMainThread && (workerData as any)?.wasockGuest === true) void workerMain();

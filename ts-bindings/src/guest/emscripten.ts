@@ -26,25 +26,14 @@ export interface EmscriptenHostParts {
 }
 
 
-// musl's fcntl.h (O_NONBLOCK, O_RDWR) and struct msghdr on wasm32:
-// name@0 namelen@4 iov@8 iovlen@12 control@16 controllen@20 flags@24.
+// musl's fcntl.h (O_NONBLOCK, O_RDWR).
 const O_NONBLOCK = 0o4000, O_RDWR = 2;
-const MSGHDR_SIZE = 28;
 
 export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a: number[]) => number> {
   const { mem, net } = h;
   // A -errno (Linux) or a result -> emscripten's convention (-errno, WASI numbering).
   const ret = (r: number) => (r < 0 ? -wasiErrno(-r) : r);
   const fail = (linuxErrno: number) => -wasiErrno(linuxErrno);
-
-  // The msghdr's iovecs, or a positive errno.
-  function iovecs(msg: number) {
-    msg >>>= 0;
-    if (!mem.fits(msg, MSGHDR_SIZE)) return E.EFAULT;
-    const n = mem.dv.getInt32(msg + 12, true);
-    if (n < 0) return E.EMSGSIZE;
-    return net.readIov(mem.dv.getUint32(msg + 8, true), n, E.EMSGSIZE);
-  }
 
   function cstr(p: number): string | null {
     p >>>= 0;
@@ -155,27 +144,10 @@ export function emscriptenImports(h: EmscriptenHostParts): Record<string, (...a:
       if (!mem.fits(buf, len)) return fail(E.EFAULT);
       return ret(net.recvfrom(fd, mem.u8, buf, len, flags, sa, salenPtr));
     },
-    __syscall_sendmsg(fd, msg, flags) {
-      const v = iovecs(msg);
-      if (typeof v === 'number') return fail(v);
-      msg >>>= 0;
-      // Ancillary data (SCM_RIGHTS and the rest) is not carried for guests.
-      if (mem.dv.getUint32(msg + 20, true) !== 0) return fail(E.EOPNOTSUPP);
-      const name = mem.dv.getUint32(msg, true);
-      return ret(net.sendv(fd, v, flags, name, name ? mem.dv.getUint32(msg + 4, true) : 0));
-    },
-    __syscall_recvmsg(fd, msg, flags) {
-      const v = iovecs(msg);
-      if (typeof v === 'number') return fail(v);
-      msg >>>= 0;
-      const name = mem.dv.getUint32(msg, true);
-      const r = net.recvv(fd, v, flags, name, name ? msg + 4 : 0);
-      if (r < 0) return ret(r);
-      mem.refresh();
-      mem.dv.setUint32(msg + 20, 0, true);
-      mem.dv.setInt32(msg + 24, 0, true);
-      return r;
-    },
+    // musl's wasm32 struct msghdr and struct cmsghdr are the ABI's (host.h
+    // WSK_MSG_*, WSK_CMSG_*: 28 and 12 bytes, CMSG_ALIGN 4): the SDK's path.
+    __syscall_sendmsg: (fd, msg, flags) => ret(net.sendmsg(fd, msg, flags)),
+    __syscall_recvmsg: (fd, msg, flags) => ret(net.recvmsg(fd, msg, flags)),
     __syscall_poll: (fds, nfds, timeout) => ret(net.poll(fds, nfds, timeout | 0)),
     // fcntl and ioctl on sockets only; emscripten answers its own files itself.
     __syscall_fcntl64(fd, cmd, varargs) {

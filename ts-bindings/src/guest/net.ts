@@ -6,7 +6,8 @@
 //   socket()                      the kind the kernel made, against SOCKET_KINDS;
 //   get/setsockopt()              (level, name, size), against OPTIONS;
 //   ioctl()                       the request, against IOCTLS;
-//   send/receive flags            against SEND_FLAGS / RECV_FLAGS (rules.ts).
+//   send/receive flags            against SEND_FLAGS / RECV_FLAGS (rules.ts);
+//   control messages              against CMSGS, through msg.ts.
 //
 // Methods take guest pointers already split into (pointer, length) and
 // return a value >= 0 or -errno (Linux numbering); adapters translate to
@@ -15,15 +16,20 @@
 // kernel gets, so the guest cannot change them between check and use.
 import { addon } from '../host/native.js';
 import type { HostMemory } from '../host/imports.js';
-import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
+import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, MSG_CTRUNC, MSG_ERRQUEUE, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_CLOEXEC, SOCK_STREAM,
   IPPROTO_IPV6, IPV6_V6ONLY } from '../host/constants.generated.js';
-import { WSK_SOCKADDR_IN as IN, WSK_SOCKADDR_IN6 as IN6, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
+import {
+  WSK_IOV_BASE, WSK_IOV_LEN, WSK_IOV_MAX, WSK_IOV_SIZE, WSK_MSG_CONTROL, WSK_MSG_CONTROLLEN, WSK_MSG_FLAGS, WSK_MSG_IOV,
+  WSK_MSG_IOVLEN, WSK_MSG_NAME, WSK_MSG_NAMELEN, WSK_MSG_SIZE, WSK_SOCKADDR_IN as IN, WSK_SOCKADDR_IN6 as IN6,
+  WSK_SOCKADDR_MAX,
+} from '../host/core-abi.generated.js';
 import { E } from './errno.js';
 import type { EventSink } from './events.js';
+import { CONTROL_MAX, GuestControl } from './msg.js';
 import { ipEndpoint, unixEndpoint, type Endpoint, type Family, type Judge, type Operation } from './policy.js';
 import {
   FCNTL, FIONREAD, IOCTLS, MSG_DONTWAIT, MSG_FASTOPEN, MSG_PEEK, RECV_FLAGS, SEND_FLAGS, SOCK_FLAGS, familyKnown,
-  netlinkRequestAllowed, optionRule,
+  netlinkRequestAllowed, optionRule, type OptionRule,
   requestable, socketKind, type Grant, type SocketKind,
 } from './rules.js';
 import { MAX_FDS, type DescriptorTable, type SockEntry } from './table.js';
@@ -36,13 +42,23 @@ const SOCKADDR_MAX = WSK_SOCKADDR_MAX;
 // call, whatever the guest asks (a stream send is then short, as POSIX allows).
 export const IO_CHUNK = 256 * 1024;
 // iovec entries per call (Linux's UIO_MAXIOV).
-export const IOV_MAX = 1024;
+export const IOV_MAX = WSK_IOV_MAX;
 // pollfd entries per poll (a guest's descriptors cannot exceed MAX_FDS).
 const POLL_MAX = MAX_FDS;
 // The largest option value any rule allows (TCP_INFO).
 const OPT_MAX = 512;
 
 export type Iov = Array<[number, number]>;
+
+// A guest's struct msghdr, read (at: where it lies, for the write-back).
+interface Msg {
+  at: number;
+  name: number;
+  namelen: number;
+  iov: Iov;
+  control: number;
+  controllen: number;
+}
 
 interface Target {
   sa: Uint8Array;
@@ -97,12 +113,15 @@ export class GuestNet {
   private readonly judge: Judge;
   private readonly events: EventSink;
   private readonly cwd: string;
-  // Host scratch: a sockaddr (+ its length at 128), option values, ints.
-  private readonly sa = new Uint8Array(SOCKADDR_MAX + 8);
+  // Host scratch: a sockaddr (+ its length at 128, and recvmsg's
+  // msg_controllen and msg_flags after it), option values, ints.
+  private readonly sa = new Uint8Array(SOCKADDR_MAX + 12);
   private readonly sadv = new DataView(this.sa.buffer);
   private readonly opt = new Uint8Array(OPT_MAX + 8);
   private readonly optdv = new DataView(this.opt.buffer);
   private readonly io = new Uint8Array(IO_CHUNK);
+  private readonly control = new Uint8Array(CONTROL_MAX);
+  private readonly cmsgs: GuestControl;
   private readonly none = new Uint8Array(0);
   private pollBuf = new Uint8Array(64 * 8);
   // Kernel names of this guest's unix binds (/proc/self/fd/N/NAME) -> the guest's.
@@ -116,6 +135,15 @@ export class GuestNet {
     this.judge = ctx.judge;
     this.events = ctx.events;
     this.cwd = ctx.cwd;
+    this.cmsgs = new GuestControl({
+      table: this.table,
+      events: this.events,
+      optionPermitted: (s, level, name) => this.optionPermitted('setsockopt', s, level, name),
+      adoptable: (hfd) => {
+        const e = this.made(hfd);
+        return e && hasGrant(this.judge, e.sk.grant) ? e : undefined;
+      },
+    });
   }
 
   // EMFILE at the guest's socket limit, reported.
@@ -444,24 +472,32 @@ export class GuestNet {
     const s = this.sock(vfd);
     if (typeof s === 'number') return s;
     if (flags & ~(SEND_FLAGS | MSG_FASTOPEN)) return -E.EOPNOTSUPP;
-    if (s.sk.domain === AF_NETLINK) {
-      if (!netlinkRequestAllowed(s.protocol, buf, off, len)) {
-        return -this.events.deny('sendto', `netlink protocol ${s.protocol}: a request that is not a listed query`, E.EACCES);
-      }
-    }
+    const err = this.netlinkRefused(s, buf, off, len);
+    if (err) return -err;
+    return this.sendVia(s, flags, sa, salen, (to, tolen) => (to === null
+      ? addon.send(s.hfd, buf, off, len, flags)
+      : addon.sendto(s.hfd, buf, off, len, flags, to, 0, tolen)));
+  }
+
+  // Netlink messages a guest sends are listed queries, or EACCES.
+  private netlinkRefused(s: SockEntry, buf: Uint8Array, off: number, len: number): number {
+    if (s.sk.domain !== AF_NETLINK || netlinkRequestAllowed(s.protocol, buf, off, len)) return 0;
+    return this.events.deny('sendto', `netlink protocol ${s.protocol}: a request that is not a listed query`, E.EACCES);
+  }
+
+  // A send on s to the guest's (sa, salen), judged: send(null) when there is
+  // no address (a connected socket), else send(the judged copy, its length).
+  private sendVia(s: SockEntry, flags: number, sa: number, salen: number,
+    send: (to: Uint8Array | null, tolen: number) => number): number {
     sa >>>= 0;
-    if (sa === 0) {
-      // MSG_FASTOPEN without an address has nothing to open: the kernel says so.
-      return addon.send(s.hfd, buf, off, len, flags);
-    }
+    // MSG_FASTOPEN without an address has nothing to open: the kernel says so.
+    if (sa === 0) return send(null, 0);
     const use: Operation = flags & MSG_FASTOPEN ? 'connect' : 'sendto';
-    if (use === 'sendto' && this.sameAsLast(s, sa, salen)) {
-      return addon.sendto(s.hfd, buf, off, len, flags, s.lastTo!, 0, s.lastTo!.length);
-    }
+    if (use === 'sendto' && this.sameAsLast(s, sa, salen)) return send(s.lastTo!, s.lastTo!.length);
     return this.through(use, s, sa, salen, (t) => {
       // A datagram stream to one IP peer is judged once.
       if (use === 'sendto' && s.sk.domain !== AF_UNIX) s.lastTo = t.sa.slice(0, t.len);
-      return addon.sendto(s.hfd, buf, off, len, flags, t.sa, 0, t.len);
+      return send(t.sa, t.len);
     });
   }
 
@@ -480,10 +516,8 @@ export class GuestNet {
     sa >>>= 0;
     salenPtr >>>= 0;
     if (sa !== 0 && !this.outFits(sa, salenPtr)) return -E.EFAULT;
-    if (!isStream(s) && this.filtered(s)) {
-      const r = this.dropUngranted(s, flags);
-      if (r < 0) return r;
-    }
+    const err = this.dropUngranted(s, flags);
+    if (err < 0) return err;
     if (sa === 0) return addon.recv(s.hfd, buf, off, len, flags);
     this.sadv.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true);
     const r = addon.recvfrom(s.hfd, buf, off, len, flags, this.sa, 0, SOCKADDR_MAX);
@@ -498,8 +532,11 @@ export class GuestNet {
 
   // Datagrams from sources the accept grants do not name are dropped before
   // the guest sees a byte of them: each is peeked (no data), judged by its
-  // source, and consumed if refused. 0 once a granted datagram is next.
+  // source, and consumed if refused. 0 once a granted datagram is next (or
+  // the socket is not filtered, or the guest reads its error queue: its own
+  // sends' errors).
   private dropUngranted(s: SockEntry, flags: number): number {
+    if (isStream(s) || flags & MSG_ERRQUEUE || !this.filtered(s)) return 0;
     for (;;) {
       this.sadv.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true);
       const r = addon.recvfrom(s.hfd, this.none, 0, 0, (flags & MSG_DONTWAIT) | MSG_PEEK, this.sa, 0, SOCKADDR_MAX);
@@ -512,7 +549,7 @@ export class GuestNet {
     }
   }
 
-  // Gather/scatter forms (WASI fd_write/sock_send, emscripten sendmsg): one
+  // Gather/scatter forms (WASI fd_write/sock_send): one
   // buffer goes straight to the kernel; several are copied through IO_CHUNK.
   sendv(vfd: number, iov: Iov, flags: number, sa: number, salen: number): number {
     const s = this.sock(vfd);
@@ -557,18 +594,18 @@ export class GuestNet {
     }
   }
 
-  // iovec array (8 bytes each: ptr, len) at ptr: the list, or a positive errno.
+  // iovec array (WSK_IOV_SIZE bytes each: ptr, len) at ptr: the list, or a positive errno.
   readIov(ptr: number, n: number, tooMany: number): Iov | number {
     ptr >>>= 0;
     n >>>= 0;
     if (n > IOV_MAX) return tooMany;
-    if (!this.mem.fits(ptr, n * 8)) return E.EFAULT;
+    if (!this.mem.fits(ptr, n * WSK_IOV_SIZE)) return E.EFAULT;
     const out: Iov = [];
     const dv = this.mem.dv;
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const p = dv.getUint32(ptr + i * 8, true);
-      const l = dv.getUint32(ptr + i * 8 + 4, true);
+      const p = dv.getUint32(ptr + i * WSK_IOV_SIZE + WSK_IOV_BASE, true);
+      const l = dv.getUint32(ptr + i * WSK_IOV_SIZE + WSK_IOV_LEN, true);
       if (!this.mem.fits(p, l)) return E.EFAULT;
       total += l;
       // ssize_t's limit on wasm32, as Linux's on a 32-bit process.
@@ -576,6 +613,96 @@ export class GuestNet {
       out.push([p, l]);
     }
     return out;
+  }
+
+  // ---- messages with control data (sendmsg/recvmsg) --------------------------------------------
+
+  // The guest's struct msghdr at msg (host.h WSK_MSG_*), its fields checked
+  // against its memory: EFAULT for what does not fit (a NULL buffer of
+  // non-zero length included, as Linux's copy from NULL faults), EMSGSIZE
+  // for more than IOV_MAX iovecs.
+  private readMsg(msg: number): Msg | number {
+    msg >>>= 0;
+    if (!this.mem.fits(msg, WSK_MSG_SIZE)) return E.EFAULT;
+    const dv = this.mem.dv;
+    const at = (f: number) => dv.getUint32(msg + f, true);
+    const m = {
+      at: msg, name: at(WSK_MSG_NAME), namelen: at(WSK_MSG_NAMELEN),
+      control: at(WSK_MSG_CONTROL), controllen: at(WSK_MSG_CONTROLLEN), iov: [] as Iov,
+    };
+    const iov = this.readIov(at(WSK_MSG_IOV), at(WSK_MSG_IOVLEN), E.EMSGSIZE);
+    if (typeof iov === 'number') return iov;
+    m.iov = iov;
+    if (m.controllen !== 0 && (m.control === 0 || !this.mem.fits(m.control, m.controllen))) return E.EFAULT;
+    return m;
+  }
+
+  // The message's buffers as views of guest memory: the kernel gathers and
+  // scatters them in place.
+  private views(iov: Iov): Uint8Array[] {
+    const u8 = this.mem.u8;
+    return iov.map(([p, l]) => u8.subarray(p, p + l));
+  }
+
+  sendmsg(vfd: number, msg: number, flags: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    if (flags & ~(SEND_FLAGS | MSG_FASTOPEN)) return -E.EOPNOTSUPP;
+    const m = this.readMsg(msg);
+    if (typeof m === 'number') return -m;
+    let control: Uint8Array | null = null;
+    // Linux's answer to control data over net.core.optmem_max.
+    if (m.controllen > CONTROL_MAX) return -E.ENOBUFS;
+    if (m.controllen > 0) {
+      const c = this.cmsgs.toKernel(s, this.mem.u8.slice(m.control, m.control + m.controllen));
+      if (typeof c === 'number') return -c;
+      control = c;
+    }
+    let bufs = this.views(m.iov);
+    if (s.sk.domain === AF_NETLINK) {
+      // Judged on a copy: what the kernel gets is what was judged.
+      const [total] = span(m.iov);
+      if (total > IO_CHUNK) return -E.EMSGSIZE;
+      const n = this.gather(m.iov, total);
+      const err = this.netlinkRefused(s, this.io, 0, n);
+      if (err) return -err;
+      bufs = [this.io.subarray(0, n)];
+    }
+    return this.sendVia(s, flags, m.name, m.namelen, (to, tolen) =>
+      addon.sendmsg(s.hfd, bufs, control, flags, to ?? this.none, to === null ? -1 : 0, tolen));
+  }
+
+  recvmsg(vfd: number, msg: number, flags: number): number {
+    const s = this.sock(vfd);
+    if (typeof s === 'number') return s;
+    if (flags & ~RECV_FLAGS) return -E.EOPNOTSUPP;
+    const m = this.readMsg(msg);
+    if (typeof m === 'number') return -m;
+    if (m.name !== 0 && !this.mem.fits(m.name, m.namelen)) return -E.EFAULT;
+    const err = this.dropUngranted(s, flags);
+    if (err < 0) return err;
+    const control = m.controllen > 0 ? this.control : null;
+    this.sadv.setUint32(SOCKADDR_MAX, SOCKADDR_MAX, true);
+    const r = addon.recvmsg(s.hfd, this.views(m.iov), control, flags, this.sa, 0, SOCKADDR_MAX, SOCKADDR_MAX + 4);
+    if (r < 0) return r;
+    let mflags = this.sadv.getInt32(SOCKADDR_MAX + 8, true);
+    let controllen = 0;
+    if (control !== null) {
+      const got = this.cmsgs.toGuest(s, control.subarray(0, this.sadv.getUint32(SOCKADDR_MAX + 4, true)), m.controllen);
+      this.mem.refresh();
+      this.mem.u8.set(got.bytes, m.control);
+      controllen = got.bytes.length;
+      if (got.ctrunc) mflags |= MSG_CTRUNC;
+    }
+    this.mem.refresh();
+    const dv = this.mem.dv;
+    // The name's room is the namelen checked above, whatever the data
+    // received into the guest's buffers wrote over the record since.
+    dv.setUint32(m.at + WSK_MSG_NAMELEN, m.name !== 0 ? m.namelen : 0, true);
+    if (m.name !== 0) this.copyOutSockaddr(this.sadv.getUint32(SOCKADDR_MAX, true), m.name, m.at + WSK_MSG_NAMELEN);
+    dv.setUint32(m.at + WSK_MSG_CONTROLLEN, controllen, true);
+    dv.setInt32(m.at + WSK_MSG_FLAGS, mflags, true);
+    return r;
   }
 
   // ---- options, ioctl, modes -------------------------------------------------------------------
@@ -618,13 +745,21 @@ export class GuestNet {
     return addon.setsockopt(s.hfd, level, name, this.opt, 0, n);
   }
 
+  // Whether the option's rule lets op through on s (its kind, then its grant).
+  private optionListed(op: 'getsockopt' | 'setsockopt', s: SockEntry, rule: OptionRule | undefined): rule is OptionRule {
+    return rule !== undefined && (op === 'getsockopt' ? rule.get : rule.set) &&
+      (rule.families === undefined || rule.families.includes(s.sk.family));
+  }
+
+  private optionPermitted(op: 'getsockopt' | 'setsockopt', s: SockEntry, level: number, name: number): boolean {
+    const rule = optionRule(level, name);
+    return this.optionListed(op, s, rule) && hasGrant(this.judge, rule.grant, s.sk.family);
+  }
+
   private optionAllowed(op: 'getsockopt' | 'setsockopt', s: SockEntry, level: number, name: number): number {
     const rule = optionRule(level, name);
     const what = rule ? rule.name : `level ${level} option ${name}`;
-    if (rule === undefined || !(op === 'getsockopt' ? rule.get : rule.set) ||
-      (rule.families !== undefined && !rule.families.includes(s.sk.family))) {
-      return this.events.deny(op, what, E.ENOPROTOOPT);
-    }
+    if (!this.optionListed(op, s, rule)) return this.events.deny(op, what, E.ENOPROTOOPT);
     if (!hasGrant(this.judge, rule.grant, s.sk.family)) {
       return this.events.deny(op, what, E.EACCES, `--allow-family=${rule.grant === 'family' ? s.sk.family : rule.grant}`);
     }

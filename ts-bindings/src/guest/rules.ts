@@ -260,6 +260,61 @@ export function optionRule(level: number, name: number): OptionRule | undefined 
   return OPTIONS.get(`${level}:${name}`);
 }
 
+// ---- control messages (sendmsg/recvmsg ancillary data) ---------------------------------------
+
+/** How a guest may send and receive one control message type (`cmsg_level`, `cmsg_type`). */
+export interface CmsgRule {
+  /** The message's name (`'IP_TOS'`). */
+  name: string;
+  /**
+   * What sending it needs: `'rights'` (descriptors of the guest's own table, mapped to the host's),
+   * the `[level, name]` option whose setsockopt the guest must be allowed on the socket (the message
+   * sets the same thing for one message), `'never'` (refused with EPERM, what Linux answers an
+   * unprivileged process), or null (receive only: EINVAL, as Linux answers an unknown type).
+   */
+  send: 'rights' | 'never' | readonly [number, number] | null;
+  /**
+   * What receiving it needs: `'rights'` (descriptors become new guest descriptors), or the
+   * `[level, name]` option that asks the kernel for it, which the guest must be allowed to set
+   * on the socket.
+   */
+  recv: 'rights' | readonly [number, number] | null;
+  /** Only on sockets of these families (undefined: any). */
+  families?: readonly Family[];
+}
+
+const cmsg = (level: number, type: number, name: string, send: CmsgRule['send'], recv: CmsgRule['recv'],
+  families?: readonly Family[]): [string, CmsgRule] => [`${level}:${type}`, { name, send, recv, families }];
+
+/**
+ * Every control message a guest may send or receive, keyed `"level:type"`, as data. A sent message
+ * not listed (or listed without a send rule) is EINVAL, as Linux answers an unknown one; a received
+ * one not listed, or whose option the guest may not set on that socket, is dropped (MSG_CTRUNC).
+ */
+export const CMSGS: ReadonlyMap<string, CmsgRule> = new Map([
+  cmsg(C.SOL_SOCKET, C.SCM_RIGHTS, 'SCM_RIGHTS', 'rights', 'rights', ['unix']),
+  // A root host's kernel would take any pid, uid and gid from the guest as the truth.
+  cmsg(C.SOL_SOCKET, C.SCM_CREDENTIALS, 'SCM_CREDENTIALS', 'never', [C.SOL_SOCKET, C.SO_PASSCRED], ['unix']),
+  cmsg(C.SOL_SOCKET, C.SCM_TIMESTAMP, 'SCM_TIMESTAMP', null, [C.SOL_SOCKET, C.SO_TIMESTAMP]),
+  cmsg(C.SOL_SOCKET, C.SCM_TIMESTAMPNS, 'SCM_TIMESTAMPNS', null, [C.SOL_SOCKET, C.SO_TIMESTAMPNS]),
+  cmsg(C.IPPROTO_IP, C.IP_TOS, 'IP_TOS', [C.IPPROTO_IP, C.IP_TOS], [C.IPPROTO_IP, C.IP_RECVTOS], IP),
+  cmsg(C.IPPROTO_IP, C.IP_TTL, 'IP_TTL', [C.IPPROTO_IP, C.IP_TTL], [C.IPPROTO_IP, C.IP_RECVTTL], IP),
+  cmsg(C.IPPROTO_IP, C.IP_PKTINFO, 'IP_PKTINFO', null, [C.IPPROTO_IP, C.IP_PKTINFO], IP),
+  cmsg(C.IPPROTO_IP, C.IP_RECVERR, 'IP_RECVERR', null, [C.IPPROTO_IP, C.IP_RECVERR], IP),
+  cmsg(C.IPPROTO_IPV6, C.IPV6_TCLASS, 'IPV6_TCLASS', [C.IPPROTO_IPV6, C.IPV6_TCLASS],
+    [C.IPPROTO_IPV6, C.IPV6_RECVTCLASS], V6),
+  cmsg(C.IPPROTO_IPV6, C.IPV6_HOPLIMIT, 'IPV6_HOPLIMIT', [C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS],
+    [C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT], V6),
+  cmsg(C.IPPROTO_IPV6, C.IPV6_PKTINFO, 'IPV6_PKTINFO', null, [C.IPPROTO_IPV6, C.IPV6_RECVPKTINFO], V6),
+  cmsg(C.IPPROTO_IPV6, C.IPV6_RECVERR, 'IPV6_RECVERR', null, [C.IPPROTO_IPV6, C.IPV6_RECVERR], V6),
+  cmsg(C.IPPROTO_UDP, UDP_SEGMENT, 'UDP_SEGMENT', [C.IPPROTO_UDP, UDP_SEGMENT], null, IP),
+  cmsg(C.IPPROTO_UDP, UDP_GRO, 'UDP_GRO', null, [C.IPPROTO_UDP, UDP_GRO], IP),
+]);
+
+export function cmsgRule(level: number, type: number): CmsgRule | undefined {
+  return CMSGS.get(`${level}:${type}`);
+}
+
 // ---- netlink requests -----------------------------------------------------------------------------
 
 // What a guest holding a netlink grant may ask the kernel: queries, never

@@ -55,6 +55,8 @@ export function sdkImports(mem: HostMemory, net: GuestNet, dns: GuestDnsPolicy):
       if (!mem.fits(buf, len) || !outOk(out)) return E.EFAULT;
       return yieldTo(net.recvfrom(fd, mem.u8, buf, len, flags, sa, salenPtr), out);
     },
+    sendmsg: (fd, msg, flags, out) => (outOk(out) ? yieldTo(net.sendmsg(fd, msg, flags), out) : E.EFAULT),
+    recvmsg: (fd, msg, flags, out) => (outOk(out) ? yieldTo(net.recvmsg(fd, msg, flags), out) : E.EFAULT),
     shutdown: (fd, how) => status(net.shutdown(fd, how)),
     // Sockets only here; the SDK closes files through WASI's fd_close.
     close: (fd) => status(net.isSocket(fd) ? net.close(fd) : -E.EBADF),

@@ -47,6 +47,18 @@ struct ip_mreqn {
 	int imr_ifindex;
 };
 
+/* IP_PKTINFO and IPV6_PKTINFO control message data. */
+struct in_pktinfo {
+	int ipi_ifindex;
+	struct in_addr ipi_spec_dst;
+	struct in_addr ipi_addr;
+};
+
+struct in6_pktinfo {
+	struct in6_addr ipi6_addr;
+	unsigned ipi6_ifindex;
+};
+
 struct ipv6_mreq {
 	struct in6_addr ipv6mr_multiaddr;
 	unsigned ipv6mr_interface;

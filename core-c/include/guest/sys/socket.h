@@ -32,6 +32,13 @@ struct cmsghdr {
 	int cmsg_type;
 };
 
+/* SCM_CREDENTIALS data (glibc and musl show it under _GNU_SOURCE; here always). */
+struct ucred {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
 struct linger {
 	int l_onoff;
 	int l_linger;
@@ -120,6 +127,9 @@ struct linger {
 #define SO_SNDTIMEO 21
 #define SO_BINDTODEVICE 25
 #define SO_TIMESTAMP 29
+#define SCM_TIMESTAMP SO_TIMESTAMP
+#define SO_TIMESTAMPNS 35
+#define SCM_TIMESTAMPNS SO_TIMESTAMPNS
 #define SO_ACCEPTCONN 30
 #define SO_SNDBUFFORCE 32
 #define SO_RCVBUFFORCE 33
