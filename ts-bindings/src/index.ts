@@ -56,7 +56,7 @@ export type { SocketFile } from './lib/makefile.js';
 export type {
   Int, Bytes, WritableBytes, Timeout, Host, Port, Address, AddressArg, IPv4Address, IPv6Address, InetAddress,
   UnixAddress, NetlinkAddress, PacketAddress, TipcAddress, VsockAddress, CanAddress, RawAddress, IPv4AddressArg, IPv6AddressArg,
-  UnixAddressArg, NetlinkAddressArg, PacketAddressArg, TipcAddressArg, VsockAddressArg, CanAddressArg, AlgAddressArg, AddrInfo, HostEntry,
+  UnixAddressArg, NetlinkAddressArg, PacketAddressArg, TipcAddressArg, VsockAddressArg, CanAddressArg, AlgAddressArg, AlgType, AddrInfo, HostEntry,
   NameInfoAddressArg, InterfaceEntry, IntEnum,
 } from './lib/types.js';
 export type { SocketFactory, SocketpairFunction, FromfdFunction } from './lib/factories.js';

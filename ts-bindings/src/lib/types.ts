@@ -93,9 +93,14 @@ export type CanAddressArg =
   | readonly [iface: Host, rx_id: Int, tx_id: Int]
   | readonly [iface: Host, name: Int, pgn: Int, addr: Int];
 /**
+ * The algorithm types Linux's AF_ALG interface offers (algif_hash, algif_skcipher, algif_aead,
+ * algif_rng); the kernel refuses any other with ENOENT.
+ */
+export type AlgType = 'hash' | 'skcipher' | 'aead' | 'rng';
+/**
  * AF_ALG's address, which only bind takes: (type, name[, feat[, mask]]), e.g. `['hash', 'sha256']`.
  */
-export type AlgAddressArg = readonly [type: string, name: string, feat?: number, mask?: number];
+export type AlgAddressArg = readonly [type: AlgType, name: string, feat?: number, mask?: number];
 
 /**
  * An address argument of any family; the socket's family decides which form is required (a
