@@ -9,6 +9,11 @@
 //   node bench/async-net.mjs bulk wasock|net [BYTES] [WARM]    BYTES in 64 KiB chunks, receiver in a
 //                                                             Worker (as bulk.c's thread): MiB/s
 //   node bench/async-net.mjs bulk1 wasock|net [BYTES] [WARM]   the same, both ends on one event loop
+//   deno run -A bench/async-net.mjs pingpong|echo1000 wasock|net|native ...
+//   bun run bench/async-net.mjs pingpong|echo1000 wasock|net|native ...
+//                                                             the same on Deno and Bun; native is the
+//                                                             runtime's own API (Deno.connect,
+//                                                             Bun.connect / Bun.listen)
 import net from 'node:net';
 
 const [, , test, impl, a1, a2] = process.argv;
@@ -102,6 +107,83 @@ async function pingpongNet(n, warm) {
   const dt = (now() - t0) / 1000;
   c.destroy();
   server.close();
+  return n / dt;
+}
+
+// The runtime's own TCP API: Deno.listen/Deno.connect (streams of reads and writes).
+async function pingpongDeno(n, warm) {
+  const l = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+  const accepted = l.accept();
+  const c = await Deno.connect({ hostname: '127.0.0.1', port: l.addr.port });
+  const s = await accepted;
+  for (const x of [c, s]) x.setNoDelay(true);
+  const readFull = async (conn, buf) => {
+    for (let got = 0; got < buf.length;) {
+      const k = await conn.read(buf.subarray(got));
+      if (k === null) return false;
+      got += k;
+    }
+    return true;
+  };
+  const writeAll = async (conn, b) => {
+    for (let off = 0; off < b.length;) off += await conn.write(b.subarray(off));
+  };
+  const server = (async () => {
+    const buf = new Uint8Array(64);
+    while (await readFull(s, buf)) await writeAll(s, buf);
+  })();
+  const buf = new Uint8Array(64);
+  const rt = async () => {
+    await writeAll(c, MSG);
+    await readFull(c, buf);
+  };
+  for (let i = 0; i < warm; i++) await rt();
+  const t0 = now();
+  for (let i = 0; i < n; i++) await rt();
+  const dt = (now() - t0) / 1000;
+  c.close();
+  await server.catch(() => {});
+  s.close();
+  l.close();
+  return n / dt;
+}
+
+// Bun.listen/Bun.connect: callbacks on Bun's own loop, as net's shape above.
+async function pingpongBun(n, warm) {
+  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: {
+    open(s) { s.setNoDelay?.(true); s.data = 0; },
+    data(s, d) {
+      s.data += d.length;
+      while (s.data >= 64) {
+        s.data -= 64;
+        s.write(MSG);
+      }
+    },
+  } });
+  let waiting = null;
+  let got = 0;
+  const c = await Bun.connect({ hostname: '127.0.0.1', port: server.port, socket: {
+    data(_s, d) {
+      got += d.length;
+      if (got >= 64) {
+        got -= 64;
+        const w = waiting;
+        waiting = null;
+        w();
+      }
+    },
+  } });
+  c.setNoDelay?.(true);
+  const rt = () => new Promise((r) => {
+    waiting = r;
+    c.write(MSG);
+  });
+  for (let i = 0; i < warm; i++) await rt();
+  const t0 = now();
+  for (let i = 0; i < n; i++) await rt();
+  const dt = (now() - t0) / 1000;
+  c.end();
+  server.stop(true);
   return n / dt;
 }
 
@@ -345,7 +427,8 @@ async function bulkNet(total, warm, threaded) {
 
 const table = {
   pingpong: { wasock: () => pingpongWasock(+(a1 ?? 100000), +(a2 ?? 10000)),
-    net: () => pingpongNet(+(a1 ?? 100000), +(a2 ?? 10000)) },
+    net: () => pingpongNet(+(a1 ?? 100000), +(a2 ?? 10000)),
+    native: () => (typeof Bun !== 'undefined' ? pingpongBun : pingpongDeno)(+(a1 ?? 100000), +(a2 ?? 10000)) },
   echo1000: { wasock: () => echoWasock(+(a1 ?? 50)), net: () => echoNet(+(a1 ?? 50)) },
   churn: { wasock: () => churnWasock(+(a1 ?? 10000)), sync: () => churnSync(+(a1 ?? 10000)),
     net: () => churnNet(+(a1 ?? 10000)) },

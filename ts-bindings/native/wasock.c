@@ -1200,6 +1200,8 @@ NAPI_MODULE_INIT()
 		FN("pollCancel", f_pollCancel),
 		FN("pollClose", f_pollClose),
 		FN("pollCount", f_pollCount),
+		FN("pollRun", f_pollRun),
+		FN("pollPark", f_pollPark),
 		FN("sendfile", f_sendfile),
 		FN("lseek", f_lseek),
 		FN("sethostname", f_sethostname),

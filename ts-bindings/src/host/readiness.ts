@@ -1,6 +1,7 @@
 // Readiness on the event loop for the Promise API: the addon's watches
 // (ts-bindings/native/readiness.c, with one backend: readiness_uv.c's uv_poll
-// handles, or on runtimes without libuv readiness_epoll.c's own epoll thread). Whatever one loop iteration finds ready
+// handles, or on runtimes without libuv readiness_epoll.c's epoll instance,
+// which this thread polls itself). Whatever one loop iteration finds ready
 // comes here in one call (dispatch), and each waiter is told at once: a
 // pending operation retries right there. No worker, no busy polling: one
 // watch per descriptor, armed only while something waits.
@@ -63,8 +64,9 @@ function wake(list: Waiter[]): void {
 // The addon's ready list: `count` pairs (fd, events) per call, read in place.
 const readyList = new Int32Array(2 * 1024);
 
-// Called by the addon (through napi_make_callback) after each poll phase
-// that found waited-for descriptors ready.
+// Called with the list filled: by the addon (through napi_make_callback)
+// after a poll phase, or after a wake-up from a parked backend, that found
+// waited-for descriptors ready; or by turn().
 function dispatch(count: number): void {
   for (let i = 0; i < 2 * count; i += 2) {
     const e = entries[readyList[i]];
@@ -73,20 +75,46 @@ function dispatch(count: number): void {
     if (events & POLLIN) wake(e.rd);
     if (events & POLLOUT) wake(e.wr);
   }
+  // Where some were ready, more soon will be: the operations just woken
+  // wait again, and their peers answer. Poll again next turn.
+  if (polled && count > 0) schedule();
 }
 
-// The addon's backend: libuv (Node) or its own epoll thread. Bun's N-API
-// has no uv_poll at all. Deno's imitation reports a descriptor that stays
-// ready only once, so a wait for data that was already there when the last
-// read returned never ends (a sendall and a reader on one loop deadlock), and
-// it measured 1–8k round trips/s against 18–23k on the thread. WASOCK_POLL=thread
-// picks the thread anywhere (the tests run both).
-const threaded = typeof process !== 'undefined' && (process.versions?.bun !== undefined ||
+// The addon's backend: libuv (Node), or an epoll instance that this thread
+// polls. Bun's N-API has no uv_poll at all. Deno's imitation reports a
+// descriptor that stays ready only once, so a wait for data that was already
+// there when the last read returned never ends (a sendall and a reader on one
+// loop deadlock), and it measured 1–8k round trips/s. WASOCK_POLL=thread picks
+// the epoll backend anywhere (the tests run both).
+const polled = typeof process !== 'undefined' && (process.versions?.bun !== undefined ||
   'Deno' in globalThis || process.env?.WASOCK_POLL === 'thread');
+
+// On the epoll backend, whenever an operation waits, a poll is due (turn) or
+// the addon's helper thread has the blocking wait (parked: it wakes this
+// thread through dispatch once the epoll instance is readable). A turn is a
+// macrotask, so it runs once per loop iteration, after the I/O and
+// microtasks of the iteration before: while the loop is busy, readiness
+// costs a non-blocking epoll_wait here and no thread hop.
+let scheduled = false;
+const later: (f: () => void) => unknown = typeof setImmediate === 'function' ? setImmediate : (f) => setTimeout(f, 0);
+
+function schedule(): void {
+  if (!scheduled) {
+    scheduled = true;
+    later(turn);
+  }
+}
+
+function turn(): void {
+  scheduled = false;
+  const n = addon.pollRun();
+  if (n > 0) dispatch(n);
+  else addon.pollPark(); // nothing ready: block on the helper thread
+}
 
 // napi_make_callback needs a real object as its receiver.
 const receiver = { dispatch };
-const setup = addon.pollSetup(dispatch, receiver, readyList, threaded);
+const setup = addon.pollSetup(dispatch, receiver, readyList, polled);
 if (setup < 0 && setup !== -EEXIST /* another copy of the library on this thread */) {
   throw osError(-setup);
 }
@@ -102,6 +130,7 @@ export function watch(fd: number, events: number, w: Waiter): number {
   (events === POLLIN ? e.rd : e.wr).push(w);
   const r = addon.pollWait(fd, events);
   if (r < 0) unwatch(fd, events, w);
+  else if (polled) schedule();
   return r;
 }
 
