@@ -33,9 +33,10 @@
  * Closing a descriptor through the addon (close, and so the core's close)
  * drops its watch first: a closed number that is reused must not inherit a
  * registration. A stale report for a reused number only wakes a waiter
- * early; its retry finds EAGAIN and waits again. On a backend JS polls, a
- * descriptor closed that way while waited for is reported ready at the next
- * run, so its waiters retry and meet EBADF instead of waiting forever.
+ * early; its retry finds EAGAIN and waits again. A descriptor closed while
+ * waited for, behind the Promise API's back (through the sync API's close,
+ * or by close(2) itself, found by pollCheck), is listed with POLLNVAL soon
+ * after (kick), and its waiters fail with EBADF instead of waiting forever.
  *
  * Events are the pollfd bits the core uses (POLLIN 1, POLLOUT 4). State is
  * per thread (_Thread_local): each JS environment, main or worker, runs its
@@ -169,16 +170,19 @@ void readiness_take(struct wsk_watch *p, int ev)
  * before (nothing else appends on such a backend) and at most full after. */
 static int run(struct wsk_ready *w)
 {
-	size_t n = w->ngone < w->list_cap ? w->ngone : w->list_cap;
+	size_t room = w->list_cap - w->nready;
+	size_t n = w->ngone < room ? w->ngone : room;
 	for (size_t i = 0; i < n; i++)
 		list_append(w, w->gone[2 * (w->ngone - 1 - i)],
 			    w->gone[2 * (w->ngone - 1 - i) + 1]);
 	w->ngone -= n;
+	if (n && (w->holding -= n) == 0 && w->be->hold)
+		w->be->hold(w, 0);
 	if (w->ngone) {
 		w->be->kick(w); /* the rest at the next run */
 		return 0;
 	}
-	return w->nready < w->list_cap ? w->be->run(w) : 0;
+	return w->be->run && w->nready < w->list_cap ? w->be->run(w) : 0;
 }
 
 void readiness_wake(struct wsk_ready *w)
@@ -186,7 +190,7 @@ void readiness_wake(struct wsk_ready *w)
 	run(w);
 	if (w->nready)
 		readiness_flush(w); /* JS polls again or parks */
-	else
+	else if (w->be->park)
 		w->be->park(w); /* woken for nothing: wait again */
 }
 
@@ -199,8 +203,10 @@ void readiness_freed(struct wsk_watch *p)
 	free(p);
 }
 
-/* fd, waited for (events), was closed through the addon. */
-static int gone_add(struct wsk_ready *w, int fd, int events)
+/* fd, waited for, was closed behind the Promise API's back: it is listed
+ * with POLLNVAL (its waiters fail with EBADF: the number may already name
+ * another file). Until then it keeps the loop alive as a wait would. */
+static int gone_add(struct wsk_ready *w, int fd)
 {
 	if (w->ngone == w->gone_cap) {
 		size_t cap = w->gone_cap ? 2 * w->gone_cap : 16;
@@ -211,8 +217,10 @@ static int gone_add(struct wsk_ready *w, int fd, int events)
 		w->gone_cap = cap;
 	}
 	w->gone[2 * w->ngone] = fd;
-	w->gone[2 * w->ngone + 1] = events;
+	w->gone[2 * w->ngone + 1] = POLLNVAL;
 	w->ngone++;
+	if (w->holding++ == 0 && w->be->hold)
+		w->be->hold(w, 1);
 	return 0;
 }
 
@@ -224,7 +232,7 @@ static void forget(int fd, int report)
 	if (!p)
 		return;
 	w->tab[fd] = NULL;
-	if (report && p->want && w->be->run && gone_add(w, fd, p->want) == 0)
+	if (report && p->want && w->be->kick && gone_add(w, fd) == 0)
 		w->be->kick(w);
 	set_want(p, 0);
 	p->closing = 1;
@@ -444,6 +452,25 @@ napi_value f_pollPark(napi_env env, napi_callback_info info)
 	if (!w || !w->be->park)
 		RET_ERR(ENOTSUP);
 	return ret_int(env, w->be->park(w));
+}
+
+/* pollCheck() -> watches waited for: each whose registration no longer
+ * stands (its descriptor was closed behind the library's back) is dropped
+ * and listed with POLLNVAL soon after. */
+napi_value f_pollCheck(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	struct wsk_ready *w = ready_env;
+	size_t waiting = 0;
+	for (size_t fd = 0; w && fd < w->cap; fd++) {
+		struct wsk_watch *p = w->tab[fd];
+		if (!p || !p->want)
+			continue;
+		waiting++;
+		if (w->be->check(p) < 0)
+			forget((int)fd, 1);
+	}
+	return ret_int(env, (int64_t)waiting);
 }
 
 /* pollCount() -> watches not yet freed on this thread (leak checks). */

@@ -42,8 +42,8 @@ struct wsk_ready {
 	size_t cap;
 	size_t live; /* watches not yet freed (for tests) */
 	size_t holding; /* watches that wait and keep the loop alive */
-	int32_t *gone; /* pairs (fd, events): closed through the addon while
-			* waited for, to report at the next run */
+	int32_t *gone; /* pairs (fd, POLLNVAL): closed behind the Promise
+			* API's back while waited for, to report at the next run */
 	size_t ngone, gone_cap; /* pairs */
 };
 
@@ -61,14 +61,18 @@ struct readiness_backend {
 	int (*watch_init)(struct wsk_watch *p);
 	/* Arms p for ev, or disarms it when ev is 0. */
 	int (*arm)(struct wsk_watch *p, int ev);
-	/* A backend that JS polls itself has the three below (NULL for one
-	 * that flushes on its own, as libuv's check handle does). run lists
-	 * what is ready now, without blocking, each through readiness_take
-	 * (at most list_cap). park has the backend call readiness_wake once
-	 * something may be ready. kick has it wake JS even with no descriptor
-	 * ready (there are gone waits to report). */
+	/* A backend that JS polls itself has run and park (NULL for one that
+	 * flushes on its own, as libuv's check handle does). run lists what
+	 * is ready now, without blocking, each through readiness_take (up to
+	 * list_cap pairs in all). park has the backend call readiness_wake
+	 * once something may be ready. */
 	int (*run)(struct wsk_ready *w);
 	int (*park)(struct wsk_ready *w);
+	/* Whether p's registration still stands: 0, or -errno when its
+	 * descriptor was closed behind the library's back. */
+	int (*check)(struct wsk_watch *p);
+	/* Has readiness_wake called soon, on the JS thread, even with no
+	 * descriptor ready: there are gone waits to report. */
 	void (*kick)(struct wsk_ready *w);
 	/* The number of watches that wait and keep the loop alive went from
 	 * 0 to 1 (on) or back (may be NULL: the backend's handles keep the

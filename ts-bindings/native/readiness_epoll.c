@@ -130,14 +130,19 @@ static int ep_start(struct wsk_ready *w, napi_value name)
 	return 0;
 }
 
+/* A one-shot registration for pollfd events ev. */
+static uint32_t epoll_bits(int ev)
+{
+	return ((ev & POLLIN) ? EPOLLIN : 0) | ((ev & POLLOUT) ? EPOLLOUT : 0) |
+	       EPOLLONESHOT;
+}
+
 static int ep_arm(struct wsk_watch *p, int ev)
 {
 	struct epoll_watch *q = (struct epoll_watch *)p;
 	int epfd = ep_env(p->w)->epfd;
-	struct epoll_event e = { .events = 0, .data.fd = p->fd };
-	if (ev)
-		e.events = ((ev & POLLIN) ? EPOLLIN : 0) |
-			   ((ev & POLLOUT) ? EPOLLOUT : 0) | EPOLLONESHOT;
+	struct epoll_event e = { .events = ev ? epoll_bits(ev) : 0,
+				 .data.fd = p->fd };
 	if (q->registered) {
 		if (epoll_ctl(epfd, EPOLL_CTL_MOD, p->fd, &e) == 0)
 			return 0;
@@ -151,6 +156,19 @@ static int ep_arm(struct wsk_watch *p, int ev)
 		return -errno;
 	q->registered = 1;
 	return 0;
+}
+
+/* The same events again: a registration that went with the descriptor's
+ * last close fails (ENOENT, or EBADF once the number is free). */
+static int ep_check(struct wsk_watch *p)
+{
+	struct epoll_event e = { .events = epoll_bits(p->active),
+				 .data.fd = p->fd };
+	if (!p->active)
+		return 0;
+	return epoll_ctl(ep_env(p->w)->epfd, EPOLL_CTL_MOD, p->fd, &e) < 0 ?
+		       -errno :
+		       0;
 }
 
 /* Everything ready now, without blocking: each through readiness_take. */
@@ -252,6 +270,7 @@ const struct readiness_backend readiness_epoll = {
 	.arm = ep_arm,
 	.run = ep_run,
 	.park = ep_park,
+	.check = ep_check,
 	.kick = ep_kick,
 	.hold = ep_hold,
 	.set_ref = NULL,

@@ -1202,6 +1202,7 @@ NAPI_MODULE_INIT()
 		FN("pollCount", f_pollCount),
 		FN("pollRun", f_pollRun),
 		FN("pollPark", f_pollPark),
+		FN("pollCheck", f_pollCheck),
 		FN("sendfile", f_sendfile),
 		FN("lseek", f_lseek),
 		FN("sethostname", f_sethostname),

@@ -78,6 +78,9 @@ export interface Addon {
   // and, after a poll found nothing, the helper thread's blocking wait (dispatch follows).
   pollRun(): number;
   pollPark(): number;
+  // The watches waited for; those whose descriptor was closed behind the library's back are
+  // reported ready (their retry meets EBADF).
+  pollCheck(): number;
   pollWait(fd: number, events: number): number;
   pollCancel(fd: number, events: number): number;
   // Whether fd's waits keep the loop alive (1) or not (0), until pollClose.

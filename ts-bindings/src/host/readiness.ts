@@ -8,7 +8,7 @@
 import { addon } from './native.js';
 import { osError } from '../lib/errors.js';
 import { POLLIN, POLLOUT } from '../lib/ops.js';
-import { EBADF, EEXIST } from './core-abi.generated.js';
+import { EBADF, EEXIST, WSK_POLLNVAL } from './core-abi.generated.js';
 
 // Whoever waits for a descriptor: told ready(true) when it is ready (or in
 // error: the retry reports it), ready(false) when its own time limit passed
@@ -61,6 +61,11 @@ function wake(list: Waiter[]): void {
   }
 }
 
+// Every waiter of e rejects with EBADF (as a retry on a closed socket would).
+function failAll(e: Entry): void {
+  for (const w of [...e.rd.splice(0), ...e.wr.splice(0)]) w.fail(osError(EBADF));
+}
+
 // The addon's ready list: `count` pairs (fd, events) per call, read in place.
 const readyList = new Int32Array(2 * 1024);
 
@@ -72,6 +77,10 @@ function dispatch(count: number): void {
     const e = entries[readyList[i]];
     if (e === undefined) continue;
     const events = readyList[i + 1];
+    if (events & WSK_POLLNVAL) {
+      failAll(e); // closed behind the library's back: the number may name another file by now
+      continue;
+    }
     if (events & POLLIN) wake(e.rd);
     if (events & POLLOUT) wake(e.wr);
   }
@@ -119,6 +128,21 @@ if (setup < 0 && setup !== -EEXIST /* another copy of the library on this thread
   throw osError(-setup);
 }
 
+// A descriptor closed behind the library's back (os-level, not through the
+// addon) loses its registration without a word from epoll or libuv. While
+// anything waits, the addon checks every waited-for registration this often
+// and reports the lost ones, so their waiters meet EBADF instead of waiting
+// forever. The timer never keeps the process alive.
+const CHECK_MS = 1000;
+let checker: ReturnType<typeof setInterval> | undefined;
+
+function check(): void {
+  if (addon.pollCheck() === 0) {
+    clearInterval(checker);
+    checker = undefined;
+  }
+}
+
 // Registers w for fd's `events` (POLLIN or POLLOUT): 0, or the addon's
 // -errno (nothing registered then).
 export function watch(fd: number, events: number, w: Waiter): number {
@@ -129,8 +153,15 @@ export function watch(fd: number, events: number, w: Waiter): number {
   }
   (events === POLLIN ? e.rd : e.wr).push(w);
   const r = addon.pollWait(fd, events);
-  if (r < 0) unwatch(fd, events, w);
-  else if (polled) schedule();
+  if (r < 0) {
+    unwatch(fd, events, w);
+    return r;
+  }
+  if (polled) schedule();
+  if (checker === undefined) {
+    checker = setInterval(check, CHECK_MS);
+    unrefTimer(checker);
+  }
   return r;
 }
 
@@ -165,7 +196,7 @@ export function forget(fd: number): void {
   const e = entries[fd];
   if (e !== undefined) {
     entries[fd] = undefined;
-    for (const w of [...e.rd, ...e.wr]) w.fail(osError(EBADF));
+    failAll(e);
   }
   addon.pollClose(fd);
 }
