@@ -14,6 +14,8 @@
 //                                                             the same on Deno and Bun; native is the
 //                                                             runtime's own API (Deno.connect,
 //                                                             Bun.connect / Bun.listen)
+//   ... pingpong|echo1000 side [N] [WARM|ROUNDS]              every implementation in this one process,
+//                                                             in alternating slices: { rate, rates }
 import net from 'node:net';
 
 const [, , test, impl, a1, a2] = process.argv;
@@ -33,7 +35,9 @@ async function wasock() {
 }
 
 // ---- 64 B ping-pong ------------------------------------------------------------------------
-async function pingpongWasock(n, warm) {
+// Each ping-pong and echo implementation sets up its connections and returns
+// { round(k): k round trips (ping-pong) or k rounds on every connection (echo), close() }.
+async function pingpongWasock() {
   const socket = await wasock();
   const l = socket.socket();
   l.bind(['127.0.0.1', 0]);
@@ -59,18 +63,16 @@ async function pingpongWasock(n, warm) {
     let got = 0;
     while (got < 64) got += await c.recv_into(buf.subarray(got));
   };
-  for (let i = 0; i < warm; i++) await rt();
-  const t0 = now();
-  for (let i = 0; i < n; i++) await rt();
-  const dt = (now() - t0) / 1000;
-  c.close();
-  await server;
-  s.close();
-  l.close();
-  return n / dt;
+  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+    close: async () => {
+      c.close();
+      await server;
+      s.close();
+      l.close();
+    } };
 }
 
-async function pingpongNet(n, warm) {
+async function pingpongNet() {
   const server = net.createServer({ noDelay: true }, (s) => {
     s.setNoDelay(true);
     let pending = 0;
@@ -101,17 +103,15 @@ async function pingpongNet(n, warm) {
     waiting = r;
     c.write(MSG);
   });
-  for (let i = 0; i < warm; i++) await rt();
-  const t0 = now();
-  for (let i = 0; i < n; i++) await rt();
-  const dt = (now() - t0) / 1000;
-  c.destroy();
-  server.close();
-  return n / dt;
+  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+    close: async () => {
+      c.destroy();
+      server.close();
+    } };
 }
 
 // The runtime's own TCP API: Deno.listen/Deno.connect (streams of reads and writes).
-async function pingpongDeno(n, warm) {
+async function pingpongDeno() {
   const l = Deno.listen({ hostname: '127.0.0.1', port: 0 });
   const accepted = l.accept();
   const c = await Deno.connect({ hostname: '127.0.0.1', port: l.addr.port });
@@ -137,19 +137,17 @@ async function pingpongDeno(n, warm) {
     await writeAll(c, MSG);
     await readFull(c, buf);
   };
-  for (let i = 0; i < warm; i++) await rt();
-  const t0 = now();
-  for (let i = 0; i < n; i++) await rt();
-  const dt = (now() - t0) / 1000;
-  c.close();
-  await server.catch(() => {});
-  s.close();
-  l.close();
-  return n / dt;
+  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+    close: async () => {
+      c.close();
+      await server.catch(() => {});
+      s.close();
+      l.close();
+    } };
 }
 
 // Bun.listen/Bun.connect: callbacks on Bun's own loop, as net's shape above.
-async function pingpongBun(n, warm) {
+async function pingpongBun() {
   const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: {
     open(s) { s.setNoDelay?.(true); s.data = 0; },
     data(s, d) {
@@ -178,13 +176,11 @@ async function pingpongBun(n, warm) {
     waiting = r;
     c.write(MSG);
   });
-  for (let i = 0; i < warm; i++) await rt();
-  const t0 = now();
-  for (let i = 0; i < n; i++) await rt();
-  const dt = (now() - t0) / 1000;
-  c.end();
-  server.stop(true);
-  return n / dt;
+  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+    close: async () => {
+      c.end();
+      server.stop(true);
+    } };
 }
 
 // ---- 1000 concurrent echo connections -----------------------------------------------------
@@ -192,7 +188,7 @@ const CONNS = 1000;
 // Echo rounds per connection before the clock starts (both implementations).
 const ECHO_WARM = 5;
 
-async function echoWasock(rounds) {
+async function echoWasock() {
   const socket = await wasock();
   const l = socket.socket();
   l.bind(['127.0.0.1', 0]);
@@ -227,17 +223,15 @@ async function echoWasock(rounds) {
       while (got < 64) got += await c.recv_into(buf.subarray(got));
     }
   }));
-  await run(ECHO_WARM);
-  const t0 = now();
-  await run(rounds);
-  const dt = (now() - t0) / 1000;
-  for (const c of clients) c.close();
-  await server;
-  l.close();
-  return (CONNS * rounds) / dt;
+  return { round: run,
+    close: async () => {
+      for (const c of clients) c.close();
+      await server;
+      l.close();
+    } };
 }
 
-async function echoNet(rounds) {
+async function echoNet() {
   const server = net.createServer((s) => {
     s.on('data', (d) => s.write(d));
   });
@@ -264,13 +258,11 @@ async function echoNet(rounds) {
     c.on('data', onData);
     c.write(MSG);
   })));
-  await run(ECHO_WARM);
-  const t0 = now();
-  await run(rounds);
-  const dt = (now() - t0) / 1000;
-  for (const c of clients) c.destroy();
-  server.close();
-  return (CONNS * rounds) / dt;
+  return { round: run,
+    close: async () => {
+      for (const c of clients) c.destroy();
+      server.close();
+    } };
 }
 
 // ---- connection churn ------------------------------------------------------------------------
@@ -425,11 +417,52 @@ async function bulkNet(total, warm, threaded) {
   return total / dt / 1048576;
 }
 
+// One implementation alone: `warm` units, then the rate of `n` (units per round()
+// call: `per`).
+async function alone(setup, n, warm, per = 1) {
+  const x = await setup();
+  await x.round(warm);
+  const t0 = now();
+  await x.round(n);
+  const dt = (now() - t0) / 1000;
+  await x.close();
+  return (n * per) / dt;
+}
+
+// Several implementations side by side in this one process: all set up, then
+// SIDE_SLICES slices in turn (order rotating), so each meets the same machine
+// load; { rate: the first's rate, rates: each one's }.
+const SIDE_SLICES = 20;
+async function side(setups, n, warm, per = 1) {
+  const xs = [];
+  for (const setup of Object.values(setups)) xs.push(await setup());
+  for (const x of xs) await x.round(warm);
+  const time = xs.map(() => 0);
+  const k = Math.max(1, Math.round(n / SIDE_SLICES));
+  for (let i = 0; i < SIDE_SLICES; i++) {
+    for (let j = 0; j < xs.length; j++) {
+      const at = (i + j) % xs.length;
+      const t0 = now();
+      await xs[at].round(k);
+      time[at] += now() - t0;
+    }
+  }
+  for (const x of xs) await x.close();
+  const rates = Object.fromEntries(Object.keys(setups).map((name, j) => [name, (k * SIDE_SLICES * per) / (time[j] / 1000)]));
+  return { rate: Object.values(rates)[0], rates };
+}
+
+// The runtime's own API, where the benchmark has it.
+const nativePingpong = typeof Bun !== 'undefined' ? pingpongBun : 'Deno' in globalThis ? pingpongDeno : null;
+const PP = [+(a1 ?? 100000), +(a2 ?? 10000)];
+const ECHO = [+(a1 ?? 50), ECHO_WARM, CONNS];
+
 const table = {
-  pingpong: { wasock: () => pingpongWasock(+(a1 ?? 100000), +(a2 ?? 10000)),
-    net: () => pingpongNet(+(a1 ?? 100000), +(a2 ?? 10000)),
-    native: () => (typeof Bun !== 'undefined' ? pingpongBun : pingpongDeno)(+(a1 ?? 100000), +(a2 ?? 10000)) },
-  echo1000: { wasock: () => echoWasock(+(a1 ?? 50)), net: () => echoNet(+(a1 ?? 50)) },
+  pingpong: { wasock: () => alone(pingpongWasock, ...PP), net: () => alone(pingpongNet, ...PP),
+    native: () => alone(nativePingpong, ...PP),
+    side: () => side({ promises: pingpongWasock, net: pingpongNet, ...(nativePingpong ? { native: nativePingpong } : {}) }, ...PP) },
+  echo1000: { wasock: () => alone(echoWasock, ...ECHO), net: () => alone(echoNet, ...ECHO),
+    side: () => side({ promises: echoWasock, net: echoNet }, ...ECHO) },
   churn: { wasock: () => churnWasock(+(a1 ?? 10000)), sync: () => churnSync(+(a1 ?? 10000)),
     net: () => churnNet(+(a1 ?? 10000)) },
   bulk: { wasock: () => bulkWasock(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), true),
@@ -449,4 +482,6 @@ if (!fn) {
   console.error('usage: node bench/async-net.mjs pingpong|echo1000|churn|bulk|bulk1 wasock|net|sync [args]');
   process.exit(2);
 }
-done(await fn());
+const r = await fn();
+if (typeof r === 'number') done(r);
+else done(r.rate, { rates: r.rates });

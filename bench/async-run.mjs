@@ -84,7 +84,8 @@ const TESTS = {
     target: null },
 };
 // Deno and Bun: wasock/promises against the runtime's node:net and its own API (Deno.connect,
-// Bun.connect), each a separate process of the same runtime. A runtime not installed is noted.
+// Bun.connect), side by side in one process of that runtime (async-net.mjs's `side`: one
+// record with every implementation's rate). A runtime not installed is noted.
 const RT_NOTES = [];
 for (const [name, rt] of Object.entries(runtimes)) {
   if (!available(rt)) {
@@ -93,12 +94,9 @@ for (const [name, rt] of Object.entries(runtimes)) {
   }
   const run = (...a) => [rt.bin, ...rt.args, net, ...a];
   TESTS[`pingpong-${name}`] = { unit: 'round trips/s', title: `64 B ping-pong across the event loop, ${name}`,
-    impls: { promises: run('pingpong', 'wasock', ...P.pp), net: run('pingpong', 'net', ...P.pp),
-      native: run('pingpong', 'native', ...P.pp) },
-    target: ['promises', 'net', 1.0] };
+    impls: { side: run('pingpong', 'side', ...P.pp) }, target: ['promises', 'net', 1.0] };
   TESTS[`echo1000-${name}`] = { unit: 'messages/s', title: `1,000 concurrent echo connections, 64 B, ${name}`,
-    impls: { promises: run('echo1000', 'wasock', ...P.echo), net: run('echo1000', 'net', ...P.echo) },
-    target: ['promises', 'net', 1.0] };
+    impls: { side: run('echo1000', 'side', ...P.echo) }, target: ['promises', 'net', 1.0] };
 }
 if (only) for (const t of Object.keys(TESTS)) if (!only.includes(t)) delete TESTS[t];
 
@@ -123,8 +121,10 @@ for (let r = 0; r < rounds; r++) {
         runs.push({ round: r + 1, test: t, impl, error: msg });
         continue;
       }
-      runs.push({ round: r + 1, test: t, impl, rate: rec.rate });
-      line.push(`${impl} ${Math.round(rec.rate)}`);
+      for (const [name, rate] of Object.entries(rec.rates ?? { [impl]: rec.rate })) {
+        runs.push({ round: r + 1, test: t, impl: name, rate });
+        line.push(`${name} ${Math.round(rate)}`);
+      }
     }
     console.log(`  round ${r + 1} ${t}: ${line.join(', ')}`);
   }
@@ -133,7 +133,7 @@ const summary = {};
 console.log('');
 for (const [t, spec] of Object.entries(TESTS)) {
   const med = {};
-  for (const impl of Object.keys(spec.impls)) {
+  for (const impl of new Set(runs.filter((x) => x.test === t && !x.error).map((x) => x.impl))) {
     med[impl] = median(runs.filter((x) => x.test === t && x.impl === impl && !x.error).map((x) => x.rate));
   }
   const ratios = {};

@@ -71,8 +71,24 @@ const readyList = new Int32Array(2 * 1024);
 
 // Called with the list filled: by the addon (through napi_make_callback)
 // after a poll phase, or after a wake-up from a parked backend, that found
-// waited-for descriptors ready; or by turn().
+// waited-for descriptors ready; or by turn() and pollNow().
 function dispatch(count: number): void {
+  dispatching = true;
+  try {
+    wakeListed(count);
+  } finally {
+    dispatching = false;
+  }
+  // Where some were ready, more soon will be: the operations just woken
+  // wait again, and their peers answer. Poll again next turn.
+  if (polled && count > 0) schedule();
+}
+
+// While the list is read, nothing polls into it (a woken operation that
+// waits again must not refill it under the loop).
+let dispatching = false;
+
+function wakeListed(count: number): void {
   for (let i = 0; i < 2 * count; i += 2) {
     const e = entries[readyList[i]];
     if (e === undefined) continue;
@@ -84,9 +100,6 @@ function dispatch(count: number): void {
     if (events & POLLIN) wake(e.rd);
     if (events & POLLOUT) wake(e.wr);
   }
-  // Where some were ready, more soon will be: the operations just woken
-  // wait again, and their peers answer. Poll again next turn.
-  if (polled && count > 0) schedule();
 }
 
 // The addon's backend: libuv (Node), or an epoll instance that this thread
@@ -116,9 +129,25 @@ function schedule(): void {
 
 function turn(): void {
   scheduled = false;
+  early = 0;
   const n = addon.pollRun();
   if (n > 0) dispatch(n);
   else addon.pollPark(); // nothing ready: block on the helper thread
+}
+
+// An operation about to wait has just made its peer's descriptor ready, as
+// often as not (a send, then a recv that waits for the answer; both ends on
+// one loop). So before a wait registers, the epoll backend polls once, and
+// what is ready runs now rather than a loop turn later. At most EARLY_MAX
+// such polls per loop turn: a pair of busy sockets on one loop still yields
+// to timers and other I/O as often as a poll phase of that many events would.
+const EARLY_MAX = 64;
+let early = 0;
+
+function pollNow(): void {
+  early++;
+  const n = addon.pollRun();
+  if (n > 0) dispatch(n);
 }
 
 // napi_make_callback needs a real object as its receiver.
@@ -146,6 +175,7 @@ function check(): void {
 // Registers w for fd's `events` (POLLIN or POLLOUT): 0, or the addon's
 // -errno (nothing registered then).
 export function watch(fd: number, events: number, w: Waiter): number {
+  if (polled && !dispatching && early < EARLY_MAX) pollNow();
   let e = entries[fd];
   if (e === undefined) {
     e = { rd: [], wr: [] };
