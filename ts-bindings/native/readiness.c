@@ -157,13 +157,15 @@ void readiness_take(struct wsk_watch *p, int ev)
 {
 	ev &= p->want;
 	set_want(p, p->want & ~ev);
-	int left = p->want;
-	if (left && watch_sync(p) < 0) {
-		set_want(p, 0);
-		ev |= left;
-	}
-	if (ev)
+	if (ev) {
 		list_append(p->w, p->fd, ev);
+		return;
+	}
+	int left = p->want;
+	if (watch_sync(p) < 0 && left) {
+		set_want(p, 0);
+		list_append(p->w, p->fd, left);
+	}
 }
 
 /* What run finds: the gone waits, then the backend's. The list is empty

@@ -104,9 +104,10 @@ static inline struct wsk_watch *readiness_watch(struct wsk_ready *w, int fd)
 /* p saw ev: what is awaited of it goes on the list (handed to JS when
  * full). */
 void readiness_report(struct wsk_watch *p, int ev);
-/* p saw ev, a one-shot report that disarmed it: what is awaited of it goes
- * on the list, and what is still awaited is armed again (when that fails,
- * its waiters are listed too: their retry meets the error). */
+/* p saw ev (its registration stays armed): what is awaited of it goes on
+ * the list. A report that nobody awaits re-arms p to what is still awaited,
+ * or disarms it; when that fails, p's waiters are listed too (their retry
+ * meets the error). */
 void readiness_take(struct wsk_watch *p, int ev);
 /* Woken by a parked backend, on the JS thread: runs it and hands what it
  * found to JS, or parks it again. */

@@ -1,8 +1,12 @@
 /*
  * The epoll readiness backend, for runtimes whose N-API has no usable libuv
  * (Bun has no uv_poll; Deno's reports a descriptor that stays ready only
- * once). One epoll instance per JS environment, with EPOLLONESHOT so a
- * descriptor reported once is not reported again until re-armed.
+ * once). One epoll instance per JS environment. Registrations are
+ * level-triggered and stay armed while their descriptor is waited for, so a
+ * wait that follows a wait for the same thing (each recv of a ping-pong)
+ * makes no epoll_ctl; a report that nobody waits for any more disarms
+ * (readiness_take). A descriptor already ready when its wait starts is
+ * reported by the next poll.
  *
  * The JS thread polls it itself, without blocking (run: epoll_wait with a
  * zero timeout, once per loop turn while operations wait), so while the loop
@@ -130,11 +134,10 @@ static int ep_start(struct wsk_ready *w, napi_value name)
 	return 0;
 }
 
-/* A one-shot registration for pollfd events ev. */
+/* A level-triggered registration for pollfd events ev. */
 static uint32_t epoll_bits(int ev)
 {
-	return ((ev & POLLIN) ? EPOLLIN : 0) | ((ev & POLLOUT) ? EPOLLOUT : 0) |
-	       EPOLLONESHOT;
+	return ((ev & POLLIN) ? EPOLLIN : 0) | ((ev & POLLOUT) ? EPOLLOUT : 0);
 }
 
 static int ep_arm(struct wsk_watch *p, int ev)
@@ -195,7 +198,6 @@ static int ep_run(struct wsk_ready *w)
 			ev |= POLLIN;
 		if (bits & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 			ev |= POLLOUT;
-		p->active = 0; /* a one-shot report disarms */
 		readiness_take(p, ev);
 	}
 	return 0;
