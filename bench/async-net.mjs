@@ -88,26 +88,36 @@ async function pingpongNet() {
   const c = net.connect(server.address().port, '127.0.0.1');
   c.setNoDelay(true);
   await new Promise((r) => c.on('connect', r));
-  let waiting = null;
-  let got = 0;
-  c.on('data', (d) => {
-    got += d.length;
-    if (got >= 64) {
-      got -= 64;
-      const w = waiting;
-      waiting = null;
-      w();
-    }
-  });
-  const rt = () => new Promise((r) => {
-    waiting = r;
-    c.write(MSG);
-  });
-  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+  const client = callbackClient(() => c.write(MSG));
+  c.on('data', client.data);
+  return { round: client.round,
     close: async () => {
       c.destroy();
       server.close();
     } };
+}
+
+// The client side of a callback API (net, Bun's): data(chunk) counts the echo in, round(k)
+// makes k round trips, each a write and a Promise settled when 64 bytes are back.
+function callbackClient(write) {
+  let waiting = null;
+  let got = 0;
+  const rt = () => new Promise((r) => {
+    waiting = r;
+    write();
+  });
+  return {
+    data(d) {
+      got += d.length;
+      if (got >= 64) {
+        got -= 64;
+        const w = waiting;
+        waiting = null;
+        w();
+      }
+    },
+    round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+  };
 }
 
 // The runtime's own TCP API: Deno.listen/Deno.connect (streams of reads and writes).
@@ -158,25 +168,12 @@ async function pingpongBun() {
       }
     },
   } });
-  let waiting = null;
-  let got = 0;
+  const client = callbackClient(() => c.write(MSG));
   const c = await Bun.connect({ hostname: '127.0.0.1', port: server.port, socket: {
-    data(_s, d) {
-      got += d.length;
-      if (got >= 64) {
-        got -= 64;
-        const w = waiting;
-        waiting = null;
-        w();
-      }
-    },
+    data(_s, d) { client.data(d); },
   } });
   c.setNoDelay?.(true);
-  const rt = () => new Promise((r) => {
-    waiting = r;
-    c.write(MSG);
-  });
-  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+  return { round: client.round,
     close: async () => {
       c.end();
       server.stop(true);
