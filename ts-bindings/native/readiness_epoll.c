@@ -149,11 +149,10 @@ static int ep_arm(struct wsk_watch *p, int ev)
 	if (q->registered) {
 		if (epoll_ctl(epfd, EPOLL_CTL_MOD, p->fd, &e) == 0)
 			return 0;
-		/* The registration went with the descriptor's last close,
-		 * made behind the library's back: the number may be open
-		 * again (or it fails with EBADF). */
-		if (errno != ENOENT)
-			return -errno;
+		/* ENOENT: the registration went with the descriptor's last
+		 * close, made behind the library's back; the number, open
+		 * again, names another file. */
+		return errno == ENOENT ? -EBADF : -errno;
 	}
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, p->fd, &e) < 0)
 		return -errno;
