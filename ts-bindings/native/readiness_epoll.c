@@ -11,12 +11,14 @@
  * The JS thread polls it itself, without blocking (run: epoll_wait with a
  * zero timeout, once per loop turn while operations wait), so while the loop
  * is busy a readiness event costs no thread hop. Only when such a poll found
- * nothing does JS hand the blocking wait to a helper thread (park): the
- * helper waits until the epoll instance is readable (poll(2) on it, which
- * consumes nothing), wakes the JS thread once through a thread-safe function,
- * and waits to be handed the wait again. The JS thread then polls and finds
- * the events itself. The thread-safe function keeps the loop alive only
- * while something waits.
+ * nothing does JS hand the blocking wait to a helper thread (park). The
+ * helper always waits in an outer epoll instance, which holds the JS
+ * thread's instance one-shot: parking re-arms it (one epoll_ctl, no thread
+ * wake-up), and once the inner instance has something ready the helper
+ * wakes, once, and wakes the JS thread through a thread-safe function. The
+ * JS thread then polls and finds the events itself; while it is busy (not
+ * parked), events never wake the helper. The thread-safe function keeps the
+ * loop alive only while something waits.
  *
  * An eventfd in the epoll set (kick) makes a parked helper wake JS when
  * there is something to report that no descriptor says: a waited-for
@@ -35,15 +37,12 @@ struct epoll_ready {
 	struct wsk_ready r; /* first */
 	int epfd;
 	int kickfd; /* eventfd in the epoll set: JS has something to report */
+	int outer; /* the helper's epoll instance: epfd (one-shot), stopfd */
 	int stopfd; /* eventfd: tells the helper thread to stop */
 	struct epoll_event *evs; /* r.list_cap of them, for run */
 	pthread_t thread;
 	int thread_started;
 	napi_threadsafe_function tsfn;
-	pthread_mutex_t mu; /* guards the two below */
-	pthread_cond_t cv;
-	int parked; /* the helper waits for the epoll instance, then wakes JS */
-	int stopping;
 };
 
 struct epoll_watch {
@@ -56,37 +55,21 @@ static struct epoll_ready *ep_env(struct wsk_ready *w)
 	return (struct epoll_ready *)w;
 }
 
-/* Until parked: 1, or 0 when the environment stops. */
-static int await_park(struct epoll_ready *e)
-{
-	pthread_mutex_lock(&e->mu);
-	while (!e->parked && !e->stopping)
-		pthread_cond_wait(&e->cv, &e->mu);
-	int go = !e->stopping;
-	pthread_mutex_unlock(&e->mu);
-	return go;
-}
-
 static void *helper_main(void *arg)
 {
 	struct epoll_ready *e = arg;
-	while (await_park(e)) {
-		struct pollfd pf[2] = { { .fd = e->epfd, .events = POLLIN },
-					{ .fd = e->stopfd, .events = POLLIN } };
-		if (poll(pf, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+	for (;;) {
+		struct epoll_event ev;
+		int n = epoll_wait(e->outer, &ev, 1, -1);
+		if (n < 0 && errno != EINTR)
 			return NULL;
-		}
-		if (pf[1].revents)
+		if (n <= 0)
+			continue;
+		if (ev.data.fd == e->stopfd)
 			return NULL;
-		pthread_mutex_lock(&e->mu);
-		e->parked = 0;
-		pthread_mutex_unlock(&e->mu);
 		napi_call_threadsafe_function(e->tsfn, NULL,
 					      napi_tsfn_nonblocking);
 	}
-	return NULL;
 }
 
 /* On the JS thread, woken by the helper: JS polls (readiness.c's wake). */
@@ -102,9 +85,12 @@ static void on_readable(napi_env env, napi_value js_cb, void *context,
 static int ep_start(struct wsk_ready *w, napi_value name)
 {
 	struct epoll_ready *e = ep_env(w);
-	e->kickfd = e->stopfd = -1;
+	e->kickfd = e->stopfd = e->outer = -1;
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (e->epfd < 0)
+		return -errno;
+	e->outer = epoll_create1(EPOLL_CLOEXEC);
+	if (e->outer < 0)
 		return -errno;
 	e->kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (e->kickfd < 0)
@@ -115,11 +101,15 @@ static int ep_start(struct wsk_ready *w, napi_value name)
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = e->kickfd };
 	if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->kickfd, &ev) < 0)
 		return -errno;
+	ev.data.fd = e->stopfd;
+	if (epoll_ctl(e->outer, EPOLL_CTL_ADD, e->stopfd, &ev) < 0)
+		return -errno;
+	/* Disarmed until the first park. */
+	ev = (struct epoll_event){ .events = EPOLLONESHOT, .data.fd = e->epfd };
+	if (epoll_ctl(e->outer, EPOLL_CTL_ADD, e->epfd, &ev) < 0)
+		return -errno;
 	e->evs = malloc(w->list_cap * sizeof *e->evs);
 	if (!e->evs)
-		return -ENOMEM;
-	if (pthread_mutex_init(&e->mu, NULL) != 0 ||
-	    pthread_cond_init(&e->cv, NULL) != 0)
 		return -ENOMEM;
 	if (napi_create_threadsafe_function(w->env, NULL, NULL, name, 0, 1,
 					    NULL, NULL, w, on_readable,
@@ -202,16 +192,15 @@ static int ep_run(struct wsk_ready *w)
 	return 0;
 }
 
+/* Re-arms the helper's one-shot watch on the JS thread's epoll instance:
+ * if something is ready already, it wakes at once. */
 static int ep_park(struct wsk_ready *w)
 {
 	struct epoll_ready *e = ep_env(w);
-	pthread_mutex_lock(&e->mu);
-	int was = e->parked;
-	e->parked = 1;
-	pthread_mutex_unlock(&e->mu);
-	if (!was)
-		pthread_cond_signal(&e->cv);
-	return 0;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+				  .data.fd = e->epfd };
+	return epoll_ctl(e->outer, EPOLL_CTL_MOD, e->epfd, &ev) < 0 ? -errno :
+								       0;
 }
 
 static void ep_kick(struct wsk_ready *w)
@@ -243,10 +232,6 @@ static void ep_stop(struct wsk_ready *w)
 	if (!e->thread_started)
 		return;
 	uint64_t one = 1;
-	pthread_mutex_lock(&e->mu);
-	e->stopping = 1;
-	pthread_mutex_unlock(&e->mu);
-	pthread_cond_signal(&e->cv);
 	if (write(e->stopfd, &one, sizeof one) == sizeof one)
 		pthread_join(e->thread, NULL);
 }
@@ -258,6 +243,8 @@ static void ep_destroy(struct wsk_ready *w)
 		close(e->epfd);
 	if (e->kickfd >= 0)
 		close(e->kickfd);
+	if (e->outer >= 0)
+		close(e->outer);
 	if (e->stopfd >= 0)
 		close(e->stopfd);
 	free(e->evs);
