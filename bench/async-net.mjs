@@ -9,6 +9,13 @@
 //   node bench/async-net.mjs bulk wasock|net [BYTES] [WARM]    BYTES in 64 KiB chunks, receiver in a
 //                                                             Worker (as bulk.c's thread): MiB/s
 //   node bench/async-net.mjs bulk1 wasock|net [BYTES] [WARM]   the same, both ends on one event loop
+//   deno run -A bench/async-net.mjs pingpong|echo1000 wasock|net|native ...
+//   bun run bench/async-net.mjs pingpong|echo1000 wasock|net|native ...
+//                                                             the same on Deno and Bun; native is the
+//                                                             runtime's own API (Deno.connect,
+//                                                             Bun.connect / Bun.listen)
+//   ... pingpong|echo1000 side [N] [WARM|ROUNDS]              every implementation in this one process,
+//                                                             in alternating slices: { rate, rates }
 import net from 'node:net';
 
 const [, , test, impl, a1, a2] = process.argv;
@@ -28,7 +35,9 @@ async function wasock() {
 }
 
 // ---- 64 B ping-pong ------------------------------------------------------------------------
-async function pingpongWasock(n, warm) {
+// Each ping-pong and echo implementation sets up its connections and returns
+// { round(k): k round trips (ping-pong) or k rounds on every connection (echo), close() }.
+async function pingpongWasock() {
   const socket = await wasock();
   const l = socket.socket();
   l.bind(['127.0.0.1', 0]);
@@ -54,18 +63,16 @@ async function pingpongWasock(n, warm) {
     let got = 0;
     while (got < 64) got += await c.recv_into(buf.subarray(got));
   };
-  for (let i = 0; i < warm; i++) await rt();
-  const t0 = now();
-  for (let i = 0; i < n; i++) await rt();
-  const dt = (now() - t0) / 1000;
-  c.close();
-  await server;
-  s.close();
-  l.close();
-  return n / dt;
+  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+    close: async () => {
+      c.close();
+      await server;
+      s.close();
+      l.close();
+    } };
 }
 
-async function pingpongNet(n, warm) {
+async function pingpongNet() {
   const server = net.createServer({ noDelay: true }, (s) => {
     s.setNoDelay(true);
     let pending = 0;
@@ -81,28 +88,96 @@ async function pingpongNet(n, warm) {
   const c = net.connect(server.address().port, '127.0.0.1');
   c.setNoDelay(true);
   await new Promise((r) => c.on('connect', r));
+  const client = callbackClient(() => c.write(MSG));
+  c.on('data', client.data);
+  return { round: client.round,
+    close: async () => {
+      c.destroy();
+      server.close();
+    } };
+}
+
+// The client side of a callback API (net, Bun's): data(chunk) counts the echo in, round(k)
+// makes k round trips, each a write and a Promise settled when 64 bytes are back.
+function callbackClient(write) {
   let waiting = null;
   let got = 0;
-  c.on('data', (d) => {
-    got += d.length;
-    if (got >= 64) {
-      got -= 64;
-      const w = waiting;
-      waiting = null;
-      w();
-    }
-  });
   const rt = () => new Promise((r) => {
     waiting = r;
-    c.write(MSG);
+    write();
   });
-  for (let i = 0; i < warm; i++) await rt();
-  const t0 = now();
-  for (let i = 0; i < n; i++) await rt();
-  const dt = (now() - t0) / 1000;
-  c.destroy();
-  server.close();
-  return n / dt;
+  return {
+    data(d) {
+      got += d.length;
+      if (got >= 64) {
+        got -= 64;
+        const w = waiting;
+        waiting = null;
+        w();
+      }
+    },
+    round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+  };
+}
+
+// The runtime's own TCP API: Deno.listen/Deno.connect (streams of reads and writes).
+async function pingpongDeno() {
+  const l = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+  const accepted = l.accept();
+  const c = await Deno.connect({ hostname: '127.0.0.1', port: l.addr.port });
+  const s = await accepted;
+  for (const x of [c, s]) x.setNoDelay(true);
+  const readFull = async (conn, buf) => {
+    for (let got = 0; got < buf.length;) {
+      const k = await conn.read(buf.subarray(got));
+      if (k === null) return false;
+      got += k;
+    }
+    return true;
+  };
+  const writeAll = async (conn, b) => {
+    for (let off = 0; off < b.length;) off += await conn.write(b.subarray(off));
+  };
+  const server = (async () => {
+    const buf = new Uint8Array(64);
+    while (await readFull(s, buf)) await writeAll(s, buf);
+  })();
+  const buf = new Uint8Array(64);
+  const rt = async () => {
+    await writeAll(c, MSG);
+    await readFull(c, buf);
+  };
+  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+    close: async () => {
+      c.close();
+      await server.catch(() => {});
+      s.close();
+      l.close();
+    } };
+}
+
+// Bun.listen/Bun.connect: callbacks on Bun's own loop, as net's shape above.
+async function pingpongBun() {
+  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: {
+    open(s) { s.setNoDelay?.(true); s.data = 0; },
+    data(s, d) {
+      s.data += d.length;
+      while (s.data >= 64) {
+        s.data -= 64;
+        s.write(MSG);
+      }
+    },
+  } });
+  const client = callbackClient(() => c.write(MSG));
+  const c = await Bun.connect({ hostname: '127.0.0.1', port: server.port, socket: {
+    data(_s, d) { client.data(d); },
+  } });
+  c.setNoDelay?.(true);
+  return { round: client.round,
+    close: async () => {
+      c.end();
+      server.stop(true);
+    } };
 }
 
 // ---- 1000 concurrent echo connections -----------------------------------------------------
@@ -110,7 +185,7 @@ const CONNS = 1000;
 // Echo rounds per connection before the clock starts (both implementations).
 const ECHO_WARM = 5;
 
-async function echoWasock(rounds) {
+async function echoWasock() {
   const socket = await wasock();
   const l = socket.socket();
   l.bind(['127.0.0.1', 0]);
@@ -145,17 +220,15 @@ async function echoWasock(rounds) {
       while (got < 64) got += await c.recv_into(buf.subarray(got));
     }
   }));
-  await run(ECHO_WARM);
-  const t0 = now();
-  await run(rounds);
-  const dt = (now() - t0) / 1000;
-  for (const c of clients) c.close();
-  await server;
-  l.close();
-  return (CONNS * rounds) / dt;
+  return { round: run,
+    close: async () => {
+      for (const c of clients) c.close();
+      await server;
+      l.close();
+    } };
 }
 
-async function echoNet(rounds) {
+async function echoNet() {
   const server = net.createServer((s) => {
     s.on('data', (d) => s.write(d));
   });
@@ -182,13 +255,11 @@ async function echoNet(rounds) {
     c.on('data', onData);
     c.write(MSG);
   })));
-  await run(ECHO_WARM);
-  const t0 = now();
-  await run(rounds);
-  const dt = (now() - t0) / 1000;
-  for (const c of clients) c.destroy();
-  server.close();
-  return (CONNS * rounds) / dt;
+  return { round: run,
+    close: async () => {
+      for (const c of clients) c.destroy();
+      server.close();
+    } };
 }
 
 // ---- connection churn ------------------------------------------------------------------------
@@ -343,10 +414,52 @@ async function bulkNet(total, warm, threaded) {
   return total / dt / 1048576;
 }
 
+// One implementation alone: `warm` units, then the rate of `n` (units per round()
+// call: `per`).
+async function alone(setup, n, warm, per = 1) {
+  const x = await setup();
+  await x.round(warm);
+  const t0 = now();
+  await x.round(n);
+  const dt = (now() - t0) / 1000;
+  await x.close();
+  return (n * per) / dt;
+}
+
+// Several implementations side by side in this one process: all set up, then
+// SIDE_SLICES slices in turn (order rotating), so each meets the same machine
+// load; { rate: the first's rate, rates: each one's }.
+const SIDE_SLICES = 20;
+async function side(setups, n, warm, per = 1) {
+  const xs = [];
+  for (const setup of Object.values(setups)) xs.push(await setup());
+  for (const x of xs) await x.round(warm);
+  const time = xs.map(() => 0);
+  const k = Math.max(1, Math.round(n / SIDE_SLICES));
+  for (let i = 0; i < SIDE_SLICES; i++) {
+    for (let j = 0; j < xs.length; j++) {
+      const at = (i + j) % xs.length;
+      const t0 = now();
+      await xs[at].round(k);
+      time[at] += now() - t0;
+    }
+  }
+  for (const x of xs) await x.close();
+  const rates = Object.fromEntries(Object.keys(setups).map((name, j) => [name, (k * SIDE_SLICES * per) / (time[j] / 1000)]));
+  return { rate: Object.values(rates)[0], rates };
+}
+
+// The runtime's own API, where the benchmark has it.
+const nativePingpong = typeof Bun !== 'undefined' ? pingpongBun : 'Deno' in globalThis ? pingpongDeno : null;
+const PP = [+(a1 ?? 100000), +(a2 ?? 10000)];
+const ECHO = [+(a1 ?? 50), ECHO_WARM, CONNS];
+
 const table = {
-  pingpong: { wasock: () => pingpongWasock(+(a1 ?? 100000), +(a2 ?? 10000)),
-    net: () => pingpongNet(+(a1 ?? 100000), +(a2 ?? 10000)) },
-  echo1000: { wasock: () => echoWasock(+(a1 ?? 50)), net: () => echoNet(+(a1 ?? 50)) },
+  pingpong: { wasock: () => alone(pingpongWasock, ...PP), net: () => alone(pingpongNet, ...PP),
+    native: () => alone(nativePingpong, ...PP),
+    side: () => side({ promises: pingpongWasock, net: pingpongNet, ...(nativePingpong ? { native: nativePingpong } : {}) }, ...PP) },
+  echo1000: { wasock: () => alone(echoWasock, ...ECHO), net: () => alone(echoNet, ...ECHO),
+    side: () => side({ promises: echoWasock, net: echoNet }, ...ECHO) },
   churn: { wasock: () => churnWasock(+(a1 ?? 10000)), sync: () => churnSync(+(a1 ?? 10000)),
     net: () => churnNet(+(a1 ?? 10000)) },
   bulk: { wasock: () => bulkWasock(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), true),
@@ -366,4 +479,6 @@ if (!fn) {
   console.error('usage: node bench/async-net.mjs pingpong|echo1000|churn|bulk|bulk1 wasock|net|sync [args]');
   process.exit(2);
 }
-done(await fn());
+const r = await fn();
+if (typeof r === 'number') done(r);
+else done(r.rate, { rates: r.rates });

@@ -1,5 +1,6 @@
 // Event-loop rows of the benchmark: wasock/promises vs Node net
-// (ping-pong, 1,000 connections, 1 GiB bulk against C too: with a receiver
+// (ping-pong, 1,000 connections; the same two on Deno and Bun, where found,
+// against that runtime's own node:net and its native API, 1 GiB bulk against C too: with a receiver
 // thread as bench/bulk.c, blocking and (c_poll) non-blocking with poll() as an
 // event loop moves data, and with both ends on one thread), connection churn
 // for C, CPython, wasock sync, wasock/promises and Node net; address text
@@ -14,6 +15,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { available, runtimes } from '../tests/lib/runtimes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -81,11 +83,26 @@ const TESTS = {
     impls: { wasock: coldJs('wasock'), promises: coldJs('wasock/promises'), cpython: coldPy },
     target: null },
 };
+// Deno and Bun: wasock/promises against the runtime's node:net and its own API (Deno.connect,
+// Bun.connect), side by side in one process of that runtime (async-net.mjs's `side`: one
+// record with every implementation's rate). A runtime not installed is noted.
+const RT_NOTES = [];
+for (const [name, rt] of Object.entries(runtimes)) {
+  if (!available(rt)) {
+    RT_NOTES.push(`${name} not installed (npm run runtimes): its rows are skipped`);
+    continue;
+  }
+  const run = (...a) => [rt.bin, ...rt.args, net, ...a];
+  TESTS[`pingpong-${name}`] = { unit: 'round trips/s', title: `64 B ping-pong across the event loop, ${name}`,
+    impls: { side: run('pingpong', 'side', ...P.pp) }, target: ['promises', 'net', 1.0] };
+  TESTS[`echo1000-${name}`] = { unit: 'messages/s', title: `1,000 concurrent echo connections, 64 B, ${name}`,
+    impls: { side: run('echo1000', 'side', ...P.echo) }, target: ['promises', 'net', 1.0] };
+}
 if (only) for (const t of Object.keys(TESTS)) if (!only.includes(t)) delete TESTS[t];
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b), k = s.length >> 1; return s.length ? (s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2) : null; };
 const runs = [];
-const notes = cc.status === 0 ? [] : [`churn.c: compile failed: ${cc.stderr.split('\n')[0]}`];
+const notes = cc.status === 0 ? [...RT_NOTES] : [...RT_NOTES, `churn.c: compile failed: ${cc.stderr.split('\n')[0]}`];
 if (ccBulk.status !== 0) notes.push(`bulk.c: compile failed: ${ccBulk.stderr.split('\n')[0]}`);
 console.log(`wasock event-loop bench: ${quick ? 'quick' : 'full'}, ${rounds} rounds`);
 for (let r = 0; r < rounds; r++) {
@@ -104,8 +121,10 @@ for (let r = 0; r < rounds; r++) {
         runs.push({ round: r + 1, test: t, impl, error: msg });
         continue;
       }
-      runs.push({ round: r + 1, test: t, impl, rate: rec.rate });
-      line.push(`${impl} ${Math.round(rec.rate)}`);
+      for (const [name, rate] of Object.entries(rec.rates ?? { [impl]: rec.rate })) {
+        runs.push({ round: r + 1, test: t, impl: name, rate });
+        line.push(`${name} ${Math.round(rate)}`);
+      }
     }
     console.log(`  round ${r + 1} ${t}: ${line.join(', ')}`);
   }
@@ -114,12 +133,12 @@ const summary = {};
 console.log('');
 for (const [t, spec] of Object.entries(TESTS)) {
   const med = {};
-  for (const impl of Object.keys(spec.impls)) {
+  for (const impl of new Set(runs.filter((x) => x.test === t && !x.error).map((x) => x.impl))) {
     med[impl] = median(runs.filter((x) => x.test === t && x.impl === impl && !x.error).map((x) => x.rate));
   }
   const ratios = {};
   for (const a of Object.keys(med)) for (const b of Object.keys(med)) {
-    if (a !== b && med[a] && med[b] && ['net', 'c', 'c_poll', 'cpython'].includes(b)) ratios[`${a}/${b}`] = med[a] / med[b];
+    if (a !== b && med[a] && med[b] && ['net', 'native', 'c', 'c_poll', 'cpython'].includes(b)) ratios[`${a}/${b}`] = med[a] / med[b];
   }
   const [x, y, min] = spec.target ?? [null, null, null];
   const v = med[x] && med[y] ? med[x] / med[y] : null;

@@ -1,45 +1,26 @@
 // The same package on Deno 2 and Bun 1: the smoke suite (tests/lib/runtime-smoke.mjs) and
-// five whole test files of the Node suite (RUNTIME_FILES), run unchanged on each runtime.
-// The runtimes come from the npm registry, on request only (`npm run runtimes`: the 'deno' and
-// 'bun' packages, not devDependencies; their binaries are in the platform packages
-// @deno/linux-x64-glibc, @oven/bun-linux-x64, and bun's postinstall moves its binary to
-// node_modules/bun/bin/bun.exe); WASOCK_DENO / WASOCK_BUN name a binary. A runtime that is not
-// installed is skipped, saying so, except in CI (.ci/run installs both).
+// five whole test files of the Node suite (RUNTIME_FILES), run unchanged on each runtime
+// (tests/lib/runtimes.mjs finds them). A runtime that is not installed is skipped, saying so,
+// except in CI (.ci/run installs both).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, freePort } from './lib/helpers.mjs';
+import { available, runtimes } from './lib/runtimes.mjs';
 
 const smoke = join(ROOT, 'tests', 'lib', 'runtime-smoke.mjs');
 const RUNTIME_FILES = ['promises.test.mjs', 'streams.test.mjs', 'socket.test.mjs', 'unix.test.mjs', 'makefile.test.mjs'];
 
-function find(env, candidates) {
-  if (process.env[env]) return process.env[env];
-  for (const c of candidates) if (existsSync(c)) return c;
-  const r = spawnSync('sh', ['-c', `command -v ${candidates.at(-1).split('/').pop()}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-const runtimes = {
-  deno: { bin: find('WASOCK_DENO', [join(ROOT, 'node_modules/@deno/linux-x64-glibc/deno'), join(ROOT, 'node_modules/.bin/deno')]),
-    args: ['run', '-A'] },
-  bun: { bin: find('WASOCK_BUN', [join(ROOT, 'node_modules/bun/bin/bun.exe'),
-    join(ROOT, 'node_modules/@oven/bun-linux-x64/bin/bun'), join(ROOT, 'node_modules/.bin/bun')]),
-    args: ['run'] },
-};
-
 for (const [name, rt] of Object.entries(runtimes)) {
-  const probe = rt.bin && spawnSync(rt.bin, ['--version'], { encoding: 'utf8' });
-  if (!probe || probe.status !== 0) {
+  if (!available(rt)) {
     if (process.env.CI) {
       test(`${name}: installed (CI runs the smoke suite on every runtime)`, () => {
         assert.unreachable(`${name} not found: .ci/run installs it with npm run runtimes`);
       });
       continue;
     }
-    console.log(`runtimes: ${name} not installed (npm run runtimes, or ${name === 'deno' ? 'WASOCK_DENO' : 'WASOCK_BUN'}=path): skipped`);
+    console.log(`runtimes: ${name} not installed (npm run runtimes, or ${rt.env}=path): skipped`);
     test.skip(`${name}: smoke suite (sync and Promise echo, names, a stream, raw ping, netlink dump)`, () => {});
     continue;
   }

@@ -99,6 +99,9 @@ napi_value f_pollRef(napi_env env, napi_callback_info info);
 napi_value f_pollCancel(napi_env env, napi_callback_info info);
 napi_value f_pollClose(napi_env env, napi_callback_info info);
 napi_value f_pollCount(napi_env env, napi_callback_info info);
+napi_value f_pollRun(napi_env env, napi_callback_info info);
+napi_value f_pollPark(napi_env env, napi_callback_info info);
+napi_value f_pollCheck(napi_env env, napi_callback_info info);
 /* Stops watching fd; called before every close(fd). */
 void readiness_forget(int fd);
 

@@ -23,15 +23,20 @@
  * Two backends feed the list, one per JS environment, chosen by pollSetup:
  *  - libuv (readiness_uv.c; Node): a uv_poll_t per descriptor, and a check
  *    handle, run right after the poll phase, that flushes the list.
- *  - an epoll thread (readiness_epoll.c; runtimes whose N-API has no usable
- *    libuv, Bun and Deno): one epoll instance per JS environment, watched by
- *    one helper thread that wakes the JS thread through a thread-safe
- *    function, which flushes.
+ *  - epoll (readiness_epoll.c; runtimes whose N-API has no usable libuv,
+ *    Bun and Deno): one epoll instance per JS environment that the JS
+ *    thread polls without blocking once per loop turn while operations wait
+ *    (pollRun: JS dispatches the list itself), and a helper thread that is
+ *    handed the blocking wait (pollPark) only when such a poll found
+ *    nothing, and then wakes the JS thread once (readiness_wake).
  *
  * Closing a descriptor through the addon (close, and so the core's close)
  * drops its watch first: a closed number that is reused must not inherit a
  * registration. A stale report for a reused number only wakes a waiter
- * early; its retry finds EAGAIN and waits again.
+ * early; its retry finds EAGAIN and waits again. A descriptor closed while
+ * waited for, behind the Promise API's back (through the sync API's close,
+ * or by close(2) itself, found by pollCheck), is listed with POLLNVAL soon
+ * after (kick), and its waiters fail with EBADF instead of waiting forever.
  *
  * Events are the pollfd bits the core uses (POLLIN 1, POLLOUT 4). State is
  * per thread (_Thread_local): each JS environment, main or worker, runs its
@@ -141,6 +146,56 @@ void readiness_report(struct wsk_watch *p, int ev)
 	w->nready++;
 }
 
+static void list_append(struct wsk_ready *w, int fd, int ev)
+{
+	w->list[2 * w->nready] = fd;
+	w->list[2 * w->nready + 1] = ev;
+	w->nready++;
+}
+
+void readiness_take(struct wsk_watch *p, int ev)
+{
+	ev &= p->want;
+	set_want(p, p->want & ~ev);
+	if (ev) {
+		list_append(p->w, p->fd, ev);
+		return;
+	}
+	int left = p->want;
+	if (watch_sync(p) < 0 && left) {
+		set_want(p, 0);
+		list_append(p->w, p->fd, left);
+	}
+}
+
+/* What run finds: the gone waits, then the backend's. The list is empty
+ * before (nothing else appends on such a backend) and at most full after. */
+static int run(struct wsk_ready *w)
+{
+	size_t room = w->list_cap - w->nready;
+	size_t n = w->ngone < room ? w->ngone : room;
+	for (size_t i = 0; i < n; i++)
+		list_append(w, w->gone[2 * (w->ngone - 1 - i)],
+			    w->gone[2 * (w->ngone - 1 - i) + 1]);
+	w->ngone -= n;
+	if (n && (w->holding -= n) == 0 && w->be->hold)
+		w->be->hold(w, 0);
+	if (w->ngone) {
+		w->be->kick(w); /* the rest at the next run */
+		return 0;
+	}
+	return w->be->run && w->nready < w->list_cap ? w->be->run(w) : 0;
+}
+
+void readiness_wake(struct wsk_ready *w)
+{
+	run(w);
+	if (w->nready)
+		readiness_flush(w); /* JS polls again or parks */
+	else if (w->be->park)
+		w->be->park(w); /* woken for nothing: wait again */
+}
+
 /* ---- watches and the environment -------------------------------------- */
 
 void readiness_freed(struct wsk_watch *p)
@@ -150,16 +205,45 @@ void readiness_freed(struct wsk_watch *p)
 	free(p);
 }
 
-void readiness_forget(int fd)
+/* fd, waited for, was closed behind the Promise API's back: it is listed
+ * with POLLNVAL (its waiters fail with EBADF: the number may already name
+ * another file). Until then it keeps the loop alive as a wait would. */
+static int gone_add(struct wsk_ready *w, int fd)
+{
+	if (w->ngone == w->gone_cap) {
+		size_t cap = w->gone_cap ? 2 * w->gone_cap : 16;
+		int32_t *g = realloc(w->gone, 2 * cap * sizeof *g);
+		if (!g)
+			return -ENOMEM;
+		w->gone = g;
+		w->gone_cap = cap;
+	}
+	w->gone[2 * w->ngone] = fd;
+	w->gone[2 * w->ngone + 1] = POLLNVAL;
+	w->ngone++;
+	if (w->holding++ == 0 && w->be->hold)
+		w->be->hold(w, 1);
+	return 0;
+}
+
+/* Drops fd's watch; `report`: its waiters, if any, are still in JS. */
+static void forget(int fd, int report)
 {
 	struct wsk_ready *w = ready_env;
 	struct wsk_watch *p = readiness_watch(w, fd);
 	if (!p)
 		return;
 	w->tab[fd] = NULL;
+	if (report && p->want && w->be->kick && gone_add(w, fd) == 0)
+		w->be->kick(w);
 	set_want(p, 0);
 	p->closing = 1;
 	w->be->drop(w, p);
+}
+
+void readiness_forget(int fd)
+{
+	forget(fd, 1);
 }
 
 /* The environment is going away: it frees its own references, and no
@@ -180,6 +264,7 @@ static void cleanup(void *arg)
 		}
 	}
 	w->be->destroy(w);
+	free(w->gone);
 	free(w->tab);
 	if (ready_env == w)
 		ready_env = NULL;
@@ -341,8 +426,53 @@ napi_value f_pollClose(napi_env env, napi_callback_info info)
 {
 	ARGS(1);
 	I32(fd, 0);
-	readiness_forget(fd);
+	forget(fd, 0); /* JS has failed its waiters */
 	return ret_int(env, 0);
+}
+
+/* pollRun() -> pairs listed, or -errno: on a backend JS polls, what is ready
+ * now, without blocking; JS dispatches the list itself. -ENOTSUP on libuv. */
+napi_value f_pollRun(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	struct wsk_ready *w = ready_env;
+	if (!w || !w->be->run)
+		RET_ERR(ENOTSUP);
+	int r = run(w);
+	size_t n = w->nready;
+	/* JS reads the list before anything appends again. */
+	w->nready = 0;
+	return ret_int(env, r < 0 ? r : (int64_t)n);
+}
+
+/* pollPark() -> 0 | -errno: on a backend JS polls, a poll found nothing:
+ * the backend calls dispatch once something may be ready. */
+napi_value f_pollPark(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	struct wsk_ready *w = ready_env;
+	if (!w || !w->be->park)
+		RET_ERR(ENOTSUP);
+	return ret_int(env, w->be->park(w));
+}
+
+/* pollCheck() -> watches waited for: each whose registration no longer
+ * stands (its descriptor was closed behind the library's back) is dropped
+ * and listed with POLLNVAL soon after. */
+napi_value f_pollCheck(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	struct wsk_ready *w = ready_env;
+	size_t waiting = 0;
+	for (size_t fd = 0; w && fd < w->cap; fd++) {
+		struct wsk_watch *p = w->tab[fd];
+		if (!p || !p->want)
+			continue;
+		waiting++;
+		if (w->be->check(p) < 0)
+			forget((int)fd, 1);
+	}
+	return ret_int(env, (int64_t)waiting);
 }
 
 /* pollCount() -> watches not yet freed on this thread (leak checks). */

@@ -2,7 +2,8 @@
  * Inside the addon's readiness: what readiness.c (the handles, the list, the
  * dispatch, the N-API entry points) shares with its two backends,
  * readiness_uv.c (libuv's uv_poll) and readiness_epoll.c (an epoll instance
- * watched by a helper thread). pollSetup picks one backend per JS
+ * that the JS thread polls, with a helper thread for the blocking wait).
+ * pollSetup picks one backend per JS
  * environment; the shared code reaches it only through struct
  * readiness_backend.
  */
@@ -41,6 +42,9 @@ struct wsk_ready {
 	size_t cap;
 	size_t live; /* watches not yet freed (for tests) */
 	size_t holding; /* watches that wait and keep the loop alive */
+	int32_t *gone; /* pairs (fd, POLLNVAL): closed behind the Promise
+			* API's back while waited for, to report at the next run */
+	size_t ngone, gone_cap; /* pairs */
 };
 
 /*
@@ -57,6 +61,19 @@ struct readiness_backend {
 	int (*watch_init)(struct wsk_watch *p);
 	/* Arms p for ev, or disarms it when ev is 0. */
 	int (*arm)(struct wsk_watch *p, int ev);
+	/* A backend that JS polls itself has run and park (NULL for one that
+	 * flushes on its own, as libuv's check handle does). run lists what
+	 * is ready now, without blocking, each through readiness_take (up to
+	 * list_cap pairs in all). park has the backend call readiness_wake
+	 * once something may be ready. */
+	int (*run)(struct wsk_ready *w);
+	int (*park)(struct wsk_ready *w);
+	/* Whether p's registration still stands: 0, or -errno when its
+	 * descriptor was closed behind the library's back. */
+	int (*check)(struct wsk_watch *p);
+	/* Has readiness_wake called soon, on the JS thread, even with no
+	 * descriptor ready: there are gone waits to report. */
+	void (*kick)(struct wsk_ready *w);
 	/* The number of watches that wait and keep the loop alive went from
 	 * 0 to 1 (on) or back (may be NULL: the backend's handles keep the
 	 * loop alive themselves). */
@@ -87,6 +104,14 @@ static inline struct wsk_watch *readiness_watch(struct wsk_ready *w, int fd)
 /* p saw ev: what is awaited of it goes on the list (handed to JS when
  * full). */
 void readiness_report(struct wsk_watch *p, int ev);
+/* p saw ev (its registration stays armed): what is awaited of it goes on
+ * the list. A report that nobody awaits re-arms p to what is still awaited,
+ * or disarms it; when that fails, p's waiters are listed too (their retry
+ * meets the error). */
+void readiness_take(struct wsk_watch *p, int ev);
+/* Woken by a parked backend, on the JS thread: runs it and hands what it
+ * found to JS, or parks it again. */
+void readiness_wake(struct wsk_ready *w);
 /* Hands the list to JS, then re-arms or disarms each listed watch to match
  * what is still awaited. */
 void readiness_flush(struct wsk_ready *w);

@@ -8,6 +8,7 @@
  */
 #include "readiness.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <uv.h>
@@ -16,6 +17,7 @@ struct uv_ready {
 	struct wsk_ready r; /* first */
 	uv_loop_t *loop;
 	uv_check_t *check; /* flushes the list after each poll phase */
+	uv_idle_t *idle; /* kick: a loop iteration that does not block */
 };
 
 struct uv_watch {
@@ -56,21 +58,47 @@ static void on_poll(uv_poll_t *h, int status, int uvev)
 		uv_check_start(uv_env(w)->check, on_check);
 }
 
+static void on_idle(uv_idle_t *h)
+{
+	uv_idle_stop(h);
+	readiness_wake(h->data);
+}
+
 static int uv_start(struct wsk_ready *w, napi_value name)
 {
 	struct uv_ready *u = uv_env(w);
 	(void)name;
+	if (napi_get_uv_event_loop(w->env, &u->loop) != napi_ok)
+		return -EINVAL;
 	u->check = malloc(sizeof *u->check);
-	if (!u->check)
-		return -ENOMEM;
-	if (napi_get_uv_event_loop(w->env, &u->loop) != napi_ok ||
-	    uv_check_init(u->loop, u->check) != 0) {
+	if (!u->check || uv_check_init(u->loop, u->check) != 0) {
 		free(u->check); /* never initialized: nothing to close */
 		u->check = NULL;
-		return -EINVAL;
+		return -ENOMEM;
 	}
 	u->check->data = w;
+	u->idle = malloc(sizeof *u->idle);
+	if (!u->idle || uv_idle_init(u->loop, u->idle) != 0) {
+		free(u->idle);
+		u->idle = NULL;
+		return -ENOMEM;
+	}
+	u->idle->data = w;
 	return 0;
+}
+
+/* libuv drops a closed descriptor's registration silently: whether the
+ * number is still open is all there is to ask. */
+static int uv_check_fd(struct wsk_watch *p)
+{
+	return fcntl(p->fd, F_GETFD) < 0 ? -errno : 0;
+}
+
+/* An active idle handle keeps the loop alive and its poll phase from
+ * blocking; its callback reports. */
+static void uv_kick(struct wsk_ready *w)
+{
+	uv_idle_start(uv_env(w)->idle, on_idle);
 }
 
 static int uv_watch_init(struct wsk_watch *p)
@@ -121,6 +149,8 @@ static void uv_destroy(struct wsk_ready *w)
 	struct uv_ready *u = uv_env(w);
 	if (u->check)
 		uv_close((uv_handle_t *)u->check, free_handle);
+	if (u->idle)
+		uv_close((uv_handle_t *)u->idle, free_handle);
 }
 
 const struct readiness_backend readiness_uv = {
@@ -129,6 +159,10 @@ const struct readiness_backend readiness_uv = {
 	.start = uv_start,
 	.watch_init = uv_watch_init,
 	.arm = uv_arm,
+	.run = NULL,
+	.park = NULL,
+	.check = uv_check_fd,
+	.kick = uv_kick,
 	.hold = NULL,
 	.set_ref = uv_set_ref,
 	.drop = uv_drop,

@@ -43,6 +43,7 @@ enum {
 	WSK_POLLOUT = 0x004,
 	WSK_POLLERR = 0x008,
 	WSK_POLLHUP = 0x010,
+	WSK_POLLNVAL = 0x020, /* the addon's readiness: the descriptor is gone */
 };
 
 enum {

@@ -71,9 +71,16 @@ export interface Addon {
     flags: number): Array<[number, number, number, string, Uint8Array]> | number | [number, number];
   // Exception: CLOCK_MONOTONIC in ns.
   clockNs(): number;
-  // Readiness for the Promise API (readiness.ts), on libuv or, with threaded, on the addon's
-  // epoll thread: dispatch(count) reads `count` (fd, events) pairs from readyList.
-  pollSetup(dispatch: (count: number) => void, receiver: object, readyList: Int32Array, threaded: boolean): number;
+  // Readiness for the Promise API (readiness.ts), on libuv or, with polled, on the addon's
+  // epoll instance: dispatch(count) reads `count` (fd, events) pairs from readyList.
+  pollSetup(dispatch: (count: number) => void, receiver: object, readyList: Int32Array, polled: boolean): number;
+  // The epoll backend only: the pairs now ready, listed without blocking (JS dispatches them);
+  // and, after a poll found nothing, the helper thread's blocking wait (dispatch follows).
+  pollRun(): number;
+  pollPark(): number;
+  // The watches waited for; those whose descriptor was closed behind the library's back are
+  // reported ready (their retry meets EBADF).
+  pollCheck(): number;
   pollWait(fd: number, events: number): number;
   pollCancel(fd: number, events: number): number;
   // Whether fd's waits keep the loop alive (1) or not (0), until pollClose.

@@ -1,13 +1,14 @@
 // Readiness on the event loop for the Promise API: the addon's watches
 // (ts-bindings/native/readiness.c, with one backend: readiness_uv.c's uv_poll
-// handles, or on runtimes without libuv readiness_epoll.c's own epoll thread). Whatever one loop iteration finds ready
+// handles, or on runtimes without libuv readiness_epoll.c's epoll instance,
+// which this thread polls itself). Whatever one loop iteration finds ready
 // comes here in one call (dispatch), and each waiter is told at once: a
 // pending operation retries right there. No worker, no busy polling: one
 // watch per descriptor, armed only while something waits.
 import { addon } from './native.js';
 import { osError } from '../lib/errors.js';
 import { POLLIN, POLLOUT } from '../lib/ops.js';
-import { EBADF, EEXIST } from './core-abi.generated.js';
+import { EBADF, EEXIST, WSK_POLLNVAL } from './core-abi.generated.js';
 
 // Whoever waits for a descriptor: told ready(true) when it is ready (or in
 // error: the retry reports it), ready(false) when its own time limit passed
@@ -60,40 +61,121 @@ function wake(list: Waiter[]): void {
   }
 }
 
+// Every waiter of e rejects with EBADF (as a retry on a closed socket would).
+function failAll(e: Entry): void {
+  for (const w of [...e.rd.splice(0), ...e.wr.splice(0)]) w.fail(osError(EBADF));
+}
+
 // The addon's ready list: `count` pairs (fd, events) per call, read in place.
 const readyList = new Int32Array(2 * 1024);
 
-// Called by the addon (through napi_make_callback) after each poll phase
-// that found waited-for descriptors ready.
+// Called with the list filled: by the addon (through napi_make_callback)
+// after a poll phase, or after a wake-up from a parked backend, that found
+// waited-for descriptors ready; or by turn() and pollNow().
 function dispatch(count: number): void {
+  dispatching = true;
+  try {
+    wakeListed(count);
+  } finally {
+    dispatching = false;
+  }
+  // Where some were ready, more soon will be: the operations just woken
+  // wait again, and their peers answer. Poll again next turn.
+  if (polled && count > 0) schedule();
+}
+
+// While the list is read, nothing polls into it (a woken operation that
+// waits again must not refill it under the loop).
+let dispatching = false;
+
+function wakeListed(count: number): void {
   for (let i = 0; i < 2 * count; i += 2) {
     const e = entries[readyList[i]];
     if (e === undefined) continue;
     const events = readyList[i + 1];
+    if (events & WSK_POLLNVAL) {
+      failAll(e); // closed behind the library's back: the number may name another file by now
+      continue;
+    }
     if (events & POLLIN) wake(e.rd);
     if (events & POLLOUT) wake(e.wr);
   }
 }
 
-// The addon's backend: libuv (Node) or its own epoll thread. Bun's N-API
-// has no uv_poll at all. Deno's imitation reports a descriptor that stays
-// ready only once, so a wait for data that was already there when the last
-// read returned never ends (a sendall and a reader on one loop deadlock), and
-// it measured 1–8k round trips/s against 18–23k on the thread. WASOCK_POLL=thread
-// picks the thread anywhere (the tests run both).
-const threaded = typeof process !== 'undefined' && (process.versions?.bun !== undefined ||
+// The addon's backend: libuv (Node), or an epoll instance that this thread
+// polls. Bun's N-API has no uv_poll at all. Deno's imitation reports a
+// descriptor that stays ready only once, so a wait for data that was already
+// there when the last read returned never ends (a sendall and a reader on one
+// loop deadlock), and it measured 1–8k round trips/s. WASOCK_POLL=thread picks
+// the epoll backend anywhere (the tests run both).
+const polled = typeof process !== 'undefined' && (process.versions?.bun !== undefined ||
   'Deno' in globalThis || process.env?.WASOCK_POLL === 'thread');
+
+// On the epoll backend, whenever an operation waits, a poll is due (turn) or
+// the addon's helper thread has the blocking wait (parked: it wakes this
+// thread through dispatch once the epoll instance is readable). A turn is a
+// macrotask, so it runs once per loop iteration, after the I/O and
+// microtasks of the iteration before: while the loop is busy, readiness
+// costs a non-blocking epoll_wait here and no thread hop.
+let scheduled = false;
+const later: (f: () => void) => unknown = typeof setImmediate === 'function' ? setImmediate : (f) => setTimeout(f, 0);
+
+function schedule(): void {
+  if (!scheduled) {
+    scheduled = true;
+    later(turn);
+  }
+}
+
+function turn(): void {
+  scheduled = false;
+  early = 0;
+  const n = addon.pollRun();
+  if (n > 0) dispatch(n);
+  else addon.pollPark(); // nothing ready: block on the helper thread
+}
+
+// An operation about to wait has just made its peer's descriptor ready, as
+// often as not (a send, then a recv that waits for the answer; both ends on
+// one loop). So before a wait registers, the epoll backend polls once, and
+// what is ready runs now rather than a loop turn later. At most EARLY_MAX
+// such polls per loop turn: a pair of busy sockets on one loop still yields
+// to timers and other I/O as often as a poll phase of that many events would.
+const EARLY_MAX = 64;
+let early = 0;
+
+function pollNow(): void {
+  early++;
+  const n = addon.pollRun();
+  if (n > 0) dispatch(n);
+}
 
 // napi_make_callback needs a real object as its receiver.
 const receiver = { dispatch };
-const setup = addon.pollSetup(dispatch, receiver, readyList, threaded);
+const setup = addon.pollSetup(dispatch, receiver, readyList, polled);
 if (setup < 0 && setup !== -EEXIST /* another copy of the library on this thread */) {
   throw osError(-setup);
+}
+
+// A descriptor closed behind the library's back (os-level, not through the
+// addon) loses its registration without a word from epoll or libuv. While
+// anything waits, the addon checks every waited-for registration this often
+// and reports the lost ones, so their waiters meet EBADF instead of waiting
+// forever. The timer never keeps the process alive.
+const CHECK_MS = 1000;
+let checker: ReturnType<typeof setInterval> | undefined;
+
+function check(): void {
+  if (addon.pollCheck() === 0) {
+    clearInterval(checker);
+    checker = undefined;
+  }
 }
 
 // Registers w for fd's `events` (POLLIN or POLLOUT): 0, or the addon's
 // -errno (nothing registered then).
 export function watch(fd: number, events: number, w: Waiter): number {
+  if (polled && !dispatching && early < EARLY_MAX) pollNow();
   let e = entries[fd];
   if (e === undefined) {
     e = { rd: [], wr: [] };
@@ -101,7 +183,15 @@ export function watch(fd: number, events: number, w: Waiter): number {
   }
   (events === POLLIN ? e.rd : e.wr).push(w);
   const r = addon.pollWait(fd, events);
-  if (r < 0) unwatch(fd, events, w);
+  if (r < 0) {
+    unwatch(fd, events, w);
+    return r;
+  }
+  if (polled) schedule();
+  if (checker === undefined) {
+    checker = setInterval(check, CHECK_MS);
+    unrefTimer(checker);
+  }
   return r;
 }
 
@@ -136,7 +226,7 @@ export function forget(fd: number): void {
   const e = entries[fd];
   if (e !== undefined) {
     entries[fd] = undefined;
-    for (const w of [...e.rd, ...e.wr]) w.fail(osError(EBADF));
+    failAll(e);
   }
   addon.pollClose(fd);
 }
