@@ -47,35 +47,80 @@ export function cmsgSpace(l: CmsgLayout, n: number): number {
 
 /**
  * The control buffer for items, each in CMSG_SPACE of its data, as CPython's sendmsg builds it;
- * written into `reuse` (a buffer this returned before) when that has the size.
+ * written into `reuse` (a buffer this returned before) when that has the size, and `reuse`
+ * itself when it already holds these items (a sender repeating its control messages).
  */
 export function encodeCmsgs(items: readonly Ancillary[], l: CmsgLayout = NATIVE_CMSG,
   reuse: Uint8Array | null = null): Uint8Array {
   let size = 0;
-  for (const [, , data] of items) size += cmsgSpace(l, data.length);
+  for (let i = 0; i < items.length; i++) size += cmsgSpace(l, items[i][2].length);
+  const fits = reuse !== null && reuse.length === size ? reuse : null;
+  if (fits !== null && holds(fits, items, l)) return fits;
   // Off V8's heap (Buffer's pool): a typed array of 64 bytes or less lives
   // on the heap, and the addon's first look at its memory moves it out (a
   // malloc per message); zeroed, since padding goes to the kernel too.
   // A buffer the addon has seen before costs it less than a new one.
-  const out = (reuse !== null && reuse.length === size ? reuse : Buffer.allocUnsafe(size)).fill(0);
-  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const out = (fits ?? Buffer.allocUnsafe(size)).fill(0);
   let off = 0;
-  for (const [level, type, data] of items) {
+  for (let i = 0; i < items.length; i++) {
+    const [level, type, data] = items[i];
     // A length below 2**32 (socklen_t's bound) in size_t's low half: the
-    // high half of a zeroed buffer stays 0, and no BigInt is made.
-    dv.setUint32(off, cmsgLen(l, data.length), true);
-    dv.setInt32(off + l.level, level, true);
-    dv.setInt32(off + l.type, type, true);
+    // high half of a zeroed buffer stays 0.
+    putInt32(out, off, cmsgLen(l, data.length));
+    putInt32(out, off + l.level, level);
+    putInt32(out, off + l.type, type);
     out.set(data, off + align(l, l.hdr));
     off += cmsgSpace(l, data.length);
   }
   return out;
 }
 
-function readLen(dv: DataView, off: number, l: CmsgLayout): number {
-  const low = dv.getUint32(off, true);
-  return l.lenBytes === 8 ? low + dv.getUint32(off + 4, true) * 2 ** 32 : low;
+// Whether buf, a buffer encodeCmsgs wrote (its padding and the high half of
+// each length zero), holds exactly these items.
+function holds(buf: Uint8Array, items: readonly Ancillary[], l: CmsgLayout): boolean {
+  let off = 0;
+  for (let i = 0; i < items.length; i++) {
+    const [level, type, data] = items[i];
+    if (getInt32(buf, off) !== cmsgLen(l, data.length) || getInt32(buf, off + l.level) !== level ||
+      getInt32(buf, off + l.type) !== type) return false;
+    const at = off + align(l, l.hdr);
+    for (let j = 0; j < data.length; j++) if (buf[at + j] !== data[j]) return false;
+    off += cmsgSpace(l, data.length);
+  }
+  return true;
 }
+
+// The layouts' int32s and cmsg_len's halves, little-endian (x86_64, aarch64,
+// wasm32), read and written bytewise: a DataView per message costs more
+// than the message's whole walk.
+function getInt32(b: Uint8Array, off: number): number {
+  return b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24);
+}
+
+function putInt32(b: Uint8Array, off: number, v: number): void {
+  b[off] = v;
+  b[off + 1] = v >> 8;
+  b[off + 2] = v >> 16;
+  b[off + 3] = v >> 24;
+}
+
+function readLen(b: Uint8Array, off: number, l: CmsgLayout): number {
+  const low = getInt32(b, off) >>> 0;
+  return l.lenBytes === 8 ? low + (getInt32(b, off + 4) >>> 0) * 2 ** 32 : low;
+}
+
+// A copy of n bytes of buf from off, of buf's kind (a Buffer's is a Buffer),
+// so buf can be used again; a short one bytewise, cheaper than a view to
+// copy from.
+function copyOut(buf: Uint8Array, off: number, n: number): Uint8Array {
+  const out = buf instanceof Buffer ? Buffer.allocUnsafeSlow(n) : new Uint8Array(n);
+  if (n > SHORT_COPY) out.set(buf.subarray(off, off + n));
+  else for (let i = 0; i < n; i++) out[i] = buf[off + i];
+  return out;
+}
+
+// Below this many bytes a loop copies faster than TypedArray.set.
+const SHORT_COPY = 64;
 
 /**
  * The control messages in the first `controllen` bytes of buf, walked as
@@ -88,20 +133,16 @@ export function decodeCmsgs(buf: Uint8Array, controllen: number, l: CmsgLayout =
   { items: Ancillary[]; truncated: boolean } {
   const items: Ancillary[] = [];
   const end = Math.min(controllen, buf.length);
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const dataAt = align(l, l.hdr);
   let off = 0;
   if (end < l.hdr) return { items, truncated: false };
   for (;;) {
-    const len = readLen(dv, off, l);
+    const len = readLen(buf, off, l);
     if (len < dataAt || end - off < dataAt) return { items, truncated: true };
     const room = end - off - dataAt;
     const want = len - dataAt;
     const n = Math.min(room, want);
-    const level = dv.getInt32(off + l.level, true);
-    const type = dv.getInt32(off + l.type, true);
-    // A copy, of buf's kind (a Buffer's is a Buffer), so buf can be used again.
-    items.push([level, type, Uint8Array.prototype.slice.call(buf, off + dataAt, off + dataAt + n)]);
+    items.push([getInt32(buf, off + l.level), getInt32(buf, off + l.type), copyOut(buf, off + dataAt, n)]);
     if (want > room) return { items, truncated: true };
     // CMSG_NXTHDR as glibc 2.36 (Debian 12) has it, which the machine's
     // CPython is built with: the current message, padded, and a whole header

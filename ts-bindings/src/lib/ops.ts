@@ -307,12 +307,19 @@ function viaCoreMsg(op: { attempt(): number }, run: () => number): number {
 
 const NO_BUFFERS: Uint8Array[] = [];
 
+// An encoded sendmsg address: salen bytes of mem from off.
+export interface SendmsgAddress {
+  readonly mem: Uint8Array;
+  readonly off: number;
+  readonly salen: number;
+}
+
 // sendmsg: the buffers sent as one iovec, in place; the control messages
 // encoded in the kernel's layout, into the buffer of this object's last
 // message when it has the size (the sync driver's one object reuses it: the
 // addon looks into a buffer it has seen before faster than into a new one);
-// the address, when there is one, encoded in the scratch sockaddr
-// (salen > 0), as sendto's.
+// the address, when there is one (salen > 0), as the caller encoded it: in
+// the scratch sockaddr, as sendto's, or in a buffer of its own (offset 0).
 export class SendmsgOp extends DataOp<number> {
   static readonly shared = new SendmsgOp();
   readonly events = POLLOUT;
@@ -326,16 +333,16 @@ export class SendmsgOp extends DataOp<number> {
   #saOff = -1;
   #encoded: Uint8Array | null = null;
 
-  init(fd: number, buffers: Uint8Array[], items: Ancillary[] | null, flags: number, salen: number,
+  init(fd: number, buffers: Uint8Array[], items: Ancillary[] | null, flags: number, dest: SendmsgAddress | null,
     address: unknown): this {
     this.fd = fd;
     this.buffers = buffers;
     this.control = items === null ? null : (this.#encoded = encodeCmsgs(items, NATIVE_CMSG, this.#encoded));
     this.flags = flags;
-    this.salen = salen;
+    this.salen = dest === null ? 0 : dest.salen;
     this.address = address;
-    this.#sa = salen ? memory().u8 : NO_BYTES;
-    this.#saOff = salen ? scratch.sa : -1;
+    this.#sa = dest === null ? NO_BYTES : dest.mem;
+    this.#saOff = dest === null ? -1 : dest.off;
     return this;
   }
 

@@ -16,7 +16,7 @@ import { fileMode, type FileMode } from './makefile.js';
 import { cmsgSpace, NATIVE_CMSG, type Ancillary } from './cmsg.js';
 import {
   AcceptOp, ConnectOp, RecvBytesOp, RecvmsgIntoOp, RecvmsgOp, SendmsgOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, senderAddress,
-  type DataOpClass,
+  type DataOpClass, type SendmsgAddress,
 } from './ops.js';
 import {
   AF_ALG, AF_INET, ALG_SET_AEAD_ASSOCLEN, ALG_SET_IV, ALG_SET_OP, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_ALG,
@@ -526,12 +526,35 @@ export abstract class SocketBase {
   // descriptor (EBADF once closed).
   protected sendmsgOp(buffers: unknown, ancdata?: unknown, flags: unknown = 0, address?: unknown): SendmsgOp {
     const fl = asCInt(flags);
-    const hasAddr = address !== undefined && address !== null;
-    const salen = hasAddr ? encodeAddress(this.#family, this.#proto, address, 'sendmsg') : 0;
+    const dest = address === undefined || address === null ? null : this.#destination(address);
     const bufs = bytesList(buffers, 'sendmsg() argument 1 must be an iterable', asBytes);
     const items = ancdata === undefined ? null : ancillaryItems(ancdata);
-    return this.dataOp(SendmsgOp).init(this.open(), bufs, items, fl, salen, address);
+    return this.dataOp(SendmsgOp).init(this.open(), bufs, items, fl, dest, address);
   }
+
+  // sendmsg's address, encoded; the last IPv4 one is kept by value (a
+  // datagram sender names the same peer again and again, and the encoding,
+  // a call into the core with the host's text, is a sixth of a small
+  // message's sendmsg). Only a host written as its address's own dotted
+  // quad is kept: its encoding depends on nothing else (a name is looked up
+  // each time, as CPython does).
+  #destination(address: unknown): SendmsgAddress {
+    const last = lastDestination;
+    if (this.#family === AF_INET && last !== null && Array.isArray(address) && address.length === 2 &&
+      address[0] === last.host && address[1] === last.port) return last;
+    const salen = encodeAddress(this.#family, this.#proto, address, 'sendmsg');
+    const u8 = memory().u8, at = scratch.sa;
+    const host = (address as unknown[])[0], port = (address as unknown[])[1];
+    if (this.#family === AF_INET && typeof host === 'string' && typeof port === 'number' &&
+      host === `${u8[at + 4]}.${u8[at + 5]}.${u8[at + 6]}.${u8[at + 7]}`) {
+      // A buffer of its own, off V8's heap and never written again: an
+      // operation the Promise driver parked may still hold the last one.
+      lastDestination = { mem: Buffer.from(u8.subarray(at, at + salen)), off: 0, salen, host, port };
+      return lastDestination;
+    }
+    return { mem: u8, off: at, salen };
+  }
+
 
   // sendmsg_afalg(msg, op[, iv[, assoclen[, flags]]]) (keyword-only in Python,
   // trailing here): sendmsg with the AF_ALG control messages CPython builds
@@ -644,6 +667,10 @@ export abstract class SocketBase {
     return s + '>';
   }
 }
+
+// sendmsg's last IPv4 address (see #destination), and the host and port it
+// was encoded from.
+let lastDestination: (SendmsgAddress & { readonly host: string; readonly port: number }) | null = null;
 
 // socketmodule.c's bound on a msghdr's lengths (INT_MAX).
 const SOCKLEN_T_LIMIT = 2147483647;
