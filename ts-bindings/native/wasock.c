@@ -336,14 +336,24 @@ static napi_value f_recvfrom(napi_env env, napi_callback_info info)
 }
 
 /*
- * The iovecs of a JS array of ArrayBufferViews, into iov (room for
- * WSK_IOV_MAX, Linux's UIO_MAXIOV: a longer message is EMSGSIZE, as the
- * kernel answers). The views' memory is used in place.
+ * The iovecs of a JS array of ArrayBufferViews, or of one view (the usual
+ * message: no array to walk, whose element reads are generic property
+ * lookups in N-API), into iov (room for WSK_IOV_MAX, Linux's UIO_MAXIOV: a
+ * longer message is EMSGSIZE, as the kernel answers). The views' memory is
+ * used in place.
  */
 static int arg_iov(napi_env env, napi_value arr, struct iovec *iov,
 		   size_t *n)
 {
 	uint32_t len;
+	char *one;
+	size_t onesize;
+	if (arg_mem(env, arr, &one, &onesize) == 0) {
+		iov[0].iov_base = one;
+		iov[0].iov_len = onesize;
+		*n = 1;
+		return 0;
+	}
 	if (napi_get_array_length(env, arr, &len) != napi_ok)
 		return -EINVAL;
 	if (len > WSK_IOV_MAX)
@@ -395,7 +405,7 @@ static int arg_msg(napi_env env, napi_value *argv, struct iovec *iov,
 }
 
 /* sendmsg(fd, buffers, control|null, flags, mem, saOff, saLen) -> n.
- * buffers: an array of views sent as one iovec; control: the control
+ * buffers: an array of views sent as one iovec, or one view; control: the control
  * messages in the kernel's layout; saOff -1: no address. */
 static napi_value f_sendmsg(napi_env env, napi_callback_info info)
 {
@@ -415,11 +425,11 @@ static napi_value f_sendmsg(napi_env env, napi_callback_info info)
 
 /*
  * recvmsg(fd, buffers, control|null, flags, mem, saOff, salenOff, outOff)
- * -> n. Scatters into the views of buffers; the sender's address goes to
- * (saOff, salenOff) as for recvfrom (saOff -1: none); msg_controllen and
- * msg_flags are stored as two int32s at mem+outOff. Received descriptors
- * are close-on-exec (MSG_CMSG_CLOEXEC), as every descriptor the addon
- * makes.
+ * -> n. Scatters into the views of buffers (or the one view); the sender's
+ * address goes to (saOff, salenOff) as for recvfrom (saOff -1: none);
+ * msg_controllen and msg_flags are stored as two int32s at mem+outOff.
+ * Received descriptors are close-on-exec (MSG_CMSG_CLOEXEC), as every
+ * descriptor the addon makes.
  */
 static napi_value f_recvmsg(napi_env env, napi_callback_info info)
 {

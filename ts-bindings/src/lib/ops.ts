@@ -13,6 +13,9 @@
 // Results are numbers with one sign convention, the core's: >= 0 a result,
 // -errno a failure, WSK_ETIMEOUT the deadline passed. settle() turns a final
 // result into the method's value, or throws the error it stands for.
+// Node's Buffer by import: the global one is a getter, which a hot path
+// pays for on every use.
+import { Buffer } from 'node:buffer';
 import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
@@ -307,6 +310,11 @@ function viaCoreMsg(op: { attempt(): number }, run: () => number): number {
 
 const NO_BUFFERS: Uint8Array[] = [];
 
+// A message's buffers as the addon takes them: one alone, not in an array.
+function iovec(buffers: Uint8Array[]): Uint8Array | Uint8Array[] {
+  return buffers.length === 1 ? buffers[0] : buffers;
+}
+
 // An encoded sendmsg address: salen bytes of mem from off.
 export interface SendmsgAddress {
   readonly mem: Uint8Array;
@@ -347,7 +355,7 @@ export class SendmsgOp extends DataOp<number> {
   }
 
   attempt(): number {
-    return addon.sendmsg(this.fd, this.buffers, this.control, this.flags, this.#sa, this.#saOff, this.salen);
+    return addon.sendmsg(this.fd, iovec(this.buffers), this.control, this.flags, this.#sa, this.#saOff, this.salen);
   }
 
   resume(err: number, timeout: number): number {
@@ -395,7 +403,7 @@ export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unk
   attempt(): number {
     const m = memory();
     m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
-    return addon.recvmsg(this.fd, this.buffers, this.control, this.flags, m.u8, scratch.sa, scratch.salen,
+    return addon.recvmsg(this.fd, iovec(this.buffers), this.control, this.flags, m.u8, scratch.sa, scratch.salen,
       scratch.msgOut);
   }
 
