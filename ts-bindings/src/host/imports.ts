@@ -43,10 +43,12 @@ export class HostMemory {
     this.refresh();
   }
 
-  // Linear memory may grow, detaching the old buffer (byteLength 0); only then
-  // ask for the new one: Memory.prototype.buffer is a costly native getter.
+  // Linear memory may grow, detaching the old buffer (a view of it then has
+  // length 0); only then ask for the new one: Memory.prototype.buffer is a
+  // costly native getter, and so is ArrayBuffer's byteLength on this memory,
+  // where a view's length is an inlined read.
   refresh(): void {
-    if (this.ab.byteLength !== 0) return;
+    if (this.u8.length !== 0) return;
     const ab = this.memory!.buffer;
     if (ab !== this.ab) {
       this.ab = ab;
