@@ -182,8 +182,7 @@ let lastAddr: unknown[] = [];
 
 // The sender's address of the last recvfrom, as Python shows it for a socket
 // of protocol `proto` (an IP address's form does not depend on it).
-export function senderAddress(proto = 0): unknown {
-  const m = memory();
+export function senderAddress(proto = 0, m = memory()): unknown {
   const len = m.dv.getUint32(scratch.salen, true);
   const sa = scratch.sa;
   if (len === lastLen && sameBytes(m.u8, sa, len)) return lastAddr.slice();
@@ -416,11 +415,11 @@ export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unk
 
   settle(r: number): [T, Ancillary[], number, unknown] {
     check(r, 'recvmsg');
-    const dv = memory().dv;
-    const controllen = dv.getInt32(scratch.msgOut, true);
-    const msgFlags = dv.getInt32(scratch.msgOut + 4, true);
+    const m = memory();
+    const controllen = m.dv.getInt32(scratch.msgOut, true);
+    const msgFlags = m.dv.getInt32(scratch.msgOut + 4, true);
     const anc = this.control === null ? [] : receivedCmsgs(this.control, controllen);
-    return [this.value(r), anc, msgFlags, senderAddress(this.proto)];
+    return [this.value(r), anc, msgFlags, senderAddress(this.proto, m)];
   }
 }
 

@@ -681,8 +681,14 @@ const SOCKLEN_T_LIMIT = 2147483647;
 // PySequence_Fast over an iterable argument, each item converted; an array
 // of Uint8Arrays, the usual argument, is used as it is.
 function bytesList(v: unknown, notIterable: string, item: (x: unknown) => Uint8Array): Uint8Array[] {
-  if (Array.isArray(v) && v.every((x) => x instanceof Uint8Array)) return v as Uint8Array[];
+  if (Array.isArray(v) && allBytes(v)) return v as Uint8Array[];
   return iterItems(v, notIterable).map(item);
+}
+
+// A loop, not every() with a closure: this runs on each sendmsg.
+function allBytes(v: unknown[]): boolean {
+  for (let i = 0; i < v.length; i++) if (!(v[i] instanceof Uint8Array)) return false;
+  return true;
 }
 
 function iterItems(v: unknown, notIterable: string): unknown[] {
@@ -696,20 +702,25 @@ function iterItems(v: unknown, notIterable: string): unknown[] {
 // CPython's "(iiy*)", with CPython's bounds on each item's CMSG_SPACE and on
 // their sum; null for none.
 function ancillaryItems(ancdata: unknown): Ancillary[] | null {
-  const items = iterItems(ancdata, 'sendmsg() argument 2 must be an iterable').map((it): Ancillary => {
-    const what = '[sendmsg() ancillary data items]() argument must be';
-    if (!Array.isArray(it) && typeof it !== 'string') throw new TypeError(`${what} 3-item sequence, not ${typeName(it)}`);
-    if (it.length !== 3) throw new TypeError(`${what} sequence of length 3, not ${it.length}`);
-    return [asCInt(it[0]), asCInt(it[1]), asBytes(it[2])];
-  });
-  if (items.length === 0) return null;
+  const list = iterItems(ancdata, 'sendmsg() argument 2 must be an iterable');
+  if (list.length === 0) return null;
+  const items: Ancillary[] = [];
+  for (let i = 0; i < list.length; i++) items.push(ancillaryItem(list[i]));
   let total = 0;
-  for (const [, , data] of items) {
+  for (let i = 0; i < items.length; i++) {
+    const data = items[i][2];
     if (data.length > SOCKLEN_T_LIMIT - cmsgSpace(NATIVE_CMSG, 1)) throw new error('ancillary data item too large');
     total += cmsgSpace(NATIVE_CMSG, data.length);
     if (total > SOCKLEN_T_LIMIT) throw new error('too much ancillary data');
   }
   return items;
+}
+
+function ancillaryItem(it: unknown): Ancillary {
+  const what = '[sendmsg() ancillary data items]() argument must be';
+  if (!Array.isArray(it) && typeof it !== 'string') throw new TypeError(`${what} 3-item sequence, not ${typeName(it)}`);
+  if (it.length !== 3) throw new TypeError(`${what} sequence of length 3, not ${it.length}`);
+  return [asCInt(it[0]), asCInt(it[1]), asBytes(it[2])];
 }
 
 function checkAncbufsize(ancbufsize: number): void {
