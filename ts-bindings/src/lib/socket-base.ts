@@ -704,8 +704,9 @@ function iterItems(v: unknown, notIterable: string): unknown[] {
 function ancillaryItems(ancdata: unknown): Ancillary[] | null {
   const list = iterItems(ancdata, 'sendmsg() argument 2 must be an iterable');
   if (list.length === 0) return null;
-  const items: Ancillary[] = [];
-  for (let i = 0; i < list.length; i++) items.push(ancillaryItem(list[i]));
+  // The usual argument, items already in their converted form, is used as
+  // it is: no copy of each item per message.
+  const items = list.every(converted) ? list as Ancillary[] : list.map(ancillaryItem);
   let total = 0;
   for (let i = 0; i < items.length; i++) {
     const data = items[i][2];
@@ -714,6 +715,13 @@ function ancillaryItems(ancdata: unknown): Ancillary[] | null {
     if (total > SOCKLEN_T_LIMIT) throw new error('too much ancillary data');
   }
   return items;
+}
+
+// Whether ancillaryItem would return the item's own values (its conversions
+// throw as ancillaryItem's would).
+function converted(it: unknown): boolean {
+  return Array.isArray(it) && it.length === 3 && asCInt(it[0]) === it[0] && asCInt(it[1]) === it[1] &&
+    it[2] instanceof Uint8Array;
 }
 
 function ancillaryItem(it: unknown): Ancillary {
