@@ -115,6 +115,21 @@ static inline void store_u32(char *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
+/* The pair of arg_sa_out (below) in memory already resolved (base, size). */
+static int sa_out_at(char *base, size_t size, int64_t saoff, int64_t lenoff,
+		     char **sa, char **lenp, socklen_t *salen)
+{
+	if (!in_bounds(lenoff, 4, size))
+		return -EFAULT;
+	uint32_t l = load_u32(base + lenoff);
+	if (!in_bounds(saoff, l, size))
+		return -EFAULT;
+	*sa = base + saoff;
+	*lenp = base + lenoff;
+	*salen = (socklen_t)l;
+	return 0;
+}
+
 /*
  * An optional in/out (sockaddr, socklen) pair in mem: saOff == -1 -> NULL.
  * Otherwise the uint32 at lenOff must lie in mem and saOff..saOff+*len too.
@@ -139,15 +154,7 @@ static int arg_sa_out(napi_env env, napi_value memv, napi_value saoffv,
 		return rc;
 	if ((rc = arg_off(env, lenoffv, &lenoff)) != 0)
 		return rc;
-	if (!in_bounds(lenoff, 4, size))
-		return -EFAULT;
-	uint32_t l = load_u32(base + lenoff);
-	if (!in_bounds(saoff, l, size))
-		return -EFAULT;
-	*sa = base + saoff;
-	*lenp = base + lenoff;
-	*salen = (socklen_t)l;
-	return 0;
+	return sa_out_at(base, size, saoff, lenoff, sa, lenp, salen);
 }
 
 /* An input (mem, off, len) block; off == -1 -> NULL (len kept). */
@@ -438,13 +445,17 @@ static napi_value f_recvmsg(napi_env env, napi_callback_info info)
 	I32(flags, 3);
 	struct iovec iov[WSK_IOV_MAX];
 	struct msghdr msg = { 0 };
-	char *base, *sa, *lenp;
+	char *base, *sa = NULL, *lenp = NULL;
 	size_t size;
-	socklen_t salen;
-	int64_t outoff;
+	socklen_t salen = 0;
+	int64_t saoff, lenoff, outoff;
 	CHECK(arg_msg(env, argv, iov, &msg));
-	CHECK(arg_sa_out(env, argv[4], argv[5], argv[6], &sa, &lenp, &salen));
+	/* mem is resolved once, for the address and the out pair both. */
 	CHECK(arg_mem(env, argv[4], &base, &size));
+	CHECK(arg_off(env, argv[5], &saoff));
+	CHECK(arg_off(env, argv[6], &lenoff));
+	if (saoff != -1)
+		CHECK(sa_out_at(base, size, saoff, lenoff, &sa, &lenp, &salen));
 	CHECK(arg_off(env, argv[7], &outoff));
 	if (!in_bounds(outoff, 8, size))
 		RET_ERR(EFAULT);
@@ -475,7 +486,6 @@ static napi_value f_shutdown(napi_env env, napi_callback_info info)
 	I32(how, 1);
 	RET_SYS(shutdown(fd, how));
 }
-
 
 /* close(fd). EINTR on Linux still closes the fd: report success. The
  * Promise API's watch on fd (readiness.c) is dropped first. */
