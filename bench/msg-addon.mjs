@@ -1,5 +1,6 @@
 // Reference: the loop of msg.mjs calling the raw N-API addon directly (sendmsg with a control
-// buffer built once, recvmsg into preallocated buffers; no wasock layers).
+// buffer built once, recvmsg into a preallocated buffer, each message's one buffer passed
+// alone as the addon allows; no wasock layers).
 // Usage: node bench/msg-addon.mjs [messages] [warmup]
 import { performance } from 'node:perf_hooks';
 import { addon, ok, AF_INET } from './addon-util.mjs';
@@ -7,18 +8,18 @@ import { addon, ok, AF_INET } from './addon-util.mjs';
 const MSG = 64, SOCK_DGRAM = 2, IPPROTO_IP = 0, IP_TOS = 1, IP_RECVTOS = 13;
 
 function loop(tx, rx, mem, n) {
-  const data = [new Uint8Array(MSG).fill(0x78)];
+  const data = new Uint8Array(MSG).fill(0x78);
   // One cmsghdr (x86_64: size_t len, int level, int type) and an int: CMSG_SPACE(4) = 24 bytes.
   const control = Buffer.alloc(24);
   control.writeUInt32LE(20, 0);
   control.writeInt32LE(IPPROTO_IP, 8);
   control.writeInt32LE(IP_TOS, 12);
   control.writeInt32LE(0x10, 16);
-  const bufs = [new Uint8Array(MSG)], rcontrol = Buffer.alloc(24);
+  const buf = new Uint8Array(MSG), rcontrol = Buffer.alloc(24);
   for (let i = 0; i < n; i++) {
     if (addon.sendmsg(tx, data, control, 0, mem, 0, 16) !== MSG) throw new Error('sendmsg');
     mem.writeUInt32LE(16, 32);
-    if (addon.recvmsg(rx, bufs, rcontrol, 0, mem, 16, 32, 40) !== MSG) throw new Error('recvmsg');
+    if (addon.recvmsg(rx, buf, rcontrol, 0, mem, 16, 32, 40) !== MSG) throw new Error('recvmsg');
   }
 }
 
