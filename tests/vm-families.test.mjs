@@ -196,6 +196,12 @@ if (missing && !ci) {
     });
   }
 
+  test('CPython\'s threaded CANTest and ThreadedVSOCKSocketStreamTest through the Promise API, both halves at once', () => {
+    const runs = Object.entries(report.ports.async);
+    assert.is(runs.length, 5);
+    for (const [k, r] of runs) assert.equal(r, ['pass'], k);
+  });
+
   test('address shapes and ranges: TypeError/RangeError/error exactly as CPython', () => {
     const { js, py, scripts } = report.matrix;
     for (let i = 0; i < scripts.length; i++) assert.equal(js[i], py[i], JSON.stringify(scripts[i]));

@@ -4,9 +4,11 @@
 // inside the VM by tests/vm/families-guest.mjs (one boot with the families scenarios). CPython's
 // threaded pairs (testX on the server side, _testX on the client side) become a second socket in
 // the same process: the client's half runs first when it only sends, the server's when it must
-// be listening. runPorts() returns { 'Class.case': ['pass'] | ['fail', message] | ['skip', why] },
+// be listening (runPortsAsync() runs the threaded classes through the Promise API, both halves at
+// once). runPorts() returns { 'Class.case': ['pass'] | ['fail', message] | ['skip', why] },
 // and runCpython() the same cases' outcomes from CPython's own unittest run in the VM.
 import * as socket from 'wasock';
+import * as promises from 'wasock/promises';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -431,6 +433,112 @@ export function runPorts() {
         out[`${cls}.${name}`] = ['pass'];
       } catch (e) {
         out[`${cls}.${name}`] = e instanceof Skip ? ['skip', e.message] : ['fail', String(e?.stack ?? e)];
+      }
+    }
+  }
+  return out;
+}
+
+// The threaded classes again through the Promise API, closer to CPython's threads: the server's
+// half (testX) and the client's (_testX) run concurrently, each await bounded by 10 s.
+const within = () => AbortSignal.timeout(10_000);
+async function threaded(setUp, server, client) {
+  const ctx = {};
+  const socks = await setUp(ctx);
+  try {
+    await Promise.all([server(ctx), client(ctx)]);
+  } finally {
+    for (const s of socks) s.close();
+  }
+}
+const canSetUp = (ctx) => {
+  ctx.s = promises.socket(...rawArgs);
+  ctx.s.bind([INTERFACE]);
+  ctx.cli = promises.socket(...rawArgs);
+  ctx.cli.bind([INTERFACE]);
+  return [ctx.s, ctx.cli];
+};
+
+const CANTestAsync = {
+  testSendFrame: () => threaded(canSetUp, async (t) => {
+    const [cf, addr] = await t.s.recvfrom(BUFSIZE, within());
+    assertEqual(t.cf, cf);
+    assertEqual(addr[0], INTERFACE);
+  }, async (t) => {
+    t.cf = buildCanFrame(0x00, b('\x01\x02\x03\x04\x05'));
+    await t.cli.send(t.cf, within());
+  }),
+  testSendMaxFrame: () => threaded(canSetUp, async (t) => {
+    const [cf] = await t.s.recvfrom(BUFSIZE, within());
+    assertEqual(t.cf, cf);
+  }, async (t) => {
+    t.cf = buildCanFrame(0x00, Buffer.alloc(8, 7));
+    await t.cli.send(t.cf, within());
+  }),
+  testSendMultiFrames: () => threaded(canSetUp, async (t) => {
+    let [cf] = await t.s.recvfrom(BUFSIZE, within());
+    assertEqual(t.cf1, cf);
+    [cf] = await t.s.recvfrom(BUFSIZE, within());
+    assertEqual(t.cf2, cf);
+  }, async (t) => {
+    t.cf1 = buildCanFrame(0x07, h('44332211'));
+    await t.cli.send(t.cf1, within());
+    t.cf2 = buildCanFrame(0x12, h('992233'));
+    await t.cli.send(t.cf2, within());
+  }),
+  testBCM: () => threaded(canSetUp, async (t) => {
+    const bcm = promises.socket(T.PF_CAN, T.SOCK_DGRAM, T.CAN_BCM);
+    try {
+      bcm.connect([INTERFACE]);
+      t.canId = 0x123;
+      t.data = Buffer.from([0xc0, 0xff, 0xee]);
+      t.cf = buildCanFrame(t.canId, t.data);
+      const headerPlusFrame = Buffer.concat([bcmHead(T.CAN_BCM_TX_SEND, 0, 0, [0, 0, 0, 0], 0x0222, 1), t.cf]);
+      assertEqual(await bcm.send(headerPlusFrame, within()), headerPlusFrame.length);
+    } finally {
+      bcm.close();
+    }
+  }, async (t) => {
+    const [cf] = await t.cli.recvfrom(BUFSIZE, within());
+    assertEqual(t.cf, cf);
+    const [id, , payload] = dissectCanFrame(cf);
+    assertEqual(t.canId, id);
+    assertEqual(t.data, payload);
+  }),
+};
+
+const ThreadedVSOCKSocketStreamTestAsync = {
+  testStream: () => threaded((t) => {
+    t.serv = promises.socket(T.AF_VSOCK, T.SOCK_STREAM);
+    t.serv.bind([T.VMADDR_CID_ANY, VSOCKPORT]);
+    t.serv.listen();
+    t.cli = promises.socket(T.AF_VSOCK, T.SOCK_STREAM);
+    return [t.serv, t.cli];
+  }, async (t) => {
+    const [conn] = await t.serv.accept(within());
+    try {
+      assertEqual(await conn.recv(1024, within()), MSG);
+    } finally {
+      conn.close();
+    }
+  }, async (t) => {
+    await t.cli.connect([T.VMADDR_CID_LOCAL, VSOCKPORT], within());
+    await t.cli.send(MSG, within());
+    t.cli.close();
+  }),
+};
+
+// The Promise API's runs, keyed as runPorts() keys its own.
+export async function runPortsAsync() {
+  const out = {};
+  for (const [cls, cases] of Object.entries({ CANTest: CANTestAsync,
+    ThreadedVSOCKSocketStreamTest: ThreadedVSOCKSocketStreamTestAsync })) {
+    for (const [name, f] of Object.entries(cases)) {
+      try {
+        await f();
+        out[`${cls}.${name}`] = ['pass'];
+      } catch (e) {
+        out[`${cls}.${name}`] = ['fail', String(e?.stack ?? e)];
       }
     }
   }
