@@ -8,8 +8,8 @@
 // CID 1 and SOCK_DGRAM's outcome; and the address-shape matrix, all compared with CPython in the
 // same VM; and CPython 3.11's own test cases for these families (BasicCANTest, CANTest, ISOTPTest,
 // J1939Test, LinuxKernelCryptoAPI, BasicVSOCKTest, ThreadedVSOCKSocketStreamTest) ported to
-// wasock (tests/vm/cpython-ports.mjs), each against CPython's own verdict for it in the same VM
-// (one boot for everything). Skipped with a
+// wasock (tests/vm/cpython-ports.mjs), each against CPython's own verdict for it in the same VM,
+// the threaded ones also through the Promise API (one boot for everything). Skipped with a
 // message when QEMU, the kernel image or busybox is missing -- except in CI (CI=true), where
 // that fails.
 import { test } from 'uvu';
