@@ -160,13 +160,6 @@ if (missing && !ci) {
     assert.equal(dgram, report.py.vsock.dgram);
   });
 
-  // CPython's cases that wasock fails, each with the failure it must show until it is fixed.
-  const KNOWN = {
-    // CPython reads and writes every option of an AF_VSOCK socket as a 64-bit integer (the
-    // kernel's SO_VM_SOCKETS_BUFFER_* are u64 and refuse a shorter value); wasock passes a C int.
-    'BasicVSOCKTest.testSocketBufferSize': /\[Errno 22\] Invalid argument[^]*getsockopt/,
-  };
-
   test('CPython\'s test cases: every case of its classes ported, and CPython passes them all here', () => {
     const { js, py } = report.ports;
     assert.ok(Object.keys(js).length >= 32);
@@ -184,14 +177,8 @@ if (missing && !ci) {
       const cases = Object.entries(report.ports.js).filter(([k]) => k.startsWith(`${cls}.`));
       assert.ok(cases.length > 0, `no ${cls} cases ran`);
       for (const [k, [verdict, detail]] of cases) {
-        if (KNOWN[k]) {
-          assert.is(verdict, 'fail', `${k} passes now: take it out of KNOWN`);
-          assert.match(detail, KNOWN[k]);
-          console.log(`  (${k}: fails as known -- ${detail.split('\n')[0]})`);
-        } else {
-          assert.equal([verdict, detail], ['pass', undefined], k);
-          if (!report.ports.py.missing) assert.equal(report.ports.py[k][0], 'pass', `CPython ${k}`);
-        }
+        assert.equal([verdict, detail], ['pass', undefined], k);
+        if (!report.ports.py.missing) assert.equal(report.ports.py[k][0], 'pass', `CPython ${k}`);
       }
     });
   }
