@@ -28,6 +28,8 @@ struct wsk_scratch {
 	struct wsk_addr_text addr;
 	char text[WSK_SCRATCH_TEXT_SIZE];
 	uint8_t opt[WSK_SCRATCH_OPT_SIZE];
+	/* recvmsg's msg_controllen and msg_flags, as the addon writes them. */
+	int32_t msg_out[2];
 };
 
 /* The one instance; its fields at the offsets struct wsk_scratch gives. */

@@ -109,3 +109,52 @@ int wsk_sendall(int fd, const void *buf, uint32_t len, int flags,
 	*sent = o.done;
 	return r;
 }
+
+/* sendmsg and recvmsg: msg is the host ABI's record (host.h WSK_MSG_*),
+ * passed through untouched like a data buffer. A message goes out or comes
+ * in whole in one call, so an attempt is the one host call. */
+struct msg_op {
+	void *msg;
+	int flags;
+	uint32_t n; /* out */
+};
+
+static int sendmsg_once(int fd, void *ctx)
+{
+	struct msg_op *o = ctx;
+
+	o->n = 0;
+	return wsk_host_sendmsg(fd, o->msg, o->flags, &o->n);
+}
+
+static int recvmsg_once(int fd, void *ctx)
+{
+	struct msg_op *o = ctx;
+
+	o->n = 0;
+	return wsk_host_recvmsg(fd, o->msg, o->flags, &o->n);
+}
+
+static int msg_call(int fd, void *msg, int flags, int events,
+		    int (*once)(int, void *), double timeout, int tried)
+{
+	struct msg_op o = { msg, flags, 0 };
+	struct wsk_sock_call c = { fd, events, 0, once, wsk_next_step, &o };
+	int r = wsk_sock_call(&c, timeout, tried);
+
+	return r < 0 ? r : (int)o.n;
+}
+
+WSK_EXPORT("wsk_sendmsg")
+int wsk_sendmsg(int fd, const void *msg, int flags, double timeout, int tried)
+{
+	return msg_call(fd, (void *)(uintptr_t)msg, flags, WSK_POLLOUT,
+			sendmsg_once, timeout, tried);
+}
+
+WSK_EXPORT("wsk_recvmsg")
+int wsk_recvmsg(int fd, void *msg, int flags, double timeout, int tried)
+{
+	return msg_call(fd, msg, flags, WSK_POLLIN, recvmsg_once, timeout,
+			tried);
+}

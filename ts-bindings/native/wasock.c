@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/sockios.h>
@@ -328,6 +329,115 @@ static napi_value f_recvfrom(napi_env env, napi_callback_info info)
 	ssize_t r = recvfrom(fd, p, n, flags, (struct sockaddr *)sa,
 			     sa ? &salen : NULL);
 	return ret_len(env, r, lenp, salen);
+}
+
+/*
+ * The iovecs of a JS array of ArrayBufferViews, into iov (room for
+ * WSK_IOV_MAX, Linux's UIO_MAXIOV: a longer message is EMSGSIZE, as the
+ * kernel answers). The views' memory is used in place.
+ */
+static int arg_iov(napi_env env, napi_value arr, struct iovec *iov,
+		   size_t *n)
+{
+	uint32_t len;
+	if (napi_get_array_length(env, arr, &len) != napi_ok)
+		return -EINVAL;
+	if (len > WSK_IOV_MAX)
+		return -EMSGSIZE;
+	for (uint32_t i = 0; i < len; i++) {
+		napi_value v;
+		char *p;
+		size_t size;
+		int rc;
+		if (napi_get_element(env, arr, i, &v) != napi_ok)
+			return -EINVAL;
+		if ((rc = arg_mem(env, v, &p, &size)) != 0)
+			return rc;
+		iov[i].iov_base = p;
+		iov[i].iov_len = size;
+	}
+	*n = len;
+	return 0;
+}
+
+/* An optional control buffer: null -> none; else a view, used in place. */
+static int arg_control(napi_env env, napi_value v, struct msghdr *msg)
+{
+	napi_valuetype t;
+	char *p;
+	size_t size;
+	int rc;
+	if (napi_typeof(env, v, &t) != napi_ok)
+		return -EINVAL;
+	if (t == napi_null)
+		return 0;
+	if ((rc = arg_mem(env, v, &p, &size)) != 0)
+		return rc;
+	msg->msg_control = size ? p : NULL;
+	msg->msg_controllen = size;
+	return 0;
+}
+
+/* sendmsg(fd, buffers, control|null, flags, mem, saOff, saLen) -> n.
+ * buffers: an array of views sent as one iovec; control: the control
+ * messages in the kernel's layout; saOff -1: no address. */
+static napi_value f_sendmsg(napi_env env, napi_callback_info info)
+{
+	ARGS(7);
+	I32(fd, 0);
+	I32(flags, 3);
+	struct iovec iov[WSK_IOV_MAX];
+	struct msghdr msg = { 0 };
+	const char *sa;
+	socklen_t salen;
+	CHECK(arg_iov(env, argv[1], iov, &msg.msg_iovlen));
+	msg.msg_iov = iov;
+	CHECK(arg_control(env, argv[2], &msg));
+	CHECK(arg_in_block(env, argv[4], argv[5], argv[6], &sa, &salen));
+	msg.msg_name = (void *)sa;
+	msg.msg_namelen = sa ? salen : 0;
+	RET_SYS(sendmsg(fd, &msg, flags | MSG_NOSIGNAL));
+}
+
+/*
+ * recvmsg(fd, buffers, control|null, flags, mem, saOff, salenOff, outOff)
+ * -> n. Scatters into the views of buffers; the sender's address goes to
+ * (saOff, salenOff) as for recvfrom (saOff -1: none); msg_controllen and
+ * msg_flags are stored as two int32s at mem+outOff. Received descriptors
+ * are close-on-exec (MSG_CMSG_CLOEXEC), as every descriptor the addon
+ * makes.
+ */
+static napi_value f_recvmsg(napi_env env, napi_callback_info info)
+{
+	ARGS(8);
+	I32(fd, 0);
+	I32(flags, 3);
+	struct iovec iov[WSK_IOV_MAX];
+	struct msghdr msg = { 0 };
+	char *base, *sa, *lenp;
+	size_t size;
+	socklen_t salen;
+	int64_t outoff;
+	CHECK(arg_iov(env, argv[1], iov, &msg.msg_iovlen));
+	msg.msg_iov = iov;
+	CHECK(arg_control(env, argv[2], &msg));
+	CHECK(arg_sa_out(env, argv[4], argv[5], argv[6], &sa, &lenp, &salen));
+	CHECK(arg_mem(env, argv[4], &base, &size));
+	CHECK(arg_off(env, argv[7], &outoff));
+	if (!in_bounds(outoff, 8, size))
+		RET_ERR(EFAULT);
+	msg.msg_name = sa;
+	msg.msg_namelen = salen;
+	ssize_t r = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
+	if (r >= 0) {
+		store_u32(base + outoff, (uint32_t)msg.msg_controllen);
+		/* The kernel echoes MSG_CMSG_CLOEXEC in msg_flags: shown only
+		 * when the caller asked for it, as CPython shows it. */
+		store_u32(base + outoff + 4,
+			  (uint32_t)(msg.msg_flags &
+				     ~(MSG_CMSG_CLOEXEC & ~flags)));
+	}
+	return ret_len(env, r, lenp, msg.msg_namelen);
 }
 
 /* shutdown(fd, how) */
@@ -944,6 +1054,8 @@ NAPI_MODULE_INIT()
 		FN("sendto", f_sendto),
 		FN("send", f_send),
 		FN("recvfrom", f_recvfrom),
+		FN("sendmsg", f_sendmsg),
+		FN("recvmsg", f_recvmsg),
 		FN("recv", f_recv),
 		FN("shutdown", f_shutdown),
 		FN("close", f_close),

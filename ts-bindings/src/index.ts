@@ -35,11 +35,12 @@ import { addon } from './host/native.js';
 import { error, osError } from './lib/errors.js';
 import { connectEach, createServerOf, hasDualstackOf, socketFunctions } from './lib/factories.js';
 import { asCInt, asIndex, asInt, typeName, unpack } from './lib/convert.js';
-import { AF_INET, SOCK_STREAM } from './host/constants.generated.js';
+import { AF_INET, SCM_RIGHTS, SOCK_STREAM, SOL_SOCKET } from './host/constants.generated.js';
 import { ECONNRESET } from './host/core-abi.generated.js';
 import { cmsgLen, cmsgSpace, NATIVE_CMSG } from './lib/cmsg.js';
 import { getaddrinfo } from './lib/netdb.js';
-import type { AddressArg, Host, Int, InterfaceEntry, Port, Timeout } from './lib/types.js';
+import type { AddressArg, Bytes, Host, Int, InterfaceEntry, Port, RecvFdsResult, Timeout } from './lib/types.js';
+import { fdArray, fdBytes, receivedFds } from './lib/fds.js';
 
 export * from './host/constants.generated.js';
 export { SocketType, getdefaulttimeout, setdefaulttimeout };
@@ -265,3 +266,35 @@ export function if_nameindex(): InterfaceEntry[] {
   return r;
 }
 
+
+// ---- send_fds / recv_fds: socket.py's, over the socket's own sendmsg/recvmsg ----------------
+
+export type { Ancillary, AncillaryArg, RecvmsgResult, RecvmsgIntoResult, RecvFdsResult } from './lib/types.js';
+
+/**
+ * Python's `socket.send_fds(sock, buffers, fds[, flags[, address]])`: sends the descriptors `fds`
+ * over an AF_UNIX socket with `sock.sendmsg(buffers, [[SOL_SOCKET, SCM_RIGHTS, fds as C ints]])`.
+ * As in CPython's socket.py, `flags` and `address` are accepted and not passed on.
+ *
+ * @returns The number of bytes of data sent.
+ * @throws As sendmsg; TypeError when `fds` is not an iterable of ints; RangeError past a C int.
+ */
+export function send_fds(sock: SocketType, buffers: Iterable<Bytes>, fds: Iterable<Int>, flags?: Int,
+  address?: AddressArg | null): number;
+export function send_fds(sock: SocketType, buffers: unknown, fds: unknown): number {
+  return sock.sendmsg(buffers as Iterable<Bytes>, [[SOL_SOCKET, SCM_RIGHTS, fdArray(fds)]]);
+}
+
+/**
+ * Python's `socket.recv_fds(sock, bufsize, maxfds[, flags])`: receives at most `bufsize` bytes and
+ * up to `maxfds` descriptors (close-on-exec) with `sock.recvmsg(bufsize, CMSG_LEN(maxfds * 4))`. As
+ * in CPython's socket.py, `flags` is accepted and not passed on.
+ *
+ * @returns `[data, fds, msg_flags, address]`.
+ * @throws As recvmsg; RangeError `'CMSG_LEN() argument out of range'` for a negative `maxfds`.
+ */
+export function recv_fds(sock: SocketType, bufsize: Int, maxfds: Int, flags?: Int): RecvFdsResult;
+export function recv_fds(sock: SocketType, bufsize: Int, maxfds: unknown): RecvFdsResult {
+  const [data, anc, msgFlags, addr] = sock.recvmsg(bufsize, CMSG_LEN(fdBytes(maxfds)));
+  return [data, receivedFds(anc), msgFlags, addr];
+}

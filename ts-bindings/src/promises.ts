@@ -28,6 +28,7 @@ import type { AddrInfo } from './lib/netdb.js';
 import type { AddressArg, Host, HostEntry, Int, NameInfoAddressArg, Port, Timeout } from './lib/types.js';
 import { AF_INET, SOCK_STREAM } from './host/constants.generated.js';
 import { needsLookup } from './lib/gai.js';
+import { fdArray, fdBytes, receivedFds } from './lib/fds.js';
 
 export * from './index.js';
 export { AsyncSocket as SocketType };
@@ -302,4 +303,44 @@ export async function create_connection(address: unknown, ...rest: unknown[]): P
     step = each.next();
   }
   return step.value;
+}
+
+// ---- send_fds / recv_fds: socket.py's, over the socket's own sendmsg/recvmsg ----------------
+
+/**
+ * Python's `socket.send_fds(sock, buffers, fds[, flags[, address]])`, awaited: sends the descriptors
+ * `fds` over an AF_UNIX Promise API socket with `sock.sendmsg(buffers, [[SOL_SOCKET, SCM_RIGHTS,
+ * fds]])`, resolving to the number of bytes of data sent. As in CPython's socket.py, `flags` and
+ * `address` are accepted and not passed on.
+ *
+ * @param signal Aborts the wait: the Promise rejects with an `AbortError`; nothing is sent.
+ * @throws (rejects) as sendmsg; TypeError when `fds` is not an iterable of ints.
+ */
+export function send_fds(sock: AsyncSocket, buffers: Iterable<sync.Bytes>, fds: Iterable<Int>, flags?: Int,
+  address?: AddressArg | null, signal?: AbortSignal): Promise<number>;
+export function send_fds(sock: AsyncSocket, ...rest: unknown[]): Promise<number> {
+  const [[buffers, fds], signal] = splitSignal(rest);
+  try {
+    return sock.sendmsg(buffers as Iterable<sync.Bytes>, [[sync.SOL_SOCKET, sync.SCM_RIGHTS, fdArray(fds)]],
+      undefined, undefined, signal);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/**
+ * Python's `socket.recv_fds(sock, bufsize, maxfds[, flags])`, awaited: resolves to
+ * `[data, fds, msg_flags, address]` with at most `bufsize` bytes and up to `maxfds` descriptors
+ * (close-on-exec). As in CPython's socket.py, `flags` is accepted and not passed on.
+ *
+ * @param signal Aborts the wait: the Promise rejects with an `AbortError`; nothing is received.
+ * @throws (rejects) as recvmsg; RangeError `'CMSG_LEN() argument out of range'` for a negative `maxfds`.
+ */
+export function recv_fds(sock: AsyncSocket, bufsize: Int, maxfds: Int, flags?: Int, signal?: AbortSignal):
+  Promise<sync.RecvFdsResult>;
+export async function recv_fds(sock: AsyncSocket, ...rest: unknown[]): Promise<sync.RecvFdsResult> {
+  const [[bufsize, maxfds], signal] = splitSignal(rest);
+  const [data, anc, msgFlags, addr] = await sock.recvmsg(bufsize as Int, sync.CMSG_LEN(fdBytes(maxfds)), undefined,
+    signal);
+  return [data, receivedFds(anc), msgFlags, addr];
 }

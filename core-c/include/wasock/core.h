@@ -130,6 +130,10 @@ int wsk_sendto(int fd, const void *buf, uint32_t len, int flags,
 	       const void *sa, wsk_socklen salen, double timeout, int tried);
 int wsk_sendall(int fd, const void *buf, uint32_t len, int flags,
 		double timeout, uint32_t *sent, int tried);
+/* msg: the host ABI's message record (host.h WSK_MSG_*); the count of data
+ * bytes sent or received. */
+int wsk_sendmsg(int fd, const void *msg, int flags, double timeout, int tried);
+int wsk_recvmsg(int fd, void *msg, int flags, double timeout, int tried);
 int wsk_close(int fd);
 
 /* ---- small freestanding helpers (str.c) ---------------------------------- */

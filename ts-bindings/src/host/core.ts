@@ -29,7 +29,7 @@ export { WSK_ADDR_NAME, WSK_ETIMEOUT } from './core-abi.generated.js';
 export { EXT_BASE };
 
 const mem = new HostMemory();
-export const ext: ExternalWindow = { buf: null };
+export const ext: ExternalWindow = { buf: null, msg: null };
 
 const wasmUrl = new URL('../wasm/wasock-core.wasm', import.meta.url);
 const module = new WebAssembly.Module(readFileSync(wasmUrl));
@@ -48,6 +48,7 @@ export const scratch = {
   addr: scratchBase + WSK_SCRATCH.addr,
   text: scratchBase + WSK_SCRATCH.text,
   opt: scratchBase + WSK_SCRATCH.opt,
+  msgOut: scratchBase + WSK_SCRATCH.msg_out,
   textSize: WSK_SCRATCH_TEXT_SIZE,
   optSize: WSK_SCRATCH_OPT_SIZE,
 };

@@ -23,6 +23,10 @@ export const EXT_BASE = 0x8000_0000;
 
 export interface ExternalWindow {
   buf: Uint8Array | null;
+  // The current sendmsg/recvmsg: its message lives in JS (buffers, control
+  // messages, address), so the core passes EXT_BASE for the record and the
+  // import makes the operation's own native call.
+  msg: { attempt(): number } | null;
 }
 
 export class HostMemory {
@@ -101,6 +105,11 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
     return r < 0 ? -r : put32(out, r);
   }
 
+  function msgCall(msg: number, out: number): number {
+    if (ext === null || ext.msg === null || msg >>> 0 !== EXT_BASE) return EFAULT;
+    return yieldTo(ext.msg.attempt(), out);
+  }
+
   // Optional sockaddr in/out pair: sa == 0 means NULL.
   function saOk(sa: number, salenPtr: number): boolean {
     if (sa === 0) return true;
@@ -151,6 +160,10 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       }
       return yieldTo(r, out);
     },
+    // The library's core names its message record EXT_BASE (ext.msg); it
+    // never lays one out in its memory, and guests have their own host.
+    sendmsg: (_fd, msg, _flags, out) => msgCall(msg, out),
+    recvmsg: (_fd, msg, _flags, out) => msgCall(msg, out),
     shutdown: (fd, how) => -addon.shutdown(fd, how),
     close: (fd) => -addon.close(fd),
     getsockopt(fd, level, name, val, lenPtr) {

@@ -30,6 +30,13 @@ export interface Addon {
   sendto(fd: number, buf: Mem, off: number, len: number, flags: number, mem: Mem, saOff: number, saLen: number): number;
   recv(fd: number, buf: Mem, off: number, len: number, flags: number): number;
   recvfrom(fd: number, buf: Mem, off: number, len: number, flags: number, mem: Mem, saOff: number, salenOff: number): number;
+  // The buffers are one iovec (at most 1024, Linux's UIO_MAXIOV, else -EMSGSIZE), used in place;
+  // control is the control messages in the kernel's layout (lib/cmsg.ts), or null.
+  sendmsg(fd: number, buffers: readonly Mem[], control: Mem | null, flags: number, mem: Mem, saOff: number,
+    saLen: number): number;
+  // Also stores msg_controllen and msg_flags as two int32s at mem[outOff]; adds MSG_CMSG_CLOEXEC.
+  recvmsg(fd: number, buffers: readonly Mem[], control: Mem | null, flags: number, mem: Mem, saOff: number,
+    salenOff: number, outOff: number): number;
   shutdown(fd: number, how: number): number;
   close(fd: number): number;
   getsockopt(fd: number, level: number, name: number, mem: Mem, valOff: number, lenOff: number): number;

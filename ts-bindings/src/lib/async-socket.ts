@@ -13,7 +13,9 @@ import { abortError, forget, setRef } from '../host/readiness.js';
 import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair } from './streams.js';
 import { SOCK_STREAM } from '../host/constants.generated.js';
 import { EAGAIN } from '../host/core-abi.generated.js';
-import type { Address, AddressArg, Bytes, Int, WritableBytes } from './types.js';
+import type {
+  Address, AddressArg, AncillaryArg, Bytes, Int, RecvmsgIntoResult, RecvmsgResult, WritableBytes,
+} from './types.js';
 
 /**
  * Python's socket object for the event loop, exported by `wasock/promises` as `SocketType` (and
@@ -288,6 +290,54 @@ export class AsyncSocket extends SocketBase {
     const args: unknown[] = Array.prototype.slice.call(arguments);
     const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
     return this.#run(() => this.sendtoOp(args), sig);
+  }
+
+  /**
+   * Python's `socket.sendmsg(buffers[, ancdata[, flags[, address]]])`, awaited: resolves to the
+   * number of bytes of data sent, gathered from every buffer as one message, with control messages.
+   * Don't modify the buffers until it settles.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) socket.error (e.g. EMSGSIZE), socket.timeout, TypeError, AbortError.
+   */
+  sendmsg(buffers: Iterable<Bytes>, ancdata?: Iterable<AncillaryArg>, flags?: Int, address?: AddressArg | null,
+    signal?: AbortSignal): Promise<number>;
+  sendmsg(...args: unknown[]): Promise<number> {
+    const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
+    return this.#run(() => this.sendmsgOp(args[0], args[1], args[2], args[3]), sig);
+  }
+
+  /**
+   * Python's `socket.recvmsg(bufsize[, ancbufsize[, flags]])`, awaited: resolves to
+   * `[data, ancdata, msg_flags, address]`.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) socket.error, socket.timeout, RangeError for a negative `bufsize` or an
+   *   `ancbufsize` out of range, AbortError.
+   */
+  recvmsg(bufsize: Int, ancbufsize?: Int, flags?: Int, signal?: AbortSignal): Promise<RecvmsgResult>;
+  recvmsg(...args: unknown[]): Promise<RecvmsgResult> {
+    const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
+    return this.#run(() => this.recvmsgOp(args[0], args[1], args[2]), sig) as Promise<RecvmsgResult>;
+  }
+
+  /**
+   * Python's `socket.recvmsg_into(buffers[, ancbufsize[, flags]])`, awaited: scatters the data into
+   * `buffers` in place and resolves to `[nbytes, ancdata, msg_flags, address]`. Don't touch the
+   * buffers until it settles.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError` (`code` `'ABORT_ERR'`,
+   *   the signal's reason as `cause`); the socket stays usable and nothing is left waiting.
+   * @throws (rejects) as recvmsg; TypeError when `buffers` is not an iterable of buffers.
+   */
+  recvmsg_into(buffers: Iterable<WritableBytes>, ancbufsize?: Int, flags?: Int, signal?: AbortSignal):
+    Promise<RecvmsgIntoResult>;
+  recvmsg_into(...args: unknown[]): Promise<RecvmsgIntoResult> {
+    const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
+    return this.#run(() => this.recvmsgIntoOp(args[0], args[1], args[2]), sig) as
+      Promise<RecvmsgIntoResult>;
   }
 
   // Node's socket.unref(): this socket's pending operations no longer keep

@@ -93,11 +93,12 @@ export function decodeCmsgs(buf: Uint8Array, controllen: number, l: CmsgLayout =
     const type = dv.getInt32(off + l.type, true);
     items.push([level, type, buf.slice(off + dataAt, off + dataAt + n)]);
     if (want > room) return { items, truncated: true };
-    // CMSG_NXTHDR: the next header must fit whole, with its aligned length.
+    // CMSG_NXTHDR as glibc 2.36 (Debian 12) has it, which the machine's
+    // CPython is built with: the current message, padded, and a whole header
+    // after it must fit; the next message's own length is not checked here
+    // but cut above, as get_cmsg_data_len cuts it.
     const next = off + align(l, len);
     if (next + l.hdr > end) break;
-    const nextLen = readLen(dv, next, l);
-    if (next + align(l, nextLen) > end) break;
     off = next;
   }
   return { items, truncated: false };

@@ -17,6 +17,8 @@ import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
 import { check } from './errors.js';
+import { cmsgLen, cmsgSpace, decodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
+import { SCM_RIGHTS, SOL_SOCKET } from '../host/constants.generated.js';
 
 import { EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
 
@@ -252,6 +254,164 @@ export class SendallOp extends DataOp<void> {
 
   settle(r: number): void {
     check(r, 'send');
+  }
+}
+
+// sendmsg and recvmsg run in the core with the message record at EXT_BASE:
+// the import makes the operation's own attempt (host/imports.ts).
+function viaCoreMsg(op: { attempt(): number }, run: () => number): number {
+  ext.msg = op;
+  try {
+    return run();
+  } finally {
+    ext.msg = null;
+  }
+}
+
+const NO_BUFFERS: Uint8Array[] = [];
+
+// sendmsg: the buffers sent as one iovec, in place; the control messages
+// already encoded in the kernel's layout; the address, when there is one,
+// encoded in the scratch sockaddr (salen > 0), as sendto's.
+export class SendmsgOp extends DataOp<number> {
+  static readonly shared = new SendmsgOp();
+  readonly events = POLLOUT;
+  buffers: Uint8Array[] = NO_BUFFERS;
+  control: Uint8Array | null = null;
+  flags = 0;
+  salen = 0;
+  // The address as given, for its errors.
+  address: unknown = undefined;
+  #sa: Uint8Array = NO_BYTES;
+  #saOff = -1;
+
+  init(fd: number, buffers: Uint8Array[], control: Uint8Array | null, flags: number, salen: number,
+    address: unknown): this {
+    this.fd = fd;
+    this.buffers = buffers;
+    this.control = control;
+    this.flags = flags;
+    this.salen = salen;
+    this.address = address;
+    this.#sa = salen ? memory().u8 : NO_BYTES;
+    this.#saOff = salen ? scratch.sa : -1;
+    return this;
+  }
+
+  attempt(): number {
+    return addon.sendmsg(this.fd, this.buffers, this.control, this.flags, this.#sa, this.#saOff, this.salen);
+  }
+
+  resume(err: number, timeout: number): number {
+    return viaCoreMsg(this, () => core.wsk_sendmsg(this.fd, EXT_BASE, this.flags, timeout, err));
+  }
+
+  park(): void {
+    if (this.#saOff <= 0) return;
+    this.#sa = this.#sa.slice(this.#saOff, this.#saOff + this.salen);
+    this.#saOff = 0;
+  }
+
+  settle(r: number): number {
+    return check(r, 'sendmsg', this.salen ? this.address : undefined);
+  }
+}
+
+// recvmsg and recvmsg_into: scatter into the buffers, the control messages
+// into a buffer of ancbufsize bytes, decoded by settle() as CPython's
+// sock_recvmsg_guts does; the sender's address into the scratch sockaddr.
+export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unknown]> {
+  readonly events = POLLIN;
+  buffers: Uint8Array[] = NO_BUFFERS;
+  control: Uint8Array | null = null;
+  flags = 0;
+
+  init(fd: number, buffers: Uint8Array[], control: Uint8Array | null, flags: number): this {
+    this.fd = fd;
+    this.buffers = buffers;
+    this.control = control;
+    this.flags = flags;
+    return this;
+  }
+
+  attempt(): number {
+    const m = memory();
+    m.dv.setUint32(scratch.salen, WSK_SOCKADDR_MAX, true);
+    return addon.recvmsg(this.fd, this.buffers, this.control, this.flags, m.u8, scratch.sa, scratch.salen,
+      scratch.msgOut);
+  }
+
+  resume(err: number, timeout: number): number {
+    return viaCoreMsg(this, () => core.wsk_recvmsg(this.fd, EXT_BASE, this.flags, timeout, err));
+  }
+
+  // The first item of the answer: the data, or its length.
+  protected abstract value(n: number): T;
+
+  settle(r: number): [T, Ancillary[], number, unknown] {
+    check(r, 'recvmsg');
+    const dv = memory().dv;
+    const controllen = dv.getInt32(scratch.msgOut, true);
+    const msgFlags = dv.getInt32(scratch.msgOut + 4, true);
+    const anc = this.control === null ? [] : receivedCmsgs(this.control, controllen);
+    return [this.value(r), anc, msgFlags, senderAddress()];
+  }
+}
+
+export class RecvmsgOp extends RecvmsgBase<Uint8Array> {
+  static readonly shared = new RecvmsgOp();
+
+  // The bytes received; with MSG_TRUNC the kernel counts the whole
+  // datagram, and the data is what fit (CPython shrinks, never grows).
+  protected value(n: number): Uint8Array {
+    const buf = this.buffers[0];
+    return n >= buf.length ? buf : buf.subarray(0, n);
+  }
+}
+
+export class RecvmsgIntoOp extends RecvmsgBase<number> {
+  static readonly shared = new RecvmsgIntoOp();
+
+  protected value(n: number): number {
+    return n;
+  }
+}
+
+// The control messages as CPython returns them. A walk that ended early
+// (CPython warns) leaves messages it did not return; descriptors they carry
+// are closed, never leaked.
+function receivedCmsgs(control: Uint8Array, controllen: number): Ancillary[] {
+  const { items, truncated } = decodeCmsgs(control, controllen, NATIVE_CMSG);
+  if (truncated) {
+    closeUnreturnedFds(control, controllen, items);
+    process.emitWarning('received malformed or improperly-truncated ancillary data', 'RuntimeWarning');
+  }
+  return items;
+}
+
+// The kernel's own walk (every header that fits), closing each SCM_RIGHTS
+// descriptor whose int is not whole in the items returned.
+function closeUnreturnedFds(control: Uint8Array, controllen: number, items: Ancillary[]): void {
+  const l = NATIVE_CMSG;
+  const end = Math.min(controllen, control.length);
+  const dataAt = cmsgLen(l, 0);
+  const dv = new DataView(control.buffer, control.byteOffset, control.byteLength);
+  const returned = new Set<number>();
+  for (const [level, type, data] of items) {
+    if (level !== SOL_SOCKET || type !== SCM_RIGHTS) continue;
+    const ddv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    for (let i = 0; i + 4 <= data.length; i += 4) returned.add(ddv.getInt32(i, true));
+  }
+  for (let off = 0; off + dataAt <= end;) {
+    const len = l.lenBytes === 8 ? Number(dv.getBigUint64(off, true)) : dv.getUint32(off, true);
+    if (len < dataAt) break;
+    if (dv.getInt32(off + l.level, true) === SOL_SOCKET && dv.getInt32(off + l.type, true) === SCM_RIGHTS) {
+      for (let i = off + dataAt; i + 4 <= Math.min(end, off + len); i += 4) {
+        const fd = dv.getInt32(i, true);
+        if (!returned.has(fd)) addon.close(fd);
+      }
+    }
+    off += cmsgSpace(l, len - dataAt);
   }
 }
 

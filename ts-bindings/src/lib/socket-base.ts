@@ -10,10 +10,12 @@ import { encodeAddress } from './address.js';
 import { check, error, osError } from './errors.js';
 import {
   asBytes, asCInt, asCLong, asClinicInt, asIndex, asSize, asTimeout, asUIntMask, asWritable, isInt, pyStr, truthy,
+  typeName,
 } from './convert.js';
 import { fileMode, type FileMode } from './makefile.js';
+import { cmsgSpace, encodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
 import {
-  AcceptOp, ConnectOp, RecvBytesOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, senderAddress,
+  AcceptOp, ConnectOp, RecvBytesOp, RecvmsgIntoOp, RecvmsgOp, SendmsgOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, senderAddress,
   type DataOpClass,
 } from './ops.js';
 import {
@@ -517,6 +519,38 @@ export abstract class SocketBase {
     return this.dataOp(SendOp).init(this.open(), buf, fl, memory().u8, salen, addr);
   }
 
+  // sendmsg(buffers[, ancdata[, flags[, address]]]), checked in CPython's
+  // order: flags, the address, the buffers, the control messages; then the
+  // descriptor (EBADF once closed).
+  protected sendmsgOp(buffers: unknown, ancdata?: unknown, flags: unknown = 0, address?: unknown): SendmsgOp {
+    const fl = asCInt(flags);
+    const hasAddr = address !== undefined && address !== null;
+    const salen = hasAddr ? encodeAddress(this.#family, address, 'sendmsg') : 0;
+    const bufs = bytesList(buffers, 'sendmsg() argument 1 must be an iterable', asBytes);
+    const control = ancdata === undefined ? null : ancillaryControl(ancdata);
+    return this.dataOp(SendmsgOp).init(this.open(), bufs, control, fl, salen, address);
+  }
+
+  protected recvmsgOp(bufsize: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgOp {
+    const size = asSize(bufsize);
+    const anc = asSize(ancbufsize);
+    const fl = asCInt(flags);
+    if (size < 0) throw new RangeError('negative buffer size in recvmsg()');
+    const control = controlBuffer(anc);
+    return this.dataOp(RecvmsgOp).init(this.open(), [Buffer.allocUnsafe(size)], control, fl);
+  }
+
+  protected recvmsgIntoOp(buffers: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgIntoOp {
+    const anc = asSize(ancbufsize);
+    const fl = asCInt(flags);
+    const bufs = bytesList(buffers, 'recvmsg_into() argument 1 must be an iterable', (v) => {
+      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return asBytes(v);
+      throw new TypeError('recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers');
+    });
+    const control = controlBuffer(anc);
+    return this.dataOp(RecvmsgIntoOp).init(this.open(), bufs, control, fl);
+  }
+
   // The new socket is of this one's class (the Promise API's sockets accept
   // their own kind) with the default timeout, not the listener's.
   protected acceptOp(): AcceptOp<[this, Address]> {
@@ -560,6 +594,49 @@ export abstract class SocketBase {
     }
     return s + '>';
   }
+}
+
+// socketmodule.c's bound on a msghdr's lengths (INT_MAX).
+const SOCKLEN_T_LIMIT = 2147483647;
+
+// PySequence_Fast over an iterable argument, each item converted; an array
+// of Uint8Arrays, the usual argument, is used as it is.
+function bytesList(v: unknown, notIterable: string, item: (x: unknown) => Uint8Array): Uint8Array[] {
+  if (Array.isArray(v) && v.every((x) => x instanceof Uint8Array)) return v as Uint8Array[];
+  return iterItems(v, notIterable).map(item);
+}
+
+function iterItems(v: unknown, notIterable: string): unknown[] {
+  if (v === null || v === undefined || typeof (v as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(notIterable);
+  }
+  return [...(v as Iterable<unknown>)];
+}
+
+// sendmsg's ancdata: an iterable of (level, type, data) sequences, parsed as
+// CPython's "(iiy*)", encoded in the kernel's layout, each item in
+// CMSG_SPACE of its data.
+function ancillaryControl(ancdata: unknown): Uint8Array | null {
+  const items = iterItems(ancdata, 'sendmsg() argument 2 must be an iterable').map((it): Ancillary => {
+    const what = '[sendmsg() ancillary data items]() argument must be';
+    if (!Array.isArray(it) && typeof it !== 'string') throw new TypeError(`${what} 3-item sequence, not ${typeName(it)}`);
+    if (it.length !== 3) throw new TypeError(`${what} sequence of length 3, not ${it.length}`);
+    return [asCInt(it[0]), asCInt(it[1]), asBytes(it[2])];
+  });
+  if (items.length === 0) return null;
+  let total = 0;
+  for (const [, , data] of items) {
+    if (data.length > SOCKLEN_T_LIMIT - cmsgSpace(NATIVE_CMSG, 1)) throw new error('ancillary data item too large');
+    total += cmsgSpace(NATIVE_CMSG, data.length);
+    if (total > SOCKLEN_T_LIMIT) throw new error('too much ancillary data');
+  }
+  return encodeCmsgs(items, NATIVE_CMSG);
+}
+
+// recvmsg's ancillary buffer of ancbufsize bytes (0: none).
+function controlBuffer(ancbufsize: number): Uint8Array | null {
+  if (ancbufsize < 0 || ancbufsize > SOCKLEN_T_LIMIT) throw new RangeError('invalid ancillary data buffer length');
+  return ancbufsize === 0 ? null : Buffer.allocUnsafe(ancbufsize);
 }
 
 function sockoptInt(fd: number, name: number, level: number = SOL_SOCKET): number {

@@ -5,7 +5,9 @@
 import { SocketBase, getdefaulttimeout, setdefaulttimeout, coreTimeout } from './socket-base.js';
 import { runSync, type DataOpClass } from './ops.js';
 import { SocketFile } from './makefile.js';
-import type { Address, AddressArg, Bytes, Int, WritableBytes } from './types.js';
+import type {
+  Address, AddressArg, AncillaryArg, Bytes, Int, RecvmsgIntoResult, RecvmsgResult, WritableBytes,
+} from './types.js';
 
 export { getdefaulttimeout, setdefaulttimeout };
 
@@ -156,6 +158,52 @@ export class SocketType extends SocketBase {
   sendto(data: unknown, flagsOrAddress: unknown, address?: unknown): number {
     // The arguments as given: how many there are decides which is the address.
     return runSync(this.sendtoOp(arguments), this.coreTimeout());
+  }
+
+  /**
+   * Python's `socket.sendmsg(buffers[, ancdata[, flags[, address]]])`: sends the bytes of every
+   * buffer as one message (gathered by the kernel, no copy), with control messages.
+   *
+   * @param buffers Any iterable of bytes-like objects (an array of Uint8Array is used as it is).
+   * @param ancdata Any iterable of `[cmsg_level, cmsg_type, cmsg_data]`, e.g.
+   *   `[[SOL_SOCKET, SCM_RIGHTS, new Int32Array([fd])]]`.
+   * @param address The destination, as for sendto; `null` or left out: none.
+   * @returns The number of bytes of data sent.
+   * @throws socket.error (e.g. `EMSGSIZE`, more than 1024 buffers too); `socket.timeout`; TypeError
+   *   for arguments of the wrong form, with CPython's messages.
+   */
+  sendmsg(buffers: Iterable<Bytes>, ancdata?: Iterable<AncillaryArg>, flags?: Int, address?: AddressArg | null):
+    number;
+  sendmsg(buffers: unknown, ancdata?: unknown, flags: unknown = 0, address?: unknown): number {
+    return runSync(this.sendmsgOp(buffers, ancdata, flags, address), this.coreTimeout());
+  }
+
+  /**
+   * Python's `socket.recvmsg(bufsize[, ancbufsize[, flags]])`: receives at most `bufsize` bytes of
+   * data and at most `ancbufsize` bytes of control messages (size it with `CMSG_SPACE()`).
+   *
+   * @returns `[data, ancdata, msg_flags, address]`: ancdata as `[level, type, data]` items;
+   *   `msg_flags` with `MSG_TRUNC` / `MSG_CTRUNC` when data or control messages did not fit
+   *   (received descriptors are close-on-exec; those in messages the buffer cut off are closed).
+   * @throws socket.error; `socket.timeout`; RangeError for a negative `bufsize`
+   *   (`'negative buffer size in recvmsg()'`) or an `ancbufsize` out of range.
+   */
+  recvmsg(bufsize: Int, ancbufsize?: Int, flags?: Int): RecvmsgResult;
+  recvmsg(bufsize: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgResult {
+    return runSync(this.recvmsgOp(bufsize, ancbufsize, flags), this.coreTimeout()) as RecvmsgResult;
+  }
+
+  /**
+   * Python's `socket.recvmsg_into(buffers[, ancbufsize[, flags]])`: as {@link SocketType.recvmsg},
+   * scattering the data into `buffers` in place, each filled before the next.
+   *
+   * @param buffers Any iterable of writable bytes-like objects.
+   * @returns `[nbytes, ancdata, msg_flags, address]`.
+   * @throws As recvmsg; TypeError when `buffers` is not an iterable of buffers.
+   */
+  recvmsg_into(buffers: Iterable<WritableBytes>, ancbufsize?: Int, flags?: Int): RecvmsgIntoResult;
+  recvmsg_into(buffers: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgIntoResult {
+    return runSync(this.recvmsgIntoOp(buffers, ancbufsize, flags), this.coreTimeout()) as RecvmsgIntoResult;
   }
 
   // The file's kind follows the mode: bytes with 'b' in it, text without.

@@ -107,3 +107,24 @@ export type InterfaceEntry = [index: number, name: string];
  * Linux.
  */
 export type IntEnum<N extends string = string> = { readonly [K in N]: number } & { readonly [value: number]: N | undefined };
+
+// ---- sendmsg / recvmsg ------------------------------------------------------------------------
+
+export type { Ancillary } from './cmsg.js';
+
+/** One ancillary data item as `sendmsg()` takes it: `[cmsg_level, cmsg_type, cmsg_data]`. */
+export type AncillaryArg = readonly [level: Int, type: Int, data: Bytes];
+
+/**
+ * `recvmsg()`'s answer: the data, the control messages received, the message's flags
+ * (`MSG_TRUNC`, `MSG_CTRUNC`, ...) and the sender's address (`null` when the kernel gives none).
+ */
+export type RecvmsgResult = [data: Uint8Array, ancdata: import('./cmsg.js').Ancillary[], msg_flags: number,
+  address: Address | null];
+
+/** `recvmsg_into()`'s answer: as {@link RecvmsgResult}, with the number of bytes received first. */
+export type RecvmsgIntoResult = [nbytes: number, ancdata: import('./cmsg.js').Ancillary[], msg_flags: number,
+  address: Address | null];
+
+/** `recv_fds()`'s answer: the data, the descriptors received, the message's flags and the sender's address. */
+export type RecvFdsResult = [data: Uint8Array, fds: number[], msg_flags: number, address: Address | null];
