@@ -23,7 +23,7 @@ import * as syncSocket from 'wasock';
 import * as promSocket from 'wasock/promises';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool, tempDir, removeDir, python } from './lib/helpers.mjs';
+import { Pool, tempDir, removeDir, python, fdCount } from './lib/helpers.mjs';
 import { HOST, HOSTv6, MSG, LOOPBACK_TIMEOUT, eqBytes, concat, b } from './lib/cpython-support.mjs';
 
 // Cases that fail today because of the implementation, not the port: each is
@@ -41,6 +41,10 @@ const FAIL_TIMEOUT = LOOPBACK_TIMEOUT; // SendrecvmsgBase.fail_timeout
 // A Promise API case still waiting after this has hung: it fails instead of stopping
 // the file. Nothing waits longer than the server's fail_timeout, which reports itself.
 const HANG_LIMIT_MS = (FAIL_TIMEOUT + 1) * 1000;
+
+syncSocket.socket().close();
+promSocket.socket().close();
+const fdsBefore = fdCount();
 
 const pool = new Pool();
 const cleanups = [];
@@ -1323,6 +1327,12 @@ for (const [api, S] of APIS) {
     });
   }
 }
+
+// Every socket, file and received descriptor the cases made was closed again (the count is taken
+// once both APIs have made their first socket, so their own lasting descriptors are in it).
+test('no descriptor left open by the cases', () => {
+  assert.is(fdCount(), fdsBefore);
+});
 
 // ======================================================= not ported
 
