@@ -15,8 +15,10 @@
 // halves run in one thread, the client's first unless the server must act first
 // (the RFC 3542 cases enable the ancillary data before the client sends, where
 // CPython waits on misc_event). Every expectation holds on /usr/bin/python3 (3.11)
-// on this machine: the original classes pass there, and the last section compares
-// the exact outcomes of the truncation cases with python3's, run live.
+// on this machine: the original classes pass there (none of their cases draws
+// CPython's "malformed or improperly-truncated ancillary data" RuntimeWarning on
+// Linux), and the two sections before the 'not ported' list compare the exact
+// outcomes of the SCM_RIGHTS and RFC 3542 cases with python3's, run live.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as syncSocket from 'wasock';
@@ -72,10 +74,9 @@ const intBytes = (ints) => new Uint8Array(new Int32Array(ints).buffer);
 
 // array.array("i").frombytes(data[:len(data) - len(data) % itemsize]): the complete ints.
 function intsOf(data) {
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const out = [];
-  for (let off = 0; off + SIZEOF_INT <= data.length; off += SIZEOF_INT) {
-    out.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength).readInt32LE(off));
-  }
+  for (let off = 0; off + SIZEOF_INT <= bytes.length; off += SIZEOF_INT) out.push(bytes.readInt32LE(off));
   return out;
 }
 
@@ -161,9 +162,8 @@ async function setUp(S, baseName, { into = false, serverTimeout = false, scm = f
     return [buf.slice(0, result[0]), ...result.slice(1)];
   };
   // Connected sockets: the address is unspecified; UDP6: compared without the scope id.
-  t.checkRecvmsgAddress = base.dgram
-    ? (a1, a2) => assert.equal(base.family === 'AF_INET6' ? a1.slice(0, -1) : a1, base.family === 'AF_INET6' ? a2.slice(0, -1) : a2)
-    : () => {};
+  const compared = base.family === 'AF_INET6' ? (addr) => addr.slice(0, -1) : (addr) => addr;
+  t.checkRecvmsgAddress = base.dgram ? (a1, a2) => assert.equal(compared(a1), compared(a2)) : () => {};
   // SendrecvmsgBase.checkFlags: MSG_CTRUNC and MSG_OOB normally unset; datagrams set MSG_TRUNC
   // when the record was cut (msg_flags_non_eor_indicator).
   t.checkFlags = (flags, { eor = null, checkset = 0, checkunset = 0, ignore = 0 } = {}) => {
@@ -213,6 +213,8 @@ function defineClass(cls, baseName, options, ...caseSets) {
   }
 }
 
+// One uvu test: " [promises]" added on the Promise API, where a hang fails the case after
+// HANG_LIMIT_MS; a KNOWN_FAILURES case passes only while it still fails.
 function defineCase(label, api, S, body) {
   const name = api === 'sync' ? label : `${label} [promises]`;
   const guarded = api === 'sync' ? body : () => {
@@ -387,7 +389,9 @@ const SendmsgStreamTests = {
     } catch (e) {
       raised = e;
     }
-    assert.instance(raised, t.S.timeout, `TimeoutError not raised: ${raised}`);
+    // ENOMEM instead of the timeout is tolerated, as CPython does (seen on loaded CI machines)
+    const enomem = raised instanceof t.S.error && raised.errno === 12;
+    assert.ok(raised instanceof t.S.timeout || enomem, `TimeoutError not raised: ${raised}`);
     eqBytes(await t.serv_sock.recv(512), a512);
   },
 
