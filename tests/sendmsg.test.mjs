@@ -44,6 +44,20 @@ function spareFds() {
 
 const closeAll = (...fds) => fds.forEach((fd) => S.close(fd));
 
+const V4 = [S.AF_INET, '127.0.0.1'], V6 = [S.AF_INET6, '::1'];
+
+// One datagram to a receiver with recvopt on, the sender with sendopt set or
+// anc as the message's control data: the one item it gets back.
+function single([family, host], recvopt, sendopt, anc, [level, type], read) {
+  const [r, w] = udpPair(family, host);
+  r.setsockopt(...recvopt, 1);
+  if (sendopt) w.setsockopt(...sendopt);
+  w.sendmsg([Buffer.from('x')], anc, 0, r.getsockname());
+  const [, ancdata, flags] = r.recvmsg(10, S.CMSG_SPACE(4));
+  r.close(); w.close();
+  return { anc: ancShape(ancdata, { [`${level},${type}`]: read }), flags };
+}
+
 // The scenarios, as msg-scenarios.py has them.
 const scenarios = {
   rights() {
@@ -113,40 +127,14 @@ const scenarios = {
     r.close(); w.close();
     return out;
   },
-  ttl() {
-    const [r, w] = udpPair(S.AF_INET, '127.0.0.1');
-    r.setsockopt(S.IPPROTO_IP, S.IP_RECVTTL, 1);
-    w.setsockopt(S.IPPROTO_IP, S.IP_TTL, 42);
-    w.sendto(Buffer.from('t'), r.getsockname());
-    const [, anc, flags] = r.recvmsg(10, S.CMSG_SPACE(4));
-    r.close(); w.close();
-    return { anc: ancShape(anc, { [`${S.IPPROTO_IP},${S.IP_TTL}`]: i32 }), flags };
-  },
-  hoplimit() {
-    const [r, w] = udpPair(S.AF_INET6, '::1');
-    r.setsockopt(S.IPPROTO_IPV6, S.IPV6_RECVHOPLIMIT, 1);
-    w.setsockopt(S.IPPROTO_IPV6, S.IPV6_UNICAST_HOPS, 33);
-    w.sendto(Buffer.from('h'), r.getsockname());
-    const [, anc, flags] = r.recvmsg(10, S.CMSG_SPACE(4));
-    r.close(); w.close();
-    return { anc: ancShape(anc, { [`${S.IPPROTO_IPV6},${S.IPV6_HOPLIMIT}`]: i32 }), flags };
-  },
-  tos() {
-    const [r, w] = udpPair(S.AF_INET, '127.0.0.1');
-    r.setsockopt(S.IPPROTO_IP, S.IP_RECVTOS, 1);
-    w.sendmsg([Buffer.from('t')], [[S.IPPROTO_IP, S.IP_TOS, int32(0x28)]], 0, r.getsockname());
-    const [, anc, flags] = r.recvmsg(10, S.CMSG_SPACE(4));
-    r.close(); w.close();
-    return { anc: ancShape(anc, { [`${S.IPPROTO_IP},${S.IP_TOS}`]: (d) => d[0] }), flags };
-  },
-  tclass() {
-    const [r, w] = udpPair(S.AF_INET6, '::1');
-    r.setsockopt(S.IPPROTO_IPV6, S.IPV6_RECVTCLASS, 1);
-    w.sendmsg([Buffer.from('t')], [[S.IPPROTO_IPV6, S.IPV6_TCLASS, int32(0x20)]], 0, r.getsockname());
-    const [, anc, flags] = r.recvmsg(10, S.CMSG_SPACE(4));
-    r.close(); w.close();
-    return { anc: ancShape(anc, { [`${S.IPPROTO_IPV6},${S.IPV6_TCLASS}`]: i32 }), flags };
-  },
+  ttl: () => single(V4, [S.IPPROTO_IP, S.IP_RECVTTL], [S.IPPROTO_IP, S.IP_TTL, 42], [], [S.IPPROTO_IP, S.IP_TTL], i32),
+  hoplimit: () => single(V6, [S.IPPROTO_IPV6, S.IPV6_RECVHOPLIMIT], [S.IPPROTO_IPV6, S.IPV6_UNICAST_HOPS, 33], [],
+    [S.IPPROTO_IPV6, S.IPV6_HOPLIMIT], i32),
+  // IP_TOS and IPV6_TCLASS as control messages of the send.
+  tos: () => single(V4, [S.IPPROTO_IP, S.IP_RECVTOS], null, [[S.IPPROTO_IP, S.IP_TOS, int32(0x28)]],
+    [S.IPPROTO_IP, S.IP_TOS], (d) => d[0]),
+  tclass: () => single(V6, [S.IPPROTO_IPV6, S.IPV6_RECVTCLASS], null, [[S.IPPROTO_IPV6, S.IPV6_TCLASS, int32(0x20)]],
+    [S.IPPROTO_IPV6, S.IPV6_TCLASS], i32),
   timestamps() {
     const [r, w] = udpPair(S.AF_INET, '127.0.0.1');
     r.setsockopt(S.SOL_SOCKET, S.SO_TIMESTAMP, 1);

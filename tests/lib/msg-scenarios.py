@@ -85,36 +85,34 @@ def pktinfo6():
     return {'anc': anc_shape(anc, {(S.IPPROTO_IPV6, S.IPV6_PKTINFO): lambda d: [S.inet_ntop(S.AF_INET6, d[:16]), i32(d[16:])]}),
             'flags': flags, 'addr': addr[1] == w.getsockname()[1]}
 
+def single(family, host, recvopt, sendopt, anc, want, read):
+    # One datagram to a receiver with recvopt on, the sender with sendopt
+    # set or anc as the message's control data: the one item it gets back.
+    r, w = udp_pair(family, host)
+    r.setsockopt(*recvopt, 1)
+    if sendopt:
+        w.setsockopt(*sendopt)
+    w.sendmsg([b'x'], anc, 0, r.getsockname())
+    data, ancdata, flags, addr = r.recvmsg(10, S.CMSG_SPACE(4))
+    return {'anc': anc_shape(ancdata, {want: read}), 'flags': flags}
+
+V4, V6 = (S.AF_INET, '127.0.0.1'), (S.AF_INET6, '::1')
+
 def ttl():
-    r, w = udp_pair(S.AF_INET, '127.0.0.1')
-    r.setsockopt(S.IPPROTO_IP, IP_RECVTTL, 1)
-    w.setsockopt(S.IPPROTO_IP, S.IP_TTL, 42)
-    w.sendto(b't', r.getsockname())
-    data, anc, flags, addr = r.recvmsg(10, S.CMSG_SPACE(4))
-    return {'anc': anc_shape(anc, {(S.IPPROTO_IP, S.IP_TTL): i32}), 'flags': flags}
+    return single(*V4, (S.IPPROTO_IP, IP_RECVTTL), (S.IPPROTO_IP, S.IP_TTL, 42), [], (S.IPPROTO_IP, S.IP_TTL), i32)
 
 def hoplimit():
-    r, w = udp_pair(S.AF_INET6, '::1')
-    r.setsockopt(S.IPPROTO_IPV6, S.IPV6_RECVHOPLIMIT, 1)
-    w.setsockopt(S.IPPROTO_IPV6, S.IPV6_UNICAST_HOPS, 33)
-    w.sendto(b'h', r.getsockname())
-    data, anc, flags, addr = r.recvmsg(10, S.CMSG_SPACE(4))
-    return {'anc': anc_shape(anc, {(S.IPPROTO_IPV6, S.IPV6_HOPLIMIT): i32}), 'flags': flags}
+    return single(*V6, (S.IPPROTO_IPV6, S.IPV6_RECVHOPLIMIT), (S.IPPROTO_IPV6, S.IPV6_UNICAST_HOPS, 33), [],
+                  (S.IPPROTO_IPV6, S.IPV6_HOPLIMIT), i32)
 
+# IP_TOS and IPV6_TCLASS as control messages of the send.
 def tos():
-    # IP_TOS as a control message of the send, read back with IP_RECVTOS.
-    r, w = udp_pair(S.AF_INET, '127.0.0.1')
-    r.setsockopt(S.IPPROTO_IP, S.IP_RECVTOS, 1)
-    w.sendmsg([b't'], [(S.IPPROTO_IP, S.IP_TOS, struct.pack('i', 0x28))], 0, r.getsockname())
-    data, anc, flags, addr = r.recvmsg(10, S.CMSG_SPACE(4))
-    return {'anc': anc_shape(anc, {(S.IPPROTO_IP, S.IP_TOS): u8}), 'flags': flags}
+    return single(*V4, (S.IPPROTO_IP, S.IP_RECVTOS), None, [(S.IPPROTO_IP, S.IP_TOS, struct.pack('i', 0x28))],
+                  (S.IPPROTO_IP, S.IP_TOS), u8)
 
 def tclass():
-    r, w = udp_pair(S.AF_INET6, '::1')
-    r.setsockopt(S.IPPROTO_IPV6, S.IPV6_RECVTCLASS, 1)
-    w.sendmsg([b't'], [(S.IPPROTO_IPV6, S.IPV6_TCLASS, struct.pack('i', 0x20))], 0, r.getsockname())
-    data, anc, flags, addr = r.recvmsg(10, S.CMSG_SPACE(4))
-    return {'anc': anc_shape(anc, {(S.IPPROTO_IPV6, S.IPV6_TCLASS): i32}), 'flags': flags}
+    return single(*V6, (S.IPPROTO_IPV6, S.IPV6_RECVTCLASS), None,
+                  [(S.IPPROTO_IPV6, S.IPV6_TCLASS, struct.pack('i', 0x20))], (S.IPPROTO_IPV6, S.IPV6_TCLASS), i32)
 
 def timestamps():
     r, w = udp_pair(S.AF_INET, '127.0.0.1')

@@ -175,3 +175,17 @@ async function wrong(s: socket.socket, signal: AbortSignal): Promise<void> {
   void direct, text, mixed;
 }
 void wrong;
+
+// ---- sendmsg / recvmsg / send_fds / recv_fds -------------------------------------------------
+
+async function messages(s: socket.socket, fd: number, signal: AbortSignal): Promise<void> {
+  assertType<number>()(await s.sendmsg([new Uint8Array(1)], [[socket.SOL_SOCKET, socket.SCM_RIGHTS, new Int32Array([fd])]],
+    0, null, signal));
+  assertType<socket.RecvmsgResult>()(await s.recvmsg(64, socket.CMSG_SPACE(4), 0, signal));
+  assertType<socket.RecvmsgIntoResult>()(await s.recvmsg_into([new Uint8Array(4)], 0, 0, signal));
+  assertType<number>()(await socket.send_fds(s, [new Uint8Array(1)], [fd], 0, null, signal));
+  assertType<socket.RecvFdsResult>()(await socket.recv_fds(s, 10, 2, 0, signal));
+  // @ts-expect-error the Promise API's send_fds takes a Promise API socket
+  await socket.send_fds(sync.socket(), [new Uint8Array(1)], [fd]);
+}
+void messages;

@@ -297,3 +297,28 @@ void asText, optBytes, optNumber, saText, binLine;
 assertType<number>()('80');
 // @ts-expect-error the helper itself: exact, not merely assignable
 assertType<number | string>()(80);
+
+// ---- sendmsg / recvmsg / send_fds / recv_fds -------------------------------------------------
+
+function messages(s: socket.socket, fd: number): void {
+  const anc: socket.AncillaryArg[] = [[socket.SOL_SOCKET, socket.SCM_RIGHTS, new Int32Array([fd])]];
+  assertType<number>()(s.sendmsg([new Uint8Array(1), Buffer.from('x')], anc, 0, ['127.0.0.1', 9]));
+  s.sendmsg([new Uint8Array(1)]);
+  const r = s.recvmsg(64, socket.CMSG_SPACE(4));
+  assertType<socket.RecvmsgResult>()(r);
+  const [data, ancdata, flags, addr] = r;
+  assertType<Uint8Array>()(data);
+  assertType<socket.Ancillary[]>()(ancdata);
+  assertType<number>()(flags);
+  assertType<socket.Address | null>()(addr);
+  const [level, type, cdata] = ancdata[0];
+  void level, type, cdata;
+  assertType<socket.RecvmsgIntoResult>()(s.recvmsg_into([new Uint8Array(4), new Uint8Array(4)], 0, 0));
+  assertType<number>()(socket.send_fds(s, [new Uint8Array(1)], [fd]));
+  assertType<socket.RecvFdsResult>()(socket.recv_fds(s, 10, 2));
+  // @ts-expect-error ancillary data items are [level, type, data] triples
+  s.sendmsg([new Uint8Array(1)], [[1, 2]]);
+  // @ts-expect-error recvmsg's bufsize is an int
+  s.recvmsg('64');
+}
+void messages;

@@ -378,6 +378,18 @@ static int arg_control(napi_env env, napi_value v, struct msghdr *msg)
 	return 0;
 }
 
+/* The (buffers, control) arguments 1 and 2 of sendmsg and recvmsg into msg,
+ * its iovecs in iov. */
+static int arg_msg(napi_env env, napi_value *argv, struct iovec *iov,
+		   struct msghdr *msg)
+{
+	int rc = arg_iov(env, argv[1], iov, &msg->msg_iovlen);
+	if (rc != 0)
+		return rc;
+	msg->msg_iov = iov;
+	return arg_control(env, argv[2], msg);
+}
+
 /* sendmsg(fd, buffers, control|null, flags, mem, saOff, saLen) -> n.
  * buffers: an array of views sent as one iovec; control: the control
  * messages in the kernel's layout; saOff -1: no address. */
@@ -390,9 +402,7 @@ static napi_value f_sendmsg(napi_env env, napi_callback_info info)
 	struct msghdr msg = { 0 };
 	const char *sa;
 	socklen_t salen;
-	CHECK(arg_iov(env, argv[1], iov, &msg.msg_iovlen));
-	msg.msg_iov = iov;
-	CHECK(arg_control(env, argv[2], &msg));
+	CHECK(arg_msg(env, argv, iov, &msg));
 	CHECK(arg_in_block(env, argv[4], argv[5], argv[6], &sa, &salen));
 	msg.msg_name = (void *)sa;
 	msg.msg_namelen = sa ? salen : 0;
@@ -418,9 +428,7 @@ static napi_value f_recvmsg(napi_env env, napi_callback_info info)
 	size_t size;
 	socklen_t salen;
 	int64_t outoff;
-	CHECK(arg_iov(env, argv[1], iov, &msg.msg_iovlen));
-	msg.msg_iov = iov;
-	CHECK(arg_control(env, argv[2], &msg));
+	CHECK(arg_msg(env, argv, iov, &msg));
 	CHECK(arg_sa_out(env, argv[4], argv[5], argv[6], &sa, &lenp, &salen));
 	CHECK(arg_mem(env, argv[4], &base, &size));
 	CHECK(arg_off(env, argv[7], &outoff));

@@ -49,13 +49,16 @@ export function cmsgSpace(l: CmsgLayout, n: number): number {
 export function encodeCmsgs(items: readonly Ancillary[], l: CmsgLayout = NATIVE_CMSG): Uint8Array {
   let size = 0;
   for (const [, , data] of items) size += cmsgSpace(l, data.length);
-  const out = new Uint8Array(size);
-  const dv = new DataView(out.buffer);
+  // Off V8's heap (Buffer's pool): a typed array of 64 bytes or less lives
+  // on the heap, and the addon's first look at its memory moves it out (a
+  // malloc per message); zeroed, since padding goes to the kernel too.
+  const out = Buffer.allocUnsafe(size).fill(0);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let off = 0;
   for (const [level, type, data] of items) {
-    const len = cmsgLen(l, data.length);
-    if (l.lenBytes === 8) dv.setBigUint64(off, BigInt(len), true);
-    else dv.setUint32(off, len, true);
+    // A length below 2**32 (socklen_t's bound) in size_t's low half: the
+    // high half of a zeroed buffer stays 0, and no BigInt is made.
+    dv.setUint32(off, cmsgLen(l, data.length), true);
     dv.setInt32(off + l.level, level, true);
     dv.setInt32(off + l.type, type, true);
     out.set(data, off + align(l, l.hdr));
@@ -64,8 +67,9 @@ export function encodeCmsgs(items: readonly Ancillary[], l: CmsgLayout = NATIVE_
   return out;
 }
 
-function readLen(dv: DataView, off: number, l: CmsgLayout): number {
-  return l.lenBytes === 8 ? Number(dv.getBigUint64(off, true)) : dv.getUint32(off, true);
+export function readLen(dv: DataView, off: number, l: CmsgLayout): number {
+  const low = dv.getUint32(off, true);
+  return l.lenBytes === 8 ? low + dv.getUint32(off + 4, true) * 2 ** 32 : low;
 }
 
 /**

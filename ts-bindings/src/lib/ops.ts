@@ -17,7 +17,7 @@ import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
 import { check } from './errors.js';
-import { cmsgLen, cmsgSpace, decodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
+import { cmsgLen, cmsgSpace, decodeCmsgs, NATIVE_CMSG, readLen, type Ancillary } from './cmsg.js';
 import { SCM_RIGHTS, SOL_SOCKET } from '../host/constants.generated.js';
 
 import { EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
@@ -403,7 +403,7 @@ function closeUnreturnedFds(control: Uint8Array, controllen: number, items: Anci
     for (let i = 0; i + 4 <= data.length; i += 4) returned.add(ddv.getInt32(i, true));
   }
   for (let off = 0; off + dataAt <= end;) {
-    const len = l.lenBytes === 8 ? Number(dv.getBigUint64(off, true)) : dv.getUint32(off, true);
+    const len = readLen(dv, off, l);
     if (len < dataAt) break;
     if (dv.getInt32(off + l.level, true) === SOL_SOCKET && dv.getInt32(off + l.type, true) === SCM_RIGHTS) {
       for (let i = off + dataAt; i + 4 <= Math.min(end, off + len); i += 4) {
