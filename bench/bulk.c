@@ -6,8 +6,18 @@
 // EAGAIN: how an event loop moves data (the native limit for the Promise
 // API's bulk, bench/async-net.mjs bulk). With "loop" both ends run in the
 // one thread, non-blocking, waiting in poll() only when neither can move
-// (the native limit for bench/async-net.mjs bulk1).
-// Usage: bulk [total_bytes] [warmup_bytes] [poll|loop]. Prints one JSON line.
+// (the native limit for bench/async-net.mjs bulk1). With "sendfile FILE" the
+// sender sends the first bytes of FILE with a sendfile(2) loop instead, each
+// call asking for at most 1 GiB as CPython's socket.sendfile does (the native
+// limit for socket.sendfile; the warm-up and the timed part each start at the
+// file's offset 0). With "sendfile FILE SINK" the receiver is the program SINK
+// run as "SINK sink PORT BYTES" (this program's sink mode: a process that
+// connects, receives BYTES and answers one byte), the same receiver for every
+// implementation, so that only the senders differ; the timed part ends at
+// that answer.
+// Usage: bulk [total_bytes] [warmup_bytes] [poll|loop|sendfile FILE [SINK]]
+//        bulk sink PORT BYTES
+// Prints one JSON line (sink mode: nothing).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,11 +28,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
+#include <spawn.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define CHUNK 65536
+#define SENDFILE_BLOCK_MAX (1LL << 30)
 
 static void die(const char *what) { perror(what); exit(1); }
 
@@ -69,6 +83,16 @@ static void send_all(int fd, const unsigned char *buf, size_t len) {
 	}
 }
 
+/* count bytes of in from its offset 0. */
+static void send_file(int out, int in, long long count) {
+	off_t off = 0;
+	while (off < count) {
+		long long left = count - off;
+		if (sendfile(out, in, &off, left < SENDFILE_BLOCK_MAX ? left : SENDFILE_BLOCK_MAX) <= 0)
+			die("sendfile");
+	}
+}
+
 static void nonblocking(int fd) {
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) die("fcntl");
 }
@@ -111,7 +135,71 @@ static double one_loop(int tx, int rx, long long warm, long long total) {
 	return now() - t0;
 }
 
+/* The sink mode: the receiver process of "sendfile FILE SINK". */
+static int sink(int port, long long expect) {
+	struct sockaddr_in sa = {0};
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0) die("socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) die("connect");
+	struct rx r = { fd, expect, 0 };
+	receiver(&r);
+	if (send(fd, "k", 1, MSG_NOSIGNAL) != 1) die("send");
+	close(fd);
+	return 0;
+}
+
+/* sendfile mode: FILE's first bytes to the in-process receiver thread, or
+ * (with sink_exe) to a sink process. */
+static int sendfile_main(int lst, const struct sockaddr_in *sa, const char *file, const char *sink_exe,
+			 long long total, long long warm) {
+	int in = open(file, O_RDONLY);
+	if (in < 0) die("open");
+	int rxfd = -1;
+	pid_t pid = 0;
+	pthread_t th;
+	struct rx r;
+	if (sink_exe) {
+		char port[16], bytes[32];
+		snprintf(port, sizeof port, "%d", ntohs(sa->sin_port));
+		snprintf(bytes, sizeof bytes, "%lld", warm + total);
+		char *args[] = { (char *)sink_exe, "sink", port, bytes, NULL };
+		if (posix_spawn(&pid, sink_exe, NULL, NULL, args, NULL)) die("posix_spawn");
+	} else {
+		rxfd = socket(AF_INET, SOCK_STREAM, 0);
+		if (rxfd < 0) die("socket");
+		if (connect(rxfd, (const struct sockaddr *)sa, sizeof *sa) < 0) die("connect");
+	}
+	int txfd = accept(lst, NULL, NULL);
+	if (txfd < 0) die("accept");
+	if (!sink_exe) {
+		r = (struct rx){ rxfd, warm + total, 0 };
+		if (pthread_create(&th, NULL, receiver, &r)) die("pthread_create");
+	}
+	send_file(txfd, in, warm);
+	double t0 = now();
+	send_file(txfd, in, total);
+	if (sink_exe) {
+		char ack;
+		if (recv(txfd, &ack, 1, 0) != 1) die("recv");
+		waitpid(pid, NULL, 0);
+	} else {
+		pthread_join(th, NULL);
+		close(rxfd);
+	}
+	double dt = now() - t0;
+	close(in); close(txfd); close(lst);
+	printf("{\"impl\":\"c\",\"test\":\"sendfile\",\"bytes\":%lld,\"warmup\":%lld,"
+	       "\"seconds\":%.6f,\"rate\":%.1f,\"receiver\":\"%s\"}\n",
+	       total, warm, dt, total / dt / 1048576.0, sink_exe ? "sink process" : "pthread");
+	return 0;
+}
+
 int main(int argc, char **argv) {
+	if (argc > 3 && strcmp(argv[1], "sink") == 0)
+		return sink(atoi(argv[2]), atoll(argv[3]));
 	long long total = argc > 1 ? atoll(argv[1]) : (1LL << 30);
 	long long warm = argc > 2 ? atoll(argv[2]) : (64LL << 20);
 	struct sockaddr_in sa = {0};
@@ -124,6 +212,8 @@ int main(int argc, char **argv) {
 	if (bind(lst, (struct sockaddr *)&sa, sizeof sa) < 0) die("bind");
 	if (listen(lst, 1) < 0) die("listen");
 	if (getsockname(lst, (struct sockaddr *)&sa, &salen) < 0) die("getsockname");
+	if (argc > 4 && strcmp(argv[3], "sendfile") == 0)
+		return sendfile_main(lst, &sa, argv[4], argc > 5 ? argv[5] : NULL, total, warm);
 	int rxfd = socket(AF_INET, SOCK_STREAM, 0);
 	if (rxfd < 0) die("socket");
 	if (connect(rxfd, (struct sockaddr *)&sa, sizeof sa) < 0) die("connect");

@@ -5,7 +5,14 @@
 // recv_into()s one preallocated 64 KiB Uint8Array. The threads coordinate only
 // through a SharedArrayBuffer with Atomics, so the blocked main thread needs no
 // event loop. Timed after a warm-up transfer until the receiver has every byte.
-// Usage: node bench/bulk.mjs [total_bytes] [warmup_bytes]
+// With "sendfile FILE" the main thread sends the first bytes of FILE with
+// sendfile() instead (sendfile(2) on a blocking socket; the warm-up and the
+// timed part each from the file's offset 0); with "sendfile FILE SINK" the
+// receiver is bulk.c's sink process (SINK sink PORT BYTES), until its one-byte
+// answer.
+// Usage: node bench/bulk.mjs [total_bytes] [warmup_bytes] [sendfile FILE [SINK]]
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import * as socket from 'wasock';
@@ -59,22 +66,40 @@ function main() {
   const sab = new SharedArrayBuffer(16);
   const flag = new Int32Array(sab);
   const got64 = new Float64Array(sab, 8, 1);
-  const worker = new Worker(new URL(import.meta.url), { workerData: { port, expect: warm + total, sab } });
+  const test = process.argv[4] === 'sendfile' ? 'sendfile' : 'bulk';
+  const sink = test === 'sendfile' ? process.argv[6] : undefined;
+  const worker = sink
+    ? spawn(sink, ['sink', String(port), String(warm + total)], { stdio: 'inherit' })
+    : new Worker(new URL(import.meta.url), { workerData: { port, expect: warm + total, sab } });
   lst.settimeout(60);
   const [tx] = lst.accept();
-  waitFor(flag, 0, 'connect');
+  if (!sink) waitFor(flag, 0, 'connect');
 
-  const chunk = new Uint8Array(CHUNK).fill(0x78);
-  for (let s = 0; s < warm; s += CHUNK) tx.sendall(chunk);
-  const t0 = performance.now();
-  for (let s = 0; s < total; s += CHUNK) tx.sendall(chunk);
-  waitFor(flag, ST_CONNECTED, 'completion');
+  let t0;
+  if (test === 'sendfile') {
+    const fd = openSync(process.argv[5], 'r');
+    if (tx.sendfile(fd, 0, warm) !== warm) throw new Error('short warm-up');
+    t0 = performance.now();
+    if (tx.sendfile(fd, 0, total) !== total) throw new Error('short sendfile');
+    closeSync(fd);
+  } else {
+    const chunk = new Uint8Array(CHUNK).fill(0x78);
+    for (let s = 0; s < warm; s += CHUNK) tx.sendall(chunk);
+    t0 = performance.now();
+    for (let s = 0; s < total; s += CHUNK) tx.sendall(chunk);
+  }
+  if (sink) {
+    if (tx.recv(1).length !== 1) throw new Error('no answer from the sink');
+    got64[0] = warm + total;
+  } else {
+    waitFor(flag, ST_CONNECTED, 'completion');
+  }
   const dt = (performance.now() - t0) / 1000;
   if (got64[0] !== warm + total) throw new Error(`receiver got ${got64[0]} bytes`);
 
   tx.close(); lst.close();
   worker.unref();
-  console.log(JSON.stringify({ impl: 'wasock', test: 'bulk', bytes: total, warmup: warm, chunk: CHUNK,
+  console.log(JSON.stringify({ impl: 'wasock', test, bytes: total, warmup: warm, chunk: CHUNK,
     seconds: +dt.toFixed(6), rate: +(total / dt / 1048576).toFixed(1),
-    receiver: 'worker_threads.Worker', node: process.version }));
+    receiver: sink ? 'sink process' : 'worker_threads.Worker', node: process.version }));
 }

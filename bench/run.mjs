@@ -1,6 +1,6 @@
 // wasock benchmark driver: native C, CPython and wasock (sync API) side by side.
 //
-//   node bench/run.mjs [--quick] [--only pingpong|bulk|msg] [--rounds N] [--no-addon]
+//   node bench/run.mjs [--quick] [--only pingpong|bulk|sendfile|sendfile_sink|msg] [--rounds N] [--no-addon]
 //
 // Each round runs every implementation once per test, the order rotating from
 // round to round (this is a noisy 2-core machine), and the table reports the
@@ -10,7 +10,9 @@
 // This is a report: it never fails on a missed target. Results are written to
 // bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync, mkdtempSync, mkdirSync, openSync, readSync, rmSync, truncateSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,20 +33,23 @@ for (let i = 0; i < argv.length; i++) {
   else if (a.startsWith('--rounds=')) opt.rounds = Number(a.slice(9));
   else if (a === '--no-addon') opt.addon = false;
   else if (a === '-h' || a === '--help') {
-    console.log('usage: node bench/run.mjs [--quick] [--only pingpong|bulk|msg] [--rounds N] [--no-addon]');
+    console.log('usage: node bench/run.mjs [--quick] [--only pingpong|bulk|sendfile|sendfile_sink|msg] [--rounds N] [--no-addon]');
     process.exit(0);
   } else { console.error(`unknown option ${a}`); process.exit(2); }
 }
-if (opt.only && !['pingpong', 'bulk', 'msg'].includes(opt.only)) {
-  console.error('--only takes pingpong, bulk or msg'); process.exit(2);
+if (opt.only && !['pingpong', 'bulk', 'sendfile', 'sendfile_sink', 'msg'].includes(opt.only)) {
+  console.error('--only takes pingpong, bulk, sendfile, sendfile_sink or msg'); process.exit(2);
 }
 const rounds = opt.rounds ?? (opt.quick ? 3 : 5);
 if (!(rounds >= 1)) { console.error('--rounds must be >= 1'); process.exit(2); }
 
 const MiB = 2 ** 20;
 const params = opt.quick
-  ? { pingpong: { n: 20000, warm: 2000 }, bulk: { bytes: 256 * MiB, warm: 16 * MiB }, msg: { n: 20000, warm: 2000 } }
+  ? { pingpong: { n: 20000, warm: 2000 }, bulk: { bytes: 256 * MiB, warm: 16 * MiB },
+    sendfile: { bytes: 256 * MiB, warm: 16 * MiB }, sendfile_sink: { bytes: 256 * MiB, warm: 16 * MiB },
+    msg: { n: 20000, warm: 2000 } }
   : { pingpong: { n: 100000, warm: 10000 }, bulk: { bytes: 1024 * MiB, warm: 64 * MiB },
+    sendfile: { bytes: 1024 * MiB, warm: 64 * MiB }, sendfile_sink: { bytes: 1024 * MiB, warm: 64 * MiB },
     msg: { n: 100000, warm: 10000 } };
 
 const TESTS = {
@@ -61,6 +66,21 @@ const TESTS = {
     title: 'bulk 64 KiB chunks, receiver thread, recv_into', unit: 'MiB/s',
     args: (p) => [String(p.bytes), String(p.warm)],
     reference: { c: 1780, cpython: 1690 },
+    targets: [{ name: 'wasock >= 0.95x C', check: (m) => m.wasock / m.c, min: 0.95 }],
+  },
+  // socket.sendfile of a sparse file (its pages come from the page cache, no disk I/O), made
+  // below in the temporary directory, which is deleted at exit.
+  sendfile: {
+    title: 'socket.sendfile, blocking, receiver thread, recv_into', unit: 'MiB/s',
+    program: 'bulk',
+    args: (p) => [String(p.bytes), String(p.warm), 'sendfile', sparseFile(p.bytes)],
+    targets: [{ name: 'wasock >= 0.95x C', check: (m) => m.wasock / m.c, min: 0.95 }],
+  },
+  // The same senders, each to the one receiver: bulk.c's sink process (its own compiled copy).
+  sendfile_sink: {
+    title: 'socket.sendfile, blocking, to one native receiver process', unit: 'MiB/s',
+    program: 'bulk',
+    args: (p) => [String(p.bytes), String(p.warm), 'sendfile', sparseFile(p.bytes), join(tmp, 'sendfile_sink')],
     targets: [{ name: 'wasock >= 0.95x C', check: (m) => m.wasock / m.c, min: 0.95 }],
   },
   msg: {
@@ -91,17 +111,34 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const notes = [];
 const impls = {};
 
+// The file sendfile sends: sparse, as large as the transfer, made once and
+// read through once, so that no implementation pays for filling the page cache.
+let sparse = null;
+function sparseFile(bytes) {
+  if (sparse === null) {
+    sparse = join(tmp, 'sendfile.data');
+    writeFileSync(sparse, '');
+    truncateSync(sparse, bytes);
+    const fd = openSync(sparse, 'r');
+    const buf = Buffer.allocUnsafe(MiB);
+    while (readSync(fd, buf, 0, MiB, null) > 0);
+    closeSync(fd);
+  }
+  return sparse;
+}
+
 const ccVersion = sh('cc', ['--version']).stdout.split('\n')[0];
 for (const t of testNames) {
+  // A test runs the programs named after it, or after its `program` in another mode.
+  const prog = TESTS[t].program ?? t;
   const exe = join(tmp, t);
-  const r = sh('cc', ['-O2', '-pthread', '-o', exe, join(here, `${t}.c`)]);
+  const r = sh('cc', ['-O2', '-pthread', '-o', exe, join(here, `${prog}.c`)]);
   if (!r.ok) notes.push(`C ${t}: compile failed: ${firstLine(r.stderr)}`);
   impls[`c/${t}`] = r.ok ? [exe] : null;
-  impls[`cpython/${t}`] = [PY, join(here, `${t}.py`)];
-  impls[`wasock/${t}`] = [process.execPath, join(here, `${t}.mjs`)];
-  // The raw addon loop exists for the tests that have one.
-  const addonLoop = join(here, `${t}-addon.mjs`);
-  impls[`addon/${t}`] = opt.addon && existsSync(addonLoop) ? [process.execPath, addonLoop] : null;
+  impls[`cpython/${t}`] = [PY, join(here, `${prog}.py`)];
+  impls[`wasock/${t}`] = [process.execPath, join(here, `${prog}.mjs`)];
+  // The raw addon loop, for the tests that have one.
+  impls[`addon/${t}`] = opt.addon && !TESTS[t].program ? [process.execPath, join(here, `${t}-addon.mjs`)] : null;
 }
 const pyVersion = sh(PY, ['--version']).stdout.trim() || 'unavailable';
 const probe = sh(process.execPath, ['--input-type=module', '-e',
@@ -135,7 +172,8 @@ for (let r = 0; r < rounds; r++) {
         runs.push({ round: r + 1, test: t, impl, error: msg });
         continue;
       }
-      runs.push({ round: r + 1, test: t, impl, ...rec, impl_name: impl });
+      // The test's own name: a program run in another's mode reports that mode.
+      runs.push({ round: r + 1, ...rec, test: t, impl, impl_name: impl });
       line.push(`${LABEL[impl]} ${Math.round(rec.rate)}`);
     }
     console.log(`  round ${r + 1} ${t}: ${line.join(', ')}`);
@@ -174,24 +212,29 @@ const pad = (s, n) => String(s).padStart(n);
 console.log('');
 console.log(`medians (and best) of ${rounds} rounds (${opt.quick ? 'quick' : 'full'} sizes)`);
 const cols = IMPLS.map((i) => LABEL[i]);
-console.log(`${'test'.padEnd(14)}${'unit'.padStart(14)}${cols.map((c) => pad(c, 10)).join('')}` +
+console.log(`${'test'.padEnd(20)}${'unit'.padStart(14)}${cols.map((c) => pad(c, 10)).join('')}` +
   `${pad('wasock/C', 10)}${pad('wasock/Py', 11)}${pad('Py/C', 8)}`);
 for (const [label, key, rkey] of [['', 'median', 'ratios'], [' best', 'best', 'ratios_best']]) {
   for (const t of testNames) {
     const s = summary[t];
-    console.log(`${(t + label).padEnd(14)}${pad(s.unit, 14)}${IMPLS.map((i) => pad(fmt(s[key][i]), 10)).join('')}` +
+    console.log(`${(t + label).padEnd(20)}${pad(s.unit, 14)}${IMPLS.map((i) => pad(fmt(s[key][i]), 10)).join('')}` +
       `${pad(fr(s[rkey]['wasock/C']), 10)}${pad(fr(s[rkey]['wasock/CPython']), 11)}${pad(fr(s[rkey]['CPython/C']), 8)}`);
   }
 }
 console.log('(rows "best" = fastest round of each implementation, less sensitive to other load on the machine)');
 console.log('');
 for (const t of testNames) {
-  for (const g of summary[t].targets) console.log(`${t.padEnd(10)} ${g.target.padEnd(20)} ${fr(g.value).padStart(6)}  ${g.status}`);
+  for (const g of summary[t].targets) console.log(`${t.padEnd(14)} ${g.target.padEnd(20)} ${fr(g.value).padStart(6)}  ${g.status}`);
 }
 console.log('');
 console.log('bulk receiver: pthread (C), threading.Thread (CPython), worker_threads.Worker in the same process ' +
   '(wasock, addon), sync via SharedArrayBuffer/Atomics; timed after a warm-up until the receiver has every byte.');
 if (opt.addon) console.log('addon* = the same loops calling the raw N-API addon (reference ceiling, not a target).');
+if (testNames.some((t) => t.startsWith('sendfile'))) {
+  console.log('sendfile: every sender makes one sendfile(2) call per GiB (the kernel does the work); the receiver, ' +
+    "each implementation's own recv_into loop, is the only user-space work left, so it sets the rate; " +
+    'sendfile_sink: the same senders to one receiver, a C process, so that only the senders differ.');
+}
 const load1 = loadavg();
 console.log(`load avg at end ${load1.map((x) => x.toFixed(2)).join(' ')} (${cpus().length} cpus); DESIGN.md reference: ` +
   testNames.filter((t) => TESTS[t].reference)

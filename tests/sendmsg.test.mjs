@@ -87,6 +87,17 @@ const scenarios = {
     a.close(); b.close();
     return { anc: ancShape(anc), flags };
   },
+  credtrunc() {
+    const [a, b] = S.socketpair();
+    b.setsockopt(S.SOL_SOCKET, S.SO_PASSCRED, 1);
+    const out = [S.CMSG_LEN(4), S.CMSG_LEN(0) - 1, 1].map((size) => {
+      a.sendmsg([Buffer.from('x')]);
+      const [, anc, flags] = b.recvmsg(10, size);
+      return [ancShape(anc), flags];
+    });
+    a.close(); b.close();
+    return out;
+  },
   trunc() {
     const [r, w] = udpPair(S.AF_INET, '127.0.0.1');
     w.sendto(Buffer.alloc(100, 'z'), r.getsockname());
@@ -307,7 +318,7 @@ test('the sync wait (the core\'s loop): a datagram that arrives while recvmsg wa
   const r = S.socket(S.AF_INET, S.SOCK_DGRAM);
   r.bind(['127.0.0.1', 0]);
   r.setsockopt(S.IPPROTO_IP, S.IP_RECVTTL, 1);
-  r.settimeout(5);
+  r.settimeout(30);
   const port = r.getsockname()[1];
   const child = spawn(PYTHON, ['-c', `import socket, time
 time.sleep(0.2)

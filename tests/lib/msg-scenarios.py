@@ -54,6 +54,18 @@ def ctrunc():
     os.close(rfd); os.close(wfd)
     return {'anc': anc_shape(anc), 'flags': flags}
 
+def credtrunc():
+    # The kernel cuts a message that does not fit (its cmsg_len too) and
+    # drops one whose header does not fit, with MSG_CTRUNC either way.
+    a, b = S.socketpair()
+    b.setsockopt(S.SOL_SOCKET, S.SO_PASSCRED, 1)
+    out = []
+    for size in (S.CMSG_LEN(4), S.CMSG_LEN(0) - 1, 1):
+        a.sendmsg([b'x'])
+        data, anc, flags, addr = b.recvmsg(10, size)
+        out.append([anc_shape(anc), flags])
+    return out
+
 def trunc():
     r, w = udp_pair(S.AF_INET, '127.0.0.1')
     w.sendto(b'z' * 100, r.getsockname())

@@ -189,3 +189,16 @@ async function messages(s: socket.socket, fd: number, signal: AbortSignal): Prom
   await socket.send_fds(sync.socket(), [new Uint8Array(1)], [fd]);
 }
 void messages;
+
+async function sendfile(s: socket.socket, signal: AbortSignal): Promise<void> {
+  const fh = await import('node:fs/promises').then((fs) => fs.open('/dev/null'));
+  assertType<Promise<number>>()(s.sendfile(fh));
+  assertType<Promise<number>>()(s.sendfile(fh, signal));
+  assertType<Promise<number>>()(s.sendfile(fh, 5, signal));
+  assertType<Promise<number>>()(s.sendfile(fh, 5, 10, signal));
+  assertType<Promise<number>>()(s.sendfile({ read: async (n: number) => new Uint8Array(n) }, 0, null, signal));
+  // @ts-expect-error the Promise API's sendfile resolves to a number, not a string
+  const n: string = await s.sendfile(3);
+  void n;
+}
+void sendfile;

@@ -322,3 +322,17 @@ function messages(s: socket.socket, fd: number): void {
   s.recvmsg('64');
 }
 void messages;
+
+// ---- sendfile, sethostname, dup ------------------------------------------------------------
+
+declare const fh: import('node:fs/promises').FileHandle;
+assertType<number>()(cli.sendfile(3));
+assertType<number>()(cli.sendfile(fh, 10, 100));
+assertType<number>()(cli.sendfile({ fileno: () => 3, read: (n: number) => new Uint8Array(n), mode: 'rb' }, 0, null));
+// @ts-expect-error sendfile's count is an int, not text
+cli.sendfile(3, 0, '2');
+const sf: socket.SendfileFile = fh;
+assertType<number>()(socket.dup(cli.fileno()));
+socket.sethostname(Buffer.from('x'));
+assertType<string>()(socket.BDADDR_ANY);
+void sf;

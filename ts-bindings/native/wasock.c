@@ -17,10 +17,14 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -1023,6 +1027,103 @@ static napi_value f_getaddrinfo(napi_env env, napi_callback_info info)
 	return arr;
 }
 
+/* ---- sendfile (socket.sendfile) -------------------------------------- */
+
+/*
+ * A file offset argument: a Number (an integer up to 2^53) or a BigInt
+ * (an off_t). Anything else -> -EINVAL, non-integral numbers -> -EFAULT.
+ */
+static int arg_file_off(napi_env env, napi_value v, int64_t *out)
+{
+	napi_valuetype t;
+	if (napi_typeof(env, v, &t) != napi_ok)
+		return -EINVAL;
+	if (t == napi_bigint) {
+		bool lossless;
+		if (napi_get_value_bigint_int64(env, v, out, &lossless) != napi_ok)
+			return -EINVAL;
+		return lossless ? 0 : -EOVERFLOW;
+	}
+	double d;
+	if (napi_get_value_double(env, v, &d) != napi_ok)
+		return -EINVAL;
+	if (!(d >= -MAX_SAFE && d <= MAX_SAFE) || (double)(int64_t)d != d)
+		return -EFAULT;
+	*out = (int64_t)d;
+	return 0;
+}
+
+/*
+ * sendfile(2) has no MSG_NOSIGNAL: a peer that closed the connection gets
+ * the thread SIGPIPE. Runtimes that ignore SIGPIPE (Node does) pay one
+ * sigaction(2); otherwise the signal is blocked around the call and a
+ * SIGPIPE it raised is taken back before unblocking, so the caller sees
+ * EPIPE only, as with every send of the addon.
+ */
+static ssize_t sendfile_nosignal(int out, int in, off_t *off, size_t n)
+{
+	struct sigaction sa;
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+		return sendfile(out, in, off, n);
+	sigset_t pipe, old, pending;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &old);
+	sigpending(&pending);
+	int was_pending = sigismember(&pending, SIGPIPE);
+	ssize_t r = sendfile(out, in, off, n);
+	int e = errno;
+	if (r < 0 && e == EPIPE && !was_pending) {
+		static const struct timespec none = { 0, 0 };
+		while (sigtimedwait(&pipe, NULL, &none) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return r;
+}
+
+/*
+ * sendfile(outFd, inFd, offset, count) -> bytes sent | -errno: count bytes
+ * of inFd from offset (a Number or a BigInt), inFd's own file offset left
+ * unchanged.
+ */
+static napi_value f_sendfile(napi_env env, napi_callback_info info)
+{
+	ARGS(4);
+	I32(out, 0);
+	I32(in, 1);
+	int64_t off, n;
+	CHECK(arg_file_off(env, argv[2], &off));
+	CHECK(arg_off(env, argv[3], &n));
+	if (off < 0 || n < 0)
+		RET_ERR(EINVAL);
+	off_t pos = (off_t)off;
+	RET_SYS(sendfile_nosignal(out, in, &pos, (size_t)n));
+}
+
+/* lseek(fd, offset) -> the new offset | -errno: SEEK_SET only, as
+ * Python's file.seek(pos) after a sendfile. */
+static napi_value f_lseek(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	I32(fd, 0);
+	int64_t off;
+	CHECK(arg_file_off(env, argv[1], &off));
+	RET_SYS(lseek(fd, (off_t)off, SEEK_SET));
+}
+
+/* sethostname(buf, off, len) -> 0 | -errno: the name as bytes, no NUL
+ * needed (Python's socket.sethostname). */
+static napi_value f_sethostname(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	char *p;
+	size_t n;
+	CHECK(arg_range(env, argv[0], argv[1], argv[2], &p, &n));
+	RET_SYS(sethostname(p, n));
+}
+
 /* ---- module ---------------------------------------------------------- */
 
 #define FN(name, fn) \
@@ -1094,6 +1195,9 @@ NAPI_MODULE_INIT()
 		FN("pollCancel", f_pollCancel),
 		FN("pollClose", f_pollClose),
 		FN("pollCount", f_pollCount),
+		FN("sendfile", f_sendfile),
+		FN("lseek", f_lseek),
+		FN("sethostname", f_sethostname),
 		{ "version", NULL, NULL, NULL, NULL, ver, napi_enumerable,
 		  NULL },
 		{ "ioctls", NULL, NULL, NULL, NULL, ioctl_table(env),

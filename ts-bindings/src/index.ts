@@ -34,7 +34,7 @@ import { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket.j
 import { addon } from './host/native.js';
 import { error, osError } from './lib/errors.js';
 import { connectEach, createServerOf, hasDualstackOf, socketFunctions } from './lib/factories.js';
-import { asCInt, asIndex, asInt, typeName, unpack } from './lib/convert.js';
+import { asCInt, asCLong, asIndex, asInt, typeName, unpack } from './lib/convert.js';
 import { AF_INET, SCM_RIGHTS, SOCK_STREAM, SOL_SOCKET } from './host/constants.generated.js';
 import { ECONNRESET } from './host/core-abi.generated.js';
 import { cmsgLen, cmsgSpace, NATIVE_CMSG } from './lib/cmsg.js';
@@ -60,6 +60,7 @@ export type {
   NameInfoAddressArg, InterfaceEntry, IntEnum,
 } from './lib/types.js';
 export type { SocketFactory, SocketpairFunction, FromfdFunction } from './lib/factories.js';
+export type { SendfileFile, PyFileLike } from './lib/types.js';
 
 /** Python's `socket.has_ipv6`: true, as the library supports IPv6 (whether the host has an IPv6 address is another matter). */
 export const has_ipv6 = true;
@@ -297,4 +298,53 @@ export function recv_fds(sock: SocketType, bufsize: Int, maxfds: Int, flags?: In
 export function recv_fds(sock: SocketType, bufsize: Int, maxfds: unknown): RecvFdsResult {
   const [data, anc, msgFlags, addr] = sock.recvmsg(bufsize, CMSG_LEN(fdBytes(maxfds)));
   return [data, receivedFds(anc), msgFlags, addr];
+}
+
+// ---- sethostname, dup, BDADDR_*: the module's remaining names on Linux -----------------------
+
+/**
+ * Python's `socket.BDADDR_ANY`: the Bluetooth "any" address, `'00:00:00:00:00:00'`, for binding
+ * AF_BLUETOOTH sockets.
+ */
+export const BDADDR_ANY = '00:00:00:00:00:00';
+/** Python's `socket.BDADDR_LOCAL`: the Bluetooth local address, `'00:00:00:FF:FF:FF'`. */
+export const BDADDR_LOCAL = '00:00:00:FF:FF:FF';
+
+/**
+ * Python's `socket.sethostname(name)`: sets the host name of the machine (of its UTS namespace).
+ * Needs privilege (CAP_SYS_ADMIN); without it the kernel refuses with EPERM.
+ *
+ * @param name Text (UTF-8 encoded) or bytes (passed as they are, as Python passes bytes).
+ * @throws socket.error: EPERM without privilege, EINVAL for a name longer than 64 bytes;
+ *   RangeError for text with a NUL (Python's ValueError 'embedded null byte'); TypeError for
+ *   another type.
+ */
+export function sethostname(name: string | Uint8Array): void;
+export function sethostname(name: unknown): void {
+  let b: Uint8Array;
+  if (name instanceof Uint8Array) {
+    b = name;
+  } else if (typeof name === 'string') {
+    if (name.includes('\0')) throw new RangeError('embedded null byte');
+    b = Buffer.from(name, 'utf8');
+  } else {
+    throw new TypeError(`expected str, bytes or os.PathLike object, not ${typeName(name)}`);
+  }
+  const r = addon.sethostname(b, 0, b.length);
+  if (r < 0) throw osError(-r, 'sethostname');
+}
+
+/**
+ * Python's `socket.dup(fd)`: a duplicate of the socket descriptor `fd`, not inherited by child
+ * processes (close-on-exec), as `os.dup()`.
+ *
+ * @returns The new descriptor, the caller's to close (e.g. with the module's `close(fd)`).
+ * @throws socket.error (EBADF for a descriptor that is not open); TypeError for a non-integer.
+ */
+export function dup(fd: Int): number;
+export function dup(fd: unknown): number {
+  // A C long, passed on as a C int (truncated, as CPython's _Py_dup(int) takes it).
+  const r = addon.dup(asCLong(fd) | 0);
+  if (r < 0) throw osError(-r, 'dup');
+  return r;
 }

@@ -80,6 +80,13 @@ export interface Addon {
   pollRef(fd: number, on: number): number;
   pollClose(fd: number): number;
   pollCount(): number;
+  // socket.sendfile: sendfile(2) of count bytes of inFd from offset (a Number or a BigInt),
+  // inFd's own file offset left unchanged; the bytes sent. No SIGPIPE is raised.
+  sendfile(outFd: number, inFd: number, offset: number | bigint, count: number): number;
+  // lseek(fd, offset, SEEK_SET): the new offset.
+  lseek(fd: number, offset: number | bigint): number;
+  // sethostname(2) with the name's bytes.
+  sethostname(buf: Mem, off: number, len: number): number;
 }
 
 const require = createRequire(import.meta.url);

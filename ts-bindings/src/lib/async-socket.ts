@@ -14,8 +14,9 @@ import { socketDuplex, socketWebStreams, type SocketDuplex, type WebStreamPair }
 import { SOCK_STREAM } from '../host/constants.generated.js';
 import { EAGAIN } from '../host/core-abi.generated.js';
 import type {
-  Address, AddressArg, AncillaryArg, Bytes, Int, RecvmsgIntoResult, RecvmsgResult, WritableBytes,
+  Address, AddressArg, AncillaryArg, Bytes, Int, RecvmsgIntoResult, RecvmsgResult, SendfileFile, WritableBytes,
 } from './types.js';
+import { sendfileAsync } from './sendfile.js';
 
 /**
  * Python's socket object for the event loop, exported by `wasock/promises` as `SocketType` (and
@@ -338,6 +339,34 @@ export class AsyncSocket extends SocketBase {
     const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
     return this.#run(() => this.recvmsgIntoOp(args[0], args[1], args[2]), sig) as
       Promise<RecvmsgIntoResult>;
+  }
+
+  /**
+   * Python's `socket.sendfile(file, offset=0, count=None)`, awaited: as the sync socket's
+   * `sendfile()`, each wait for writability on the event loop, the fallback's reads off it
+   * (a file object's `read()` may return a Promise). Resolves to the number of bytes sent.
+   *
+   * @param signal Aborts the wait: the Promise rejects with an `AbortError`; the file's position
+   *   (where it has one) is past the bytes sent so far.
+   * @throws (rejects) as the sync `sendfile()`: RangeError, TypeError, socket.error,
+   *   socket.timeout; AbortError.
+   */
+  sendfile(file: SendfileFile, offset?: Int, count?: Int | null, signal?: AbortSignal): Promise<number>;
+  /** `sendfile(file, signal)`: from the start to the end, with an AbortSignal. */
+  sendfile(file: SendfileFile, signal?: AbortSignal): Promise<number>;
+  /** `sendfile(file, offset, signal)`: from `offset` to the end, with an AbortSignal. */
+  sendfile(file: SendfileFile, offset: Int, signal?: AbortSignal): Promise<number>;
+  sendfile(file: unknown, offset?: unknown | AbortSignal, count?: unknown | AbortSignal, signal?: AbortSignal):
+    Promise<number> {
+    if (isSignal(offset)) [offset, signal] = [undefined, offset];
+    else if (isSignal(count)) [count, signal] = [undefined, count];
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    this.#sentSinceRead = true;
+    try {
+      return sendfileAsync(this.sendfileSteps(file, offset === undefined ? 0 : offset, count === undefined ? null : count), this.coreTimeout(), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   // Node's socket.unref(): this socket's pending operations no longer keep

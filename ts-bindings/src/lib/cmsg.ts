@@ -67,7 +67,7 @@ export function encodeCmsgs(items: readonly Ancillary[], l: CmsgLayout = NATIVE_
   return out;
 }
 
-export function readLen(dv: DataView, off: number, l: CmsgLayout): number {
+function readLen(dv: DataView, off: number, l: CmsgLayout): number {
   const low = dv.getUint32(off, true);
   return l.lenBytes === 8 ? low + dv.getUint32(off + 4, true) * 2 ** 32 : low;
 }

@@ -17,8 +17,7 @@ import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
 import { check } from './errors.js';
-import { cmsgLen, cmsgSpace, decodeCmsgs, NATIVE_CMSG, readLen, type Ancillary } from './cmsg.js';
-import { SCM_RIGHTS, SOL_SOCKET } from '../host/constants.generated.js';
+import { decodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
 
 import { EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
 
@@ -377,42 +376,14 @@ export class RecvmsgIntoOp extends RecvmsgBase<number> {
   }
 }
 
-// The control messages as CPython returns them. A walk that ended early
-// (CPython warns) leaves messages it did not return; descriptors they carry
-// are closed, never leaked.
+// The control messages as CPython returns them, with its warning for a walk
+// that ended on a malformed or cut message. The kernel itself writes only
+// whole headers, cuts a message by its cmsg_len and passes descriptors only
+// whole and where they fit, so every descriptor received is in the answer.
 function receivedCmsgs(control: Uint8Array, controllen: number): Ancillary[] {
   const { items, truncated } = decodeCmsgs(control, controllen, NATIVE_CMSG);
-  if (truncated) {
-    closeUnreturnedFds(control, controllen, items);
-    process.emitWarning('received malformed or improperly-truncated ancillary data', 'RuntimeWarning');
-  }
+  if (truncated) process.emitWarning('received malformed or improperly-truncated ancillary data', 'RuntimeWarning');
   return items;
-}
-
-// The kernel's own walk (every header that fits), closing each SCM_RIGHTS
-// descriptor whose int is not whole in the items returned.
-function closeUnreturnedFds(control: Uint8Array, controllen: number, items: Ancillary[]): void {
-  const l = NATIVE_CMSG;
-  const end = Math.min(controllen, control.length);
-  const dataAt = cmsgLen(l, 0);
-  const dv = new DataView(control.buffer, control.byteOffset, control.byteLength);
-  const returned = new Set<number>();
-  for (const [level, type, data] of items) {
-    if (level !== SOL_SOCKET || type !== SCM_RIGHTS) continue;
-    const ddv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    for (let i = 0; i + 4 <= data.length; i += 4) returned.add(ddv.getInt32(i, true));
-  }
-  for (let off = 0; off + dataAt <= end;) {
-    const len = readLen(dv, off, l);
-    if (len < dataAt) break;
-    if (dv.getInt32(off + l.level, true) === SOL_SOCKET && dv.getInt32(off + l.type, true) === SCM_RIGHTS) {
-      for (let i = off + dataAt; i + 4 <= Math.min(end, off + len); i += 4) {
-        const fd = dv.getInt32(i, true);
-        if (!returned.has(fd)) addon.close(fd);
-      }
-    }
-    off += cmsgSpace(l, len - dataAt);
-  }
 }
 
 // The reusable operations' classes, as SocketBase picks an object of one.

@@ -23,6 +23,7 @@ import {
 } from '../host/constants.generated.js';
 import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
 import type { Address, AddressArg, Bytes, Int, Timeout } from './types.js';
+import { sendfileSteps, type SendfileSocket, type SendfileStep } from './sendfile.js';
 
 
 let defaultTimeout: number | null = null;
@@ -567,6 +568,19 @@ export abstract class SocketBase {
     return new ConnectOp(this.#fd, salen, (r) => void check(r, 'connect', address));
   }
 
+  // sendfile(): CPython's rule over this socket (sendfile.ts). The
+  // descriptor is read when the rule needs it, after the argument checks.
+  protected sendfileSteps(file: unknown, offset: unknown, count: unknown): Generator<SendfileStep, number, unknown> {
+    const self = this;
+    const sock: SendfileSocket = {
+      get fd() { return self.open(); },
+      type: this.#type,
+      timeout: this.#timeout,
+      sendOp: (data) => this.sendOp(data),
+    };
+    return sendfileSteps(sock, file, offset, count);
+  }
+
   // util.inspect (Node, Bun) and Deno's console show what Python's repr shows.
   /** What Node's and Bun's `util.inspect` (console.log) show: Python's repr of the socket. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -610,7 +624,7 @@ function iterItems(v: unknown, notIterable: string): unknown[] {
   if (v === null || v === undefined || typeof (v as Iterable<unknown>)[Symbol.iterator] !== 'function') {
     throw new TypeError(notIterable);
   }
-  return [...(v as Iterable<unknown>)];
+  return Array.isArray(v) ? v : [...(v as Iterable<unknown>)];
 }
 
 // sendmsg's ancdata: an iterable of (level, type, data) sequences, parsed as

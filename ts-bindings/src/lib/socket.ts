@@ -6,8 +6,9 @@ import { SocketBase, getdefaulttimeout, setdefaulttimeout, coreTimeout } from '.
 import { runSync, type DataOpClass } from './ops.js';
 import { SocketFile } from './makefile.js';
 import type {
-  Address, AddressArg, AncillaryArg, Bytes, Int, RecvmsgIntoResult, RecvmsgResult, WritableBytes,
+  Address, AddressArg, AncillaryArg, Bytes, Int, RecvmsgIntoResult, RecvmsgResult, SendfileFile, WritableBytes,
 } from './types.js';
+import { sendfileSync } from './sendfile.js';
 
 export { getdefaulttimeout, setdefaulttimeout };
 
@@ -204,6 +205,26 @@ export class SocketType extends SocketBase {
   recvmsg_into(buffers: Iterable<WritableBytes>, ancbufsize?: Int, flags?: Int): RecvmsgIntoResult;
   recvmsg_into(buffers: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgIntoResult {
     return runSync(this.recvmsgIntoOp(buffers, ancbufsize, flags), this.coreTimeout()) as RecvmsgIntoResult;
+  }
+
+  /**
+   * Python's `socket.sendfile(file, offset=0, count=None)`: sends the file from `offset` until
+   * its end, or `count` bytes, with sendfile(2) (no copy through JavaScript) while `file` is a
+   * file the kernel can send from, else (a pipe's or a file object without `fileno()`) with
+   * reads of 8 KiB and sends, as CPython falls back on send(). The socket's timeout covers each
+   * wait. Where `file` has a position (an object with `fd`, or with `seek()`) it ends just past
+   * the bytes sent, even after an error; a descriptor number's file offset is left unchanged.
+   *
+   * @param file A descriptor, an object with a numeric `fd` (an `fs.promises` FileHandle) or a
+   *   Python-like file object ({@link PyFileLike}).
+   * @returns The number of bytes sent (0 for an empty file).
+   * @throws RangeError (Python's ValueError) for a socket that is not SOCK_STREAM, a
+   *   non-blocking socket, a text-mode file or a `count` not positive; TypeError for a `count`
+   *   that is not an integer; socket.error (e.g. EPIPE); socket.timeout.
+   */
+  sendfile(file: SendfileFile, offset?: Int, count?: Int | null): number;
+  sendfile(file: unknown, offset: unknown = 0, count: unknown = null): number {
+    return sendfileSync(this.sendfileSteps(file, offset, count), this.coreTimeout());
   }
 
   // The file's kind follows the mode: bytes with 'b' in it, text without.

@@ -128,3 +128,29 @@ export type RecvmsgIntoResult = [nbytes: number, ancdata: import('./cmsg.js').An
 
 /** `recv_fds()`'s answer: the data, the descriptors received, the message's flags and the sender's address. */
 export type RecvFdsResult = [data: Uint8Array, fds: number[], msg_flags: number, address: Address | null];
+
+// ---- socket.sendfile ------------------------------------------------------------------------
+
+/**
+ * A Python-like file object for `socket.sendfile()`: `fileno()` names a descriptor sendfile(2) can
+ * read (without it only the fallback of reads and sends applies); `read(size)` returns bytes (in
+ * the Promise API it may return a Promise of them); `seek(pos)` is called with the position
+ * after the bytes sent; a `mode` without 'b' is refused, as Python refuses a text file.
+ */
+export interface PyFileLike {
+  /** The descriptor sendfile(2) reads from; an object without it is only read(). */
+  fileno?(): number;
+  /** At most `size` bytes from the file's position (fewer at its end, none past it). */
+  read?(size: number): Bytes | Promise<Bytes>;
+  /** Moves the file's position to `pos`: before a fallback from an offset, and past the bytes sent. */
+  seek?(pos: number): unknown;
+  /** Python's file mode, e.g. `'rb'`: without 'b' the file is refused (text mode). */
+  readonly mode?: string;
+}
+
+/**
+ * `socket.sendfile()`'s `file`: a descriptor number (whose file offset sendfile leaves
+ * unchanged), an object with a numeric `fd` such as Node's `fs.promises` FileHandle (its file
+ * offset is moved past the bytes sent, as Python's file.seek), or a {@link PyFileLike}.
+ */
+export type SendfileFile = number | { readonly fd: number } | PyFileLike;
