@@ -11,6 +11,7 @@ import * as socket from 'wasock';
 import * as asock from 'wasock/promises';
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { blockFor, E, fdCount, PYTHON, ROOT, throws, throwsErrno } from './lib/helpers.mjs';
 
@@ -276,6 +277,19 @@ test('MSG_CTRUNC: descriptors that did not fit are not left open in this process
   a.close(); b.close();
 });
 
+test('ancillary data received stays the caller\'s when the next recvmsg reuses the buffer', () => {
+  const [r, w] = udpPair(S.AF_INET, '127.0.0.1');
+  r.setsockopt(S.IPPROTO_IP, S.IP_RECVTTL, 1);
+  const got = [41, 42].map((ttl) => {
+    w.setsockopt(S.IPPROTO_IP, S.IP_TTL, ttl);
+    w.sendto(Buffer.from('t'), r.getsockname());
+    return r.recvmsg(1, S.CMSG_SPACE(4))[1][0][2];
+  });
+  assert.equal(got.map(i32), [41, 42]);
+  assert.ok(Buffer.isBuffer(got[0]));
+  r.close(); w.close();
+});
+
 test('recvmsg_into scatters into the caller\'s buffers (views included), no copy', () => {
   const [a, b] = S.socketpair();
   const backing = new Uint8Array(16);
@@ -408,6 +422,29 @@ for src in sys.stdin.read().split('\\n'):
     assert.is(got, cls === 'ok' ? 'ok' : `${PY_CLASS[cls] ?? cls}: ${msg.join(': ')}`, src);
   });
   s.close(); t.close();
+});
+
+// The addon's calls, as the TypeScript layer never makes them: bad values are -errno, not a crash.
+test('addon sendmsg/recvmsg: bad arguments are -EINVAL/-EFAULT/-EMSGSIZE', () => {
+  const A = createRequire(import.meta.url)('../ts-bindings/native/build/Release/wasock.node');
+  const [a, b] = S.socketpair(S.AF_UNIX, S.SOCK_DGRAM);
+  const mem = new Uint8Array(64);
+  const x = Buffer.from('x');
+  assert.is(A.sendmsg(a.fileno(), 'x', null, 0, mem, -1, 0), -22);
+  assert.is(A.sendmsg(a.fileno(), [x, 5], null, 0, mem, -1, 0), -22);
+  assert.is(A.sendmsg(a.fileno(), [x], 5, 0, mem, -1, 0), -22);
+  assert.is(A.sendmsg(a.fileno(), [x], null, 0, mem, 60, 16), -14);
+  assert.is(A.sendmsg(a.fileno(), [x], null, 0, mem, 0.5, 0), -14);
+  assert.is(A.sendmsg(a.fileno(), Array(1025).fill(x), null, 0, mem, -1, 0), -90);
+  assert.is(A.sendmsg(-1, [x], null, 0, mem, -1, 0), -9);
+  // A control buffer the kernel refuses (cmsg_len 0): EINVAL from sendmsg(2) itself.
+  assert.is(A.sendmsg(a.fileno(), [x], new Uint8Array(16), 0, mem, -1, 0), -22);
+  assert.is(A.sendmsg(a.fileno(), [x], null, 0, mem, -1, 0), 1);
+  assert.is(A.recvmsg(b.fileno(), [x], null, 0, mem, -1, 0, 60), -14);
+  assert.is(A.recvmsg(b.fileno(), [x], null, 0, mem, 0, 62, 0), -14);
+  assert.is(A.recvmsg(b.fileno(), {}, null, 0, mem, -1, 0, 0), -22);
+  assert.is(A.recvmsg(b.fileno(), [new Uint8Array(4)], null, 0, mem, -1, 0, 0), 1);
+  a.close(); b.close();
 });
 
 // ---- the Promise API ------------------------------------------------------------------------

@@ -45,14 +45,19 @@ export function cmsgSpace(l: CmsgLayout, n: number): number {
   return align(l, l.hdr) + align(l, n);
 }
 
-/** The control buffer for items, each in CMSG_SPACE of its data, as CPython's sendmsg builds it. */
-export function encodeCmsgs(items: readonly Ancillary[], l: CmsgLayout = NATIVE_CMSG): Uint8Array {
+/**
+ * The control buffer for items, each in CMSG_SPACE of its data, as CPython's sendmsg builds it;
+ * written into `reuse` (a buffer this returned before) when that has the size.
+ */
+export function encodeCmsgs(items: readonly Ancillary[], l: CmsgLayout = NATIVE_CMSG,
+  reuse: Uint8Array | null = null): Uint8Array {
   let size = 0;
   for (const [, , data] of items) size += cmsgSpace(l, data.length);
   // Off V8's heap (Buffer's pool): a typed array of 64 bytes or less lives
   // on the heap, and the addon's first look at its memory moves it out (a
   // malloc per message); zeroed, since padding goes to the kernel too.
-  const out = Buffer.allocUnsafe(size).fill(0);
+  // A buffer the addon has seen before costs it less than a new one.
+  const out = (reuse !== null && reuse.length === size ? reuse : Buffer.allocUnsafe(size)).fill(0);
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let off = 0;
   for (const [level, type, data] of items) {
@@ -95,7 +100,8 @@ export function decodeCmsgs(buf: Uint8Array, controllen: number, l: CmsgLayout =
     const n = Math.min(room, want);
     const level = dv.getInt32(off + l.level, true);
     const type = dv.getInt32(off + l.type, true);
-    items.push([level, type, buf.slice(off + dataAt, off + dataAt + n)]);
+    // A copy, of buf's kind (a Buffer's is a Buffer), so buf can be used again.
+    items.push([level, type, Uint8Array.prototype.slice.call(buf, off + dataAt, off + dataAt + n)]);
     if (want > room) return { items, truncated: true };
     // CMSG_NXTHDR as glibc 2.36 (Debian 12) has it, which the machine's
     // CPython is built with: the current message, padded, and a whole header

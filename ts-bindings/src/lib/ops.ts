@@ -17,9 +17,12 @@ import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
 import { check } from './errors.js';
-import { decodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
+import { decodeCmsgs, encodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
+import { AF_INET, AF_INET6 } from '../host/constants.generated.js';
 
-import { EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
+import {
+  EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_IN6, WSK_SOCKADDR_MAX,
+} from '../host/core-abi.generated.js';
 
 // poll(2)'s events, as the addon's readiness watches take them.
 export const POLLIN = WSK_POLLIN;
@@ -162,9 +165,40 @@ export class RecvfromIntoOp extends RecvOp<[number, unknown]> {
   }
 }
 
+// The last IP sender decoded, by its sockaddr bytes: a datagram socket hears
+// the same few peers again and again, and the decode (a call into the core
+// and a string) costs a third of a small datagram's recvfrom. Only
+// addresses whose text depends on nothing else are kept: AF_INET, and
+// AF_INET6 without a scope (whose text names an interface).
+const lastSa = new Uint8Array(WSK_SOCKADDR_MAX);
+let lastLen = -1;
+let lastAddr: unknown[] = [];
+
 // The sender's address of the last recvfrom, as Python shows it.
 export function senderAddress(): unknown {
-  return decodeAddress(scratch.sa, memory().dv.getUint32(scratch.salen, true));
+  const m = memory();
+  const len = m.dv.getUint32(scratch.salen, true);
+  const sa = scratch.sa;
+  if (len === lastLen && sameBytes(m.u8, sa, len)) return lastAddr.slice();
+  const addr = decodeAddress(sa, len);
+  if (len <= WSK_SOCKADDR_MAX && Array.isArray(addr) && isPlainIp(m.dv, sa, len)) {
+    lastSa.set(m.u8.subarray(sa, sa + len));
+    lastLen = len;
+    lastAddr = addr.slice();
+  }
+  return addr;
+}
+
+function sameBytes(u8: Uint8Array, at: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (u8[at + i] !== lastSa[i]) return false;
+  return true;
+}
+
+function isPlainIp(dv: DataView, sa: number, len: number): boolean {
+  const family = len >= 2 ? dv.getUint16(sa, true) : -1;
+  if (family === AF_INET) return true;
+  const scope = WSK_SOCKADDR_IN6.scope_id;
+  return family === AF_INET6 && len >= scope + 4 && dv.getUint32(sa + scope, true) === 0;
 }
 
 // send, and sendto with the address encoded in the scratch sockaddr of sa
@@ -270,8 +304,11 @@ function viaCoreMsg(op: { attempt(): number }, run: () => number): number {
 const NO_BUFFERS: Uint8Array[] = [];
 
 // sendmsg: the buffers sent as one iovec, in place; the control messages
-// already encoded in the kernel's layout; the address, when there is one,
-// encoded in the scratch sockaddr (salen > 0), as sendto's.
+// encoded in the kernel's layout, into the buffer of this object's last
+// message when it has the size (the sync driver's one object reuses it: the
+// addon looks into a buffer it has seen before faster than into a new one);
+// the address, when there is one, encoded in the scratch sockaddr
+// (salen > 0), as sendto's.
 export class SendmsgOp extends DataOp<number> {
   static readonly shared = new SendmsgOp();
   readonly events = POLLOUT;
@@ -283,12 +320,13 @@ export class SendmsgOp extends DataOp<number> {
   address: unknown = undefined;
   #sa: Uint8Array = NO_BYTES;
   #saOff = -1;
+  #encoded: Uint8Array | null = null;
 
-  init(fd: number, buffers: Uint8Array[], control: Uint8Array | null, flags: number, salen: number,
+  init(fd: number, buffers: Uint8Array[], items: Ancillary[] | null, flags: number, salen: number,
     address: unknown): this {
     this.fd = fd;
     this.buffers = buffers;
-    this.control = control;
+    this.control = items === null ? null : (this.#encoded = encodeCmsgs(items, NATIVE_CMSG, this.#encoded));
     this.flags = flags;
     this.salen = salen;
     this.address = address;
@@ -317,18 +355,25 @@ export class SendmsgOp extends DataOp<number> {
 }
 
 // recvmsg and recvmsg_into: scatter into the buffers, the control messages
-// into a buffer of ancbufsize bytes, decoded by settle() as CPython's
+// into a buffer of ancbufsize bytes (this object's last one when it has the
+// size, as SendmsgOp's), decoded and copied out by settle() as CPython's
 // sock_recvmsg_guts does; the sender's address into the scratch sockaddr.
 export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unknown]> {
   readonly events = POLLIN;
   buffers: Uint8Array[] = NO_BUFFERS;
   control: Uint8Array | null = null;
   flags = 0;
+  #room: Uint8Array | null = null;
 
-  init(fd: number, buffers: Uint8Array[], control: Uint8Array | null, flags: number): this {
+  init(fd: number, buffers: Uint8Array[], ancbufsize: number, flags: number): this {
     this.fd = fd;
     this.buffers = buffers;
-    this.control = control;
+    if (ancbufsize === 0) {
+      this.control = null;
+    } else {
+      if (this.#room === null || this.#room.length !== ancbufsize) this.#room = Buffer.allocUnsafe(ancbufsize);
+      this.control = this.#room;
+    }
     this.flags = flags;
     return this;
   }

@@ -13,7 +13,7 @@ import {
   typeName,
 } from './convert.js';
 import { fileMode, type FileMode } from './makefile.js';
-import { cmsgSpace, encodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
+import { cmsgSpace, NATIVE_CMSG, type Ancillary } from './cmsg.js';
 import {
   AcceptOp, ConnectOp, RecvBytesOp, RecvmsgIntoOp, RecvmsgOp, SendmsgOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, senderAddress,
   type DataOpClass,
@@ -528,8 +528,8 @@ export abstract class SocketBase {
     const hasAddr = address !== undefined && address !== null;
     const salen = hasAddr ? encodeAddress(this.#family, address, 'sendmsg') : 0;
     const bufs = bytesList(buffers, 'sendmsg() argument 1 must be an iterable', asBytes);
-    const control = ancdata === undefined ? null : ancillaryControl(ancdata);
-    return this.dataOp(SendmsgOp).init(this.open(), bufs, control, fl, salen, address);
+    const items = ancdata === undefined ? null : ancillaryItems(ancdata);
+    return this.dataOp(SendmsgOp).init(this.open(), bufs, items, fl, salen, address);
   }
 
   protected recvmsgOp(bufsize: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgOp {
@@ -537,8 +537,8 @@ export abstract class SocketBase {
     const anc = asSize(ancbufsize);
     const fl = asCInt(flags);
     if (size < 0) throw new RangeError('negative buffer size in recvmsg()');
-    const control = controlBuffer(anc);
-    return this.dataOp(RecvmsgOp).init(this.open(), [Buffer.allocUnsafe(size)], control, fl);
+    checkAncbufsize(anc);
+    return this.dataOp(RecvmsgOp).init(this.open(), [Buffer.allocUnsafe(size)], anc, fl);
   }
 
   protected recvmsgIntoOp(buffers: unknown, ancbufsize: unknown = 0, flags: unknown = 0): RecvmsgIntoOp {
@@ -548,8 +548,8 @@ export abstract class SocketBase {
       if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return asBytes(v);
       throw new TypeError('recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers');
     });
-    const control = controlBuffer(anc);
-    return this.dataOp(RecvmsgIntoOp).init(this.open(), bufs, control, fl);
+    checkAncbufsize(anc);
+    return this.dataOp(RecvmsgIntoOp).init(this.open(), bufs, anc, fl);
   }
 
   // The new socket is of this one's class (the Promise API's sockets accept
@@ -628,9 +628,9 @@ function iterItems(v: unknown, notIterable: string): unknown[] {
 }
 
 // sendmsg's ancdata: an iterable of (level, type, data) sequences, parsed as
-// CPython's "(iiy*)", encoded in the kernel's layout, each item in
-// CMSG_SPACE of its data.
-function ancillaryControl(ancdata: unknown): Uint8Array | null {
+// CPython's "(iiy*)", with CPython's bounds on each item's CMSG_SPACE and on
+// their sum; null for none.
+function ancillaryItems(ancdata: unknown): Ancillary[] | null {
   const items = iterItems(ancdata, 'sendmsg() argument 2 must be an iterable').map((it): Ancillary => {
     const what = '[sendmsg() ancillary data items]() argument must be';
     if (!Array.isArray(it) && typeof it !== 'string') throw new TypeError(`${what} 3-item sequence, not ${typeName(it)}`);
@@ -644,13 +644,11 @@ function ancillaryControl(ancdata: unknown): Uint8Array | null {
     total += cmsgSpace(NATIVE_CMSG, data.length);
     if (total > SOCKLEN_T_LIMIT) throw new error('too much ancillary data');
   }
-  return encodeCmsgs(items, NATIVE_CMSG);
+  return items;
 }
 
-// recvmsg's ancillary buffer of ancbufsize bytes (0: none).
-function controlBuffer(ancbufsize: number): Uint8Array | null {
+function checkAncbufsize(ancbufsize: number): void {
   if (ancbufsize < 0 || ancbufsize > SOCKLEN_T_LIMIT) throw new RangeError('invalid ancillary data buffer length');
-  return ancbufsize === 0 ? null : Buffer.allocUnsafe(ancbufsize);
 }
 
 function sockoptInt(fd: number, name: number, level: number = SOL_SOCKET): number {
