@@ -28,15 +28,6 @@ import { join } from 'node:path';
 import { Pool, tempDir, removeDir, python, fdCount } from './lib/helpers.mjs';
 import { HOST, HOSTv6, MSG, LOOPBACK_TIMEOUT, eqBytes, concat, b } from './lib/cpython-support.mjs';
 
-// Cases that fail today because of the implementation, not the port: each is
-// run and must still fail (so a fix shows up as "now passes: remove it here").
-const DONTWAIT_WAITS = 'wasock/promises waits for room instead of failing with EAGAIN when MSG_DONTWAIT ' +
-  'is given on a full send buffer (send() does the same)';
-const KNOWN_FAILURES = new Map([
-  ['SendmsgTCPTest.testSendmsgDontWait [promises]', DONTWAIT_WAITS],
-  ['SendmsgUnixStreamTest.testSendmsgDontWait [promises]', DONTWAIT_WAITS],
-]);
-
 const APIS = [['sync', syncSocket], ['promises', promSocket]];
 const SIZEOF_INT = 4; // array.array("i").itemsize
 const FAIL_TIMEOUT = LOOPBACK_TIMEOUT; // SendrecvmsgBase.fail_timeout
@@ -214,29 +205,15 @@ function defineClass(cls, baseName, options, ...caseSets) {
 }
 
 // One uvu test: " [promises]" added on the Promise API, where a hang fails the case after
-// HANG_LIMIT_MS; a KNOWN_FAILURES case passes only while it still fails.
+// HANG_LIMIT_MS.
 function defineCase(label, api, S, body) {
   const name = api === 'sync' ? label : `${label} [promises]`;
-  const guarded = api === 'sync' ? body : () => {
+  test(name, api === 'sync' ? body : () => {
     let timer;
     const hang = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error(`still waiting after ${HANG_LIMIT_MS} ms`)), HANG_LIMIT_MS);
     });
     return Promise.race([body(), hang]).finally(() => clearTimeout(timer));
-  };
-  const known = KNOWN_FAILURES.get(name);
-  if (known === undefined) {
-    test(name, guarded);
-    return;
-  }
-  test(`${name} (known failure: ${known})`, async () => {
-    let failed = false;
-    try {
-      await guarded();
-    } catch {
-      failed = true;
-    }
-    assert.ok(failed, `${name} now passes: remove it from KNOWN_FAILURES`);
   });
 }
 
