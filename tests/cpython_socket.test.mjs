@@ -1677,8 +1677,10 @@ test('NonblockConstantTest.test_SOCK_NONBLOCK', () => {
   socket.setdefaulttimeout(t);
 });
 
-test.skip('Not ported: sendmsg/recvmsg/SCM_RIGHTS/RFC3542 (not implemented yet), sendfile, CAN, RDS, ' +
-  'QIPCRTR, VSOCK, Bluetooth, TIPC (no kernel module), UDPLITE, SCTP, ALG, Windows/macOS-only classes, ' +
-  'InterruptedTimeoutBase (signals); create_server and CMSG_* are in tests/create_server.test.mjs');
+test.skip('Ported elsewhere: sendmsg/recvmsg/SCM_RIGHTS/RFC3542/UDPLITE/send_fds (tests/cpython_msg.test.mjs), ' +
+  'sendfile (tests/sendfile.test.mjs), CAN/ALG/VSOCK (tests/vm-families.test.mjs, in the VM), create_server and ' +
+  'CMSG_* (tests/create_server.test.mjs). Not ported: RDS, QIPCRTR, Bluetooth (no kernel support to run them), ' +
+  'TIPC (tests/tipc.test.mjs has its own cases), SCTP (EPROTONOSUPPORT here), Windows/macOS-only classes, ' +
+  'InterruptedTimeoutBase (signals)');
 
 test.run();
