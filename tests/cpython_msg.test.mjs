@@ -25,8 +25,8 @@ import * as syncSocket from 'wasock';
 import * as promSocket from 'wasock/promises';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool, tempDir, removeDir, python, fdCount } from './lib/helpers.mjs';
-import { HOST, HOSTv6, MSG, LOOPBACK_TIMEOUT, eqBytes, concat, b } from './lib/cpython-support.mjs';
+import { tempDir, removeDir, python, fdCount } from './lib/helpers.mjs';
+import { HOST, HOSTv6, MSG, LOOPBACK_TIMEOUT, eqBytes, concat, b, perCase } from './lib/cpython-support.mjs';
 
 const APIS = [['sync', syncSocket], ['promises', promSocket]];
 const SIZEOF_INT = 4; // array.array("i").itemsize
@@ -39,13 +39,7 @@ syncSocket.socket().close();
 promSocket.socket().close();
 const fdsBefore = fdCount();
 
-const pool = new Pool();
-const cleanups = [];
-if (process.env.WASOCK_TEST_TRACE) test.before.each((ctx) => console.error(`\n> ${ctx.__test__}`));
-test.after.each(() => {
-  pool.close();
-  while (cleanups.length) cleanups.pop()();
-});
+const { pool, cleanups } = perCase(test);
 
 // self.assertRaises(Cls, fn) for both APIs: a throw or a rejected Promise.
 async function raises(Cls, fn) {

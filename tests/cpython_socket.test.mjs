@@ -12,20 +12,13 @@ import * as assert from 'uvu/assert';
 import * as socket from 'wasock';
 import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { E, Pool, tempDir, removeDir, blockFor } from './lib/helpers.mjs';
+import { E, tempDir, removeDir, blockFor } from './lib/helpers.mjs';
 import {
   HOST, HOSTv4, HOSTv6, MSG, MSG_TEXT, INT_MAX, INT_MIN, UINT_MAX, LOOPBACK_TIMEOUT, find_unused_port, bind_port,
-  fdFlags, O_NONBLOCK, eqBytes, concat, b, assertRaises, pythonPeer, withSock, needs,
+  fdFlags, O_NONBLOCK, eqBytes, concat, b, assertRaises, pythonPeer, withSock, needs, perCase,
 } from './lib/cpython-support.mjs';
 
-const pool = new Pool();
-const cleanups = [];
-if (process.env.WASOCK_TEST_TRACE) test.before.each((ctx) => console.error(`\n> ${ctx.__test__}`));
-test.after.each(() => {
-  pool.close();
-  while (cleanups.length) cleanups.pop()();
-  socket.setdefaulttimeout(null);
-});
+const { pool, cleanups } = perCase(test, () => socket.setdefaulttimeout(null));
 
 const OSError = socket.error;
 const ValueError = RangeError; // and OverflowError
