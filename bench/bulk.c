@@ -34,17 +34,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "bench.h"
 
 #define CHUNK 65536
 #define SENDFILE_BLOCK_MAX (1LL << 30)
-
-static void die(const char *what) { perror(what); exit(1); }
-
-static double now(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* MSG_DONTWAIT and poll() on EAGAIN ("poll"), or plain blocking calls. */
 static int nb_flags;

@@ -11,16 +11,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "bench.h"
 
 #define MSG 64
-
-static void die(const char *what) { perror(what); exit(1); }
-
-static double now(void) {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void loop(int tx, int rx, const struct sockaddr_in *to, long n) {
 	unsigned char out[MSG], in[MSG];

@@ -65,6 +65,51 @@ test('the same names as the sync API; blocking calls return Promises', async () 
   assert.is(socket.timeout, syncSocket.timeout);
 });
 
+test('MSG_DONTWAIT: in blocking mode EAGAIN at once, as CPython; in timeout mode the wait still runs', async () => {
+  const [a, b] = socket.socketpair();
+  try {
+    const rejects = async (p) => {
+      try {
+        await p;
+      } catch (e) {
+        return e;
+      }
+      assert.unreachable('resolved');
+    };
+    // Positive control: data there, the same flags return it.
+    await b.sendall(bytes('x'));
+    assert.equal(text(await a.recv(10, socket.MSG_DONTWAIT)), 'x');
+    for (const p of [a.recv(10, socket.MSG_DONTWAIT), a.recvfrom(10, socket.MSG_DONTWAIT),
+      a.recvmsg(10, 0, socket.MSG_DONTWAIT), a.recv_into(new Uint8Array(4), 4, socket.MSG_DONTWAIT)]) {
+      const e = await rejects(p);
+      assert.ok(e instanceof socket.error, String(e));
+      assert.is(e.errno, EAGAIN);
+    }
+    // Fill b's send buffer: a send with MSG_DONTWAIT then fails, with or without sendmsg.
+    const block = new Uint8Array(65536);
+    let e = null;
+    for (let i = 0; i < 10000 && e === null; i++) {
+      try {
+        await b.send(block, socket.MSG_DONTWAIT);
+      } catch (x) {
+        e = x;
+      }
+    }
+    assert.is(e?.errno, EAGAIN);
+    assert.is((await rejects(b.sendmsg([block], [], socket.MSG_DONTWAIT))).errno, EAGAIN);
+    // Timeout mode: CPython waits for readiness first, so the timeout is what ends it.
+    const c = socket.socketpair();
+    c[0].settimeout(0.1);
+    const t = await rejects(c[0].recv(10, socket.MSG_DONTWAIT));
+    assert.ok(t instanceof socket.timeout, String(t));
+    c[0].close();
+    c[1].close();
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
 test('TCP echo (IPv4 and IPv6), recv_into, recvfrom, sendall of 4 MiB', async () => {
   for (const family of [socket.AF_INET, socket.AF_INET6]) {
     const [c, s] = await pair(family);

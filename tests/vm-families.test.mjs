@@ -6,7 +6,10 @@
 // AF_ALG sha256, hmac(sha256), and cbc(aes) and gcm(aes) by sendmsg_afalg (checked against
 // node:crypto too) with sendmsg_afalg's argument errors; vsock stream and seqpacket echo over
 // CID 1 and SOCK_DGRAM's outcome; and the address-shape matrix, all compared with CPython in the
-// same VM (one boot for everything). Skipped with a
+// same VM; and CPython 3.11's own test cases for these families (BasicCANTest, CANTest, ISOTPTest,
+// J1939Test, LinuxKernelCryptoAPI, BasicVSOCKTest, ThreadedVSOCKSocketStreamTest) ported to
+// wasock (tests/vm/cpython-ports.mjs), each against CPython's own verdict for it in the same VM,
+// the threaded ones also through the Promise API (one boot for everything). Skipped with a
 // message when QEMU, the kernel image or busybox is missing -- except in CI (CI=true), where
 // that fails.
 import { test } from 'uvu';
@@ -14,11 +17,12 @@ import * as assert from 'uvu/assert';
 import { createCipheriv, createHash, createHmac } from 'node:crypto';
 import { ROOT } from './lib/helpers.mjs';
 import { runInVm, vmMissing } from './vm/run.mjs';
+import { CLASSES } from './vm/cpython-ports.mjs';
 
 // The crypto API's templates are loaded here: the kernel's own module requests would run the
 // initramfs's modprobe, which has no modules.
 const MODULES = ['vcan', 'can_raw', 'can_bcm', 'can_isotp', 'can_j1939', 'algif_hash', 'algif_skcipher', 'algif_aead',
-  'gcm', 'ctr', 'ghash_generic', 'vsock_loopback'];
+  'gcm', 'ctr', 'ghash_generic', 'algif_rng', 'drbg', 'vsock_loopback'];
 const SETUP = 'ip link add dev vcan0 type vcan && ip link set up vcan0 && exec "$0" tests/vm/families-guest.mjs';
 const missing = vmMissing();
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -154,6 +158,35 @@ if (missing && !ci) {
       assert.equal(dgram, ['ok', 'dgram ping']);
     }
     assert.equal(dgram, report.py.vsock.dgram);
+  });
+
+  test('CPython\'s test cases: every case of its classes ported, and CPython passes them all here', () => {
+    const { js, py } = report.ports;
+    assert.ok(Object.keys(js).length >= 32);
+    if (py.missing && !ci) {
+      console.log(`  (CPython's own verdicts SKIPPED -- ${py.missing})`);
+      return;
+    }
+    assert.not.ok(py.missing ?? py.error, py.missing ?? py.error);
+    assert.equal(Object.keys(js).sort(), Object.keys(py).sort());
+    for (const [k, [verdict, why]] of Object.entries(py)) assert.is(verdict, 'pass', `CPython ${k}: ${why}`);
+  });
+
+  for (const cls of Object.keys(CLASSES)) {
+    test(`CPython's ${cls}, ported: wasock's verdict is CPython's`, () => {
+      const cases = Object.entries(report.ports.js).filter(([k]) => k.startsWith(`${cls}.`));
+      assert.ok(cases.length > 0, `no ${cls} cases ran`);
+      for (const [k, [verdict, detail]] of cases) {
+        assert.equal([verdict, detail], ['pass', undefined], k);
+        if (!report.ports.py.missing) assert.equal(report.ports.py[k][0], 'pass', `CPython ${k}`);
+      }
+    });
+  }
+
+  test('CPython\'s threaded CANTest and ThreadedVSOCKSocketStreamTest through the Promise API, both halves at once', () => {
+    const runs = Object.entries(report.ports.async);
+    assert.is(runs.length, 5);
+    for (const [k, r] of runs) assert.equal(r, ['pass'], k);
   });
 
   test('address shapes and ranges: TypeError/RangeError/error exactly as CPython', () => {

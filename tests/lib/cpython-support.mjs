@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import * as socket from 'wasock';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { PYTHON } from './helpers.mjs';
+import { PYTHON, Pool } from './helpers.mjs';
 
 // socket_helper.HOST / HOSTv4 / HOSTv6; test_socket's MSG.
 export const HOST = 'localhost';
@@ -92,4 +92,19 @@ export function withSock(sock, fn) {
 // A test function that is skipped (with a note) when wasock lacks `name`.
 export function needs(test, obj, name) {
   return typeof obj[name] === 'function' ? test : (label, fn) => test.skip(`${label} (needs ${name}, not exported yet)`, fn);
+}
+
+// Each ported case's sockets and cleanups, undone after it as CPython's tearDown
+// does (plus `after`, e.g. resetting the default timeout); WASOCK_TEST_TRACE
+// names each case as it starts.
+export function perCase(test, after = () => {}) {
+  const pool = new Pool();
+  const cleanups = [];
+  if (process.env.WASOCK_TEST_TRACE) test.before.each((ctx) => console.error(`\n> ${ctx.__test__}`));
+  test.after.each(() => {
+    pool.close();
+    while (cleanups.length) cleanups.pop()();
+    after();
+  });
+  return { pool, cleanups };
 }

@@ -2,12 +2,14 @@
 // (a vcan0 link), the kernel crypto API and vsock_loopback: the same scenarios through wasock
 // and through CPython, and an address-shape matrix differential; the Promise API's runs are
 // wasock's alone (alg_async, can_async). Prints one line
-// `WSK_REPORT <json>`: { kernel, js, py, matrix: { js, py, scripts } }.
+// `WSK_REPORT <json>`: { kernel, js, py, matrix: { js, py, scripts }, ports: { js, async, py } }, ports
+// being CPython's own test cases for these families (./cpython-ports.mjs) and CPython's verdicts.
 import * as socket from 'wasock';
 import * as promises from 'wasock/promises';
 import { execFileSync } from 'node:child_process';
 import { release } from 'node:os';
 import { runPython, runWasock, B, F, I } from './families-diff.mjs';
+import { runCpython, runPorts, runPortsAsync } from './cpython-ports.mjs';
 import { PYTHON } from '../lib/helpers.mjs';
 
 const T = socket;
@@ -418,4 +420,5 @@ try {
   report.py = { error: String(e?.stderr ?? e) };
 }
 report.matrix = { js: runWasock(matrix), py: runPython(matrix), scripts: matrix };
+report.ports = { js: runPorts(), async: await runPortsAsync(), py: runCpython() };
 console.log(`WSK_REPORT ${JSON.stringify(report)}`);

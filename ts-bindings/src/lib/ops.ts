@@ -21,10 +21,10 @@ import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
 import { check } from './errors.js';
 import { decodeCmsgs, encodeCmsgs, NATIVE_CMSG, type Ancillary } from './cmsg.js';
-import { AF_INET, AF_INET6 } from '../host/constants.generated.js';
+import { AF_INET, AF_INET6, MSG_DONTWAIT } from '../host/constants.generated.js';
 
 import {
-  EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_SOCKADDR_IN6, WSK_SOCKADDR_MAX,
+  EAGAIN, EINTR, WSK_POLLIN, WSK_POLLOUT, WSK_STEP_ASYNC, WSK_SOCKADDR_IN6, WSK_SOCKADDR_MAX,
 } from '../host/core-abi.generated.js';
 
 // poll(2)'s events, as the addon's readiness watches take them.
@@ -75,12 +75,18 @@ function viaCore(buf: Uint8Array, run: () => number): number {
 // returns; the Promise driver makes one per call, since calls overlap there.
 abstract class DataOp<T> implements Op<T> {
   fd = -1;
+  // The call's MSG_* flags (accept has none).
+  flags = 0;
   abstract readonly events: number;
   abstract attempt(): number;
   abstract resume(err: number, timeout: number): number;
   abstract settle(r: number): T;
 
+  // MSG_DONTWAIT asks this one call not to block, so in blocking mode its
+  // EAGAIN is final, as the kernel's is under CPython: that the Promise API's
+  // descriptors are non-blocking anyway (WSK_STEP_ASYNC) does not make it wait.
   step(err: number, timeout: number, deadline: bigint, flags: number): number {
+    if (this.flags & MSG_DONTWAIT) flags &= ~WSK_STEP_ASYNC;
     return core.wsk_next_step(err, timeout, deadline, flags);
   }
 
@@ -102,7 +108,6 @@ export abstract class RecvOp<T> extends DataOp<T> {
   abstract readonly withAddr: boolean;
   buf: Uint8Array = NO_BYTES;
   size = 0;
-  flags = 0;
   // The socket's protocol, which decides AF_CAN's sender address form.
   proto = 0;
 
@@ -213,7 +218,6 @@ export class SendOp extends DataOp<number> {
   static readonly shared = new SendOp();
   readonly events = POLLOUT;
   buf: Uint8Array = NO_BYTES;
-  flags = 0;
   salen = 0;
   // sendto's address as given, for its errors.
   address: unknown = undefined;
@@ -261,7 +265,6 @@ export class SendallOp extends DataOp<void> {
   static readonly shared = new SendallOp();
   readonly events = POLLOUT;
   buf: Uint8Array = NO_BYTES;
-  flags = 0;
   #done = 0;
   #partial = false;
 
@@ -332,7 +335,6 @@ export class SendmsgOp extends DataOp<number> {
   readonly events = POLLOUT;
   buffers: Uint8Array[] = NO_BUFFERS;
   control: Uint8Array | null = null;
-  flags = 0;
   salen = 0;
   // The address as given, for its errors.
   address: unknown = undefined;
@@ -380,7 +382,6 @@ export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unk
   readonly events = POLLIN;
   buffers: Uint8Array[] = NO_BUFFERS;
   control: Uint8Array | null = null;
-  flags = 0;
   #room: Uint8Array | null = null;
   // The socket's protocol, which decides AF_CAN's sender address form.
   proto = 0;

@@ -22,7 +22,7 @@ import {
   type DataOpClass, type SendmsgAddress,
 } from './ops.js';
 import {
-  AF_ALG, AF_INET, ALG_SET_AEAD_ASSOCLEN, ALG_SET_IV, ALG_SET_OP, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_ALG,
+  AF_ALG, AF_INET, AF_VSOCK, ALG_SET_AEAD_ASSOCLEN, ALG_SET_IV, ALG_SET_OP, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_ALG,
   SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOMAXCONN,
 } from '../host/constants.generated.js';
 import { EAGAIN, EBADF, EINVAL, WSK_ETIMEOUT, WSK_SOCKADDR_MAX } from '../host/core-abi.generated.js';
@@ -278,7 +278,7 @@ export abstract class SocketBase {
     const name = asCInt(optname);
     const len = asCInt(buflen);
     const fd = this.open();
-    if (len === 0) return sockoptInt(fd, name, lvl);
+    if (len === 0) return this.#family === AF_VSOCK ? vsockOpt(fd, lvl, name) : sockoptInt(fd, name, lvl);
     if (len < 0 || len > scratch.optSize) throw new error('getsockopt buflen out of range');
     const m = memory();
     m.dv.setUint32(scratch.salen, len, true);
@@ -307,7 +307,7 @@ export abstract class SocketBase {
   setsockopt(level: Int, optname: Int, value: null, optlen: Int): void;
   setsockopt(level: unknown, optname: unknown, value: unknown, optlen?: unknown): void {
     if (optlen !== undefined) {
-      let parsed = value === null;
+      let parsed = value === null && this.#family !== AF_VSOCK;
       let lvl = 0, name = 0, len = 0;
       try {
         [lvl, name, len] = [asCInt(level), asCInt(optname), asUIntMask(optlen)];
@@ -323,7 +323,14 @@ export abstract class SocketBase {
     const name = asCInt(optname);
     const m = memory();
     let len: number;
-    if (isInt(value)) {
+    if (this.#family === AF_VSOCK) {
+      // CPython's AF_VSOCK branch: an int only, always as 64 bits (the
+      // kernel's vsock buffer sizes are u64 and refuse a shorter value),
+      // masked as its 'K' format does.
+      if (!isInt(value)) throw new TypeError(`setsockopt() argument 3 must be int, not ${argTypeName(value)}`);
+      m.dv.setBigUint64(scratch.opt, BigInt.asUintN(64, BigInt(asIndex(value))), true);
+      len = 8;
+    } else if (isInt(value)) {
       const v = asIndex(value);
       if (v > 2147483647 || v < -2147483648) throw new TypeError(`a bytes-like object is required, not 'int'`);
       m.dv.setInt32(scratch.opt, Number(v), true);
@@ -733,6 +740,17 @@ function ancillaryItem(it: unknown): Ancillary {
 
 function checkAncbufsize(ancbufsize: number): void {
   if (ancbufsize < 0 || ancbufsize > SOCKLEN_T_LIMIT) throw new RangeError('invalid ancillary data buffer length');
+}
+
+// getsockopt(level, optname) of an AF_VSOCK socket, as CPython reads it: a
+// 64-bit value (what the kernel's vsock options hold), returned as its low
+// 32 bits, unsigned.
+function vsockOpt(fd: number, level: number, name: number): number {
+  const m = memory();
+  m.dv.setUint32(scratch.salen, 8, true);
+  m.dv.setBigUint64(scratch.opt, 0n, true);
+  check(addon.getsockopt(fd, level, name, m.u8, scratch.opt, scratch.salen), 'getsockopt');
+  return m.dv.getUint32(scratch.opt, true);
 }
 
 function sockoptInt(fd: number, name: number, level: number = SOL_SOCKET): number {
