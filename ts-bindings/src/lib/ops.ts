@@ -187,7 +187,7 @@ let lastAddr: unknown[] = [];
 
 // The sender's address of the last recvfrom, as Python shows it for a socket
 // of protocol `proto` (an IP address's form does not depend on it).
-export function senderAddress(proto = 0, m = memory()): unknown {
+export function senderAddress(proto = 0, m: { dv: DataView; u8: Uint8Array } = memory()): unknown {
   const len = m.dv.getUint32(scratch.salen, true);
   const sa = scratch.sa;
   if (len === lastLen && sameBytes(m.u8, sa, len)) return lastAddr.slice();
