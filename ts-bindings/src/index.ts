@@ -37,7 +37,7 @@ import { connectEach, createServerOf, hasDualstackOf, socketFunctions } from './
 import { asCInt, asCLong, asIndex, asInt, typeName, unpack } from './lib/convert.js';
 import { AF_INET, SCM_RIGHTS, SOCK_STREAM, SOL_SOCKET } from './host/constants.generated.js';
 import { ECONNRESET } from './host/core-abi.generated.js';
-import { cmsgLen, cmsgSpace, NATIVE_CMSG } from './lib/cmsg.js';
+import { cmsgLen, cmsgSpace, NATIVE_CMSG, SOCKLEN_T_LIMIT } from './lib/cmsg.js';
 import { getaddrinfo } from './lib/netdb.js';
 import type { AddressArg, Bytes, Host, Int, InterfaceEntry, Port, RecvFdsResult, Timeout } from './lib/types.js';
 import { fdArray, fdBytes, receivedFds } from './lib/fds.js';
@@ -163,9 +163,7 @@ export function has_dualstack_ipv6(): boolean {
 }
 
 // CMSG_LEN and CMSG_SPACE: glibc's macros over the host's struct cmsghdr
-// (lib/cmsg.ts), with CPython's bounds: the result must fit SOCKLEN_T_LIMIT,
-// which socketmodule.c sets to INT_MAX.
-const SOCKLEN_T_LIMIT = 2147483647;
+// (lib/cmsg.ts), with CPython's bounds: the result must fit SOCKLEN_T_LIMIT.
 const CMSG_LEN0 = cmsgLen(NATIVE_CMSG, 0);
 
 // A Py_ssize_t argument ('n'), then CPython's range check with its message.

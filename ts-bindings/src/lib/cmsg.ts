@@ -34,6 +34,10 @@ export const ABI_CMSG: CmsgLayout = {
   hdr: WSK_CMSG_HDR, align: WSK_CMSG_ALIGN, lenBytes: 4, level: WSK_CMSG_LEVEL, type: WSK_CMSG_TYPE,
 };
 
+// socketmodule.c's bound on a msghdr's lengths and on CMSG_LEN/CMSG_SPACE's
+// results (INT_MAX).
+export const SOCKLEN_T_LIMIT = 2147483647;
+
 function align(l: CmsgLayout, n: number): number {
   return (n + l.align - 1) & ~(l.align - 1);
 }

@@ -17,6 +17,7 @@
 // pays for on every use.
 import { Buffer } from 'node:buffer';
 import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
+import type { ExternalWindow } from '../host/imports.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
 import { check } from './errors.js';
@@ -58,13 +59,17 @@ export function runSync<T>(op: Op<T>, timeout: number): T {
   return op.settle(r >= 0 ? r : op.resume(-r, timeout));
 }
 
-// Runs a core operation whose data pointer names `buf` (the external window).
-function viaCore(buf: Uint8Array, run: () => number): number {
+// Runs a core operation in the external window (docs/abi.md): its data
+// pointer names `buf`, or (`msg`) its message record is EXT_BASE and the
+// import makes the operation's own attempt (host/imports.ts).
+function viaCore(buf: Uint8Array | null, run: () => number, msg: ExternalWindow['msg'] = null): number {
   ext.buf = buf;
+  ext.msg = msg;
   try {
     return run();
   } finally {
     ext.buf = null;
+    ext.msg = null;
   }
 }
 
@@ -299,17 +304,6 @@ export class SendallOp extends DataOp<void> {
   }
 }
 
-// sendmsg and recvmsg run in the core with the message record at EXT_BASE:
-// the import makes the operation's own attempt (host/imports.ts).
-function viaCoreMsg(op: { attempt(): number }, run: () => number): number {
-  ext.msg = op;
-  try {
-    return run();
-  } finally {
-    ext.msg = null;
-  }
-}
-
 const NO_BUFFERS: Uint8Array[] = [];
 
 // A message's buffers as the addon takes them: one alone, not in an array.
@@ -360,7 +354,7 @@ export class SendmsgOp extends DataOp<number> {
   }
 
   resume(err: number, timeout: number): number {
-    return viaCoreMsg(this, () => core.wsk_sendmsg(this.fd, EXT_BASE, this.flags, timeout, err));
+    return viaCore(null, () => core.wsk_sendmsg(this.fd, EXT_BASE, this.flags, timeout, err), this);
   }
 
   park(): void {
@@ -408,7 +402,7 @@ export abstract class RecvmsgBase<T> extends DataOp<[T, Ancillary[], number, unk
   }
 
   resume(err: number, timeout: number): number {
-    return viaCoreMsg(this, () => core.wsk_recvmsg(this.fd, EXT_BASE, this.flags, timeout, err));
+    return viaCore(null, () => core.wsk_recvmsg(this.fd, EXT_BASE, this.flags, timeout, err), this);
   }
 
   // The first item of the answer: the data, or its length.

@@ -16,7 +16,7 @@ import {
   truthy, typeName,
 } from './convert.js';
 import { fileMode, type FileMode } from './makefile.js';
-import { cmsgSpace, NATIVE_CMSG, type Ancillary } from './cmsg.js';
+import { cmsgSpace, NATIVE_CMSG, SOCKLEN_T_LIMIT, type Ancillary } from './cmsg.js';
 import {
   AcceptOp, ConnectOp, RecvBytesOp, RecvmsgIntoOp, RecvmsgOp, SendmsgOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, senderAddress,
   type DataOpClass, type SendmsgAddress,
@@ -681,9 +681,6 @@ export abstract class SocketBase {
 // sendmsg's last IPv4 address (see #destination), and the host and port it
 // was encoded from.
 let lastDestination: (SendmsgAddress & { readonly host: string; readonly port: number }) | null = null;
-
-// socketmodule.c's bound on a msghdr's lengths (INT_MAX).
-const SOCKLEN_T_LIMIT = 2147483647;
 
 // PySequence_Fast over an iterable argument, each item converted; an array
 // of Uint8Arrays, the usual argument, is used as it is.
