@@ -29,7 +29,7 @@ export { WSK_ADDR_NAME, WSK_ETIMEOUT } from './core-abi.generated.js';
 export { EXT_BASE };
 
 const mem = new HostMemory();
-export const ext: ExternalWindow = { buf: null, msg: null };
+export const ext: ExternalWindow = { buf: null, op: null };
 
 const wasmUrl = new URL('../wasm/wasock-core.wasm', import.meta.url);
 const module = new WebAssembly.Module(readFileSync(wasmUrl));

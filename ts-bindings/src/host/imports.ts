@@ -23,10 +23,11 @@ export const EXT_BASE = 0x8000_0000;
 
 export interface ExternalWindow {
   buf: Uint8Array | null;
-  // The current sendmsg/recvmsg: its message lives in JS (buffers, control
-  // messages, address), so the core passes EXT_BASE for the record and the
-  // import makes the operation's own native call.
-  msg: { attempt(): number } | null;
+  // The current operation whose message lives in JS (sendmsg/recvmsg's
+  // buffers, control messages and address; sendfile's file): the core
+  // passes EXT_BASE for the message record, and the sendmsg/recvmsg import
+  // makes the operation's own native call.
+  op: { attempt(): number } | null;
 }
 
 export class HostMemory {
@@ -108,8 +109,8 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
   }
 
   function msgCall(msg: number, out: number): number {
-    if (ext === null || ext.msg === null || msg >>> 0 !== EXT_BASE) return EFAULT;
-    return yieldTo(ext.msg.attempt(), out);
+    if (ext === null || ext.op === null || msg >>> 0 !== EXT_BASE) return EFAULT;
+    return yieldTo(ext.op.attempt(), out);
   }
 
   // Optional sockaddr in/out pair: sa == 0 means NULL.
@@ -162,7 +163,7 @@ export function hostImports(mem: HostMemory, ext: ExternalWindow | null): Import
       }
       return yieldTo(r, out);
     },
-    // The library's core names its message record EXT_BASE (ext.msg); it
+    // The library's core names its message record EXT_BASE (ext.op); it
     // never lays one out in its memory, and guests have their own host.
     sendmsg: (_fd, msg, _flags, out) => msgCall(msg, out),
     recvmsg: (_fd, msg, _flags, out) => msgCall(msg, out),

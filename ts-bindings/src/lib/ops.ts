@@ -60,16 +60,16 @@ export function runSync<T>(op: Op<T>, timeout: number): T {
 }
 
 // Runs a core operation in the external window (docs/abi.md): its data
-// pointer names `buf`, or (`msg`) its message record is EXT_BASE and the
+// pointer names `buf`, or (`op`) its message record is EXT_BASE and the
 // import makes the operation's own attempt (host/imports.ts).
-function viaCore(buf: Uint8Array | null, run: () => number, msg: ExternalWindow['msg'] = null): number {
+export function viaCore(buf: Uint8Array | null, run: () => number, op: ExternalWindow['op'] = null): number {
   ext.buf = buf;
-  ext.msg = msg;
+  ext.op = op;
   try {
     return run();
   } finally {
     ext.buf = null;
-    ext.msg = null;
+    ext.op = null;
   }
 }
 

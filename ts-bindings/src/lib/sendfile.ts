@@ -20,14 +20,14 @@
 //     when it has seek; without fileno() only the send fallback applies).
 import { fstatSync, read as fsRead, readSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { core } from '../host/core.js';
+import { core, EXT_BASE } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { abortError } from '../host/readiness.js';
-import { EAGAIN, EINTR, WSK_ETIMEOUT, WSK_STEP_FOREVER } from '../host/core-abi.generated.js';
+import { EAGAIN, WSK_ETIMEOUT } from '../host/core-abi.generated.js';
 import { SOCK_STREAM } from '../host/constants.generated.js';
 import { asBytes, asIndex, isInt, pyStr, typeName } from './convert.js';
 import { check, error, osError } from './errors.js';
-import { POLLOUT, runSync, type Op } from './ops.js';
+import { POLLOUT, runSync, viaCore, type Op } from './ops.js';
 import { runPending } from './pending.js';
 
 // CPython's cap on one os.sendfile() call: larger counts overflowed on
@@ -51,21 +51,10 @@ export class SendfileOp implements Op<number> {
     return addon.sendfile(this.fd, this.inFd, this.offset, this.count);
   }
 
-  // The sync driver's wait: what wsk_next_step says, with poll(2) for the
-  // waits (the core's own loop knows only its host imports' calls).
+  // The sync driver: the core's loop for a send (wsk_sendmsg's, POLLOUT under
+  // wsk_next_step), its attempt this sendfile(2) through the external window.
   resume(err: number, timeout: number): number {
-    const deadline = core.wsk_deadline_start(timeout);
-    for (;;) {
-      const step = core.wsk_next_step(err, timeout, deadline, 0);
-      if (step < 0) return step;
-      if (step > 0) {
-        const r = waitWritable(this.fd, step === WSK_STEP_FOREVER ? -1 : step);
-        if (r < 0 && r !== -EINTR) return r;
-      }
-      const r = this.attempt();
-      if (r >= 0) return r;
-      err = -r;
-    }
+    return viaCore(null, () => core.wsk_sendmsg(this.fd, EXT_BASE, 0, timeout, err), this);
   }
 
   step(err: number, timeout: number, deadline: bigint, flags: number): number {
@@ -80,16 +69,6 @@ export class SendfileOp implements Op<number> {
     if (r === WSK_ETIMEOUT) return check(r, 'sendfile');
     return r;
   }
-}
-
-// struct pollfd for one descriptor, reused: the sync driver waits on one at a time.
-const pollfd = Buffer.alloc(8);
-
-function waitWritable(fd: number, ms: number): number {
-  pollfd.writeInt32LE(fd, 0);
-  pollfd.writeInt16LE(POLLOUT, 4);
-  pollfd.writeInt16LE(0, 6);
-  return addon.poll(pollfd, 0, 1, ms);
 }
 
 // The file as the rule uses it (see the header for each kind).
