@@ -239,7 +239,7 @@ async function runHostile() {
     const r = await sandboxed(cc('msg-hostile'), {
       args: [ctlPath, peerPath, '/d/f'],
       preopens: { '/d': files },
-      policy: { connect: [`unix:${ctlPath}`, `unix:${peerPath}`], sendto: ['127.0.0.1:9'], maxSockets: 16 },
+      policy: { connect: [`unix:${ctlPath}`, `unix:${peerPath}`, '127.0.0.1:9'], sendto: ['127.0.0.1:9'], maxSockets: 16 },
       onLine: (l) => {
         const m = /^checkpoint (\S+)$/.exec(l);
         if (!m) return;
@@ -351,6 +351,38 @@ test('a file, a pipe and a raw socket sent to the guest from outside are closed 
 
 test('a received control message the guest may not ask for (IP_ORIGDSTADDR, set by the socket\'s sender) is dropped', () => {
   assert.is(hline('outside-udp-recv'), 'outside-udp-recv 5 dgram cmsgs=0 ctrunc=1');
+});
+
+
+test('control messages no list names are EINVAL, even those a root host\'s kernel would honour (SO_MARK, SO_PRIORITY, SCM_TXTIME); listed ones work', () => {
+  for (const k of ['cmsg-so-mark', 'cmsg-so-priority', 'cmsg-sol-socket-unnamed', 'cmsg-tcp-level', 'cmsg-so-mark-udp', 'cmsg-txtime-udp']) {
+    assert.is(hline(k), `${k} -1 EINVAL`);
+  }
+  assert.is(hline('cmsg-listed-unix'), 'cmsg-listed-unix 1 OK');
+  assert.is(hline('cmsg-listed-unix-recv'), 'cmsg-listed-unix-recv 1 OK fds=1 ctrunc=0');
+  assert.is(hline('cmsg-ttl-udp'), 'cmsg-ttl-udp 1 OK');
+  assert.is(hline('rights-preopen'), 'rights-preopen -1 EBADF');
+});
+
+test('MSG_* flags no list names are EOPNOTSUPP (MSG_ZEROCOPY, MSG_ERRQUEUE or MSG_CMSG_CLOEXEC on send, MSG_PROBE, MSG_WAITFORONE); listed ones work', () => {
+  for (const k of ['flag-zerocopy', 'flag-errqueue-send', 'flag-cloexec-send', 'flag-probe', 'flag-waitforone-recv']) {
+    assert.is(hline(k), `${k} -1 EOPNOTSUPP`);
+  }
+  assert.is(hline('flag-dontwait'), 'flag-dontwait 1 OK');
+  assert.is(hline('flag-cloexec-recv'), 'flag-cloexec-recv 1 OK');
+});
+
+test('MSG_FASTOPEN is judged as a connect: an address no connect grant names is EACCES; a granted one reaches the kernel', () => {
+  assert.is(hline('fastopen-refused'), 'fastopen-refused -1 EACCES');
+  assert.ok(hostile.events.some((e) => e.op === 'connect' && e.address === '127.0.0.1:10'));
+  assert.is(hline('fastopen-granted'), 'fastopen-granted -1 ECONNREFUSED');
+});
+
+test('a record the received data overwrites: the write-back is the host\'s own; iovecs summing past 2 GiB are EINVAL, a NULL base inside memory is the guest\'s byte 0', () => {
+  assert.is(hline('record-overwritten'), 'record-overwritten 28 namelen-sane=1 controllen=0 flags=0');
+  assert.is(hline('iov-total-over-2G'), 'iov-total-over-2G -1 EINVAL');
+  assert.is(hline('iov-null-base-in-memory'), 'iov-null-base-in-memory 16 OK');
+  assert.is(hline('iov-null-base-in-memory-recv'), 'iov-null-base-in-memory-recv 8 OK fds=0 ctrunc=0', 'the 16 bytes, cut to the 8 asked for');
 });
 
 test.run();

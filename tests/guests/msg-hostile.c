@@ -21,6 +21,24 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Linux's numbers, which the guest ABI's flags and SOL_SOCKET names are;
+ * the SDK's headers leave out what a guest may not use. */
+#ifndef SO_MARK
+#define SO_MARK 36
+#endif
+#ifndef SCM_TXTIME
+#define SCM_TXTIME 61
+#endif
+#ifndef MSG_PROBE
+#define MSG_PROBE 0x10
+#endif
+#ifndef MSG_ZEROCOPY
+#define MSG_ZEROCOPY 0x4000000
+#endif
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
 #define MEM_END ((uintptr_t)__builtin_wasm_memory_size(0) * 65536)
 
 static int ctl = -1;
@@ -37,6 +55,8 @@ static const char *ename(int e)
 	case EMFILE: return "EMFILE";
 	case EAGAIN: return "EAGAIN";
 	case EACCES: return "EACCES";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ECONNREFUSED: return "ECONNREFUSED";
 	default: return strerror(e);
 	}
 }
@@ -376,6 +396,110 @@ static void from_outside(const char *peer)
 	close(p);
 }
 
+/* What no list names reaches no kernel: control messages a root host's
+ * kernel would honour (SO_MARK, SO_PRIORITY, SCM_TXTIME) or that nothing
+ * names, and MSG_* flags outside the send/receive lists, each beside its
+ * listed twin. MSG_FASTOPEN is a connect: judged as one. */
+static void unlisted(int a[2])
+{
+	int v = 1, u = socket(AF_INET, SOCK_DGRAM, 0), t;
+	long long txtime = 0;
+	struct sockaddr_in to = { 0 };
+
+	to.sin_family = AF_INET;
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons(9);
+	result("cmsg-so-mark", sendmsg(a[0], with(SOL_SOCKET, SO_MARK, &v, sizeof v), 0));
+	result("cmsg-so-priority", sendmsg(a[0], with(SOL_SOCKET, SO_PRIORITY, &v, sizeof v), 0));
+	result("cmsg-sol-socket-unnamed", sendmsg(a[0], with(SOL_SOCKET, 1234, &v, sizeof v), 0));
+	result("cmsg-tcp-level", sendmsg(a[0], with(IPPROTO_TCP, 1, &v, sizeof v), 0));
+	/* The --dir preopen, the guest's first descriptor after stdio. */
+	v = 3;
+	result("rights-preopen", sendmsg(a[0], fds(&v, 1), 0));
+	v = 1;
+	result("cmsg-listed-unix", sendmsg(a[0], fds(&a[0], 1), 0));
+	receive("cmsg-listed-unix-recv", a[1], 64);
+	with(SOL_SOCKET, SO_MARK, &v, sizeof v)->msg_name = &to;
+	msg.msg_namelen = sizeof to;
+	result("cmsg-so-mark-udp", sendmsg(u, &msg, 0));
+	with(SOL_SOCKET, SCM_TXTIME, &txtime, sizeof txtime)->msg_name = &to;
+	msg.msg_namelen = sizeof to;
+	result("cmsg-txtime-udp", sendmsg(u, &msg, 0));
+	with(IPPROTO_IP, IP_TTL, &v, sizeof v)->msg_name = &to;
+	msg.msg_namelen = sizeof to;
+	result("cmsg-ttl-udp", sendmsg(u, &msg, 0));
+
+	result("flag-zerocopy", sendmsg(a[0], fds(&a[0], 0), MSG_ZEROCOPY));
+	result("flag-errqueue-send", sendmsg(a[0], fds(&a[0], 0), MSG_ERRQUEUE));
+	result("flag-cloexec-send", sendmsg(a[0], fds(&a[0], 0), MSG_CMSG_CLOEXEC));
+	result("flag-probe", sendmsg(a[0], fds(&a[0], 0), MSG_PROBE));
+	result("flag-dontwait", sendmsg(a[0], fds(&a[0], 0), MSG_DONTWAIT));
+	{
+		char d[4];
+		struct iovec iov = { d, sizeof d };
+		struct msghdr m = { 0 };
+
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		result("flag-waitforone-recv", recvmsg(a[1], &m, MSG_WAITFORONE));
+		result("flag-cloexec-recv", recvmsg(a[1], &m, MSG_CMSG_CLOEXEC));
+	}
+
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	to.sin_port = htons(10);
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov1;
+	msg.msg_iovlen = 1;
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof to;
+	result("fastopen-refused", sendmsg(t, &msg, MSG_FASTOPEN));
+	to.sin_port = htons(9);
+	result("fastopen-granted", sendmsg(t, &msg, MSG_FASTOPEN));
+	close(t);
+	close(u);
+}
+
+/* The record inside the buffer the data lands in: the write-back is what
+ * the host read before receiving, whatever the data wrote over it. */
+static void overlapping(int a[2])
+{
+	static union { struct msghdr m; char b[64]; } area;
+	static struct sockaddr_un name;
+	static char cb[64];
+	char junk[sizeof area.m];
+	static struct iovec big[1024];
+	struct iovec iov;
+	int i;
+
+	memset(junk, 0xff, sizeof junk);
+	send(a[0], junk, sizeof junk, 0);
+	iov.iov_base = area.b;
+	iov.iov_len = sizeof area.m;
+	area.m.msg_iov = &iov;
+	area.m.msg_iovlen = 1;
+	area.m.msg_name = &name;
+	area.m.msg_namelen = sizeof name;
+	area.m.msg_control = cb;
+	area.m.msg_controllen = sizeof cb;
+	printf("record-overwritten %ld namelen-sane=%d controllen=%u flags=%d\n", (long)recvmsg(a[1], &area.m, 0),
+	       area.m.msg_namelen <= sizeof name, (unsigned)area.m.msg_controllen, area.m.msg_flags);
+	/* 1024 iovecs over all of memory: each fits, their sum passes ssize_t. */
+	if (MEM_END < (4u << 20))
+		__builtin_wasm_memory_grow(0, ((4u << 20) - MEM_END) / 65536);
+	for (i = 0; i < 1024; i++) {
+		big[i].iov_base = 0;
+		big[i].iov_len = MEM_END;
+	}
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = big;
+	msg.msg_iovlen = 1024;
+	result("iov-total-over-2G", sendmsg(a[0], &msg, 0));
+	msg.msg_iovlen = 1;
+	big[0].iov_len = 16;
+	result("iov-null-base-in-memory", sendmsg(a[0], &msg, 0));
+	receive("iov-null-base-in-memory-recv", a[1], 0);
+}
+
 int main(int argc, char **argv)
 {
 	int a[2];
@@ -389,6 +513,8 @@ int main(int argc, char **argv)
 	credentials(a);
 	bounds(a);
 	from_outside(argv[2]);
+	unlisted(a);
+	overlapping(a);
 	printf("end\n");
 	return 0;
 }
