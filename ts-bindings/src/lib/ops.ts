@@ -229,13 +229,13 @@ export class SendOp extends DataOp<number> {
   #sa: Uint8Array | null = null;
   #saOff = 0;
 
-  init(fd: number, buf: Uint8Array, flags: number, sa: Uint8Array | null, salen: number, address?: unknown): this {
+  init(fd: number, buf: Uint8Array, flags: number, dest: SendAddress | null, address?: unknown): this {
     this.fd = fd;
     this.buf = buf;
     this.flags = flags;
-    this.#sa = sa;
-    this.#saOff = scratch.sa;
-    this.salen = salen;
+    this.#sa = dest === null ? null : dest.mem;
+    this.#saOff = dest === null ? 0 : dest.off;
+    this.salen = dest === null ? 0 : dest.salen;
     this.address = address;
     return this;
   }
@@ -246,8 +246,11 @@ export class SendOp extends DataOp<number> {
     return addon.sendto(fd, buf, 0, buf.length, flags, this.#sa, this.#saOff, this.salen);
   }
 
+  // The core reads the address from its scratch sockaddr: one kept by value
+  // elsewhere (SendAddress) is copied there first.
   resume(err: number, timeout: number): number {
     const { fd, buf, flags, salen } = this;
+    if (salen && this.#saOff !== scratch.sa) memory().u8.set(this.#sa!.subarray(this.#saOff, this.#saOff + salen), scratch.sa);
     return viaCore(buf, () => core.wsk_sendto(fd, EXT_BASE, buf.length, flags, salen ? scratch.sa : 0, salen,
       timeout, err));
   }
@@ -311,8 +314,8 @@ function iovec(buffers: Uint8Array[]): Uint8Array | Uint8Array[] {
   return buffers.length === 1 ? buffers[0] : buffers;
 }
 
-// An encoded sendmsg address: salen bytes of mem from off.
-export interface SendmsgAddress {
+// An encoded destination of sendto or sendmsg: salen bytes of mem from off.
+export interface SendAddress {
   readonly mem: Uint8Array;
   readonly off: number;
   readonly salen: number;
@@ -336,7 +339,7 @@ export class SendmsgOp extends DataOp<number> {
   #saOff = -1;
   #encoded: Uint8Array | null = null;
 
-  init(fd: number, buffers: Uint8Array[], items: Ancillary[] | null, flags: number, dest: SendmsgAddress | null,
+  init(fd: number, buffers: Uint8Array[], items: Ancillary[] | null, flags: number, dest: SendAddress | null,
     address: unknown): this {
     this.fd = fd;
     this.buffers = buffers;

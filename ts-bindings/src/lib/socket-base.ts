@@ -19,7 +19,7 @@ import { fileMode, type FileMode } from './makefile.js';
 import { cmsgSpace, NATIVE_CMSG, SOCKLEN_T_LIMIT, type Ancillary } from './cmsg.js';
 import {
   AcceptOp, ConnectOp, RecvBytesOp, RecvmsgIntoOp, RecvmsgOp, SendmsgOp, RecvfromIntoOp, RecvfromOp, RecvIntoOp, SendallOp, SendOp, senderAddress,
-  type DataOpClass, type SendmsgAddress,
+  type DataOpClass, type SendAddress,
 } from './ops.js';
 import {
   AF_ALG, AF_INET, AF_VSOCK, ALG_SET_AEAD_ASSOCLEN, ALG_SET_IV, ALG_SET_OP, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_ALG,
@@ -506,7 +506,7 @@ export abstract class SocketBase {
   protected sendOp(data: unknown, flags: unknown = 0): SendOp {
     const buf = asBytes(data);
     const fl = asCInt(flags);
-    return this.dataOp(SendOp).init(this.open(), buf, fl, null, 0);
+    return this.dataOp(SendOp).init(this.open(), buf, fl, null);
   }
 
   // One deadline covers every partial send; a first attempt that sends
@@ -527,8 +527,7 @@ export abstract class SocketBase {
     const addr = argc === 3 ? args[2] : args[1];
     const buf = asBytes(args[0]);
     const fl = asCInt(flags);
-    const salen = encodeAddress(this.#family, this.#proto, addr, 'sendto');
-    return this.dataOp(SendOp).init(this.open(), buf, fl, memory().u8, salen, addr);
+    return this.dataOp(SendOp).init(this.open(), buf, fl, this.#destination(addr, 'sendto'), addr);
   }
 
   // sendmsg(buffers[, ancdata[, flags[, address]]]), checked in CPython's
@@ -536,23 +535,23 @@ export abstract class SocketBase {
   // descriptor (EBADF once closed).
   protected sendmsgOp(buffers: unknown, ancdata?: unknown, flags: unknown = 0, address?: unknown): SendmsgOp {
     const fl = asCInt(flags);
-    const dest = address === undefined || address === null ? null : this.#destination(address);
+    const dest = address === undefined || address === null ? null : this.#destination(address, 'sendmsg');
     const bufs = bytesList(buffers, 'sendmsg() argument 1 must be an iterable', asBytes);
     const items = ancdata === undefined ? null : ancillaryItems(ancdata);
     return this.dataOp(SendmsgOp).init(this.open(), bufs, items, fl, dest, address);
   }
 
-  // sendmsg's address, encoded; the last IPv4 one is kept by value (a
-  // datagram sender names the same peer again and again, and the encoding,
-  // a call into the core with the host's text, is a sixth of a small
-  // message's sendmsg). Only a host written as its address's own dotted
+  // sendto's and sendmsg's address, encoded; the last IPv4 one is kept by
+  // value (a datagram sender names the same peer again and again, and the
+  // encoding, a call into the core with the host's text, is a sixth of a
+  // small message's sendmsg). Only a host written as its address's own dotted
   // quad is kept: its encoding depends on nothing else (a name is looked up
   // each time, as CPython does).
-  #destination(address: unknown): SendmsgAddress {
+  #destination(address: unknown, caller: string): SendAddress {
     const last = lastDestination;
     if (this.#family === AF_INET && last !== null && Array.isArray(address) && address.length === 2 &&
       address[0] === last.host && address[1] === last.port) return last;
-    const salen = encodeAddress(this.#family, this.#proto, address, 'sendmsg');
+    const salen = encodeAddress(this.#family, this.#proto, address, caller);
     const u8 = memory().u8, at = scratch.sa;
     const host = (address as unknown[])[0], port = (address as unknown[])[1];
     if (this.#family === AF_INET && typeof host === 'string' && typeof port === 'number' &&
@@ -678,9 +677,9 @@ export abstract class SocketBase {
   }
 }
 
-// sendmsg's last IPv4 address (see #destination), and the host and port it
+// sendto's and sendmsg's last IPv4 address (see #destination), and the host and port it
 // was encoded from.
-let lastDestination: (SendmsgAddress & { readonly host: string; readonly port: number }) | null = null;
+let lastDestination: (SendAddress & { readonly host: string; readonly port: number }) | null = null;
 
 // PySequence_Fast over an iterable argument, each item converted; an array
 // of Uint8Arrays, the usual argument, is used as it is.
