@@ -237,8 +237,10 @@ async function runHostile() {
   const counts = {};
   try {
     const r = await sandboxed(cc('msg-hostile'), {
-      args: [ctlPath, peerPath, '/d/f'],
+      // Descriptor 4: a listener the host lends, right after the /d preopen.
+      args: [ctlPath, peerPath, '/d/f', '4'],
       preopens: { '/d': files },
+      listen: ['127.0.0.1:0'],
       policy: { connect: [`unix:${ctlPath}`, `unix:${peerPath}`, '127.0.0.1:9'], sendto: ['127.0.0.1:9'], maxSockets: 16 },
       onLine: (l) => {
         const m = /^checkpoint (\S+)$/.exec(l);
@@ -276,6 +278,15 @@ test('SCM_RIGHTS carries only the guest\'s own sockets: host numbers, stdio, a W
   assert.is(hline('rights-on-udp'), 'rights-on-udp -1 EINVAL');
   assert.is(hline('pktinfo-send'), 'pktinfo-send -1 EINVAL', 'a receive-only control message');
   assert.ok(hostile.events.some((e) => e.op === 'sendmsg' && e.errno === 9), 'denials are reported');
+});
+
+test('a listener the host lent (--listen) is usable but never leaves in SCM_RIGHTS, nor a copy of it', () => {
+  assert.is(hline('lent-dup'), 'lent-dup 0');
+  assert.is(hline('lent-usable'), 'lent-usable 1');
+  assert.is(hline('rights-lent'), 'rights-lent -1 EBADF');
+  assert.is(hline('rights-lent-dup'), 'rights-lent-dup -1 EBADF');
+  assert.is(hline('rights-own-beside-lent'), 'rights-own-beside-lent 1 OK');
+  assert.is(hline('rights-own-beside-lent-recv'), 'rights-own-beside-lent-recv 1 OK fds=1 ctrunc=0');
 });
 
 test('sendmsg\'s destination is judged as sendto\'s', () => {

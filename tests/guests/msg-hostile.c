@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wasock/host.h>
 
 /* Linux's numbers, which the guest ABI's flags and SOL_SOCKET names are;
  * the SDK's headers leave out what a guest may not use. */
@@ -500,6 +501,23 @@ static void overlapping(int a[2])
 	receive("iov-null-base-in-memory-recv", a[1], 0);
 }
 
+/* A listening socket the host lent (--listen, descriptor `lent`): the guest
+ * uses it, but neither it nor a copy of it may leave in SCM_RIGHTS, since it
+ * may hold what the guest could not have bound; its own sockets may. */
+static void lent_listener(const int a[2], int lent)
+{
+	int32_t copy = -1;
+
+	/* The host's dup import, as a guest may call it (the SDK has no dup()). */
+	printf("lent-dup %d\n", wsk_host_dup(lent, &copy));
+	printf("lent-usable %d\n", listen(lent, 4) == 0);
+	result("rights-lent", sendmsg(a[0], fds(&lent, 1), 0));
+	result("rights-lent-dup", sendmsg(a[0], fds(&copy, 1), 0));
+	result("rights-own-beside-lent", sendmsg(a[0], fds(&a[0], 1), 0));
+	receive("rights-own-beside-lent-recv", a[1], 64);
+	close(copy);
+}
+
 int main(int argc, char **argv)
 {
 	int a[2];
@@ -515,6 +533,8 @@ int main(int argc, char **argv)
 	from_outside(argv[2]);
 	unlisted(a);
 	overlapping(a);
+	if (argc > 4)
+		lent_listener(a, atoi(argv[4]));
 	printf("end\n");
 	return 0;
 }

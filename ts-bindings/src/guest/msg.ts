@@ -95,7 +95,9 @@ export class GuestControl {
     for (let i = 0; i < n; i++) {
       const vfd = dv.getInt32(i * FD_SIZE, true);
       const e = this.p.table.get(vfd);
-      if (e === undefined || e.kind !== 'sock') return this.deny(`SCM_RIGHTS descriptor ${vfd} (not a socket of the guest's)`, E.EBADF);
+      if (e === undefined || e.kind !== 'sock' || e.lent) {
+        return this.deny(`SCM_RIGHTS descriptor ${vfd} (not a socket of the guest's own)`, E.EBADF);
+      }
       hdv.setInt32(i * FD_SIZE, e.hfd, true);
     }
     return host;

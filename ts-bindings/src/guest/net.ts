@@ -90,7 +90,7 @@ function span(iov: Iov): [number, [number, number] | null] {
 
 // A new entry for a socket of kind sk and protocol (SO_PROTOCOL).
 function fresh(sk: SocketKind, protocol: number): Omit<SockEntry, 'kind' | 'hfd'> {
-  return { sk, protocol, bound: false, unixName: null, lastTo: null };
+  return { sk, protocol, bound: false, unixName: null, lastTo: null, lent: false };
 }
 
 export function isStream(s: SockEntry): boolean {
@@ -284,7 +284,7 @@ export class GuestNet {
   adoptListener(hfd: number, vfd: number): number {
     const e = this.made(hfd);
     if (e === undefined) return -E.ENOTSOCK;
-    return this.table.adopt(hfd, { ...e, bound: true }, vfd, false);
+    return this.table.adopt(hfd, { ...e, bound: true, lent: true }, vfd, false);
   }
 
   socketpair(domain: number, type: number, proto: number): [number, number] | number {
@@ -322,7 +322,7 @@ export class GuestNet {
     if (!this.table.room(1)) return -this.limit('socket');
     const hfd = addon.dup(s.hfd);
     if (hfd < 0) return hfd;
-    return this.table.adopt(hfd, { ...fresh(s.sk, s.protocol), bound: s.bound, unixName: s.unixName });
+    return this.table.adopt(hfd, { ...fresh(s.sk, s.protocol), bound: s.bound, unixName: s.unixName, lent: s.lent });
   }
 
   // ---- connection setup -----------------------------------------------------------------------

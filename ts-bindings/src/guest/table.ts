@@ -38,6 +38,10 @@ export interface SockEntry {
   // The last destination judged for sendto (a datagram stream to one peer
   // is judged once).
   lastTo: Uint8Array | null;
+  // Lent by the host (a listening socket of --listen), with its copies: the
+  // guest uses it but may not hand it on (SCM_RIGHTS), since the listener
+  // may hold what the guest could not have bound itself.
+  lent: boolean;
 }
 
 export type Entry = WasiEntry | SockEntry;
