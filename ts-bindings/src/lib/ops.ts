@@ -17,7 +17,6 @@
 // pays for on every use.
 import { Buffer } from 'node:buffer';
 import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
-import type { ExternalWindow } from '../host/imports.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';
 import { check } from './errors.js';
@@ -62,7 +61,7 @@ export function runSync<T>(op: Op<T>, timeout: number): T {
 // Runs a core operation in the external window (docs/abi.md): its data
 // pointer names `buf`, or (`op`) its message record is EXT_BASE and the
 // import makes the operation's own attempt (host/imports.ts).
-export function viaCore(buf: Uint8Array | null, run: () => number, op: ExternalWindow['op'] = null): number {
+export function viaCore(buf: Uint8Array | null, run: () => number, op: { attempt(): number } | null = null): number {
   ext.buf = buf;
   ext.op = op;
   try {
