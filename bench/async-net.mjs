@@ -34,16 +34,23 @@ async function wasock() {
   return import(DIST ? `${DIST}/promises.js` : 'wasock/promises');
 }
 
-// ---- 64 B ping-pong ------------------------------------------------------------------------
-// Each ping-pong and echo implementation sets up its connections and returns
-// { round(k): k round trips (ping-pong) or k rounds on every connection (echo), close() }.
-async function pingpongWasock() {
+// A connected pair of wasock/promises sockets: { socket (the module), l, c (the connecting
+// end), s (the accepted one) }.
+async function wasockPair() {
   const socket = await wasock();
   const l = socket.socket();
   l.bind(['127.0.0.1', 0]);
   l.listen();
   const c = socket.socket();
   const [[s]] = await Promise.all([l.accept(), c.connect(l.getsockname())]);
+  return { socket, l, c, s };
+}
+
+// ---- 64 B ping-pong ------------------------------------------------------------------------
+// Each ping-pong and echo implementation sets up its connections and returns
+// { round(k): k round trips (ping-pong) or k rounds on every connection (echo), close() }.
+async function pingpongWasock() {
+  const { socket, l, c, s } = await wasockPair();
   for (const x of [c, s]) x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   const server = (async () => {
     const buf = Buffer.alloc(64);
@@ -520,12 +527,7 @@ async function bulkNet(total, warm) {
 
 // Both ends on this event loop: the accepted socket sends, the connecting one receives.
 async function bulkPairWasock() {
-  const socket = await wasock();
-  const l = socket.socket();
-  l.bind(['127.0.0.1', 0]);
-  l.listen();
-  const rx = socket.socket();
-  const [[tx]] = await Promise.all([l.accept(), rx.connect(l.getsockname())]);
+  const { l, c: rx, s: tx } = await wasockPair();
   l.close();
   const chunk = Buffer.alloc(CHUNK, 0x78);
   const buf = Buffer.alloc(CHUNK);
