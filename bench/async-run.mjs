@@ -13,7 +13,8 @@
 // connections are the first two rows). Each row names its runtime, which
 // bench/chart.mjs groups by.
 // Each round runs every implementation once per test, order rotating; the
-// table reports medians and ratios; bench/results/async-latest.json keeps all.
+// table reports medians and ratios (for a side row, the median of each round's
+// ratio); bench/results/async-latest.json keeps all.
 //
 //   node bench/async-run.mjs [--quick] [--rounds N] [--only test,test]
 import { spawnSync } from 'node:child_process';
@@ -144,16 +145,23 @@ for (let r = 0; r < rounds; r++) {
 const summary = {};
 console.log('');
 for (const [t, spec] of Object.entries(TESTS)) {
+  const ok = runs.filter((x) => x.test === t && !x.error);
   const med = {};
-  for (const impl of new Set(runs.filter((x) => x.test === t && !x.error).map((x) => x.impl))) {
-    med[impl] = median(runs.filter((x) => x.test === t && x.impl === impl && !x.error).map((x) => x.rate));
-  }
+  for (const impl of new Set(ok.map((x) => x.impl))) med[impl] = median(ok.filter((x) => x.impl === impl).map((x) => x.rate));
+  // A side row's implementations shared each round's process and machine load: its ratio is
+  // the median of the rounds' own ratios, not one of medians taken from different rounds.
+  const byRound = (impl) => new Map(ok.filter((x) => x.impl === impl).map((x) => [x.round, x.rate]));
+  const ratio = (a, b) => {
+    if (!spec.impls.side) return med[a] / med[b];
+    const [ra, rb] = [byRound(a), byRound(b)];
+    return median([...ra].filter(([r]) => rb.has(r)).map(([r, v]) => v / rb.get(r)));
+  };
   const ratios = {};
   for (const a of Object.keys(med)) for (const b of Object.keys(med)) {
-    if (a !== b && med[a] && med[b] && ['net', 'native', 'c', 'c_poll', 'cpython'].includes(b)) ratios[`${a}/${b}`] = med[a] / med[b];
+    if (a !== b && med[a] && med[b] && ['net', 'native', 'c', 'c_poll', 'cpython'].includes(b)) ratios[`${a}/${b}`] = ratio(a, b);
   }
   const [x, y, min] = spec.target ?? [null, null, null];
-  const v = med[x] && med[y] ? med[x] / med[y] : null;
+  const v = med[x] && med[y] ? ratio(x, y) : null;
   const target = min === null ? null : { target: `${x} >= ${min}x ${y}`, value: v, status: v === null ? 'n/a' : v >= min ? 'PASS' : 'MISS' };
   summary[t] = { title: spec.title, runtime: spec.runtime ?? 'node', unit: spec.unit, lower_is_better: !!spec.lower,
     median: med, ratios, target };
