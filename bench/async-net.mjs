@@ -9,12 +9,12 @@
 //   node bench/async-net.mjs bulk wasock|net [BYTES] [WARM]    BYTES in 64 KiB chunks, receiver in a
 //                                                             Worker (as bulk.c's thread): MiB/s
 //   node bench/async-net.mjs bulk1 wasock|net [BYTES] [WARM]   the same, both ends on one event loop
-//   deno run -A bench/async-net.mjs pingpong|echo1000 wasock|net|native ...
-//   bun run bench/async-net.mjs pingpong|echo1000 wasock|net|native ...
+//   deno run -A bench/async-net.mjs pingpong|echo1000|bulk1 wasock|net|native ...
+//   bun run bench/async-net.mjs pingpong|echo1000|bulk1 wasock|net|native ...
 //                                                             the same on Deno and Bun; native is the
-//                                                             runtime's own API (Deno.connect,
-//                                                             Bun.connect / Bun.listen)
-//   ... pingpong|echo1000 side [N] [WARM|ROUNDS]              every implementation in this one process,
+//                                                             runtime's own API (Deno.listen /
+//                                                             Deno.connect, Bun.listen / Bun.connect)
+//   ... pingpong|echo1000|bulk1 side [N|BYTES] [WARM|ROUNDS]  every implementation in this one process,
 //                                                             in alternating slices: { rate, rates }
 import net from 'node:net';
 
@@ -34,16 +34,23 @@ async function wasock() {
   return import(DIST ? `${DIST}/promises.js` : 'wasock/promises');
 }
 
-// ---- 64 B ping-pong ------------------------------------------------------------------------
-// Each ping-pong and echo implementation sets up its connections and returns
-// { round(k): k round trips (ping-pong) or k rounds on every connection (echo), close() }.
-async function pingpongWasock() {
+// A connected pair of wasock/promises sockets: { socket (the module), l, c (the connecting
+// end), s (the accepted one) }.
+async function wasockPair() {
   const socket = await wasock();
   const l = socket.socket();
   l.bind(['127.0.0.1', 0]);
   l.listen();
   const c = socket.socket();
   const [[s]] = await Promise.all([l.accept(), c.connect(l.getsockname())]);
+  return { socket, l, c, s };
+}
+
+// ---- 64 B ping-pong ------------------------------------------------------------------------
+// Each ping-pong and echo implementation sets up its connections and returns
+// { round(k): k round trips (ping-pong) or k rounds on every connection (echo), close() }.
+async function pingpongWasock() {
+  const { socket, l, c, s } = await wasockPair();
   for (const x of [c, s]) x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   const server = (async () => {
     const buf = Buffer.alloc(64);
@@ -121,31 +128,40 @@ function callbackClient(write) {
 }
 
 // The runtime's own TCP API: Deno.listen/Deno.connect (streams of reads and writes).
-async function pingpongDeno() {
+// Deno's conn.read fills at most the buffer and conn.write may take part of it: these two
+// loop to a whole buffer; readFull is false at end of stream.
+async function denoReadFull(conn, buf) {
+  for (let got = 0; got < buf.length;) {
+    const k = await conn.read(buf.subarray(got));
+    if (k === null) return false;
+    got += k;
+  }
+  return true;
+}
+
+async function denoWriteAll(conn, b) {
+  for (let off = 0; off < b.length;) off += await conn.write(b.subarray(off));
+}
+
+// A connected pair on Deno's own API: { l, c (the connecting end), s (the accepted one) }.
+async function denoPair() {
   const l = Deno.listen({ hostname: '127.0.0.1', port: 0 });
   const accepted = l.accept();
   const c = await Deno.connect({ hostname: '127.0.0.1', port: l.addr.port });
-  const s = await accepted;
+  return { l, c, s: await accepted };
+}
+
+async function pingpongDeno() {
+  const { l, c, s } = await denoPair();
   for (const x of [c, s]) x.setNoDelay(true);
-  const readFull = async (conn, buf) => {
-    for (let got = 0; got < buf.length;) {
-      const k = await conn.read(buf.subarray(got));
-      if (k === null) return false;
-      got += k;
-    }
-    return true;
-  };
-  const writeAll = async (conn, b) => {
-    for (let off = 0; off < b.length;) off += await conn.write(b.subarray(off));
-  };
   const server = (async () => {
     const buf = new Uint8Array(64);
-    while (await readFull(s, buf)) await writeAll(s, buf);
+    while (await denoReadFull(s, buf)) await denoWriteAll(s, buf);
   })();
   const buf = new Uint8Array(64);
   const rt = async () => {
-    await writeAll(c, MSG);
-    await readFull(c, buf);
+    await denoWriteAll(c, MSG);
+    await denoReadFull(c, buf);
   };
   return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
     close: async () => {
@@ -237,28 +253,95 @@ async function echoNet() {
   const clients = await Promise.all(Array.from({ length: CONNS }, () => new Promise((res) => {
     const c = net.connect(port, '127.0.0.1', () => res(c));
   })));
-  const run = (n) => Promise.all(clients.map((c) => new Promise((res) => {
-    let r = 0;
-    let got = 0;
-    const onData = (d) => {
-      got += d.length;
-      while (got >= 64) {
-        got -= 64;
-        if (++r === n) {
-          c.off('data', onData);
-          res();
-          return;
-        }
-        c.write(MSG);
-      }
-    };
-    c.on('data', onData);
-    c.write(MSG);
-  })));
-  return { round: run,
+  const echoes = clients.map((c) => {
+    const e = echoClient(() => c.write(MSG));
+    c.on('data', e.data);
+    return e;
+  });
+  return { round: (n) => Promise.all(echoes.map((e) => e.run(n))),
     close: async () => {
       for (const c of clients) c.destroy();
       server.close();
+    } };
+}
+
+// One echo connection's client over a callback API (net, Bun's), as callbacks chain:
+// data(chunk) counts the echo in and sends the next message from the callback itself;
+// run(n) resolves when n echoes of 64 B are back.
+function echoClient(write) {
+  let left = 0;
+  let got = 0;
+  let done = null;
+  return {
+    data(d) {
+      got += d.length;
+      while (got >= 64) {
+        got -= 64;
+        if (--left === 0) {
+          done();
+          return;
+        }
+        write();
+      }
+    },
+    run: (n) => new Promise((res) => {
+      left = n;
+      done = res;
+      write();
+    }),
+  };
+}
+
+async function echoDeno() {
+  const l = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+  const server = (async () => {
+    const all = [];
+    for (let i = 0; i < CONNS; i++) {
+      const s = await l.accept();
+      all.push((async () => {
+        const buf = new Uint8Array(4096);
+        try {
+          for (let k; (k = await s.read(buf)) !== null;) await denoWriteAll(s, buf.subarray(0, k));
+        } finally {
+          s.close();
+        }
+      })());
+    }
+    await Promise.all(all);
+  })();
+  const clients = await Promise.all(Array.from({ length: CONNS },
+    () => Deno.connect({ hostname: '127.0.0.1', port: l.addr.port })));
+  const run = (n) => Promise.all(clients.map(async (c) => {
+    const buf = new Uint8Array(64);
+    for (let r = 0; r < n; r++) {
+      await denoWriteAll(c, MSG);
+      await denoReadFull(c, buf);
+    }
+  }));
+  return { round: run,
+    close: async () => {
+      for (const c of clients) c.close();
+      // A server read may end in a reset rather than at end of stream; either ends its loop.
+      await server.catch(() => {});
+      l.close();
+    } };
+}
+
+async function echoBun() {
+  // Bun's write is unbuffered and may take part of the data, but a connection here has at
+  // most one 64 B message in flight, which the kernel's send buffer always takes whole.
+  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data(s, d) { s.write(d); } } });
+  const clients = await Promise.all(Array.from({ length: CONNS }, async () => {
+    const e = echoClient(() => c.write(MSG));
+    const c = await Bun.connect({ hostname: '127.0.0.1', port: server.port, socket: {
+      data(_s, d) { e.data(d); },
+    } });
+    return { c, e };
+  }));
+  return { round: (n) => Promise.all(clients.map(({ e }) => e.run(n))),
+    close: async () => {
+      for (const { c } of clients) c.end();
+      server.stop(true);
     } };
 }
 
@@ -326,40 +409,75 @@ async function churnNet(n) {
 // ---- bulk: 64 KiB chunks ------------------------------------------------------------------------
 // The shape of bench/bulk.c and bulk.py: the main thread sends, a receiver
 // thread (here a Worker with its own event loop, the same implementation)
-// receives into one 64 KiB buffer. `bulk1` keeps both ends on one event loop.
+// receives into one 64 KiB buffer. `bulk1` keeps both ends on one event loop: a
+// pair per implementation whose round(k) sends k chunks and ends when the
+// receiver has counted every byte of them, so that a slice of `side` times its
+// own bytes and none of another implementation's.
 const CHUNK = 65536;
 
-// The receiver: connect, receive `expect` bytes, report. Runs in a Worker
-// (bulk) or on the main loop (bulk1); resolves when every byte is in.
+// Receives `bytes` through read(view) (a count, 0 at end of stream) into buf, never
+// asking for more than are left: a slice's bytes, not the next one's.
+async function recvCount(read, bytes, buf) {
+  for (let got = 0; got < bytes;) {
+    const n = await read(buf.subarray(0, Math.min(buf.length, bytes - got)));
+    if (n === 0) throw new Error('eof');
+    got += n;
+  }
+}
+
+// Counts the bytes a callback API delivers (net's 'data', Bun's data handler): add(n)
+// from the callback; until(bytes) resolves once `bytes` more are in, and rejects when
+// more came than that (bytes of another slice).
+function byteCounter() {
+  let left = 0;
+  let settle = null;
+  const check = () => {
+    if (left > 0 || !settle) return;
+    const s = settle;
+    settle = null;
+    s(left);
+  };
+  return {
+    add(n) {
+      left -= n;
+      check();
+    },
+    until(bytes) {
+      left += bytes;
+      return new Promise((res, rej) => {
+        settle = (rest) => (rest === 0 ? res() : rej(new Error(`${-rest} bytes past the slice`)));
+        check();
+      });
+    },
+  };
+}
+
+// k chunks through wasock's sendall, and through net's write with its backpressure.
+async function sendWasock(tx, chunk, k) {
+  for (let i = 0; i < k; i++) await tx.sendall(chunk);
+}
+
+async function sendNet(tx, chunk, k) {
+  for (let i = 0; i < k; i++) {
+    if (!tx.write(chunk)) await new Promise((r) => tx.once('drain', r));
+  }
+}
+
+// The receiver thread: connect, receive `expect` bytes, resolve when every byte is in.
 async function receiveWasock(port, expect) {
   const socket = await wasock();
   const rx = socket.socket();
   await rx.connect(['127.0.0.1', port]);
-  const buf = Buffer.alloc(CHUNK);
-  return (async () => {
-    let got = 0;
-    while (got < expect) {
-      const n = await rx.recv_into(buf);
-      if (n === 0) throw new Error('eof');
-      got += n;
-    }
-    rx.close();
-  })();
+  await recvCount((b) => rx.recv_into(b), expect, Buffer.alloc(CHUNK));
+  rx.close();
 }
 
 async function receiveNet(port, expect) {
   const rx = net.connect(port, '127.0.0.1');
-  await new Promise((r) => rx.on('connect', r));
-  return new Promise((res) => {
-    let got = 0;
-    rx.on('data', (d) => {
-      got += d.length;
-      if (got >= expect) {
-        rx.destroy();
-        res();
-      }
-    });
-  });
+  const counter = byteCounter();
+  rx.on('data', (d) => counter.add(d.length));
+  await counter.until(expect);
+  rx.destroy();
 }
 
 // A receiver thread: resolves when it has every byte.
@@ -373,45 +491,128 @@ async function receiverThread(impl, port, expect) {
   });
 }
 
-async function bulkWasock(total, warm, threaded) {
+async function bulkWasock(total, warm) {
   const socket = await wasock();
   const l = socket.socket();
   l.bind(['127.0.0.1', 0]);
   l.listen();
-  const port = l.getsockname()[1];
-  const received = threaded ? receiverThread('wasock', port, warm + total) : receiveWasock(port, warm + total);
+  const received = receiverThread('wasock', l.getsockname()[1], warm + total);
   const [tx] = await l.accept();
   const chunk = Buffer.alloc(CHUNK, 0x78);
   const finished = received.then(() => now());
-  for (let s = 0; s < warm; s += CHUNK) await tx.sendall(chunk);
+  await sendWasock(tx, chunk, Math.ceil(warm / CHUNK));
   const t0 = now();
-  for (let s = 0; s < total; s += CHUNK) await tx.sendall(chunk);
+  await sendWasock(tx, chunk, Math.ceil(total / CHUNK));
   const dt = ((await finished) - t0) / 1000;
   for (const x of [tx, l]) x.close();
   return total / dt / 1048576;
 }
 
-async function bulkNet(total, warm, threaded) {
+async function bulkNet(total, warm) {
   const server = net.createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const port = server.address().port;
   const accepted = new Promise((r) => server.once('connection', r));
-  const received = threaded ? receiverThread('net', port, warm + total) : receiveNet(port, warm + total);
+  const received = receiverThread('net', server.address().port, warm + total);
   const tx = await accepted;
   const finished = received.then(() => now());
   const chunk = Buffer.alloc(CHUNK, 0x78);
-  const send = async (bytes) => {
-    for (let s = 0; s < bytes; s += CHUNK) {
-      if (!tx.write(chunk)) await new Promise((r) => tx.once('drain', r));
-    }
-  };
-  await send(warm);
+  await sendNet(tx, chunk, Math.ceil(warm / CHUNK));
   const t0 = now();
-  await send(total);
+  await sendNet(tx, chunk, Math.ceil(total / CHUNK));
   const dt = ((await finished) - t0) / 1000;
   tx.destroy();
   server.close();
   return total / dt / 1048576;
+}
+
+// Both ends on this event loop: the accepted socket sends, the connecting one receives.
+async function bulkPairWasock() {
+  const { l, c: rx, s: tx } = await wasockPair();
+  l.close();
+  const chunk = Buffer.alloc(CHUNK, 0x78);
+  const buf = Buffer.alloc(CHUNK);
+  const read = (b) => rx.recv_into(b);
+  return { round: (k) => Promise.all([sendWasock(tx, chunk, k), recvCount(read, k * CHUNK, buf)]),
+    close: () => {
+      tx.close();
+      rx.close();
+    } };
+}
+
+async function bulkPairNet() {
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise((r) => server.once('connection', r));
+  const rx = net.connect(server.address().port, '127.0.0.1');
+  const tx = await accepted;
+  server.close();
+  const counter = byteCounter();
+  rx.on('data', (d) => counter.add(d.length));
+  const chunk = Buffer.alloc(CHUNK, 0x78);
+  return { round: (k) => Promise.all([sendNet(tx, chunk, k), counter.until(k * CHUNK)]),
+    close: () => {
+      tx.destroy();
+      rx.destroy();
+    } };
+}
+
+async function bulkPairDeno() {
+  const { l, c: rx, s: tx } = await denoPair();
+  l.close();
+  const chunk = new Uint8Array(CHUNK).fill(0x78);
+  const buf = new Uint8Array(CHUNK);
+  const send = async (k) => {
+    for (let i = 0; i < k; i++) await denoWriteAll(tx, chunk);
+  };
+  const read = async (b) => (await rx.read(b)) ?? 0;
+  return { round: (k) => Promise.all([send(k), recvCount(read, k * CHUNK, buf)]),
+    close: () => {
+      tx.close();
+      rx.close();
+    } };
+}
+
+// Bun's write is unbuffered: it returns what the kernel's send buffer took, and the
+// socket's drain handler says when to write the rest.
+async function bulkPairBun() {
+  const chunk = Buffer.alloc(CHUNK, 0x78);
+  let tx = null;
+  let left = 0;
+  let off = 0;
+  let sent = null;
+  const pump = () => {
+    while (left > 0) {
+      const n = tx.write(chunk, off, CHUNK - off);
+      if (n < 0) throw new Error('bulk sender: socket closed');
+      off += n;
+      if (off < CHUNK) return;
+      off = 0;
+      left--;
+    }
+    const s = sent;
+    sent = null;
+    s?.();
+  };
+  let opened;
+  const accepted = new Promise((r) => { opened = r; });
+  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: {
+    open: (s) => opened(s), drain: pump, data() {},
+  } });
+  const counter = byteCounter();
+  const rx = await Bun.connect({ hostname: '127.0.0.1', port: server.port, socket: {
+    data(_s, d) { counter.add(d.length); },
+  } });
+  tx = await accepted;
+  const send = (k) => new Promise((res) => {
+    left = k;
+    sent = res;
+    pump();
+  });
+  return { round: (k) => Promise.all([send(k), counter.until(k * CHUNK)]),
+    close: () => {
+      rx.end();
+      server.stop(true);
+    } };
 }
 
 // One implementation alone: `warm` units, then the rate of `n` (units per round()
@@ -449,24 +650,30 @@ async function side(setups, n, warm, per = 1) {
   return { rate: Object.values(rates)[0], rates };
 }
 
-// The runtime's own API, where the benchmark has it.
-const nativePingpong = typeof Bun !== 'undefined' ? pingpongBun : 'Deno' in globalThis ? pingpongDeno : null;
+// The runtime's own API (Deno's or Bun's), where there is one.
+const native = (bun, deno) => (typeof Bun !== 'undefined' ? bun : 'Deno' in globalThis ? deno : null);
 const PP = [+(a1 ?? 100000), +(a2 ?? 10000)];
 const ECHO = [+(a1 ?? 50), ECHO_WARM, CONNS];
+// bulk's bytes and warm-up bytes; bulk1's the same in chunks, rated in MiB.
+const BULK = [+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20)];
+const BULK1 = [Math.ceil(BULK[0] / CHUNK), Math.ceil(BULK[1] / CHUNK), CHUNK / 1048576];
 
+// test -> { promises, net, native? } setups: each one alone (wasock|net|native), or side by side.
+const setups = {
+  pingpong: [{ promises: pingpongWasock, net: pingpongNet, native: native(pingpongBun, pingpongDeno) }, PP],
+  echo1000: [{ promises: echoWasock, net: echoNet, native: native(echoBun, echoDeno) }, ECHO],
+  bulk1: [{ promises: bulkPairWasock, net: bulkPairNet, native: native(bulkPairBun, bulkPairDeno) }, BULK1],
+};
 const table = {
-  pingpong: { wasock: () => alone(pingpongWasock, ...PP), net: () => alone(pingpongNet, ...PP),
-    native: () => alone(nativePingpong, ...PP),
-    side: () => side({ promises: pingpongWasock, net: pingpongNet, ...(nativePingpong ? { native: nativePingpong } : {}) }, ...PP) },
-  echo1000: { wasock: () => alone(echoWasock, ...ECHO), net: () => alone(echoNet, ...ECHO),
-    side: () => side({ promises: echoWasock, net: echoNet }, ...ECHO) },
   churn: { wasock: () => churnWasock(+(a1 ?? 10000)), sync: () => churnSync(+(a1 ?? 10000)),
     net: () => churnNet(+(a1 ?? 10000)) },
-  bulk: { wasock: () => bulkWasock(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), true),
-    net: () => bulkNet(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), true) },
-  bulk1: { wasock: () => bulkWasock(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), false),
-    net: () => bulkNet(+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20), false) },
+  bulk: { wasock: () => bulkWasock(...BULK), net: () => bulkNet(...BULK) },
 };
+for (const [name, [all, args]] of Object.entries(setups)) {
+  const have = Object.fromEntries(Object.entries(all).filter(([, f]) => f));
+  table[name] = { side: () => side(have, ...args) };
+  for (const [who, f] of Object.entries(have)) table[name][who === 'promises' ? 'wasock' : who] = () => alone(f, ...args);
+}
 const { isMainThread, workerData, parentPort } = await import('node:worker_threads');
 if (!isMainThread) {
   const { impl: who, port, expect } = workerData;
@@ -476,7 +683,7 @@ if (!isMainThread) {
 }
 const fn = table[test]?.[impl];
 if (!fn) {
-  console.error('usage: node bench/async-net.mjs pingpong|echo1000|churn|bulk|bulk1 wasock|net|sync [args]');
+  console.error('usage: node bench/async-net.mjs pingpong|echo1000|churn|bulk|bulk1 wasock|net|sync|native|side [args]');
   process.exit(2);
 }
 const r = await fn();

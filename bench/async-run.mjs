@@ -1,13 +1,20 @@
 // Event-loop rows of the benchmark: wasock/promises vs Node net
-// (ping-pong, 1,000 connections; the same two on Deno and Bun, where found,
-// against that runtime's own node:net and its native API, 1 GiB bulk against C too: with a receiver
+// (ping-pong, 1,000 connections, 1 GiB bulk against C too: with a receiver
 // thread as bench/bulk.c, blocking and (c_poll) non-blocking with poll() as an
 // event loop moves data, and with both ends on one thread), connection churn
 // for C, CPython, wasock sync, wasock/promises and Node net; address text
 // conversions (bench/async-text.mjs) for wasock, CPython and plain JS; and
 // cold start, import to first socket in a fresh process (ms, lower is better).
+// Per runtime, side by side in one process of it (async-net.mjs's `side`): on
+// Deno and Bun, where found, ping-pong, 1,000 connections and 1 GiB bulk with
+// both ends on one event loop, wasock/promises against that runtime's node:net
+// and its native API (pingpong-deno, echo1000-deno, bulk-deno, the same for
+// bun); on Node the bulk of that shape (bulk-node; Node's ping-pong and 1,000
+// connections are the first two rows). Each row names its runtime, which
+// bench/chart.mjs groups by.
 // Each round runs every implementation once per test, order rotating; the
-// table reports medians and ratios; bench/results/async-latest.json keeps all.
+// table reports medians and ratios (for a side row, the median of each round's
+// ratio); bench/results/async-latest.json keeps all.
 //
 //   node bench/async-run.mjs [--quick] [--rounds N] [--only test,test]
 import { spawnSync } from 'node:child_process';
@@ -28,8 +35,8 @@ const only = oi >= 0 ? argv[oi + 1].split(',') : null;
 const node = process.execPath;
 const net = join(here, 'async-net.mjs');
 const GiB = String(2 ** 30), WARM = String(64 * 2 ** 20);
-const P = quick ? { pp: ['20000', '2000'], echo: ['20'], churn: '3000', text: '0.3' } :
-  { pp: ['100000', '10000'], echo: ['50'], churn: '10000', text: '1' };
+const P = quick ? { pp: ['20000', '2000'], echo: ['20'], churn: '3000', text: '0.3', bulk: [String(2 ** 28), String(2 ** 25)] } :
+  { pp: ['100000', '10000'], echo: ['50'], churn: '10000', text: '1', bulk: [GiB, WARM] };
 const text = join(here, 'async-text.mjs');
 const PY = '/usr/bin/python3';
 // Cold start: a fresh process, from before import() to a first socket made and closed.
@@ -47,6 +54,7 @@ const cc = spawnSync('cc', ['-O2', '-o', churnC, join(here, 'churn.c')], { encod
 const bulkC = join(tmp, 'bulk');
 const ccBulk = spawnSync('cc', ['-O2', '-pthread', '-o', bulkC, join(here, 'bulk.c')], { encoding: 'utf8' });
 
+const oneLoop = `${quick ? '256 MiB' : '1 GiB'} in 64 KiB chunks, both ends on one event loop, side by side`;
 const TESTS = {
   'pingpong-loop': { unit: 'round trips/s', title: '64 B ping-pong across the event loop',
     impls: { promises: [node, net, 'pingpong', 'wasock', ...P.pp], net: [node, net, 'pingpong', 'net', ...P.pp] },
@@ -67,6 +75,8 @@ const TESTS = {
     impls: { c: ccBulk.status === 0 ? [bulkC, GiB, WARM, 'loop'] : null, promises: [node, net, 'bulk1', 'wasock', GiB, WARM],
       net: [node, net, 'bulk1', 'net', GiB, WARM] },
     target: ['promises', 'c', 0.95] },
+  'bulk-node': { unit: 'MiB/s', title: oneLoop, impls: { side: [node, net, 'bulk1', 'side', ...P.bulk] },
+    target: ['promises', 'net', 1.0] },
   inet_pton: { unit: 'calls/s', title: 'inet_pton, IPv4/IPv6 mix',
     impls: { wasock: [node, text, 'pton', 'wasock', P.text], cpython: [node, text, 'pton', 'cpython', P.text],
       js: [node, text, 'pton', 'js', P.text] },
@@ -83,20 +93,23 @@ const TESTS = {
     impls: { wasock: coldJs('wasock'), promises: coldJs('wasock/promises'), cpython: coldPy },
     target: null },
 };
-// Deno and Bun: wasock/promises against the runtime's node:net and its own API (Deno.connect,
-// Bun.connect), side by side in one process of that runtime (async-net.mjs's `side`: one
-// record with every implementation's rate). A runtime not installed is noted.
+// Deno's and Bun's rows (the top comment); a runtime not installed is noted.
+// bench/chart.mjs heads each runtime's rows with its version.
+const versions = { node: process.version };
 const RT_NOTES = [];
 for (const [name, rt] of Object.entries(runtimes)) {
   if (!available(rt)) {
     RT_NOTES.push(`${name} not installed (npm run runtimes): its rows are skipped`);
     continue;
   }
+  versions[name] = /\d+\.\d+\.\d+/.exec(spawnSync(rt.bin, ['--version'], { encoding: 'utf8' }).stdout)?.[0] ?? '?';
   const run = (...a) => [rt.bin, ...rt.args, net, ...a];
-  TESTS[`pingpong-${name}`] = { unit: 'round trips/s', title: `64 B ping-pong across the event loop, ${name}`,
+  TESTS[`pingpong-${name}`] = { unit: 'round trips/s', title: TESTS['pingpong-loop'].title, runtime: name,
     impls: { side: run('pingpong', 'side', ...P.pp) }, target: ['promises', 'net', 1.0] };
-  TESTS[`echo1000-${name}`] = { unit: 'messages/s', title: `1,000 concurrent echo connections, 64 B, ${name}`,
+  TESTS[`echo1000-${name}`] = { unit: 'messages/s', title: TESTS.echo1000.title, runtime: name,
     impls: { side: run('echo1000', 'side', ...P.echo) }, target: ['promises', 'net', 1.0] };
+  TESTS[`bulk-${name}`] = { unit: 'MiB/s', title: oneLoop, runtime: name,
+    impls: { side: run('bulk1', 'side', ...P.bulk) }, target: ['promises', 'net', 1.0] };
 }
 if (only) for (const t of Object.keys(TESTS)) if (!only.includes(t)) delete TESTS[t];
 
@@ -132,18 +145,26 @@ for (let r = 0; r < rounds; r++) {
 const summary = {};
 console.log('');
 for (const [t, spec] of Object.entries(TESTS)) {
+  const ok = runs.filter((x) => x.test === t && !x.error);
   const med = {};
-  for (const impl of new Set(runs.filter((x) => x.test === t && !x.error).map((x) => x.impl))) {
-    med[impl] = median(runs.filter((x) => x.test === t && x.impl === impl && !x.error).map((x) => x.rate));
-  }
+  for (const impl of new Set(ok.map((x) => x.impl))) med[impl] = median(ok.filter((x) => x.impl === impl).map((x) => x.rate));
+  // A side row's implementations shared each round's process and machine load: its ratio is
+  // the median of the rounds' own ratios, not one of medians taken from different rounds.
+  const byRound = (impl) => new Map(ok.filter((x) => x.impl === impl).map((x) => [x.round, x.rate]));
+  const ratio = (a, b) => {
+    if (!spec.impls.side) return med[a] / med[b];
+    const [ra, rb] = [byRound(a), byRound(b)];
+    return median([...ra].filter(([r]) => rb.has(r)).map(([r, v]) => v / rb.get(r)));
+  };
   const ratios = {};
   for (const a of Object.keys(med)) for (const b of Object.keys(med)) {
-    if (a !== b && med[a] && med[b] && ['net', 'native', 'c', 'c_poll', 'cpython'].includes(b)) ratios[`${a}/${b}`] = med[a] / med[b];
+    if (a !== b && med[a] && med[b] && ['net', 'native', 'c', 'c_poll', 'cpython'].includes(b)) ratios[`${a}/${b}`] = ratio(a, b);
   }
   const [x, y, min] = spec.target ?? [null, null, null];
-  const v = med[x] && med[y] ? med[x] / med[y] : null;
+  const v = med[x] && med[y] ? ratio(x, y) : null;
   const target = min === null ? null : { target: `${x} >= ${min}x ${y}`, value: v, status: v === null ? 'n/a' : v >= min ? 'PASS' : 'MISS' };
-  summary[t] = { title: spec.title, unit: spec.unit, lower_is_better: !!spec.lower, median: med, ratios, target };
+  summary[t] = { title: spec.title, runtime: spec.runtime ?? 'node', unit: spec.unit, lower_is_better: !!spec.lower,
+    median: med, ratios, target };
   console.log(`${t.padEnd(14)} ${spec.unit.padStart(14)}  ` +
     Object.entries(med).map(([k, m]) => `${k} ${m === null ? '-' : m < 100 ? m.toFixed(1) : Math.round(m).toLocaleString('en-US')}`).join(', '));
   console.log(`${''.padEnd(30)}${Object.entries(ratios).map(([k, r]) => `${k} ${r.toFixed(3)}`).join(', ')}` +
@@ -156,5 +177,5 @@ const file = join(here, 'results', 'async-latest.json');
 let prev = {};
 if (only) { try { prev = JSON.parse(readFileSync(file, 'utf8')).summary ?? {}; } catch { /* none */ } }
 writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', rounds,
-  node: process.version, summary: { ...prev, ...summary }, runs, notes }, null, 2) + '\n');
+  node: process.version, versions, summary: { ...prev, ...summary }, runs, notes }, null, 2) + '\n');
 console.log('saved bench/results/async-latest.json');
