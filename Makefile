@@ -105,10 +105,9 @@ $(CORE_ABI): tools/gen-core-abi.mjs tools/wasm-cc.mjs $(CORE_SRC) $(CORE_HDR)
 # in dist/ itself: the library finds ../wasm/ and ../ts-bindings/ relative to its own URL.
 # The addon is loaded at run time (createRequire), never bundled. dist/ is made afresh, so it
 # holds only what this build made; the stamp lists that.
-$(DIST_STAMP): $(TS_SRC) ts-bindings/tsconfig.json Makefile
+$(DIST_STAMP): $(TS_SRC) ts-bindings/tsconfig.json tools/bundle.mjs Makefile
 	@rm -rf dist
-	$(ESBUILD) $(TS_ENTRIES) --bundle --splitting --platform=node --format=esm --target=node20 \
-		--external:*.node --outdir=dist --log-level=warning
+	$(NODE) tools/bundle.mjs dist $(TS_ENTRIES)
 	$(if $(filter dist/cli.js,$(DIST_JS)),@{ head -c2 dist/cli.js | grep -q '#!' || \
 		sed -i '1i #!/usr/bin/env node' dist/cli.js; } && chmod +x dist/cli.js)
 	$(TSC) -p ts-bindings/tsconfig.json
