@@ -3,7 +3,7 @@
 #   wasm      wasm/wasock-core.wasm, the C core (tools/wasm-cc.mjs picks the toolchain:
 #             wasi-sdk, system clang + wasm-ld, or @yowasp/clang; WASOCK_TOOLCHAIN forces one)
 #   addon     ts-bindings/native/build/Release/wasock.node (node-gyp)
-#   dist      ts-bindings/src/host/{constants,core-abi}.generated.ts, then dist/*.js (esbuild) and dist/*.d.ts (tsc)
+#   dist      ts-bindings/src/host/{constants,core-abi}.generated.ts, then dist/*.js (tools/bundle.mjs, esbuild) and dist/*.d.ts (tsc)
 #   sdk       the guest SDK: wasm/sdk/include (headers), wasm/sdk/lib/wasock.o, toolchain, README
 #   clean     removes all of the above
 #   test-native  runs tests/native/run.sh when it exists
@@ -24,7 +24,6 @@ missing = $(if $(strip $(foreach f,$1,$(if $(wildcard $f),,$f))),FORCE)
 FORCE:
 
 NODE    ?= node
-ESBUILD ?= node_modules/.bin/esbuild
 TSC     ?= node_modules/.bin/tsc
 
 # npm puts node-gyp on PATH in lifecycle scripts; elsewhere use the copy bundled with npm.
@@ -100,15 +99,14 @@ $(CORE_ABI): tools/gen-core-abi.mjs tools/wasm-cc.mjs $(CORE_SRC) $(CORE_HDR)
 	$(NODE) tools/gen-core-abi.mjs $@
 	@touch $@
 
-# One esbuild call for all entry points with code splitting, so 'wasock' and 'wasock/promises'
-# share one copy of the library (one core instance, one set of exception classes). Chunks sit
-# in dist/ itself: the library finds ../wasm/ and ../ts-bindings/ relative to its own URL.
+# tools/bundle.mjs: one esbuild run for all entry points with code splitting, so 'wasock' and
+# 'wasock/promises' share one copy of the library, and the constants as dist/constants.js. Chunks
+# sit in dist/ itself: the library finds ../wasm/ and ../ts-bindings/ relative to its own URL.
 # The addon is loaded at run time (createRequire), never bundled. dist/ is made afresh, so it
 # holds only what this build made; the stamp lists that.
-$(DIST_STAMP): $(TS_SRC) ts-bindings/tsconfig.json Makefile
+$(DIST_STAMP): $(TS_SRC) ts-bindings/tsconfig.json tools/bundle.mjs Makefile
 	@rm -rf dist
-	$(ESBUILD) $(TS_ENTRIES) --bundle --splitting --platform=node --format=esm --target=node20 \
-		--external:*.node --outdir=dist --log-level=warning
+	$(NODE) tools/bundle.mjs dist $(TS_ENTRIES)
 	$(if $(filter dist/cli.js,$(DIST_JS)),@{ head -c2 dist/cli.js | grep -q '#!' || \
 		sed -i '1i #!/usr/bin/env node' dist/cli.js; } && chmod +x dist/cli.js)
 	$(TSC) -p ts-bindings/tsconfig.json

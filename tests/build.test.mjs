@@ -16,7 +16,7 @@ const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 // Each build output (a directory: every file in it) and the recipe that makes it, as `make -n`
 // prints it.
 const OUTPUTS = [
-  ['dist', 'esbuild'],
+  ['dist', 'tools/bundle.mjs'],
   ['wasm/wasock-core.wasm', 'wasm-cc.mjs'],
   ['wasm/sdk', '--build-sdk'],
   ['ts-bindings/native/build/Release/wasock.node', 'rebuild --directory=ts-bindings/native'],

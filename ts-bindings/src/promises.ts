@@ -26,11 +26,12 @@ import { callOffLoop } from './lib/name-worker.js';
 import { abortError, forget } from './host/readiness.js';
 import type { AddrInfo } from './lib/netdb.js';
 import type { AddressArg, Host, HostEntry, Int, NameInfoAddressArg, Port, Timeout } from './lib/types.js';
-import { AF_INET, SOCK_STREAM } from './host/constants.generated.js';
+import { AF_INET, SCM_RIGHTS, SOCK_STREAM, SOL_SOCKET } from './host/constants.generated.js';
 import { needsLookup } from './lib/gai.js';
 import { fdArray, fdBytes, receivedFds } from './lib/fds.js';
 
 export * from './index.js';
+export * from './host/constants.generated.js';
 export { AsyncSocket as SocketType };
 export { AbortError, pollStats } from './host/readiness.js';
 export type { SocketDuplex, WebStreamPair } from './lib/streams.js';
@@ -321,7 +322,7 @@ export function send_fds(sock: AsyncSocket, buffers: Iterable<sync.Bytes>, fds: 
 export function send_fds(sock: AsyncSocket, ...rest: unknown[]): Promise<number> {
   const [[buffers, fds], signal] = splitSignal(rest);
   try {
-    return sock.sendmsg(buffers as Iterable<sync.Bytes>, [[sync.SOL_SOCKET, sync.SCM_RIGHTS, fdArray(fds)]],
+    return sock.sendmsg(buffers as Iterable<sync.Bytes>, [[SOL_SOCKET, SCM_RIGHTS, fdArray(fds)]],
       undefined, undefined, signal);
   } catch (e) {
     return Promise.reject(e);

@@ -18,7 +18,7 @@
 //     resolve it and call again with the numeric text.
 // Every export, its C name and its argument list, is declared once, in
 // core-abi.generated.ts (CoreExports); so are the numbers it shares with C.
-import { readFileSync } from 'node:fs';
+import { fs } from './builtins.js';
 import { EXT_BASE, HostMemory, hostImports, type ExternalWindow } from './imports.js';
 import {
   type CoreExports, WSK_SCRATCH, WSK_SCRATCH_OPT_SIZE, WSK_SCRATCH_TEXT_SIZE,
@@ -32,7 +32,7 @@ const mem = new HostMemory();
 export const ext: ExternalWindow = { buf: null, op: null };
 
 const wasmUrl = new URL('../wasm/wasock-core.wasm', import.meta.url);
-const module = new WebAssembly.Module(readFileSync(wasmUrl));
+const module = new WebAssembly.Module(fs.readFileSync(wasmUrl));
 const instance = new WebAssembly.Instance(module, { wasock: hostImports(mem, ext) });
 
 export const core = instance.exports as unknown as CoreExports;

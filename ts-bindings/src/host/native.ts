@@ -12,9 +12,7 @@
 // Buffers are (buffer, offset, length) triples so reads and writes land in
 // the caller's memory (Wasm memory or a JS buffer) with no copy; in "mem",
 // an offset of -1 stands for NULL.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fs, require, url } from './builtins.js';
 
 export type Mem = ArrayBuffer | ArrayBufferView;
 
@@ -97,8 +95,6 @@ export interface Addon {
   sethostname(buf: Mem, off: number, len: number): number;
 }
 
-const require = createRequire(import.meta.url);
-
 // dist/*.js sit one level below the package root, as do prebuilds/ and ts-bindings/.
 const root = new URL('../', import.meta.url);
 
@@ -132,8 +128,8 @@ function loadAddon(): Addon {
   }
   const tried: string[] = [];
   const attempt = (rel: string): Addon | undefined => {
-    const file = fileURLToPath(new URL(rel, root));
-    if (!existsSync(file)) {
+    const file = url.fileURLToPath(new URL(rel, root));
+    if (!fs.existsSync(file)) {
       tried.push(`${rel} (none)`);
       return undefined;
     }
@@ -146,7 +142,7 @@ function loadAddon(): Addon {
   };
   const musl = prebuildPath('linux', process.arch, 'musl');
   const found = attempt(prebuildPath('linux', process.arch, 'glibc'))
-    ?? (existsSync(fileURLToPath(new URL(musl, root))) && isMusl() ? attempt(musl) : undefined)
+    ?? (fs.existsSync(url.fileURLToPath(new URL(musl, root))) && isMusl() ? attempt(musl) : undefined)
     ?? attempt(SOURCE_BUILD);
   if (found) return found;
   throw new Error(`wasock: no native addon loads on ${where}: tried ${tried.join(', ')}. ` +

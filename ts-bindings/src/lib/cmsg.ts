@@ -5,7 +5,7 @@
 // core-c/include/wasock/host.h), which a guest's host converts between.
 // Node's Buffer by import: the global one is a getter, which a hot path
 // pays for on every use.
-import { Buffer } from 'node:buffer';
+import { Buffer } from '../host/builtins.js';
 import {
   CMSG_ALIGNMENT, CMSG_LEN_SIZE, CMSG_LEVEL_OFFSET, CMSG_TYPE_OFFSET, CMSGHDR_SIZE,
 } from '../host/cmsg.generated.js';

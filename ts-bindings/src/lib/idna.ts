@@ -1,7 +1,7 @@
 // The text codecs CPython applies to netdb arguments before they reach C:
 // the 'idna' codec for host names, strict UTF-8 (PyUnicode_AsUTF8) for other
 // strings, and C's view of a string (everything before the first NUL).
-import { domainToASCII } from 'node:url';
+import { url } from '../host/builtins.js';
 
 const utf8 = new TextEncoder();
 
@@ -77,7 +77,7 @@ export function idnaAscii(host: string): string {
 }
 
 function idnaNonAscii(host: string): string {
-  const ascii = domainToASCII(host);
+  const ascii = url.domainToASCII(host);
   if (ascii === '') throw idnaError('label empty or too long');
   return ascii;
 }

@@ -6,7 +6,8 @@
 // Each worker has its own library instance, so the main thread's resolver
 // configuration (configureResolver) goes along with the first job after it
 // changes: the worker applies it before the call.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../host/builtins.js';
 import { error, gaierror, herror, timeout } from './errors.js';
 import { FILE_KEYS, resolverFile } from './resolver.js';
 
@@ -109,7 +110,7 @@ function rebuild(w: Wire): Error {
 }
 
 function spawn(): Slot {
-  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { url: indexUrl } });
+  const worker = new (workerThreads().Worker)(WORKER_CODE, { eval: true, workerData: { url: indexUrl } });
   // A new worker reads the machine's files: the key of "no overrides".
   const slot: Slot = { worker, pending: 0, config: '-,'.repeat(FILE_KEYS.length) };
   worker.unref();

@@ -15,7 +15,7 @@
 // result into the method's value, or throws the error it stands for.
 // Node's Buffer by import: the global one is a getter, which a hot path
 // pays for on every use.
-import { Buffer } from 'node:buffer';
+import { Buffer } from '../host/builtins.js';
 import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { decodeAddress } from './address.js';

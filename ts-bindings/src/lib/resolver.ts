@@ -2,7 +2,7 @@
 // `resolver_file` import): the machine's /etc files, or text the embedder
 // sets with configureResolver() -- how tests and sandboxes pin hosts,
 // services and nameservers (with ports) without touching /etc.
-import { readFileSync, statSync } from 'node:fs';
+import { fs } from '../host/builtins.js';
 import {
   WSK_RFILE_COUNT, WSK_RFILE_GAI, WSK_RFILE_HOSTS, WSK_RFILE_NSSWITCH, WSK_RFILE_PROTOCOLS, WSK_RFILE_RESOLV,
   WSK_RFILE_SERVICES,
@@ -43,12 +43,12 @@ export function resolverFile(id: number): Slot | null {
   const slot = slots[id];
   if (slot === undefined) return null;
   if (slot.override !== null) return slot;
-  const st = statSync(PATHS[id], { throwIfNoEntry: false });
+  const st = fs.statSync(PATHS[id], { throwIfNoEntry: false });
   const stamp = st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
   if (stamp !== slot.stamp) {
     let bytes = new Uint8Array(0);
     try {
-      if (st) bytes = readFileSync(PATHS[id]);
+      if (st) bytes = fs.readFileSync(PATHS[id]);
     } catch { /* unreadable: empty, as glibc treats a missing file */ }
     slot.bytes = bytes;
     slot.stamp = stamp;

@@ -18,8 +18,7 @@
 //   - a Python-like file object, with `fileno()` and/or `read(size)`,
 //     `seek(pos)`, `mode`: used as CPython uses one (seek(offset + sent)
 //     when it has seek; without fileno() only the send fallback applies).
-import { fstatSync, read as fsRead, readSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { fs, util } from '../host/builtins.js';
 import { core, EXT_BASE } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { abortError } from '../host/readiness.js';
@@ -36,7 +35,7 @@ const SENDFILE_BLOCK_MAX = 2 ** 30;
 // The fallback's read size, CPython's.
 const SEND_BLOCK = 8192;
 
-const fsReadAsync = promisify(fsRead);
+const fsReadAsync = util.promisify(fs.read);
 
 // One sendfile(2) call: up to count bytes of inFd from offset. Its result is
 // the bytes sent or -errno as a number (the rule decides what an errno
@@ -96,7 +95,7 @@ function fdSource(fd: number, seekable: boolean): Source {
   const read = (size: number, pos: number | null): Uint8Array => {
     const buf = Buffer.allocUnsafe(size);
     try {
-      return buf.subarray(0, readSync(fd, buf, 0, size, pos));
+      return buf.subarray(0, fs.readSync(fd, buf, 0, size, pos));
     } catch (e) {
       throw fsError(e);
     }
@@ -164,7 +163,7 @@ function checkParams(file: unknown, sockType: number, count: unknown): number | 
 // The file's size, or null when fstat(2) fails (not a file: fall back).
 function sizeOf(fd: number): number | null {
   try {
-    return fstatSync(fd).size;
+    return fs.fstatSync(fd).size;
   } catch {
     return null;
   }

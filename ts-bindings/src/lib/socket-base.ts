@@ -6,7 +6,7 @@
 // knows the other.
 // Node's Buffer by import: the global one is a getter, which a hot path
 // pays for on every use.
-import { Buffer } from 'node:buffer';
+import { Buffer } from '../host/builtins.js';
 import { core, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { encodeAddress } from './address.js';

@@ -1,7 +1,8 @@
 // Streams over a Promise API socket: a Node Duplex (what makefile() returns
 // there) and a WHATWG ReadableStream/WritableStream pair. Both call the
 // socket's own recv/sendall, so timeouts, modes and errors are the socket's.
-import { Duplex, type DuplexOptions } from 'node:stream';
+import type { Duplex, DuplexOptions } from 'node:stream';
+import { stream } from '../host/builtins.js';
 import type { FileMode } from './makefile.js';
 import { SHUT_WR } from '../host/constants.generated.js';
 
@@ -33,7 +34,7 @@ export function socketDuplex(sock: StreamSocket, spec: FileMode, release: () => 
   const writing = spec.writing;
   const text = !spec.binary;
   let reads: AbortController | null = null;
-  const d = new Duplex(<DuplexOptions & { readable: boolean; writable: boolean }>{
+  const d = new (stream().Duplex)(<DuplexOptions & { readable: boolean; writable: boolean }>{
     readable: reading,
     writable: writing,
     allowHalfOpen: true,
