@@ -18,10 +18,10 @@ export function isSignal(v: unknown): v is AbortSignal {
 
 // The operation's first attempt, made by the caller, failed with `err`, or
 // (`err` given without an attempt) the caller knows what it would answer.
-// The Promise settles with op.settle()'s value or error. `done(r)` runs with
-// the final result of a successful attempt, before the Promise settles.
-export function runPending<T>(op: Op<T>, err: number, timeout: number, signal: AbortSignal | undefined,
-  done: ((r: number) => void) | null = null): Promise<T> {
+// The Promise settles with op.settle()'s value or error. `done(r, op)` runs
+// with the final result of a successful attempt, before the Promise settles.
+export function runPending<T, O extends Op<T>>(op: O, err: number, timeout: number, signal: AbortSignal | undefined,
+  done: ((r: number, op: O) => void) | null = null): Promise<T> {
   op.park?.();
   return new Promise<T>((resolve, reject) => {
     new PendingOp(op, timeout, signal, done, resolve, reject).next(err);
@@ -32,16 +32,16 @@ export function runPending<T>(op: Op<T>, err: number, timeout: number, signal: A
 // where its Promise goes. It is its own readiness waiter, so waiting costs no
 // Promise, closure or async frame per wake-up; the attempt runs straight
 // from the event loop's dispatch.
-class PendingOp<T> implements Waiter {
+class PendingOp<T, O extends Op<T>> implements Waiter {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #onAbort: (() => void) | null = null;
   readonly #deadline: bigint;
 
   constructor(
-    readonly op: Op<T>,
+    readonly op: O,
     readonly timeout: number,
     readonly signal: AbortSignal | undefined,
-    readonly done: ((r: number) => void) | null,
+    readonly done: ((r: number, op: O) => void) | null,
     readonly resolve: (v: T) => void,
     readonly reject: (e: unknown) => void,
   ) {
@@ -66,16 +66,16 @@ class PendingOp<T> implements Waiter {
         return;
       }
       if (step > 0) {
-        const r = watch(op.fd, op.events, this);
-        if (r < 0) {
-          this.#finish(r);
-        } else if (step !== WSK_STEP_FOREVER) {
+        // The time limit first: watch may report the descriptor ready at once.
+        if (step !== WSK_STEP_FOREVER) {
           this.#timer = setTimeout(() => {
             unwatch(op.fd, op.events, this);
             this.ready(false);
           }, step);
           unrefTimer(this.#timer);
         }
+        const r = watch(op.fd, op.events, this);
+        if (r < 0) this.#finish(r);
         return;
       }
       const r = op.retry(true);
@@ -113,7 +113,7 @@ class PendingOp<T> implements Waiter {
       this.reject(e);
       return;
     }
-    if (r >= 0) this.done?.(r);
+    if (r >= 0) this.done?.(r, this.op);
     this.resolve(v);
   }
 
