@@ -251,6 +251,29 @@ test('settimeout: rejects with socket.timeout after the deadline; the socket sta
   s.close();
 });
 
+// On the epoll backend the poll that comes with a wait's registration can find
+// the data already queued and finish the read at once: the read's time limit,
+// armed for that wait, must go with it, or it fires later, retries the
+// settled read and takes data meant for the next one.
+test('settimeout: a read whose wait finds its data already queued leaves no time limit behind', async () => {
+  const [c, s] = await pair();
+  s.settimeout(0.1);
+  const first = s.recv(10); // would block: the next read after a send waits first
+  await c.sendall(bytes('a'));
+  assert.is(text(await first), 'a');
+  for (let i = 0; i < 20; i++) {
+    await s.sendall(bytes('q'));
+    await c.sendall(bytes(`r${i}`)); // queued before s's read waits
+    assert.is(text(await s.recv(10)), `r${i}`);
+    assert.is(text(await c.recv(10)), 'q');
+  }
+  await c.sendall(bytes('last'));
+  await sleep(250); // past every time limit armed above
+  assert.is(text(await s.recv(10)), 'last');
+  c.close();
+  s.close();
+});
+
 test('non-blocking mode: EAGAIN at once, connect EINPROGRESS / connect_ex', async () => {
   const [c, s] = await pair();
   s.setblocking(false);

@@ -372,14 +372,31 @@ static int watch_get(struct wsk_ready *w, int fd, struct wsk_watch **out)
 	return 0;
 }
 
-/* pollWait(fd, events) -> 0 | -errno: fd is listed for dispatch when ready. */
+/* What is ready now, listed for JS: the pairs, or -errno. JS reads the
+ * list before anything appends again. */
+static napi_value poll_listed(napi_env env, struct wsk_ready *w)
+{
+	int r = run(w);
+	size_t n = w->nready;
+	w->nready = 0;
+	return ret_int(env, r < 0 ? r : (int64_t)n);
+}
+
+/* pollWait(fd, events, poll) -> pairs listed | -errno: fd is listed for
+ * dispatch when ready. With poll, on a backend JS polls, the wait is
+ * registered and then whatever is ready now is listed, as pollRun does (fd
+ * itself, if it is ready already): one call where a wait that follows a send
+ * would make two, and the wait already counts while the poll's reports are
+ * taken, so the loop's hold is never dropped and taken again in between. */
 napi_value f_pollWait(napi_env env, napi_callback_info info)
 {
-	ARGS(2);
+	ARGS(3);
 	I32(fd, 0);
 	I32(events, 1);
+	I32(poll, 2);
+	struct wsk_ready *w = ready_env;
 	struct wsk_watch *p;
-	int r = watch_get(ready_env, fd, &p);
+	int r = watch_get(w, fd, &p);
 	if (r < 0)
 		return ret_int(env, r);
 	set_want(p, p->want | (events & (POLLIN | POLLOUT)));
@@ -388,7 +405,7 @@ napi_value f_pollWait(napi_env env, napi_callback_info info)
 		set_want(p, 0);
 		return ret_int(env, r);
 	}
-	return ret_int(env, 0);
+	return poll && w->be->run ? poll_listed(env, w) : ret_int(env, 0);
 }
 
 /* pollRef(fd, on) -> 0 | -errno: whether fd's waits keep the loop alive
@@ -438,11 +455,7 @@ napi_value f_pollRun(napi_env env, napi_callback_info info)
 	struct wsk_ready *w = ready_env;
 	if (!w || !w->be->run)
 		RET_ERR(ENOTSUP);
-	int r = run(w);
-	size_t n = w->nready;
-	/* JS reads the list before anything appends again. */
-	w->nready = 0;
-	return ret_int(env, r < 0 ? r : (int64_t)n);
+	return poll_listed(env, w);
 }
 
 /* pollPark() -> 0 | -errno: on a backend JS polls, a poll found nothing:

@@ -80,7 +80,9 @@ export interface Addon {
   // The watches waited for; those whose descriptor was closed behind the library's back are
   // reported ready (their retry meets EBADF).
   pollCheck(): number;
-  pollWait(fd: number, events: number): number;
+  // fd is listed when ready for `events`; with poll (1, the epoll backend), the wait is
+  // registered and then the pairs now ready are listed as pollRun lists them: their count.
+  pollWait(fd: number, events: number, poll: number): number;
   pollCancel(fd: number, events: number): number;
   // Whether fd's waits keep the loop alive (1) or not (0), until pollClose.
   pollRef(fd: number, on: number): number;

@@ -137,18 +137,13 @@ function turn(): void {
 
 // An operation about to wait has just made its peer's descriptor ready, as
 // often as not (a send, then a recv that waits for the answer; both ends on
-// one loop). So before a wait registers, the epoll backend polls once, and
-// what is ready runs now rather than a loop turn later. At most EARLY_MAX
-// such polls per loop turn: a pair of busy sockets on one loop still yields
-// to timers and other I/O as often as a poll phase of that many events would.
+// one loop). So as a wait registers, the epoll backend polls once, in the
+// same call, and what is ready runs now rather than a loop turn later. At
+// most EARLY_MAX such polls per loop turn: a pair of busy sockets on one loop
+// still yields to timers and other I/O as often as a poll phase of that many
+// events would.
 const EARLY_MAX = 64;
 let early = 0;
-
-function pollNow(): void {
-  early++;
-  const n = addon.pollRun();
-  if (n > 0) dispatch(n);
-}
 
 // napi_make_callback needs a real object as its receiver.
 const receiver = { dispatch };
@@ -173,16 +168,18 @@ function check(): void {
 }
 
 // Registers w for fd's `events` (POLLIN or POLLOUT): 0, or the addon's
-// -errno (nothing registered then).
+// -errno (nothing registered then). On the epoll backend the poll that comes
+// with it may wake w before this returns (fd was ready already), so whatever
+// w arms for its wait (a time limit) is armed before.
 export function watch(fd: number, events: number, w: Waiter): number {
-  if (polled && !dispatching && early < EARLY_MAX) pollNow();
   let e = entries[fd];
   if (e === undefined) {
     e = { rd: [], wr: [] };
     entries[fd] = e;
   }
   (events === POLLIN ? e.rd : e.wr).push(w);
-  const r = addon.pollWait(fd, events);
+  const poll = polled && !dispatching && early < EARLY_MAX;
+  const r = addon.pollWait(fd, events, poll ? 1 : 0);
   if (r < 0) {
     unwatch(fd, events, w);
     return r;
@@ -192,7 +189,11 @@ export function watch(fd: number, events: number, w: Waiter): number {
     checker = setInterval(check, CHECK_MS);
     unrefTimer(checker);
   }
-  return r;
+  if (poll) {
+    early++;
+    if (r > 0) dispatch(r);
+  }
+  return 0;
 }
 
 // w no longer waits (its time limit passed, or it was aborted).

@@ -18,6 +18,11 @@ import type {
 } from './types.js';
 import { sendfileAsync } from './sendfile.js';
 
+// One of SocketBase's operation builders, as the Promise socket calls it
+// with (up to five of) its method's arguments, which it checks itself.
+type MakeOp<O> = (this: AsyncSocket, ...args: never[]) => O;
+type CallOp<O> = (this: AsyncSocket, ...args: unknown[]) => O;
+
 /**
  * Python's socket object for the event loop, exported by `wasock/promises` as `SocketType` (and
  * `socket.socket`). The same methods as the sync socket; each call that can wait returns a Promise
@@ -56,8 +61,8 @@ export class AsyncSocket extends SocketBase {
   #fullReads = 0;
   #sentSinceRead = false;
   // Bound once: what a hinted read does when it succeeds.
-  readonly #afterHinted = (r: number, size: number): void => {
-    if (r !== size) {
+  readonly #afterHinted = (r: number, op: RecvOp<unknown>): void => {
+    if (r !== op.size) {
       this.#fullReads = 0;
     } else if (++this.#fullReads >= this.#probeEvery) {
       this.#fullReads = 0;
@@ -77,13 +82,16 @@ export class AsyncSocket extends SocketBase {
 
   // A write-side operation (or accept, connect): the first attempt now, then
   // the Promise driver. Bad arguments and a closed socket reject, as every
-  // error of the Promise API does, rather than throw.
-  #run<T>(make: () => Op<T>, signal: AbortSignal | undefined): Promise<T> {
+  // error of the Promise API does, rather than throw. `make` is one of
+  // SocketBase's operation builders, given the method's arguments a..e (a
+  // method and its arguments rather than a closure: no allocation per call).
+  #run<T>(signal: AbortSignal | undefined, make: MakeOp<Op<T>>, a?: unknown, b?: unknown, c?: unknown, d?: unknown,
+    e?: unknown): Promise<T> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     let op: Op<T>;
     let r: number;
     try {
-      op = make();
+      op = (make as CallOp<Op<T>>).call(this, a, b, c, d, e);
       this.#sentSinceRead = op.events === POLLOUT;
       r = op.attempt();
       if (r >= 0) return Promise.resolve(op.settle(r));
@@ -94,11 +102,11 @@ export class AsyncSocket extends SocketBase {
   }
 
   // A read: as #run, with the read hint.
-  #read<T>(make: () => RecvOp<T>, signal: AbortSignal | undefined): Promise<T> {
+  #read<T>(signal: AbortSignal | undefined, make: MakeOp<RecvOp<T>>, a: unknown, b: unknown, c?: unknown): Promise<T> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     let op: RecvOp<T>;
     try {
-      op = make();
+      op = (make as CallOp<RecvOp<T>>).call(this, a, b, c);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -123,8 +131,7 @@ export class AsyncSocket extends SocketBase {
         if (this.#probeEvery < 64) this.#probeEvery *= 2;
       }
     }
-    const size = op.size;
-    return runPending(op, err, this.coreTimeout(), signal, hinted ? (r) => this.#afterHinted(r, size) : null);
+    return runPending(op, err, this.coreTimeout(), signal, hinted ? this.#afterHinted : null);
   }
 
   /**
@@ -136,7 +143,7 @@ export class AsyncSocket extends SocketBase {
    * @throws (rejects) socket.error (e.g. EINVAL when not listening), socket.timeout, AbortError.
    */
   accept(signal?: AbortSignal): Promise<[this, Address]> {
-    return this.#run(() => this.acceptOp(), signal);
+    return this.#run(signal, this.acceptOp);
   }
 
   /**
@@ -151,7 +158,7 @@ export class AsyncSocket extends SocketBase {
    */
   connect(address: AddressArg, signal?: AbortSignal): Promise<void>;
   connect(address: unknown, signal?: AbortSignal): Promise<void> {
-    return this.#run(() => this.connectOp(address, false), signal);
+    return this.#run<void>(signal, this.connectOp, address, false);
   }
 
   // Errors of the connect itself are returned; a timeout is EAGAIN, as CPython.
@@ -165,7 +172,7 @@ export class AsyncSocket extends SocketBase {
    */
   connect_ex(address: AddressArg, signal?: AbortSignal): Promise<number>;
   connect_ex(address: unknown, signal?: AbortSignal): Promise<number> {
-    return this.#run(() => this.connectOp(address, true), signal);
+    return this.#run<number>(signal, this.connectOp, address, true);
   }
 
   /**
@@ -182,7 +189,7 @@ export class AsyncSocket extends SocketBase {
   recv(bufsize: Int, signal?: AbortSignal): Promise<Uint8Array>;
   recv(bufsize: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<Uint8Array> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#read(() => this.recvBytesOp(bufsize, flags, 'recv'), signal);
+    return this.#read(signal, this.recvBytesOp, bufsize, flags);
   }
 
   /**
@@ -198,7 +205,7 @@ export class AsyncSocket extends SocketBase {
   recvfrom(bufsize: Int, signal?: AbortSignal): Promise<[Uint8Array, Address]>;
   recvfrom(bufsize: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<[Uint8Array, unknown]> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#read(() => this.recvfromOp(bufsize, flags), signal);
+    return this.#read(signal, this.recvfromOp, bufsize, flags);
   }
 
   /**
@@ -219,7 +226,7 @@ export class AsyncSocket extends SocketBase {
     signal?: AbortSignal): Promise<number> {
     if (isSignal(nbytes)) [nbytes, signal] = [undefined, nbytes];
     else if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#read(() => this.recvIntoOp(buffer, nbytes, flags), signal);
+    return this.#read(signal, this.recvIntoOp, buffer, nbytes, flags);
   }
 
   /**
@@ -239,7 +246,7 @@ export class AsyncSocket extends SocketBase {
     signal?: AbortSignal): Promise<[number, unknown]> {
     if (isSignal(nbytes)) [nbytes, signal] = [undefined, nbytes];
     else if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#read(() => this.recvfromIntoOp(buffer, nbytes, flags), signal);
+    return this.#read(signal, this.recvfromIntoOp, buffer, nbytes, flags);
   }
 
   /**
@@ -255,7 +262,7 @@ export class AsyncSocket extends SocketBase {
   send(data: Bytes, signal?: AbortSignal): Promise<number>;
   send(data: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<number> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#run(() => this.sendOp(data, flags), signal);
+    return this.#run(signal, this.sendOp, data, flags);
   }
 
   // One deadline covers every partial send; what went out is not sent again.
@@ -272,7 +279,7 @@ export class AsyncSocket extends SocketBase {
   sendall(data: Bytes, signal?: AbortSignal): Promise<void>;
   sendall(data: unknown, flags?: unknown | AbortSignal, signal?: AbortSignal): Promise<void> {
     if (isSignal(flags)) [flags, signal] = [undefined, flags];
-    return this.#run(() => this.sendallOp(data, flags), signal);
+    return this.#run(signal, this.sendallOp, data, flags);
   }
 
   // sendto(data, address) or sendto(data, flags, address), then an optional signal.
@@ -290,7 +297,7 @@ export class AsyncSocket extends SocketBase {
     Promise<number> {
     const args: unknown[] = Array.prototype.slice.call(arguments);
     const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
-    return this.#run(() => this.sendtoOp(args), sig);
+    return this.#run(sig, this.sendtoOp, args);
   }
 
   /**
@@ -306,7 +313,7 @@ export class AsyncSocket extends SocketBase {
     signal?: AbortSignal): Promise<number>;
   sendmsg(...args: unknown[]): Promise<number> {
     const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
-    return this.#run(() => this.sendmsgOp(args[0], args[1], args[2], args[3]), sig);
+    return this.#run(sig, this.sendmsgOp, args[0], args[1], args[2], args[3]);
   }
 
   /**
@@ -322,7 +329,7 @@ export class AsyncSocket extends SocketBase {
     signal?: AbortSignal): Promise<number>;
   sendmsg_afalg(...args: unknown[]): Promise<number> {
     const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
-    return this.#run(() => this.sendmsgAfalgOp(args[0], args[1], args[2], args[3], args[4]), sig);
+    return this.#run(sig, this.sendmsgAfalgOp, args[0], args[1], args[2], args[3], args[4]);
   }
 
   /**
@@ -337,7 +344,7 @@ export class AsyncSocket extends SocketBase {
   recvmsg(bufsize: Int, ancbufsize?: Int, flags?: Int, signal?: AbortSignal): Promise<RecvmsgResult>;
   recvmsg(...args: unknown[]): Promise<RecvmsgResult> {
     const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
-    return this.#run(() => this.recvmsgOp(args[0], args[1], args[2]), sig) as Promise<RecvmsgResult>;
+    return this.#run(sig, this.recvmsgOp, args[0], args[1], args[2]) as Promise<RecvmsgResult>;
   }
 
   /**
@@ -353,8 +360,7 @@ export class AsyncSocket extends SocketBase {
     Promise<RecvmsgIntoResult>;
   recvmsg_into(...args: unknown[]): Promise<RecvmsgIntoResult> {
     const sig = isSignal(args[args.length - 1]) ? args.pop() as AbortSignal : undefined;
-    return this.#run(() => this.recvmsgIntoOp(args[0], args[1], args[2]), sig) as
-      Promise<RecvmsgIntoResult>;
+    return this.#run(sig, this.recvmsgIntoOp, args[0], args[1], args[2]) as Promise<RecvmsgIntoResult>;
   }
 
   /**

@@ -477,13 +477,15 @@ export abstract class SocketBase {
   }
 
   protected recvIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvIntoOp {
-    const [buf, size] = this.#intoArgs(buffer, nbytes, 'recv_into', 'buffer too small for requested bytes');
+    const buf = asWritable(buffer, 'recv_into');
+    const size = this.#intoSize(buf, nbytes, 'recv_into', 'buffer too small for requested bytes');
     const fl = asCInt(flags);
     return this.dataOp(RecvIntoOp).init(size === 0 ? this.#fd : this.open(), buf, size, fl);
   }
 
   protected recvfromIntoOp(buffer: unknown, nbytes: unknown = 0, flags: unknown = 0): RecvfromIntoOp {
-    const [buf, size] = this.#intoArgs(buffer, nbytes, 'recvfrom_into', 'nbytes is greater than the length of the buffer');
+    const buf = asWritable(buffer, 'recvfrom_into');
+    const size = this.#intoSize(buf, nbytes, 'recvfrom_into', 'nbytes is greater than the length of the buffer');
     const fl = asCInt(flags);
     return this.dataOp(RecvfromIntoOp).init(this.open(), buf, size, fl, this.#proto);
   }
@@ -494,13 +496,12 @@ export abstract class SocketBase {
     return size;
   }
 
-  // recv_into/recvfrom_into's buffer and size: nbytes 0 means the whole buffer.
-  #intoArgs(buffer: unknown, nbytes: unknown, caller: string, tooSmall: string): [Uint8Array, number] {
-    const buf = asWritable(buffer, caller);
+  // recv_into/recvfrom_into's size in buf: nbytes 0 means the whole buffer.
+  #intoSize(buf: Uint8Array, nbytes: unknown, caller: string, tooSmall: string): number {
     const n = asSize(nbytes);
     if (n < 0) throw new RangeError(`negative buffersize in ${caller}`);
     if (n > buf.length) throw new RangeError(tooSmall);
-    return [buf, n === 0 ? buf.length : n];
+    return n === 0 ? buf.length : n;
   }
 
   protected sendOp(data: unknown, flags: unknown = 0): SendOp {
