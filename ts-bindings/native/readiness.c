@@ -122,6 +122,13 @@ void readiness_flush(struct wsk_ready *w)
 	/* The list is ours again: JS read it during the call, and nothing
 	 * appends until this returns. */
 	w->nready = 0;
+	/* A backend JS polls keeps a registration armed between waits, as after
+	 * its own polls: a later report that nobody waits for disarms it
+	 * (readiness_take). Disarming here, after a wake-up from the helper
+	 * thread, cost an epoll_ctl to disarm and one to re-arm per descriptor
+	 * the next time it was waited for. */
+	if (w->be->run)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		int fd = w->list[2 * i];
 		struct wsk_watch *p = readiness_watch(w, fd);
