@@ -12,6 +12,9 @@
 //                   function), or by libc's close(2) itself (Node's fs.closeSync; on Deno and
 //                   Bun, whose fs does not close foreign descriptors, through their FFI).
 //                   Prints how the recv settled.
+//   parked N        one connection, N rounds of: a recv waits, the loop sleeps 3 ms (on the
+//                   epoll backend it parks: the helper thread wakes it when data comes), then
+//                   the peer sends. Prints "done N".
 import * as socket from 'wasock/promises';
 import * as sync from 'wasock';
 
@@ -92,6 +95,19 @@ if (mode === 'storm') {
   await sleep(200);
   console.log('idle');
   setInterval(() => {}, 1 << 30);
+} else if (mode === 'parked') {
+  const n = Number(a1);
+  const [[c], [s]] = await pairs(1);
+  let done = 0;
+  for (let i = 0; i < n; i++) {
+    const pending = s.recv(1);
+    await sleep(3);
+    await c.sendall(Buffer.from('x'));
+    if ((await pending).length === 1) done++;
+  }
+  c.close();
+  s.close();
+  console.log(`done ${done}`);
 } else if (mode === 'closed') {
   const [[c], [s]] = await pairs(1);
   const pending = c.recv(10).then((b) => `resolved ${b.length}`, (e) => `rejected errno ${e.errno}`);
