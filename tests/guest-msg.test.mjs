@@ -287,6 +287,12 @@ test('a listener the host lent (--listen) is usable but never leaves in SCM_RIGH
   assert.is(hline('rights-lent-dup'), 'rights-lent-dup -1 EBADF');
   assert.is(hline('rights-own-beside-lent'), 'rights-own-beside-lent 1 OK');
   assert.is(hline('rights-own-beside-lent-recv'), 'rights-own-beside-lent-recv 1 OK fds=1 ctrunc=0');
+  // Moved by WASI's fd_renumber onto a number of the guest's own socket: still lent.
+  assert.is(hline('renumber-lent'), 'renumber-lent 0');
+  assert.is(hline('rights-lent-renumbered'), 'rights-lent-renumbered -1 EBADF');
+  assert.is(hline('renumber-own'), 'renumber-own 0');
+  assert.is(hline('rights-own-renumbered'), 'rights-own-renumbered 1 OK');
+  assert.is(hline('rights-own-renumbered-recv'), 'rights-own-renumbered-recv 1 OK fds=1 ctrunc=0');
 });
 
 test('sendmsg\'s destination is judged as sendto\'s', () => {

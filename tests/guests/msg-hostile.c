@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <wasock/host.h>
+#include <wasi/api.h>
 
 /* Linux's numbers, which the guest ABI's flags and SOL_SOCKET names are;
  * the SDK's headers leave out what a guest may not use. */
@@ -515,7 +516,20 @@ static void lent_listener(const int a[2], int lent)
 	result("rights-lent-dup", sendmsg(a[0], fds(&copy, 1), 0));
 	result("rights-own-beside-lent", sendmsg(a[0], fds(&a[0], 1), 0));
 	receive("rights-own-beside-lent-recv", a[1], 64);
-	close(copy);
+
+	/* WASI's fd_renumber moves a descriptor to a number the guest picks:
+	 * the lent listener under the number of a socket of its own is still
+	 * lent; an own socket under a new number is still its own. */
+	int moved = socket(AF_INET, SOCK_STREAM, 0);
+	int own = socket(AF_INET, SOCK_STREAM, 0);
+	int own_to = socket(AF_INET, SOCK_STREAM, 0);
+	printf("renumber-lent %d\n", __wasi_fd_renumber(copy, moved));
+	result("rights-lent-renumbered", sendmsg(a[0], fds(&moved, 1), 0));
+	printf("renumber-own %d\n", __wasi_fd_renumber(own, own_to));
+	result("rights-own-renumbered", sendmsg(a[0], fds(&own_to, 1), 0));
+	receive("rights-own-renumbered-recv", a[1], 64);
+	close(moved);
+	close(own_to);
 }
 
 int main(int argc, char **argv)
