@@ -10,8 +10,8 @@
 // both ends on one event loop, wasock/promises against that runtime's node:net
 // and its native API (pingpong-deno, echo1000-deno, bulk-deno, the same for
 // bun); on Node the bulk of that shape (bulk-node; Node's ping-pong and 1,000
-// connections are the first two rows). Each row names its runtime, which
-// bench/chart.mjs groups by.
+// connections are the first two rows); and cold start (cold-deno, cold-bun).
+// Each row names its runtime, which bench/chart.mjs groups by.
 // Each round runs every implementation once per test, order rotating; the
 // table reports medians and ratios (for a side row, the median of each round's
 // ratio); bench/results/async-latest.json keeps all.
@@ -46,6 +46,9 @@ const coldJs = (spec) => [node, '--input-type=module', '-e', `const t0 = perform
 const coldPy = [PY, '-c', `import time; t0 = time.perf_counter()
 import socket; socket.socket().close(); t1 = time.perf_counter()
 print('{"rate": %f}' % ((t1 - t0) * 1000))`];
+// The parts of it any package of this shape pays (bench/cold.mjs), beside CPython's whole.
+const cold = join(here, 'cold.mjs');
+const coldParts = Object.fromEntries(['esm', 'exports', 'addon', 'wasm'].map((p) => [p, [node, cold, p]]));
 
 const tmp = mkdtempSync(join(tmpdir(), 'wasock-abench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -92,6 +95,8 @@ const TESTS = {
   cold: { unit: 'ms', lower: true, title: "cold start: import to first socket, fresh process",
     impls: { wasock: coldJs('wasock'), promises: coldJs('wasock/promises'), cpython: coldPy },
     target: null },
+  'cold-parts': { unit: 'ms', lower: true, title: 'cold start: the ES module loader, 1,100 exports, the addon, the Wasm compile',
+    impls: { ...coldParts, cpython: coldPy }, target: null },
 };
 // Deno's and Bun's rows (the top comment); a runtime not installed is noted.
 // bench/chart.mjs heads each runtime's rows with its version.
@@ -110,6 +115,9 @@ for (const [name, rt] of Object.entries(runtimes)) {
     impls: { side: run('echo1000', 'side', ...P.echo) }, target: ['promises', 'net', 1.0] };
   TESTS[`bulk-${name}`] = { unit: 'MiB/s', title: oneLoop, runtime: name,
     impls: { side: run('bulk1', 'side', ...P.bulk) }, target: ['promises', 'net', 1.0] };
+  TESTS[`cold-${name}`] = { unit: 'ms', lower: true, title: TESTS.cold.title, runtime: name,
+    impls: { wasock: [rt.bin, ...rt.args, cold, 'first', 'wasock'], promises: [rt.bin, ...rt.args, cold, 'first', 'wasock/promises'],
+      cpython: coldPy }, target: null };
 }
 if (only) for (const t of Object.keys(TESTS)) if (!only.includes(t)) delete TESTS[t];
 
