@@ -1,10 +1,10 @@
 // Cold start in a fresh process, in ms (lower is better); prints one JSON line { rate }.
 //
-//   RUNTIME bench/cold.mjs first SPEC    import(SPEC) to a first socket made and closed (Deno and
-//                                        Bun run this file; Node's row in async-run.mjs runs the
-//                                        same with -e, so no file has been imported before)
-//   node bench/cold.mjs esm              import of a module of one export: the ES module loader's
-//                                        own first import
+//   RUNTIME bench/cold.mjs first SPEC    import(SPEC) to a first socket made and closed (Node,
+//                                        Deno, Bun), timed from a program file as CPython's is
+//                                        after its import system is up
+//   node bench/cold.mjs esm              import of a module of one export: what one more module
+//                                        costs the ES module loader
 //   node bench/cold.mjs exports          import of a module of as many `export const` as
 //                                        dist/constants.js has: what Python's constants cost as
 //                                        named exports
