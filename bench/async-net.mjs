@@ -5,16 +5,19 @@
 //   node bench/async-net.mjs echo1000 wasock|net [ROUNDS]      1000 concurrent connections, each
 //                                                             ROUNDS 64 B echoes (after 5 warm-up
 //                                                             rounds): messages/s
+//   node bench/async-net.mjs pingpong-xp|echo1000-xp ...        the same two against
+//                                                             bench/echo-server.c in a process of
+//                                                             its own (WASOCK_ECHO_SERVER=binary)
 //   node bench/async-net.mjs churn wasock|sync|net [N]         connect/accept/close cycles/s
 //   node bench/async-net.mjs bulk wasock|net [BYTES] [WARM]    BYTES in 64 KiB chunks, receiver in a
 //                                                             Worker (as bulk.c's thread): MiB/s
 //   node bench/async-net.mjs bulk1 wasock|net [BYTES] [WARM]   the same, both ends on one event loop
-//   deno run -A bench/async-net.mjs pingpong|echo1000|bulk1 wasock|net|native ...
-//   bun run bench/async-net.mjs pingpong|echo1000|bulk1 wasock|net|native ...
+//   deno run -A bench/async-net.mjs pingpong|echo1000|...-xp|bulk1 wasock|net|native ...
+//   bun run bench/async-net.mjs pingpong|echo1000|...-xp|bulk1 wasock|net|native ...
 //                                                             the same on Deno and Bun; native is the
 //                                                             runtime's own API (Deno.listen /
 //                                                             Deno.connect, Bun.listen / Bun.connect)
-//   ... pingpong|echo1000|bulk1 side [N|BYTES] [WARM|ROUNDS]  every implementation in this one process,
+//   ... pingpong|echo1000|...-xp|bulk1 side [N|BYTES] [WARM|ROUNDS]  every implementation in this one process,
 //                                                             in alternating slices: { rate, rates }
 import net from 'node:net';
 
@@ -26,6 +29,9 @@ function done(rate, extra = {}) {
   console.log(JSON.stringify({ test, impl, rate, ...extra }));
   process.exit(0);
 }
+
+// The runtime's own API (Deno's or Bun's), where there is one.
+const native = (bun, deno) => (typeof Bun !== 'undefined' ? bun : 'Deno' in globalThis ? deno : null);
 
 // WASOCK_DIST=dir: another build's dist/ (A/B runs of two builds).
 const DIST = process.env.WASOCK_DIST;
@@ -46,67 +52,106 @@ async function wasockPair() {
   return { socket, l, c, s };
 }
 
-// ---- 64 B ping-pong ------------------------------------------------------------------------
-// Each ping-pong and echo implementation sets up its connections and returns
-// { round(k): k round trips (ping-pong) or k rounds on every connection (echo), close() }.
-async function pingpongWasock() {
-  const { socket, l, c, s } = await wasockPair();
-  for (const x of [c, s]) x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
-  const server = (async () => {
-    const buf = Buffer.alloc(64);
-    for (;;) {
-      let got = 0;
-      while (got < 64) {
-        const k = await s.recv_into(buf.subarray(got));
-        if (k === 0) return;
-        got += k;
-      }
-      await s.sendall(buf);
-    }
-  })();
-  const buf = Buffer.alloc(64);
-  const rt = async () => {
-    await c.sendall(MSG);
-    let got = 0;
-    while (got < 64) got += await c.recv_into(buf.subarray(got));
+// ---- echo: 64 B ping-pong and 1,000 connections ------------------------------------------------
+// Each implementation has an echo server (any number of connections, each echoing what it
+// receives) and a client of `conns` connections to a port: { round(k): k round trips of 64 B on
+// every connection, one message in flight on each, close() }. Ping-pong is one connection,
+// echo1000 a thousand. The server runs on the measured event loop (pingpong, echo1000: a wait
+// often finds its peer's answer already there), or is bench/echo-server.c in a process of its
+// own (pingpong-xp, echo1000-xp: nothing is ready until that process answers, so the loop
+// sleeps between messages and each answer has to wake it). TCP_NODELAY on every socket.
+const CONNS = 1000;
+// Echo rounds per connection before the clock starts (both implementations).
+const ECHO_WARM = 5;
+
+async function serverWasock() {
+  const socket = await wasock();
+  const l = socket.socket();
+  l.bind(['127.0.0.1', 0]);
+  l.listen(CONNS);
+  const conns = [];
+  const serve = async (s) => {
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    const buf = Buffer.alloc(4096);
+    try {
+      for (let k; (k = await s.recv_into(buf)) !== 0;) await s.sendall(buf.subarray(0, k));
+    } catch { /* a reset ends it as end of stream does */ }
+    s.close();
   };
-  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+  // The listener's close rejects the pending accept (EBADF), which ends the loop.
+  const accepting = (async () => {
+    for (;;) conns.push(serve((await l.accept())[0]));
+  })().catch(() => {});
+  return { port: l.getsockname()[1],
     close: async () => {
-      c.close();
-      await server;
-      s.close();
       l.close();
+      await accepting;
+      await Promise.all(conns);
     } };
 }
 
-async function pingpongNet() {
+async function clientWasock(port, conns) {
+  const socket = await wasock();
+  const cs = await Promise.all(Array.from({ length: conns }, async () => {
+    const c = socket.socket();
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    await c.connect(['127.0.0.1', port]);
+    return c;
+  }));
+  const run = async (c, k) => {
+    const buf = Buffer.alloc(64);
+    for (let r = 0; r < k; r++) {
+      await c.sendall(MSG);
+      let got = 0;
+      while (got < 64) got += await c.recv_into(buf.subarray(got));
+    }
+  };
+  return { round: (k) => Promise.all(cs.map((c) => run(c, k))),
+    close: async () => {
+      for (const c of cs) c.close();
+    } };
+}
+
+async function serverNet() {
   const server = net.createServer({ noDelay: true }, (s) => {
     s.setNoDelay(true);
-    let pending = 0;
-    s.on('data', (d) => {
-      pending += d.length;
-      while (pending >= 64) {
-        pending -= 64;
-        s.write(MSG);
-      }
-    });
+    s.on('data', (d) => s.write(d));
+    s.on('error', () => {});
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const c = net.connect(server.address().port, '127.0.0.1');
-  c.setNoDelay(true);
-  await new Promise((r) => c.on('connect', r));
-  const client = callbackClient(() => c.write(MSG));
-  c.on('data', client.data);
-  return { round: client.round,
+  await new Promise((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: CONNS }, r));
+  return { port: server.address().port, close: async () => server.close() };
+}
+
+// A callback API's client (net's, Bun's): connect(data) makes one connection whose data events
+// go to data(chunk) and returns its write(); `chained` picks how a connection's round trips
+// follow each other (see roundTrips and chainedEchoes).
+async function callbackClients(conns, chained, connect) {
+  const es = await Promise.all(Array.from({ length: conns }, async () => {
+    let e;
+    const write = await connect((d) => e.data(d));
+    e = (chained ? chainedEchoes : roundTrips)(write);
+    return e;
+  }));
+  return (k) => Promise.all(es.map((e) => e.round(k)));
+}
+
+async function clientNet(port, conns, chained) {
+  const cs = [];
+  const round = await callbackClients(conns, chained, (data) => new Promise((res) => {
+    const c = net.connect(port, '127.0.0.1', () => res(() => c.write(MSG)));
+    c.setNoDelay(true);
+    c.on('data', data);
+    cs.push(c);
+  }));
+  return { round,
     close: async () => {
-      c.destroy();
-      server.close();
+      for (const c of cs) c.destroy();
     } };
 }
 
-// The client side of a callback API (net, Bun's): data(chunk) counts the echo in, round(k)
-// makes k round trips, each a write and a Promise settled when 64 bytes are back.
-function callbackClient(write) {
+// Round trips one after another, each a write and a Promise settled when its 64 bytes are
+// back (as an async/await program over a callback API makes them).
+function roundTrips(write) {
   let waiting = null;
   let got = 0;
   const rt = () => new Promise((r) => {
@@ -124,6 +169,32 @@ function callbackClient(write) {
       }
     },
     round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+  };
+}
+
+// Round trips as callbacks chain them: data(chunk) counts the echo in and sends the next
+// message from the callback itself; round(k) resolves when k echoes of 64 B are back.
+function chainedEchoes(write) {
+  let left = 0;
+  let got = 0;
+  let done = null;
+  return {
+    data(d) {
+      got += d.length;
+      while (got >= 64) {
+        got -= 64;
+        if (--left === 0) {
+          done();
+          return;
+        }
+        write();
+      }
+    },
+    round: (k) => new Promise((res) => {
+      left = k;
+      done = res;
+      write();
+    }),
   };
 }
 
@@ -151,199 +222,110 @@ async function denoPair() {
   return { l, c, s: await accepted };
 }
 
-async function pingpongDeno() {
-  const { l, c, s } = await denoPair();
-  for (const x of [c, s]) x.setNoDelay(true);
-  const server = (async () => {
-    const buf = new Uint8Array(64);
-    while (await denoReadFull(s, buf)) await denoWriteAll(s, buf);
-  })();
-  const buf = new Uint8Array(64);
-  const rt = async () => {
-    await denoWriteAll(c, MSG);
-    await denoReadFull(c, buf);
+async function serverDeno() {
+  const l = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+  const conns = [];
+  const serve = async (s) => {
+    s.setNoDelay(true);
+    const buf = new Uint8Array(4096);
+    try {
+      for (let k; (k = await s.read(buf)) !== null;) await denoWriteAll(s, buf.subarray(0, k));
+    } catch { /* a reset ends it as end of stream does */ }
+    s.close();
   };
-  return { round: async (k) => { for (let i = 0; i < k; i++) await rt(); },
+  // The listener's close ends the iteration.
+  const accepting = (async () => {
+    for await (const s of l) conns.push(serve(s));
+  })().catch(() => {});
+  return { port: l.addr.port,
     close: async () => {
-      c.close();
-      await server.catch(() => {});
-      s.close();
       l.close();
+      await accepting;
+      await Promise.all(conns);
     } };
 }
 
-// Bun.listen/Bun.connect: callbacks on Bun's own loop, as net's shape above.
-async function pingpongBun() {
-  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: {
-    open(s) { s.setNoDelay?.(true); s.data = 0; },
-    data(s, d) {
-      s.data += d.length;
-      while (s.data >= 64) {
-        s.data -= 64;
-        s.write(MSG);
-      }
-    },
-  } });
-  const client = callbackClient(() => c.write(MSG));
-  const c = await Bun.connect({ hostname: '127.0.0.1', port: server.port, socket: {
-    data(_s, d) { client.data(d); },
-  } });
-  c.setNoDelay?.(true);
-  return { round: client.round,
-    close: async () => {
-      c.end();
-      server.stop(true);
-    } };
-}
-
-// ---- 1000 concurrent echo connections -----------------------------------------------------
-const CONNS = 1000;
-// Echo rounds per connection before the clock starts (both implementations).
-const ECHO_WARM = 5;
-
-async function echoWasock() {
-  const socket = await wasock();
-  const l = socket.socket();
-  l.bind(['127.0.0.1', 0]);
-  l.listen(CONNS);
-  const addr = l.getsockname();
-  const server = (async () => {
-    const all = [];
-    for (let i = 0; i < CONNS; i++) {
-      const [s] = await l.accept();
-      all.push((async () => {
-        const buf = Buffer.alloc(4096);
-        for (;;) {
-          const k = await s.recv_into(buf);
-          if (k === 0) break;
-          await s.sendall(buf.subarray(0, k));
-        }
-        s.close();
-      })());
-    }
-    await Promise.all(all);
-  })();
-  const clients = await Promise.all(Array.from({ length: CONNS }, async () => {
-    const c = socket.socket();
-    await c.connect(addr);
+async function clientDeno(port, conns) {
+  const cs = await Promise.all(Array.from({ length: conns }, async () => {
+    const c = await Deno.connect({ hostname: '127.0.0.1', port });
+    c.setNoDelay(true);
     return c;
   }));
-  const run = (n) => Promise.all(clients.map(async (c) => {
-    const buf = Buffer.alloc(64);
-    for (let r = 0; r < n; r++) {
-      await c.sendall(MSG);
-      let got = 0;
-      while (got < 64) got += await c.recv_into(buf.subarray(got));
-    }
-  }));
-  return { round: run,
-    close: async () => {
-      for (const c of clients) c.close();
-      await server;
-      l.close();
-    } };
-}
-
-async function echoNet() {
-  const server = net.createServer((s) => {
-    s.on('data', (d) => s.write(d));
-  });
-  await new Promise((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: CONNS }, r));
-  const port = server.address().port;
-  const clients = await Promise.all(Array.from({ length: CONNS }, () => new Promise((res) => {
-    const c = net.connect(port, '127.0.0.1', () => res(c));
-  })));
-  const echoes = clients.map((c) => {
-    const e = echoClient(() => c.write(MSG));
-    c.on('data', e.data);
-    return e;
-  });
-  return { round: (n) => Promise.all(echoes.map((e) => e.run(n))),
-    close: async () => {
-      for (const c of clients) c.destroy();
-      server.close();
-    } };
-}
-
-// One echo connection's client over a callback API (net, Bun's), as callbacks chain:
-// data(chunk) counts the echo in and sends the next message from the callback itself;
-// run(n) resolves when n echoes of 64 B are back.
-function echoClient(write) {
-  let left = 0;
-  let got = 0;
-  let done = null;
-  return {
-    data(d) {
-      got += d.length;
-      while (got >= 64) {
-        got -= 64;
-        if (--left === 0) {
-          done();
-          return;
-        }
-        write();
-      }
-    },
-    run: (n) => new Promise((res) => {
-      left = n;
-      done = res;
-      write();
-    }),
-  };
-}
-
-async function echoDeno() {
-  const l = Deno.listen({ hostname: '127.0.0.1', port: 0 });
-  const server = (async () => {
-    const all = [];
-    for (let i = 0; i < CONNS; i++) {
-      const s = await l.accept();
-      all.push((async () => {
-        const buf = new Uint8Array(4096);
-        try {
-          for (let k; (k = await s.read(buf)) !== null;) await denoWriteAll(s, buf.subarray(0, k));
-        } finally {
-          s.close();
-        }
-      })());
-    }
-    await Promise.all(all);
-  })();
-  const clients = await Promise.all(Array.from({ length: CONNS },
-    () => Deno.connect({ hostname: '127.0.0.1', port: l.addr.port })));
-  const run = (n) => Promise.all(clients.map(async (c) => {
+  const run = async (c, k) => {
     const buf = new Uint8Array(64);
-    for (let r = 0; r < n; r++) {
+    for (let r = 0; r < k; r++) {
       await denoWriteAll(c, MSG);
       await denoReadFull(c, buf);
     }
-  }));
-  return { round: run,
+  };
+  return { round: (k) => Promise.all(cs.map((c) => run(c, k))),
     close: async () => {
-      for (const c of clients) c.close();
-      // A server read may end in a reset rather than at end of stream; either ends its loop.
-      await server.catch(() => {});
-      l.close();
+      for (const c of cs) c.close();
     } };
 }
 
-async function echoBun() {
-  // Bun's write is unbuffered and may take part of the data, but a connection here has at
-  // most one 64 B message in flight, which the kernel's send buffer always takes whole.
-  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data(s, d) { s.write(d); } } });
-  const clients = await Promise.all(Array.from({ length: CONNS }, async () => {
-    const e = echoClient(() => c.write(MSG));
-    const c = await Bun.connect({ hostname: '127.0.0.1', port: server.port, socket: {
-      data(_s, d) { e.data(d); },
-    } });
-    return { c, e };
-  }));
-  return { round: (n) => Promise.all(clients.map(({ e }) => e.run(n))),
+// Bun.listen/Bun.connect: callbacks on Bun's own loop. Bun's write is unbuffered and may take
+// part of the data, but a connection here has one 64 B message in flight, which the kernel's
+// send buffer always takes whole.
+async function serverBun() {
+  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: {
+    open(s) { s.setNoDelay?.(true); },
+    data(s, d) { s.write(d); },
+  } });
+  return { port: server.port, close: async () => server.stop(true) };
+}
+
+async function clientBun(port, conns, chained) {
+  const cs = [];
+  const round = await callbackClients(conns, chained, async (data) => {
+    const c = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data(_s, d) { data(d); } } });
+    c.setNoDelay?.(true);
+    cs.push(c);
+    return () => c.write(MSG);
+  });
+  return { round,
     close: async () => {
-      for (const { c } of clients) c.end();
-      server.stop(true);
+      for (const c of cs) c.end();
     } };
 }
+
+// bench/echo-server.c, started once (WASOCK_ECHO_SERVER names the binary): its port.
+let external = null;
+function externalServer() {
+  external ??= (async () => {
+    const bin = process.env.WASOCK_ECHO_SERVER;
+    if (!bin) throw new Error('the *-xp tests need WASOCK_ECHO_SERVER, a build of bench/echo-server.c');
+    const { spawn } = await import('node:child_process');
+    // It exits when its standard input closes, with this process.
+    const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const port = await new Promise((res, rej) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) res(Number(out.trim()));
+      });
+      child.on('exit', () => rej(new Error(`${bin} exited`)));
+    });
+    // Neither it nor its pipes keep this process alive.
+    child.unref();
+    for (const s of [child.stdin, child.stdout]) s.unref?.();
+    return port;
+  })();
+  return external;
+}
+
+// An implementation's echo setup: its server on this loop, or bench/echo-server.c.
+const SERVERS = { promises: serverWasock, net: serverNet, native: native(serverBun, serverDeno) };
+const CLIENTS = { promises: clientWasock, net: clientNet, native: native(clientBun, clientDeno) };
+const echoSetup = (who, conns, chained, xp) => SERVERS[who] && (async () => {
+  const srv = xp ? null : await SERVERS[who]();
+  const c = await CLIENTS[who](xp ? await externalServer() : srv.port, conns, chained);
+  return { round: c.round,
+    close: async () => {
+      await c.close();
+      await srv?.close();
+    } };
+});
 
 // ---- connection churn ------------------------------------------------------------------------
 async function churnWasock(n) {
@@ -650,8 +632,6 @@ async function side(setups, n, warm, per = 1) {
   return { rate: Object.values(rates)[0], rates };
 }
 
-// The runtime's own API (Deno's or Bun's), where there is one.
-const native = (bun, deno) => (typeof Bun !== 'undefined' ? bun : 'Deno' in globalThis ? deno : null);
 const PP = [+(a1 ?? 100000), +(a2 ?? 10000)];
 const ECHO = [+(a1 ?? 50), ECHO_WARM, CONNS];
 // bulk's bytes and warm-up bytes; bulk1's the same in chunks, rated in MiB.
@@ -659,9 +639,13 @@ const BULK = [+(a1 ?? 2 ** 30), +(a2 ?? 64 * 2 ** 20)];
 const BULK1 = [Math.ceil(BULK[0] / CHUNK), Math.ceil(BULK[1] / CHUNK), CHUNK / 1048576];
 
 // test -> { promises, net, native? } setups: each one alone (wasock|net|native), or side by side.
+const PER = ['promises', 'net', 'native'];
+const echo = (conns, chained, xp) => Object.fromEntries(PER.map((who) => [who, echoSetup(who, conns, chained, xp)]));
 const setups = {
-  pingpong: [{ promises: pingpongWasock, net: pingpongNet, native: native(pingpongBun, pingpongDeno) }, PP],
-  echo1000: [{ promises: echoWasock, net: echoNet, native: native(echoBun, echoDeno) }, ECHO],
+  pingpong: [echo(1, false, false), PP],
+  echo1000: [echo(CONNS, true, false), ECHO],
+  'pingpong-xp': [echo(1, false, true), PP],
+  'echo1000-xp': [echo(CONNS, true, true), ECHO],
   bulk1: [{ promises: bulkPairWasock, net: bulkPairNet, native: native(bulkPairBun, bulkPairDeno) }, BULK1],
 };
 const table = {

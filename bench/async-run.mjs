@@ -10,7 +10,10 @@
 // both ends on one event loop, wasock/promises against that runtime's node:net
 // and its native API (pingpong-deno, echo1000-deno, bulk-deno, the same for
 // bun); on Node the bulk of that shape (bulk-node; Node's ping-pong and 1,000
-// connections are the first two rows); and cold start (cold-deno, cold-bun).
+// connections are the first two rows); ping-pong and 1,000 connections against an echo
+// server in another process (pingpong-xp-node, echo1000-xp-node, the same for deno and bun:
+// the loop sleeps between messages, and each answer has to wake it); and cold start
+// (cold-deno, cold-bun).
 // Each row names its runtime, which bench/chart.mjs groups by.
 // Each round runs every implementation once per test, order rotating; the
 // table reports medians and ratios (for a side row, the median of each round's
@@ -57,6 +60,11 @@ const churnC = join(tmp, 'churn');
 const cc = spawnSync('cc', ['-O2', '-o', churnC, join(here, 'churn.c')], { encoding: 'utf8' });
 const bulkC = join(tmp, 'bulk');
 const ccBulk = spawnSync('cc', ['-O2', '-pthread', '-o', bulkC, join(here, 'bulk.c')], { encoding: 'utf8' });
+// The *-xp rows' peer, an echo server in a process of its own; async-net.mjs starts it.
+const echoServer = join(tmp, 'echo-server');
+const ccEcho = spawnSync('cc', ['-O2', '-o', echoServer, join(here, 'echo-server.c')], { encoding: 'utf8' });
+process.env.WASOCK_ECHO_SERVER = echoServer;
+const xpTitle = (t) => `${t}, the echo server in another process (bench/echo-server.c)`;
 
 const oneLoop = `${quick ? '256 MiB' : '1 GiB'} in 64 KiB chunks, both ends on one event loop, side by side`;
 const TESTS = {
@@ -66,6 +74,10 @@ const TESTS = {
   echo1000: { unit: 'messages/s', title: '1,000 concurrent echo connections, 64 B',
     impls: { promises: [node, net, 'echo1000', 'wasock', ...P.echo], net: [node, net, 'echo1000', 'net', ...P.echo] },
     target: ['promises', 'net', 1.0] },
+  'pingpong-xp-node': { unit: 'round trips/s', title: xpTitle('64 B ping-pong'), runtime: 'node',
+    impls: { side: ccEcho.status === 0 ? [node, net, 'pingpong-xp', 'side', ...P.pp] : null }, target: ['promises', 'net', 1.0] },
+  'echo1000-xp-node': { unit: 'messages/s', title: xpTitle('1,000 concurrent echo connections'), runtime: 'node',
+    impls: { side: ccEcho.status === 0 ? [node, net, 'echo1000-xp', 'side', ...P.echo] : null }, target: ['promises', 'net', 1.0] },
   churn: { unit: 'cycles/s', title: 'connect/accept/close per second',
     impls: { c: cc.status === 0 ? [churnC, P.churn] : null, cpython: ['/usr/bin/python3', join(here, 'churn.py'), P.churn],
       sync: [node, net, 'churn', 'sync', P.churn], promises: [node, net, 'churn', 'wasock', P.churn],
@@ -116,6 +128,12 @@ for (const [name, rt] of Object.entries(runtimes)) {
     impls: { side: run('echo1000', 'side', ...P.echo) }, target: ['promises', 'net', 1.0] };
   TESTS[`bulk-${name}`] = { unit: 'MiB/s', title: oneLoop, runtime: name,
     impls: { side: run('bulk1', 'side', ...P.bulk) }, target: ['promises', 'net', 1.0] };
+  if (ccEcho.status === 0) {
+    TESTS[`pingpong-xp-${name}`] = { unit: 'round trips/s', title: TESTS['pingpong-xp-node'].title, runtime: name,
+      impls: { side: run('pingpong-xp', 'side', ...P.pp) }, target: ['promises', 'net', 1.0] };
+    TESTS[`echo1000-xp-${name}`] = { unit: 'messages/s', title: TESTS['echo1000-xp-node'].title, runtime: name,
+      impls: { side: run('echo1000-xp', 'side', ...P.echo) }, target: ['promises', 'net', 1.0] };
+  }
   TESTS[`cold-${name}`] = { unit: 'ms', lower: true, title: TESTS.cold.title, runtime: name,
     impls: { wasock: [rt.bin, ...rt.args, cold, 'first', 'wasock'],
       promises: [rt.bin, ...rt.args, cold, 'first', 'wasock/promises'], cpython: coldPy }, target: null };
@@ -126,6 +144,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b), k = s.length >
 const runs = [];
 const notes = cc.status === 0 ? [...RT_NOTES] : [...RT_NOTES, `churn.c: compile failed: ${cc.stderr.split('\n')[0]}`];
 if (ccBulk.status !== 0) notes.push(`bulk.c: compile failed: ${ccBulk.stderr.split('\n')[0]}`);
+if (ccEcho.status !== 0) notes.push(`echo-server.c: compile failed: ${ccEcho.stderr.split('\n')[0]}`);
 console.log(`wasock event-loop bench: ${quick ? 'quick' : 'full'}, ${rounds} rounds`);
 for (let r = 0; r < rounds; r++) {
   for (const [t, spec] of Object.entries(TESTS)) {
