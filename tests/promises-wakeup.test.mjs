@@ -10,13 +10,16 @@
 //  - on the epoll backend, a registration stays armed when the loop was parked and the helper
 //    thread woke it: recvs that each wait through a park make no epoll_ctl that disarms
 //    (counted with strace), where disarming after each wake-up cost one to disarm and one to
-//    re-arm per wait.
+//    re-arm per wait;
+//  - on the epoll backend, a peer in another process that answers at once is met by the loop
+//    itself (few parks), and a peer that answers after 2 ms is met through parks with the loop
+//    asleep meanwhile (no turns that poll and find nothing).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './lib/helpers.mjs';
+import { PYTHON, ROOT } from './lib/helpers.mjs';
 import { available, runtimes } from './lib/runtimes.mjs';
 
 const child = join(ROOT, 'tests', 'lib', 'wakeup-child.mjs');
@@ -97,6 +100,46 @@ for (const [name, r] of Object.entries(runners)) {
       assert.ok(calls.some((l) => /EPOLL_CTL_ADD, \d+, \{events=EPOLLIN[,}]/.test(l)), 'no registration seen');
       const disarms = calls.filter((l) => /EPOLL_CTL_MOD, \d+, \{events=0[,}]/.test(l)).length;
       assert.ok(disarms < ROUNDS / 4, `${disarms} disarming epoll_ctl in ${ROUNDS} parked waits`);
+    });
+  }
+
+  if (!name.includes('uv_poll')) {
+    // N round trips with tests/lib/echo-peer.py, which answers after delayMs.
+    const withPeer = async (delayMs, n) => {
+      const py = spawn(PYTHON, [join(ROOT, 'tests', 'lib', 'echo-peer.py'), String(delayMs)]);
+      try {
+        const port = await new Promise((resolve, reject) => {
+          let out = '';
+          py.stdout.on('data', (d) => ((out += d), out.includes('\n') && resolve(out.trim())));
+          py.on('exit', (code) => reject(new Error(`echo-peer.py exited ${code}`)));
+        });
+        const res = run('peer', port, String(n));
+        assert.is(res.status, 0, res.stderr);
+        return JSON.parse(res.stdout);
+      } finally {
+        py.kill();
+      }
+    };
+
+    test(`${name}: a peer in another process that answers at once is met on the loop, not through a park`, async () => {
+      const N = 2000;
+      const r = await withPeer(0, N);
+      assert.is(r.done, N);
+      // Parked at every wait, each answer would cost a wake-up of the helper thread and one of
+      // this thread: N parks. Waiting on the loop a little while answers come quickly, few.
+      assert.ok(r.parks < N / 4, `${r.parks} parks in ${N} round trips`);
+    });
+
+    test(`${name}: a peer that answers after 2 ms: the loop parks at each wait and does not spin`, async () => {
+      const N = 200;
+      const r = await withPeer(2, N);
+      assert.is(r.done, N);
+      // The positive control: every answer came through a park.
+      assert.ok(r.parks >= N * 0.9, `${r.parks} parks in ${N} round trips`);
+      // Polling on the loop for answers that never come in time would cost the window's CPU
+      // at each wait (about a hundred turns that find nothing): for a slow peer the loop stops
+      // after the first.
+      assert.ok(r.spins < 5 * N, `${r.spins} turns that polled and found nothing in ${N} round trips`);
     });
   }
 

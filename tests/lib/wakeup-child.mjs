@@ -15,6 +15,10 @@
 //   parked N        one connection, N rounds of: a recv waits, the loop sleeps 3 ms (on the
 //                   epoll backend it parks: the helper thread wakes it when data comes), then
 //                   the peer sends. Prints "done N".
+//   peer PORT N     N round trips of 64 B with an echo server in another process
+//                   (tests/lib/echo-peer.py) on PORT. Prints JSON: { done, and meanwhile
+//                   parks (the loop's hand-overs of the blocking wait to the helper thread) and
+//                   spins (loop turns that polled again instead and found nothing) }.
 import * as socket from 'wasock/promises';
 import * as sync from 'wasock';
 
@@ -108,6 +112,22 @@ if (mode === 'storm') {
   c.close();
   s.close();
   console.log(`done ${done}`);
+} else if (mode === 'peer') {
+  const n = Number(a2);
+  const c = socket.socket();
+  c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  await c.connect(['127.0.0.1', Number(a1)]);
+  const msg = Buffer.alloc(64, 0x61), buf = Buffer.alloc(64);
+  const s0 = socket.pollStats();
+  let done = 0;
+  for (let i = 0; i < n; i++) {
+    await c.sendall(msg);
+    for (let got = 0; got < 64;) got += await c.recv_into(buf.subarray(got));
+    if (buf.equals(msg)) done++;
+  }
+  const s1 = socket.pollStats();
+  c.close();
+  console.log(JSON.stringify({ done, parks: s1.parks - s0.parks, spins: s1.spins - s0.spins }));
 } else if (mode === 'closed') {
   const [[c], [s]] = await pairs(1);
   const pending = c.recv(10).then((b) => `resolved ${b.length}`, (e) => `rejected errno ${e.errno}`);
