@@ -40,7 +40,10 @@
  *
  * Events are the pollfd bits the core uses (POLLIN 1, POLLOUT 4). State is
  * per thread (_Thread_local): each JS environment, main or worker, runs its
- * own loop on its own thread. Every entry point returns 0 or -errno.
+ * own loop on its own thread. Copies of the library's JS on one thread that
+ * load this file all get one exports object from the runtime, and share one
+ * setup and one dispatch through it (readiness.ts). Every entry point
+ * returns 0 or -errno.
  */
 #include "readiness.h"
 
@@ -293,8 +296,11 @@ static pthread_once_t pin_once = PTHREAD_ONCE_INIT;
 /* ---- N-API entry points ----------------------------------------------- */
 
 /* pollSetup(dispatch(count), receiver, list: Int32Array, threaded) -> 0.
- * Once per thread. dispatch reads `count` (fd, events) pairs from list.
- * threaded: the epoll-thread backend instead of libuv. */
+ * Once per thread: -EEXIST after that, as nothing but the first dispatch is
+ * ever called (readiness.ts shares it among the copies of the library on the
+ * thread, and fails its import on EEXIST). dispatch reads `count` (fd,
+ * events) pairs from list. threaded: the epoll-thread backend instead of
+ * libuv. */
 napi_value f_pollSetup(napi_env env, napi_callback_info info)
 {
 	ARGS(4);
