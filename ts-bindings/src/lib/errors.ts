@@ -1,4 +1,4 @@
-// The seed's exception tree. `error` is Python's OSError: errno, strerror and
+// Python's socket exception tree. `error` is Python's OSError: errno, strerror and
 // a Node-style code; `timeout` is TimeoutError (also what an OS ETIMEDOUT
 // raises, as in Python, where the two are one class).
 import { core, cString, scratch } from '../host/core.js';
