@@ -107,10 +107,11 @@ function run(t, args) {
 // Core files guests do not get: the libc has memcpy & co (faster); a guest's
 // host resolves for it (lookup_name/lookup_addr, core-c/guest/lookup_host.c),
 // so the in-guest resolver (lookup.c, the stub resolver and its DNS codec,
-// the resolv.conf and nsswitch.conf parsers) and the host's side of those
-// imports (lookup_record.c) stay out of every guest.
+// the resolv.conf and nsswitch.conf parsers, the lookup without DNS built on
+// it) and the host's side of those imports (lookup_record.c) stay out of
+// every guest.
 const CORE_SKIP = new Set(['mem_builtins.c', 'lookup.c', 'lookup_record.c', 'dns_query.c', 'dns_msg.c',
-  'resolv_conf.c', 'nsswitch.c']);
+  'resolv_conf.c', 'nsswitch.c', 'getaddrinfo_local.c']);
 
 export function sdkDir() {
   return process.env.WASOCK_SDK ?? path.join(root, 'wasm', 'sdk');

@@ -457,8 +457,11 @@ static int name_host(const char *host, int family, int flags,
 	int mapped_only = family == WSK_AF_INET6 &&
 			  (flags & (WSK_AI_V4MAPPED | WSK_AI_ALL)) == WSK_AI_V4MAPPED;
 
-	/* glibc hands its NSS calls &h_errno: each lookup sets it. */
+	/* glibc hands its NSS calls &h_errno: each lookup sets it. A lookup
+	 * deferred to DNS is yet to be made, and sets nothing. */
 	r = wsk_lookup_name(host, family, &hbuf, &herr);
+	if (r == WSK_GAI_LOOKUP)
+		return r;
 	wsk_set_h_errno(herr);
 	if (r == 0) {
 		n = take(at, 0, 0);
@@ -472,6 +475,8 @@ static int name_host(const char *host, int family, int flags,
 	    ((r != 0 && n == 0) || (flags & WSK_AI_ALL))) {
 		int r4 = wsk_lookup_name(host, WSK_AF_INET, &hbuf, &herr);
 
+		if (r4 == WSK_GAI_LOOKUP)
+			return r4;
 		wsk_set_h_errno(herr);
 
 		if (r4 == 0) {

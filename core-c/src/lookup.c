@@ -17,6 +17,18 @@ static struct wsk_gaiconf gc;
 static uint32_t gc_gen = (uint32_t)-1;
 static struct wsk_dns_query dnsq;
 static int h_errno_global;
+/* Set while a lookup must not go to the network (wsk_lookup_defer_dns). */
+static int defer_dns;
+
+/* A hosts file read on the caller's thread while DNS is deferred: above
+ * this, scanning it could hold an event loop for milliseconds (ad-blocking
+ * lists run to megabytes), so the lookup is deferred with the DNS part. */
+#define DEFERRED_HOSTS_MAX (64 * 1024)
+
+void wsk_lookup_defer_dns(int on)
+{
+	defer_dns = on;
+}
 
 WSK_EXPORT("wsk_h_errno")
 int wsk_h_errno(void)
@@ -174,8 +186,8 @@ static int nss_walk(nss_try attempt, const struct host_query *q, int *herr)
 	*herr = WSK_HOST_NOT_FOUND;
 	for (i = 0; i < ns->n; i++) {
 		r = attempt(q, ns->src[i], herr);
-		if (r == 0)
-			return 0;
+		if (r == 0 || r == WSK_GAI_LOOKUP)
+			return r;
 		if (*herr == WSK_HOST_NOT_FOUND && ns->stop_notfound[i])
 			break;
 	}
@@ -190,6 +202,8 @@ static int try_name(const struct host_query *q, int src, int *herr)
 
 	if (src == WSK_NSS_FILES) {
 		text = wsk_rfile(WSK_RFILE_HOSTS, &len);
+		if (defer_dns && len > DEFERRED_HOSTS_MAX)
+			return WSK_GAI_LOOKUP;
 		*herr = WSK_HOST_NOT_FOUND;
 		if (q->name[0] &&
 		    wsk_hosts_byname(text, len, q->name, q->af, q->out))
@@ -208,6 +222,8 @@ static int try_name(const struct host_query *q, int src, int *herr)
 		*herr = h_errno_global = WSK_NO_RECOVERY;
 		return WSK_EAI_NONAME;
 	}
+	if (defer_dns)
+		return WSK_GAI_LOOKUP;
 	r = dns_name(q->name, q->af, q->out);
 	if (r != 0)
 		*herr = herr_of(r);
@@ -290,8 +306,12 @@ static int try_addr(const struct host_query *q, int src, int *herr)
 	uint32_t len;
 	int r;
 
+	if (defer_dns && src != WSK_NSS_FILES)
+		return WSK_GAI_LOOKUP;
 	if (src == WSK_NSS_FILES) {
 		text = wsk_rfile(WSK_RFILE_HOSTS, &len);
+		if (defer_dns && len > DEFERRED_HOSTS_MAX)
+			return WSK_GAI_LOOKUP;
 		if (wsk_hosts_byaddr(text, len, q->af, q->addr, q->out))
 			return 0;
 		r = WSK_EAI_NONAME;
