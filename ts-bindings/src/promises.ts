@@ -24,7 +24,7 @@ import { connectEach, createServerOf, socketFunctions } from './lib/factories.js
 import { isSignal } from './lib/pending.js';
 import { callOffLoop } from './lib/name-worker.js';
 import { abortError, forget } from './host/readiness.js';
-import type { AddrInfo } from './lib/netdb.js';
+import { localGetaddrinfoList, type AddrInfo } from './lib/netdb.js';
 import type { AddressArg, Host, HostEntry, Int, NameInfoAddressArg, Port, Timeout } from './lib/types.js';
 import { AF_INET, SCM_RIGHTS, SOCK_STREAM, SOL_SOCKET } from './host/constants.generated.js';
 import { needsLookup } from './lib/gai.js';
@@ -87,13 +87,14 @@ export function close(fd: unknown): void {
 }
 
 // getaddrinfo(host, port, family, type, proto, flags[, signal]). Numeric
-// answers come from the core at once; lookups run off the loop. An abort
-// rejects at once (the lookup itself finishes in its worker, unobserved).
+// answers, and those the hosts file decides, come from the core at once; DNS
+// lookups run off the loop. An abort rejects at once (the lookup itself
+// finishes in its worker, unobserved).
 /**
  * Python's `socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)`, awaited: resolves
- * to a list of `[family, type, proto, canonname, sockaddr]`. Numeric hosts and ports are answered
- * at once; a name lookup (hosts file, DNS as the resolver configuration says) runs on a worker
- * thread, off the event loop.
+ * to a list of `[family, type, proto, canonname, sockaddr]`. Numeric hosts and ports, and names the
+ * hosts file answers before DNS (as the resolver configuration orders them), are answered at
+ * once; a lookup that takes DNS runs on a worker thread, off the event loop.
  *
  * @param signal Rejects the Promise at once with an `AbortError` when aborted (the lookup itself
  *   finishes in its worker thread, unobserved).
@@ -116,12 +117,18 @@ export function getaddrinfo(host: Host | null | undefined, port: Port | undefine
   proto: Int, signal?: AbortSignal): Promise<AddrInfo[]>;
 export function getaddrinfo(host: unknown, port: unknown, ...rest: unknown[]): Promise<AddrInfo[]> {
   const [args, signal] = splitSignal(rest);
-  if (!needsLookup(host, port, args[0], args[1], args[2], args[3])) {
-    try {
+  // An aborted signal rejects whatever the answer would take, as Node's own APIs do.
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  try {
+    if (!needsLookup(host, port, args[0], args[1], args[2], args[3])) {
       return Promise.resolve(sync.getaddrinfo(host as Host | null, port as Port, ...(args as [])) as AddrInfo[]);
-    } catch (e) {
-      return Promise.reject(e);
     }
+    // What the hosts file decides (localhost, names pinned there) is answered here; only DNS
+    // (or the system resolver) is worth a worker's start-up and its round trip.
+    const local = localGetaddrinfoList(host, port, args[0], args[1], args[2], args[3]);
+    if (local !== null) return Promise.resolve(local);
+  } catch (e) {
+    return Promise.reject(e);
   }
   return abortable(callOffLoop('getaddrinfo', [host, port, ...args]), signal);
 }

@@ -69,17 +69,21 @@ export function putCStrings(a: CText, b: CText): [number, number] | null {
 
 const gaiOut = core.wsk_gai_out();
 
+// How far the core goes: every lookup (wsk_getaddrinfo), none
+// (wsk_getaddrinfo_numeric), or all but DNS (wsk_getaddrinfo_local).
+type Reach = 'full' | 'numeric' | 'local';
+
 // One call of the core: the entry count, a negative EAI code, or
 // WSK_GAI_LOOKUP (also for a request too long to pass).
-function callCore(resolve: boolean, host: CText, port: CText, family: number, type: number, proto: number,
+function callCore(reach: Reach, host: CText, port: CText, family: number, type: number, proto: number,
   flags: number): number {
   const at = putCStrings(host, port);
   if (at === null) return WSK_GAI_LOOKUP;
   // The interface list AI_ADDRCONFIG needs is not known here: 0 leaves it to the core.
   memory().dv.setUint32(gaiOut + WSK_GAI_OUT.seen, 0, true);
-  return resolve
-    ? core.wsk_getaddrinfo(at[0], at[1], family, type, proto, flags, gaiOut)
-    : core.wsk_getaddrinfo_numeric(at[0], at[1], family, type, proto, flags, gaiOut);
+  const fn = reach === 'full' ? core.wsk_getaddrinfo
+    : reach === 'local' ? core.wsk_getaddrinfo_local : core.wsk_getaddrinfo_numeric;
+  return fn(at[0], at[1], family, type, proto, flags, gaiOut);
 }
 
 function answer(r: number): number | null {
@@ -94,14 +98,22 @@ function answer(r: number): number | null {
 // request). Raises gaierror for an EAI code.
 export function coreGetaddrinfo(host: CText, port: CText, family: number, type: number, proto: number,
   flags: number): number | null {
-  return answer(callCore(true, host, port, family, type, proto, flags));
+  return answer(callCore('full', host, port, family, type, proto, flags));
+}
+
+// The same without DNS: the entry count when the hosts file (before DNS in
+// nsswitch.conf's order) decides the answer, or null when DNS or the system
+// resolver must. Raises gaierror for an EAI code.
+export function localGetaddrinfo(host: CText, port: CText, family: number, type: number, proto: number,
+  flags: number): number | null {
+  return answer(callCore('local', host, port, family, type, proto, flags));
 }
 
 // The numeric part alone (no lookup is ever made): the entry count, or null
 // when the answer needs a lookup. Raises gaierror for an EAI code.
 export function numericGetaddrinfo(host: CText, port: CText, family: number, type: number, proto: number,
   flags: number): number | null {
-  return answer(callCore(false, host, port, family, type, proto, flags));
+  return answer(callCore('numeric', host, port, family, type, proto, flags));
 }
 
 // Whether getaddrinfo(host, port, family, type, proto, flags) needs a name
@@ -121,7 +133,7 @@ export function needsLookup(host: unknown, port: unknown, family: unknown = 0, t
   } catch {
     return false;
   }
-  return callCore(false, ...args) === WSK_GAI_LOOKUP;
+  return callCore('numeric', ...args) === WSK_GAI_LOOKUP;
 }
 
 // Entry i of the last answer (struct wsk_gai_entry); canonName() is entry 0's.

@@ -12,7 +12,8 @@ import { error, gaiError, herror, osError } from './errors.js';
 import { asCInt, asUIntMask, typeName } from './convert.js';
 import { idnaAscii, strictUtf8 } from './idna.js';
 import {
-  canonName, coreGetaddrinfo, entrySockaddr, gaiEntry, hostArg, portArg, putCStrings, systemGetaddrinfo,
+  canonName, coreGetaddrinfo, entrySockaddr, gaiEntry, hostArg, localGetaddrinfo, portArg, putCStrings,
+  systemGetaddrinfo,
 } from './gai.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, AI_NUMERICHOST, SOCK_DGRAM } from '../host/constants.generated.js';
 import type {
@@ -53,6 +54,19 @@ export function getaddrinfo(host: Host | null | undefined, port: Port | undefine
   proto?: Int, flags?: Int): AddrInfo[];
 export function getaddrinfo(host: unknown, port: unknown, family: unknown = 0, type: unknown = 0,
   proto: unknown = 0, flags: unknown = 0): AddrInfo[] {
+  return lookupAddrinfo(false, host, port, family, type, proto, flags) as AddrInfo[];
+}
+
+// getaddrinfo without DNS (for the Promise API, on its event loop's thread):
+// the answer when the hosts file decides it, null when it takes DNS or the
+// system resolver (a worker's job then). Raises as getaddrinfo.
+export function localGetaddrinfoList(host: unknown, port: unknown, family: unknown = 0, type: unknown = 0,
+  proto: unknown = 0, flags: unknown = 0): AddrInfo[] | null {
+  return lookupAddrinfo(true, host, port, family, type, proto, flags);
+}
+
+function lookupAddrinfo(local: boolean, host: unknown, port: unknown, family: unknown, type: unknown,
+  proto: unknown, flags: unknown): AddrInfo[] | null {
   // Omitted (undefined) means the default; null is None, which "i" rejects.
   const fam = asCInt(family);
   const typ = asCInt(type);
@@ -63,8 +77,9 @@ export function getaddrinfo(host: unknown, port: unknown, family: unknown = 0, t
   if (typeof host === 'string' || host instanceof Uint8Array) {
     lookupAllowed(host, typeof p === 'string' && /^[0-9]+$/.test(p) ? Number(p) : undefined, 'getaddrinfo');
   }
-  const n = coreGetaddrinfo(h, p, fam, typ, pro, flg);
+  const n = (local ? localGetaddrinfo : coreGetaddrinfo)(h, p, fam, typ, pro, flg);
   if (n === null) {
+    if (local) return null;
     return systemGetaddrinfo(h, p, fam, typ, pro, flg).map(([f, t, pr, canon, sa]) =>
       [f, t, pr, canon, decodeBytes(sa)] as AddrInfo);
   }
