@@ -329,13 +329,17 @@ static int read_service(const char *serv, int flags, int *has, int *num)
 
 /* A name: resolved per glibc's family rules (see names_for). */
 static int name_host(const char *host, int family, int flags,
-		     struct addrtuple *at, const char **canon);
+		     struct addrtuple *at, const char **canon,
+		     wsk_name_lookup lookup);
 static void sort_addrs(struct addrtuple *at, int nat);
 static int addrconfig_seen(void);
 
+/* lookup NULL: no lookup at all (wsk_getaddrinfo_numeric). */
 static int run(const char *host, const char *serv, int family, int socktype,
-	       int proto, int flags, struct wsk_gai_out *out, int resolve)
+	       int proto, int flags, struct wsk_gai_out *out,
+	       wsk_name_lookup lookup)
 {
+	int resolve = lookup != 0;
 	static struct addrtuple at[WSK_HOST_ADDRS];
 	struct wsk_gai_serv st[WSK_GAI_SERV_MAX];
 	int r, nst, nat, has_serv, num;
@@ -366,7 +370,7 @@ static int run(const char *host, const char *serv, int family, int socktype,
 		nat = numeric_host(host, family, flags, at, resolve);
 		if (nat == WSK_GAI_LOOKUP && resolve &&
 		    !((flags & WSK_AI_IDN) && has_non_ascii(host))) {
-			nat = name_host(host, family, flags, at, &canon);
+			nat = name_host(host, family, flags, at, &canon, lookup);
 			if (nat > 1)
 				sort_addrs(at, nat);
 		} else if (nat >= 0) {
@@ -390,11 +394,19 @@ int wsk_getaddrinfo_numeric(const char *host, const char *serv, int family,
 	return run(host, serv, family, socktype, proto, flags, out, 0);
 }
 
+int wsk_getaddrinfo_by(const char *host, const char *serv, int family,
+		       int socktype, int proto, int flags,
+		       struct wsk_gai_out *out, wsk_name_lookup lookup)
+{
+	return run(host, serv, family, socktype, proto, flags, out, lookup);
+}
+
 WSK_EXPORT("wsk_getaddrinfo")
 int wsk_getaddrinfo(const char *host, const char *serv, int family,
 		    int socktype, int proto, int flags, struct wsk_gai_out *out)
 {
-	return run(host, serv, family, socktype, proto, flags, out, 1);
+	return run(host, serv, family, socktype, proto, flags, out,
+		   wsk_lookup_name);
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -450,7 +462,8 @@ static int drop_mapped(struct addrtuple *at, int n)
  * or AI_ALL is set. The canonical name is the first answer's.
  */
 static int name_host(const char *host, int family, int flags,
-		     struct addrtuple *at, const char **canon)
+		     struct addrtuple *at, const char **canon,
+		     wsk_name_lookup lookup)
 {
 	int herr, r, n = 0;
 
@@ -458,8 +471,9 @@ static int name_host(const char *host, int family, int flags,
 			  (flags & (WSK_AI_V4MAPPED | WSK_AI_ALL)) == WSK_AI_V4MAPPED;
 
 	/* glibc hands its NSS calls &h_errno: each lookup sets it. A lookup
-	 * deferred to DNS is yet to be made, and sets nothing. */
-	r = wsk_lookup_name(host, family, &hbuf, &herr);
+	 * left to the network (WSK_GAI_LOOKUP) is yet to be made, and sets
+	 * nothing. */
+	r = lookup(host, family, &hbuf, &herr);
 	if (r == WSK_GAI_LOOKUP)
 		return r;
 	wsk_set_h_errno(herr);
@@ -473,7 +487,7 @@ static int name_host(const char *host, int family, int flags,
 	}
 	if (family == WSK_AF_INET6 && (flags & WSK_AI_V4MAPPED) &&
 	    ((r != 0 && n == 0) || (flags & WSK_AI_ALL))) {
-		int r4 = wsk_lookup_name(host, WSK_AF_INET, &hbuf, &herr);
+		int r4 = lookup(host, WSK_AF_INET, &hbuf, &herr);
 
 		if (r4 == WSK_GAI_LOOKUP)
 			return r4;

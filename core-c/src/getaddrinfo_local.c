@@ -14,10 +14,6 @@ int wsk_getaddrinfo_local(const char *host, const char *serv, int family,
 			  int socktype, int proto, int flags,
 			  struct wsk_gai_out *out)
 {
-	int r;
-
-	wsk_lookup_defer_dns(1);
-	r = wsk_getaddrinfo(host, serv, family, socktype, proto, flags, out);
-	wsk_lookup_defer_dns(0);
-	return r;
+	return wsk_getaddrinfo_by(host, serv, family, socktype, proto, flags,
+				  out, wsk_lookup_name_local);
 }

@@ -17,18 +17,11 @@ static struct wsk_gaiconf gc;
 static uint32_t gc_gen = (uint32_t)-1;
 static struct wsk_dns_query dnsq;
 static int h_errno_global;
-/* Set while a lookup must not go to the network (wsk_lookup_defer_dns). */
-static int defer_dns;
 
-/* A hosts file read on the caller's thread while DNS is deferred: above
- * this, scanning it could hold an event loop for milliseconds (ad-blocking
- * lists run to megabytes), so the lookup is deferred with the DNS part. */
-#define DEFERRED_HOSTS_MAX (64 * 1024)
-
-void wsk_lookup_defer_dns(int on)
-{
-	defer_dns = on;
-}
+/* A hosts file a lookup without the network scans: above this, scanning it
+ * could hold an event loop for milliseconds (ad-blocking lists run to
+ * megabytes), so that lookup is left to the network's side too. */
+#define LOCAL_HOSTS_MAX (64 * 1024)
 
 WSK_EXPORT("wsk_h_errno")
 int wsk_h_errno(void)
@@ -163,12 +156,14 @@ static int dns_name(const char *name, int af, struct wsk_hostent *out)
 	return r;
 }
 
-/* What a hosts lookup asks: a name, or the address addr of family af. */
+/* What a hosts lookup asks: a name, or the address addr of family af;
+ * local: without the network (wsk_lookup_name_local). */
 struct host_query {
 	const char *name;
 	int af;
 	const uint8_t *addr;
 	struct wsk_hostent *out;
+	int local;
 };
 
 /* One NSS source's try: 0 when it found the host (*herr as the source
@@ -202,7 +197,7 @@ static int try_name(const struct host_query *q, int src, int *herr)
 
 	if (src == WSK_NSS_FILES) {
 		text = wsk_rfile(WSK_RFILE_HOSTS, &len);
-		if (defer_dns && len > DEFERRED_HOSTS_MAX)
+		if (q->local && len > LOCAL_HOSTS_MAX)
 			return WSK_GAI_LOOKUP;
 		*herr = WSK_HOST_NOT_FOUND;
 		if (q->name[0] &&
@@ -222,7 +217,7 @@ static int try_name(const struct host_query *q, int src, int *herr)
 		*herr = h_errno_global = WSK_NO_RECOVERY;
 		return WSK_EAI_NONAME;
 	}
-	if (defer_dns)
+	if (q->local)
 		return WSK_GAI_LOOKUP;
 	r = dns_name(q->name, q->af, q->out);
 	if (r != 0)
@@ -235,7 +230,15 @@ static int try_name(const struct host_query *q, int src, int *herr)
 int wsk_lookup_name(const char *name, int af, struct wsk_hostent *out,
 		    int *herr)
 {
-	struct host_query q = { name, af, 0, out };
+	struct host_query q = { name, af, 0, out, 0 };
+
+	return nss_walk(try_name, &q, herr);
+}
+
+int wsk_lookup_name_local(const char *name, int af, struct wsk_hostent *out,
+			  int *herr)
+{
+	struct host_query q = { name, af, 0, out, 1 };
 
 	return nss_walk(try_name, &q, herr);
 }
@@ -306,12 +309,8 @@ static int try_addr(const struct host_query *q, int src, int *herr)
 	uint32_t len;
 	int r;
 
-	if (defer_dns && src != WSK_NSS_FILES)
-		return WSK_GAI_LOOKUP;
 	if (src == WSK_NSS_FILES) {
 		text = wsk_rfile(WSK_RFILE_HOSTS, &len);
-		if (defer_dns && len > DEFERRED_HOSTS_MAX)
-			return WSK_GAI_LOOKUP;
 		if (wsk_hosts_byaddr(text, len, q->af, q->addr, q->out))
 			return 0;
 		r = WSK_EAI_NONAME;
@@ -327,7 +326,7 @@ static int try_addr(const struct host_query *q, int src, int *herr)
 int wsk_lookup_addr(int af, const uint8_t *addr, struct wsk_hostent *out,
 		    int *herr)
 {
-	struct host_query q = { 0, af, addr, out };
+	struct host_query q = { 0, af, addr, out, 0 };
 
 	return nss_walk(try_addr, &q, herr);
 }

@@ -174,11 +174,15 @@ int wsk_gai_servtuples_named(int socktype, int proto, const char *name,
  */
 int wsk_getaddrinfo(const char *host, const char *serv, int family,
 		    int socktype, int proto, int flags, struct wsk_gai_out *out);
+/* wsk_getaddrinfo with its name lookups made by `lookup`. */
+int wsk_getaddrinfo_by(const char *host, const char *serv, int family,
+		       int socktype, int proto, int flags,
+		       struct wsk_gai_out *out, wsk_name_lookup lookup);
 /*
  * The same without the network: what wsk_getaddrinfo answers when the
  * sources before DNS (the hosts file, as nsswitch.conf orders them) decide
- * it, else WSK_GAI_LOOKUP (see wsk_lookup_defer_dns). What an event loop
- * can answer on its own thread before it hands a lookup to a worker.
+ * it, else WSK_GAI_LOOKUP (lookups by wsk_lookup_name_local). What an event
+ * loop can answer on its own thread before it hands a lookup to a worker.
  */
 int wsk_getaddrinfo_local(const char *host, const char *serv, int family,
 			  int socktype, int proto, int flags,

@@ -328,11 +328,15 @@ void wsk_set_h_errno(int h);
 
 int wsk_lookup_addr(int af, const uint8_t *addr, struct wsk_hostent *out,
 		    int *herr);
-/* While on, both lookups answer WSK_GAI_LOOKUP where they would ask DNS
- * (or scan a hosts file too large to scan on an event loop's thread), and
- * leave h_errno as it was: what the files before that source answer, they
- * answer as ever. */
-void wsk_lookup_defer_dns(int on);
+/* wsk_lookup_name without the network: WSK_GAI_LOOKUP where it would ask
+ * DNS (or scan a hosts file too large to scan on an event loop's thread),
+ * h_errno left as it was; what the sources before DNS answer, it answers as
+ * wsk_lookup_name does. */
+int wsk_lookup_name_local(const char *name, int af, struct wsk_hostent *out,
+			  int *herr);
+/* The shape of both: how getaddrinfo looks a name up. */
+typedef int (*wsk_name_lookup)(const char *name, int af,
+			       struct wsk_hostent *out, int *herr);
 
 /* The parsed configuration, re-read when its file changes (lookup.c). */
 const struct wsk_resconf *wsk_resconf_current(void);
