@@ -27,7 +27,6 @@ import { abortError, forget } from './host/readiness.js';
 import { localGetaddrinfoList, type AddrInfo } from './lib/netdb.js';
 import type { AddressArg, Host, HostEntry, Int, NameInfoAddressArg, Port, Timeout } from './lib/types.js';
 import { AF_INET, SCM_RIGHTS, SOCK_STREAM, SOL_SOCKET } from './host/constants.generated.js';
-import { needsLookup } from './lib/gai.js';
 import { fdArray, fdBytes, receivedFds } from './lib/fds.js';
 
 export * from './index.js';
@@ -87,8 +86,8 @@ export function close(fd: unknown): void {
 }
 
 // getaddrinfo(host, port, family, type, proto, flags[, signal]). Numeric
-// answers, and those the hosts file decides, come from the core at once; DNS
-// lookups run off the loop. An abort rejects at once (the lookup itself
+// answers, and those the hosts file decides, come from the core at once (one
+// call: wsk_getaddrinfo_local); DNS lookups run off the loop. An abort rejects at once (the lookup itself
 // finishes in its worker, unobserved).
 /**
  * Python's `socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)`, awaited: resolves
@@ -120,11 +119,8 @@ export function getaddrinfo(host: unknown, port: unknown, ...rest: unknown[]): P
   // An aborted signal rejects whatever the answer would take, as Node's own APIs do.
   if (signal?.aborted) return Promise.reject(abortError(signal));
   try {
-    if (!needsLookup(host, port, args[0], args[1], args[2], args[3])) {
-      return Promise.resolve(sync.getaddrinfo(host as Host | null, port as Port, ...(args as [])) as AddrInfo[]);
-    }
-    // What the hosts file decides (localhost, names pinned there) is answered here; only DNS
-    // (or the system resolver) is worth a worker's start-up and its round trip.
+    // Numeric answers and what the hosts file decides (localhost, names pinned there) come
+    // from the core here; only DNS (or the system resolver) is worth a worker's start-up.
     const local = localGetaddrinfoList(host, port, args[0], args[1], args[2], args[3]);
     if (local !== null) return Promise.resolve(local);
   } catch (e) {

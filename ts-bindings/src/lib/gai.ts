@@ -6,7 +6,6 @@
 import { core, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
 import { error, gaiError, osError } from './errors.js';
-import { asCInt } from './convert.js';
 import { cAscii, cBytes, idnaAscii, isAscii, strictUtf8 } from './idna.js';
 import { AF_INET6, EAI_SYSTEM } from '../host/constants.generated.js';
 import {
@@ -114,26 +113,6 @@ export function localGetaddrinfo(host: CText, port: CText, family: number, type:
 export function numericGetaddrinfo(host: CText, port: CText, family: number, type: number, proto: number,
   flags: number): number | null {
   return answer(callCore('numeric', host, port, family, type, proto, flags));
-}
-
-// Whether getaddrinfo(host, port, family, type, proto, flags) needs a name
-// lookup (hosts file, DNS, services, the interface list), by the core's own
-// rule (the one behind WSK_GAI_LOOKUP). False when the answer, or the error
-// the call raises, is known without one: a numeric host and port, None, or
-// an argument getaddrinfo rejects.
-export function needsLookup(host: unknown, port: unknown, family: unknown = 0, type: unknown = 0,
-  proto: unknown = 0, flags: unknown = 0): boolean {
-  let args: [CText, CText, number, number, number, number];
-  try {
-    const fam = asCInt(family);
-    const typ = asCInt(type);
-    const pro = asCInt(proto);
-    const flg = asCInt(flags);
-    args = [hostArg(host), portArg(port), fam, typ, pro, flg];
-  } catch {
-    return false;
-  }
-  return callCore('numeric', ...args) === WSK_GAI_LOOKUP;
 }
 
 // Entry i of the last answer (struct wsk_gai_entry); canonName() is entry 0's.
