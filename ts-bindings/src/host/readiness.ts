@@ -174,7 +174,7 @@ function setUpThread(): ThreadReadiness {
   // after a poll phase, or after a wake-up from a parked backend, that found
   // waited-for descriptors ready; or by turn() and watch().
   function dispatch(count: number): void {
-    if (parkedAt >= 0 && count > 0) unparked();
+    if (polled && count > 0) reported();
     dispatching = true;
     try {
       for (let i = 0; i < copies.length; i++) copies[i].wake(count);
@@ -198,7 +198,6 @@ function setUpThread(): ThreadReadiness {
     early = 0;
     const n = addon.pollRun();
     if (n > 0) {
-      if (spin) spinUntil = performance.now() + SPIN_MS;
       dispatch(n);
     } else if (spin && performance.now() < spinUntil) {
       spins++;
@@ -210,12 +209,16 @@ function setUpThread(): ThreadReadiness {
     }
   }
 
-  // The first report after a park: how long the park lasted decides the next.
-  function unparked(): void {
+  // Reports came: the window runs SPIN_MS from now, if the loop polls before
+  // it parks at all; the first reports after a park decide that by how long
+  // the park lasted.
+  function reported(): void {
     const t = performance.now();
-    spin = t - parkedAt < SPIN_MS;
+    if (parkedAt >= 0) {
+      spin = t - parkedAt < SPIN_MS;
+      parkedAt = -1;
+    }
     if (spin) spinUntil = t + SPIN_MS;
-    parkedAt = -1;
   }
 
   function check(): void {
