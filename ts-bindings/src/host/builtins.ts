@@ -1,4 +1,6 @@
-// The runtime's built-in modules that the library uses (Node's, which Deno and Bun also have).
+// The runtime's built-in modules that the socket library (wasock, wasock/promises) uses: Node's,
+// which Deno and Bun also have. Every file on that path takes them from here (the guest host and
+// the CLI, which a socket program does not load, import theirs).
 //
 // They are required, not imported: for an ESM import of a built-in, Node builds a module facade
 // that reads every export, getters included (node:fs's ReadStream getter loads node:stream), a

@@ -3,8 +3,6 @@
 // One codec for two layouts: the host kernel's (the library's sendmsg and
 // recvmsg, through the addon) and the ABI's (a guest's CMSG_* macros,
 // core-c/include/wasock/host.h), which a guest's host converts between.
-// Node's Buffer by import: the global one is a getter, which a hot path
-// pays for on every use.
 import { Buffer } from '../host/builtins.js';
 import {
   CMSG_ALIGNMENT, CMSG_LEN_SIZE, CMSG_LEVEL_OFFSET, CMSG_TYPE_OFFSET, CMSGHDR_SIZE,

@@ -13,8 +13,6 @@
 // Results are numbers with one sign convention, the core's: >= 0 a result,
 // -errno a failure, WSK_ETIMEOUT the deadline passed. settle() turns a final
 // result into the method's value, or throws the error it stands for.
-// Node's Buffer by import: the global one is a getter, which a hot path
-// pays for on every use.
 import { Buffer } from '../host/builtins.js';
 import { core, ext, EXT_BASE, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';

@@ -4,8 +4,6 @@
 // operation (ops.ts). SocketType (socket.ts) runs operations with the sync
 // driver, AsyncSocket (async-socket.ts) with the Promise driver; neither
 // knows the other.
-// Node's Buffer by import: the global one is a getter, which a hot path
-// pays for on every use.
 import { Buffer } from '../host/builtins.js';
 import { core, memory, scratch } from '../host/core.js';
 import { addon } from '../host/native.js';
