@@ -1033,6 +1033,33 @@ test('every changed import: the unlisted value is refused before the kernel; the
   g.host.closeAll();
 });
 
+// The name lookups a guest asks its host for run in the host's core, beside the library's own
+// lookups (the Promise API's without DNS among them): what the guest passes is judged first.
+test('lookup_name and lookup_addr: families off their lists, a NUL in a name, an address past the memory, a short record', async () => {
+  const g = await guest({});
+  const n = g.alloc(4);
+  const rec = g.alloc(1024);
+  const name = g.put(Buffer.from('localhost'));
+  for (const af of [C.AF_UNIX, C.AF_PACKET, C.AF_NETLINK, -1, 0x7fffffff]) {
+    assert.is(g.wasock.lookup_name(name, 9, af, rec, 1024, n), E.EINVAL, `lookup_name family ${af}`);
+  }
+  for (const af of [C.AF_UNSPEC, C.AF_INET, C.AF_INET6]) {
+    assert.is(g.wasock.lookup_name(name, 9, af, rec, 1024, n), 0, `positive: lookup_name family ${af}`);
+  }
+  const nul = g.put(Buffer.from('local\0host'));
+  assert.is(g.wasock.lookup_name(nul, 10, C.AF_INET, rec, 1024, n), E.EINVAL, 'a NUL inside the name');
+  assert.is(g.wasock.lookup_name(name, 9, C.AF_INET, rec, 4, n), E.ERANGE, 'a record larger than its buffer');
+  assert.ok(g.dv.getUint32(n, true) > 4, 'the length the record needs');
+  const lo = g.put(Buffer.from([127, 0, 0, 1]));
+  for (const af of [C.AF_UNSPEC, C.AF_UNIX, C.AF_PACKET, -1, 0x7fffffff]) {
+    assert.is(g.wasock.lookup_addr(af, lo, rec, 1024, n), E.EINVAL, `lookup_addr family ${af}`);
+  }
+  assert.is(g.wasock.lookup_addr(C.AF_INET6, g.memory.buffer.byteLength - 8, rec, 1024, n), E.EFAULT,
+    'an IPv6 address past the memory');
+  assert.is(g.wasock.lookup_addr(C.AF_INET, lo, rec, 1024, n), 0, 'positive: lookup_addr 127.0.0.1');
+  g.host.closeAll();
+});
+
 // The sockaddr bounds the host takes from the generated core ABI (sockaddr_in6 without its
 // scope_id is RFC 2133's 24 bytes; sun_path is 108): one byte short or long is refused before
 // the kernel, the exact edges work.
